@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HTMX := static/vendor/htmx.min.js
+
+.PHONY: install run test test-unit test-e2e clean
+
+install: $(VENV)/.installed $(HTMX)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(HTMX): node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install instance/secret_key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) init-db
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) demo-data
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) run --host 127.0.0.1 --port $${FLASK_RUN_PORT:-5000}
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,0 +1,20 @@
+"""Home: where each kind of visitor starts."""
+from flask import Blueprint, redirect, render_template, url_for
+
+from web import current_account
+
+bp = Blueprint("inicio", __name__)
+
+
+@bp.get("/")
+def index():
+    conta = current_account()
+    if conta is not None and conta.is_agente and "backoffice.agenda" in _endpoints():
+        return redirect(url_for("backoffice.agenda"))
+    return render_template("inicio/index.html")
+
+
+def _endpoints():
+    from flask import current_app
+
+    return current_app.view_functions

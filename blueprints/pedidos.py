@@ -1,0 +1,66 @@
+"""Meus Pedidos → Consulta Processos de Compra: the buyer follows each purchase."""
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from services import andamento, processos
+from services.lifecycle import CERTIFICADO_SITUACOES
+from web import login_required, current_account, render
+
+bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
+
+# What the buyer sees as each certificate's next step, and where it is done (once it exists).
+PROXIMO_PASSO = {
+    "aguardando_pagamento": ("Pagar o boleto", "financeiro.index", {}),
+    "disponivel": ("Atribuir o certificado", "certificados.gerenciar", {"cert": True}),
+    "atribuido": ("Aguardando o titular preencher a solicitação", "certificados.gerenciar",
+                  {"cert": True}),
+    "solicitado": ("Agendar a videoconferência", "certificados.gerenciar", {"cert": True}),
+    "agendado": ("Participar da videoconferência", "certificados.gerenciar", {"cert": True}),
+    "pendente_correcao": ("Corrigir os dados da solicitação", "certificados.gerenciar",
+                          {"cert": True}),
+    "emitido": ("Certificado emitido", None, {}),
+    "cancelado": ("Compra cancelada", None, {}),
+}
+
+
+def proximo_passo(certificado):
+    texto, endpoint, args = PROXIMO_PASSO[certificado.situacao]
+    url = None
+    if endpoint and endpoint in current_app.view_functions:
+        url = url_for(endpoint, numero=certificado.numero) if args.get("cert") else url_for(endpoint)
+    return texto, url
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("pedidos/index.html")
+
+
+@bp.get("/processos")
+@login_required
+def processos_lista():
+    busca = request.args.get("q", "")
+    pagina = request.args.get("pagina", 1, type=int)
+    resultado = processos.listar(current_account(), busca, pagina,
+                                 current_app.config["PAGE_SIZE"])
+    return render("pedidos/processos.html", "pedidos/_processos_resultados.html",
+                  resultado=resultado, busca=busca)
+
+
+@bp.get("/processos/<numero>")
+@login_required
+def processo(numero):
+    processo = processos.obter(current_account(), numero)
+    if processo is None:
+        abort(404)
+    certificados = processos.certificados(processo)
+    return render_template(
+        "pedidos/processo.html",
+        processo=processo,
+        certificados=[(c, CERTIFICADO_SITUACOES[c.situacao], *proximo_passo(c))
+                      for c in certificados],
+        boletos=processos.boletos(processo),
+        eventos=[(e, andamento.titulo(e), andamento.situacao(e))
+                 for e in processos.eventos(processo)],
+        numeros={c.id: c.numero for c in certificados},
+    )

@@ -1,0 +1,270 @@
+"""Peewee models of the whole domain, bound at start-up through a DatabaseProxy.
+
+Datetimes are stored naive in UTC (`utcnow()`); templates show them in America/Sao_Paulo.
+State columns are only ever changed through `services.lifecycle`.
+"""
+from datetime import datetime, timezone
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+db = DatabaseProxy()
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Conta(BaseModel):
+    """An account: a buyer ("responsável pela contratação") or a registration agent."""
+
+    COMPRADOR = "comprador"
+    AGENTE = "agente"
+
+    cpf = CharField(max_length=11, unique=True)
+    nome = CharField(max_length=120)
+    email = CharField(max_length=254)
+    telefone = CharField(max_length=20, default="")
+    senha_hash = CharField(max_length=255, default="")
+    papel = CharField(max_length=20, default=COMPRADOR)
+    criado_em = DateTimeField(default=utcnow)
+
+    @property
+    def is_agente(self):
+        return self.papel == self.AGENTE
+
+
+class TokenConta(BaseModel):
+    """Single-use link to define or reset a password ("Definir minha senha")."""
+
+    conta = ForeignKeyField(Conta, backref="tokens", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    finalidade = CharField(max_length=20)  # primeiro_acesso | recuperar_senha
+    criado_em = DateTimeField(default=utcnow)
+    expira_em = DateTimeField()
+    usado_em = DateTimeField(null=True)
+
+
+class Produto(BaseModel):
+    codigo = CharField(max_length=40, unique=True)
+    nome = CharField(max_length=120)
+    descricao = TextField(default="")
+    preco_centavos = IntegerField()
+    validade_meses = IntegerField(default=12)
+
+
+class ProcessoCompra(BaseModel):
+    """A purchase, shown to users as "ID Processo Compra (Contrato)" (`numero`)."""
+
+    numero = CharField(max_length=20, unique=True)
+    comprador = ForeignKeyField(Conta, backref="processos", index=True)
+    produto = ForeignKeyField(Produto)
+    quantidade = IntegerField()
+    valor_unitario_centavos = IntegerField()
+    total_centavos = IntegerField()
+    situacao = CharField(max_length=30, index=True)
+    criado_em = DateTimeField(default=utcnow, index=True)
+    pago_em = DateTimeField(null=True)
+    # The client's idempotency key, so a double-submitted "Confirmar" buys once.
+    chave_idempotencia = CharField(max_length=64, null=True, unique=True)
+
+
+class Boleto(BaseModel):
+    processo = ForeignKeyField(ProcessoCompra, backref="boletos", index=True)
+    sequencia = IntegerField(unique=True)  # the "nosso número" sequence
+    nosso_numero = CharField(max_length=20, unique=True)
+    numero_documento = CharField(max_length=20)
+    valor_centavos = IntegerField()
+    vencimento = DateField()
+    # Due date of the first boleto of the purchase: the new-boleto window counts from it.
+    vencimento_original = DateField()
+    codigo_barras = CharField(max_length=44)
+    linha_digitavel = CharField(max_length=47)
+    pix_copia_e_cola = TextField(default="")
+    situacao = CharField(max_length=20, index=True)
+    # Unique: a boleto can be replaced once, so a double submit yields one new boleto.
+    substitui = ForeignKeyField("self", null=True, unique=True, backref="substituto")
+    criado_em = DateTimeField(default=utcnow)
+    pago_em = DateTimeField(null=True)
+
+
+class Pagamento(BaseModel):
+    """A payment seen by the bank, however it arrived (agent, CLI, bank notification)."""
+
+    boleto = ForeignKeyField(Boleto, backref="pagamentos")
+    processo = ForeignKeyField(ProcessoCompra, backref="pagamentos")
+    valor_centavos = IntegerField()
+    data_pagamento = DateField()
+    origem = CharField(max_length=20)  # agente | cli | notificacao
+    # The bank's own id of the event: a replayed notification is recognised by it.
+    referencia = CharField(max_length=80, unique=True)
+    creditado = BooleanField(default=False)
+    sinalizado = BooleanField(default=False)  # needs refund / attention in the back office
+    motivo = CharField(max_length=200, default="")
+    criado_em = DateTimeField(default=utcnow)
+
+
+class Certificado(BaseModel):
+    processo = ForeignKeyField(ProcessoCompra, backref="certificados", index=True)
+    numero = CharField(max_length=30, unique=True)
+    situacao = CharField(max_length=30, index=True)
+    titular_cpf = CharField(max_length=11, null=True, index=True)
+    titular_email = CharField(max_length=254, null=True)
+    # Bumped by every state move: a conditional UPDATE on it detects concurrent changes.
+    versao = IntegerField(default=1)
+    atualizado_em = DateTimeField(default=utcnow)
+
+
+class Atribuicao(BaseModel):
+    """One assignment of a certificate to a holder; reassignment ends it (`encerrada_em`)."""
+
+    certificado = ForeignKeyField(Certificado, backref="atribuicoes", index=True)
+    cpf = CharField(max_length=11)
+    email = CharField(max_length=254)
+    atribuido_por = ForeignKeyField(Conta, null=True)
+    criado_em = DateTimeField(default=utcnow)
+    encerrada_em = DateTimeField(null=True)
+
+
+class LinkTitular(BaseModel):
+    """The holder's personal link: only the SHA-256 of the token is kept."""
+
+    atribuicao = ForeignKeyField(Atribuicao, backref="links", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    criado_em = DateTimeField(default=utcnow)
+    expira_em = DateTimeField()
+    revogado_em = DateTimeField(null=True)
+
+
+class Solicitacao(BaseModel):
+    """The holder's request (draft until `enviada_em`), one per assignment."""
+
+    atribuicao = ForeignKeyField(Atribuicao, backref="solicitacoes", unique=True, on_delete="CASCADE")
+    certificado = ForeignKeyField(Certificado, backref="solicitacoes", index=True)
+    nome = CharField(max_length=120, default="")
+    data_nascimento = DateField(null=True)
+    email = CharField(max_length=254, default="")
+    celular = CharField(max_length=11, default="")
+    cep = CharField(max_length=8, default="")
+    logradouro = CharField(max_length=120, default="")
+    numero = CharField(max_length=20, default="")
+    complemento = CharField(max_length=60, default="")
+    bairro = CharField(max_length=60, default="")
+    cidade = CharField(max_length=60, default="")
+    uf = CharField(max_length=2, default="")
+    doc_tipo = CharField(max_length=40, default="")
+    doc_numero = CharField(max_length=30, default="")
+    doc_emissor = CharField(max_length=30, default="")
+    doc_uf = CharField(max_length=2, default="")
+    doc_data_emissao = DateField(null=True)
+    # Video-conference eligibility answer (CNH from 2017 or earlier biometric certificate).
+    elegivel_video = BooleanField(null=True)
+    versao = IntegerField(default=1)  # optimistic lock: two tabs never overwrite silently
+    atualizado_em = DateTimeField(default=utcnow)
+    enviada_em = DateTimeField(null=True)
+
+
+class Termo(BaseModel):
+    """A generated "termo de titularidade"; each correction makes a new version."""
+
+    certificado = ForeignKeyField(Certificado, backref="termos", index=True)
+    solicitacao = ForeignKeyField(Solicitacao, backref="termos", on_delete="CASCADE")
+    versao = IntegerField()
+    codigo_verificacao = CharField(max_length=40)
+    sha256 = CharField(max_length=64)
+    pdf = BlobField()
+    gerado_em = DateTimeField(default=utcnow)
+    aceito_em = DateTimeField(null=True)
+    aceito_ip = CharField(max_length=45, default="")
+    aceito_user_agent = CharField(max_length=300, default="")
+
+    class Meta:
+        indexes = ((("certificado", "versao"), True),)
+
+
+class Horario(BaseModel):
+    """A videoconference slot; `ocupados` never exceeds `capacidade` (conditional UPDATE)."""
+
+    inicio = DateTimeField(unique=True)  # UTC
+    capacidade = IntegerField()
+    ocupados = IntegerField(default=0)
+
+
+class Agendamento(BaseModel):
+    ATIVO = "ativo"
+
+    certificado = ForeignKeyField(Certificado, backref="agendamentos", index=True)
+    horario = ForeignKeyField(Horario, backref="agendamentos", index=True)
+    situacao = CharField(max_length=20, default=ATIVO)  # ativo|cancelado|reagendado|realizado|nao_compareceu
+    link_reuniao = CharField(max_length=200, default="")
+    criado_em = DateTimeField(default=utcnow)
+    lembrete_enviado_em = DateTimeField(null=True)
+    # Set only while active, so the unique index allows one active booking per certificate.
+    ativo_certificado = IntegerField(null=True, unique=True)
+
+
+class Evento(BaseModel):
+    """Audit trail: every state move and notable action; the "andamento" is read from it."""
+
+    processo = ForeignKeyField(ProcessoCompra, backref="eventos", index=True)
+    certificado = ForeignKeyField(Certificado, null=True, backref="eventos", index=True)
+    ator = CharField(max_length=160)
+    conta = ForeignKeyField(Conta, null=True)
+    tipo = CharField(max_length=40)
+    de = CharField(max_length=30, default="")
+    para = CharField(max_length=30, default="")
+    detalhes = TextField(default="")
+    criado_em = DateTimeField(default=utcnow, index=True)
+
+
+class Email(BaseModel):
+    """Outbox: written in the same transaction as the change that causes it."""
+
+    destinatario = CharField(max_length=254)
+    assunto = CharField(max_length=200)
+    texto = TextField()
+    html = TextField(default="")
+    anexos = TextField(default="")  # JSON list of attachments, see services.mail
+    situacao = CharField(max_length=20, default="pendente", index=True)  # pendente|enviado|falhou
+    tentativas = IntegerField(default=0)
+    erro = TextField(default="")
+    processo = ForeignKeyField(ProcessoCompra, null=True, backref="emails")
+    certificado = ForeignKeyField(Certificado, null=True, backref="emails")
+    criado_em = DateTimeField(default=utcnow)
+    enviado_em = DateTimeField(null=True)
+
+
+class ChaveIdempotencia(BaseModel):
+    """Remembers a form submission so a double click acts once."""
+
+    chave = CharField(max_length=64, unique=True)
+    resultado = CharField(max_length=200, default="")
+    criado_em = DateTimeField(default=utcnow)
+
+
+class SchemaVersion(BaseModel):
+    versao = IntegerField()
+    aplicada_em = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [
+    Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
+    LinkTitular, Solicitacao, Termo, Horario, Agendamento, Evento, Email, ChaveIdempotencia,
+    SchemaVersion,
+]

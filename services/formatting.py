@@ -1,0 +1,36 @@
+"""How money, dates and CPFs are shown to people in Brazil (pt-BR)."""
+
+import re
+from datetime import date
+
+
+def format_brl(cents: int) -> str:
+    """1234567 -> 'R$ 12.345,67' (dot groups thousands, comma before the cents)."""
+    sign = "-" if cents < 0 else ""
+    reais, centavos = divmod(abs(cents), 100)
+    grouped = f"{reais:,}".replace(",", ".")
+    return f"{sign}R$ {grouped},{centavos:02d}"
+
+
+def format_date(d: date) -> str:
+    """date(2026, 11, 23) -> '23/11/2026'."""
+    return d.strftime("%d/%m/%Y")
+
+
+def format_cpf(cpf11: str) -> str:
+    """'12345678909' -> '123.456.789-09'."""
+    digits = _cpf_digits(cpf11)
+    return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+
+
+def mask_cpf(cpf11: str) -> str:
+    """'12345678909' -> '***.456.789-**': LGPD, lists show only the middle digits."""
+    digits = _cpf_digits(cpf11)
+    return f"***.{digits[3:6]}.{digits[6:9]}-**"
+
+
+def _cpf_digits(cpf: str) -> str:
+    digits = re.sub(r"[.\- ]", "", cpf)
+    if not re.fullmatch(r"[0-9]{11}", digits):
+        raise ValueError("O CPF deve ter 11 números.")
+    return digits

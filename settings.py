@@ -1,0 +1,57 @@
+"""Configuration read from the environment, with defaults that are safe to run as-is.
+
+Every variable here is documented in README.md ("Configuração").
+"""
+import os
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "sim"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment(instance_path, debug=False):
+    """Build the config mapping the factory applies before any test overrides."""
+    embed_origins = os.environ.get("EMBED_ORIGINS", "").split()
+    secure_cookie = _bool("SESSION_COOKIE_SECURE", default=not debug)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'portal.db')}"
+        ),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).
+        "EMBED_ORIGINS": embed_origins,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 60 per hour"),
+        "PAGE_SIZE": _int("PAGE_SIZE", 10),
+        # Who receives the payments (printed on the boleto) and the bank agreement.
+        "BENEFICIARIO_NOME": os.environ.get("BENEFICIARIO_NOME", "Autoridade de Registro Demonstração"),
+        "BENEFICIARIO_CNPJ": os.environ.get("BENEFICIARIO_CNPJ", "33.683.111/0001-07"),
+        "BOLETO_BANCO": os.environ.get("BOLETO_BANCO", "001"),
+        "BOLETO_CONVENIO": os.environ.get("BOLETO_CONVENIO", "1234567"),
+        "BOLETO_CARTEIRA": os.environ.get("BOLETO_CARTEIRA", "17"),
+        "PIX_CHAVE": os.environ.get("PIX_CHAVE", ""),
+        "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
+        "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": secure_cookie,
+        # A cross-site iframe only keeps its session with SameSite=None; Secure; Partitioned.
+        "SESSION_COOKIE_SAMESITE": "None" if embed_origins else "Lax",
+        "SESSION_COOKIE_PARTITIONED": bool(embed_origins),
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_MINUTES", 120) * 60,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "application/javascript", "text/javascript",
+            "image/svg+xml", "application/json", "text/calendar",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 256,
+    }

@@ -1,0 +1,103 @@
+"""Fixtures shared by every test: an app on a clean database, a client, demo data, logins.
+
+The database is SQLite in a fresh temporary file per test, or, when DATABASE_URL points
+at PostgreSQL, that database with every table emptied between tests.
+"""
+import os
+import re
+
+import pytest
+
+from app import create_app
+from models import ALL_MODELS, db
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "SESSION_COOKIE_SECURE": False,
+    "LOGIN_RATE_LIMIT": "1000 per minute",
+    "BASE_URL": "http://portal.test",
+    "PIX_CHAVE": "12345678909",
+}
+
+
+def database_url(tmp_path):
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def empty_database():
+    if db.obj is not None and not db.obj.__class__.__name__.startswith("Sqlite"):
+        with db.connection_context():
+            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+            db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def config_overrides():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, config_overrides):
+    import migrations
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), **config_overrides})
+    with db.connection_context():
+        migrations.migrate()
+    empty_database()
+    with db.connection_context():
+        from services.compras import garantir_produto
+
+        garantir_produto(app.config["PRECO_CENTAVOS"])
+    yield app
+    empty_database()
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo data README lists (Maria, the agent, José and their purchases)."""
+    import demo_data
+
+    with app.app_context(), db.connection_context():
+        demo_data.criar()
+    return demo_data
+
+
+@pytest.fixture
+def dbconn(app):
+    """A connection for tests that read or write models directly."""
+    with db.connection_context():
+        yield db
+
+
+def login(client, cpf, senha):
+    return client.post("/entrar", data={"cpf": cpf, "senha": senha})
+
+
+@pytest.fixture
+def maria(client, demo):
+    """A client signed in as the demo buyer Maria da Silva."""
+    response = login(client, "123.456.789-09", "demo12345")
+    assert response.status_code == 303
+    return client
+
+
+@pytest.fixture
+def agente(client, demo):
+    response = login(client, "987.654.321-00", "agente12345")
+    assert response.status_code == 303
+    return client
+
+
+def htmx_headers(**extra):
+    return {"HX-Request": "true", **extra}
+
+
+def text(response):
+    """The visible text of an HTML response, tags dropped and spaces folded."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())

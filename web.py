@@ -1,0 +1,222 @@
+"""What every page shares: the page-or-fragment decision, the signed-in account,
+security and cache headers, fingerprinted static files, pt-BR filters and error pages."""
+import functools
+import hashlib
+import os
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from htmx_flask import make_response
+
+from models import Conta
+from services import formatting
+from services.lifecycle import BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES
+
+TZ = ZoneInfo("America/Sao_Paulo")
+
+
+# --- page or fragment -------------------------------------------------------------------
+
+def wants_fragment():
+    """True for an htmx request that swaps part of a page (not a history restore)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def render(page, fragment=None, status=200, **context):
+    """Render the full page, or only `fragment` (a template the page includes) for htmx.
+
+    The answer differs by HX-Request, so caches are told (Vary).
+    """
+    template = fragment if fragment and wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_see_other(endpoint, **values):
+    """303 after a successful POST (Post/Redirect/Get), for browsers and htmx alike."""
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+# --- the signed-in account --------------------------------------------------------------
+
+def current_account():
+    if "conta" not in g:
+        conta_id = session.get("conta_id")
+        g.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+    return g.conta
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_account() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def agente_required(view):
+    """Back-office views: anyone else gets a 404, as if the page did not exist."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        conta = current_account()
+        if conta is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if not conta.is_agente:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+# --- static files -----------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _digest(path, mtime):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:12]
+
+
+def static_url(filename):
+    """URL of a static file with a content hash, so it can be cached as immutable."""
+    path = os.path.join(current_app.static_folder, filename)
+    try:
+        version = _digest(path, os.stat(path).st_mtime)
+    except FileNotFoundError:
+        version = "0"
+    return url_for("static", filename=filename, v=version)
+
+
+# --- pt-BR presentation -----------------------------------------------------------------
+
+def local_datetime(value):
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(TZ)
+
+
+def format_datetime(value):
+    local = local_datetime(value)
+    return local.strftime("%d/%m/%Y %H:%M") if local else ""
+
+
+def format_date(value):
+    if isinstance(value, datetime):
+        value = local_datetime(value).date()
+    return formatting.format_date(value) if isinstance(value, date) else ""
+
+
+def today_local():
+    return datetime.now(TZ).date()
+
+
+# --- menu and forms ---------------------------------------------------------------------
+
+# (label, endpoint, who sees it): an entry shows only once its blueprint exists.
+MENU = [
+    ("Solicite agora", "loja.index", None),
+    ("Meus Pedidos", "pedidos.index", Conta.COMPRADOR),
+    ("Solicitação de Certificado Digital", "certificados.index", Conta.COMPRADOR),
+    ("Financeiro", "financeiro.index", Conta.COMPRADOR),
+    ("Agenda", "backoffice.agenda", Conta.AGENTE),
+    ("Pagamentos", "backoffice.pagamentos", Conta.AGENTE),
+    ("Ajuda", "ajuda.index", None),
+]
+
+
+def menu_items():
+    conta = current_account()
+    papel = conta.papel if conta else None
+    atual = (request.blueprint or "") + "."
+    return [
+        {"rotulo": rotulo, "url": url_for(endpoint), "atual": endpoint.startswith(atual)}
+        for rotulo, endpoint, quem in MENU
+        if endpoint in current_app.view_functions and (quem is None or quem == papel)
+    ]
+
+
+def form_errors(form):
+    """[(field id, first message)] in the order the fields appear, for the error summary."""
+    return [(f.id, f.errors[0]) for f in form if f.errors and f.type != "CSRFTokenField"]
+
+
+# --- wiring -----------------------------------------------------------------------------
+
+def _security_headers(response):
+    origins = " ".join(current_app.config["EMBED_ORIGINS"]) or "'none'"
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {origins}",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint == "static":
+        # Our static files are small: load them so they are compressed whole (a streamed
+        # file would be compressed chunk by chunk and its handle left open).
+        response.direct_passthrough = False
+        response.make_sequence()
+        if request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif "Cache-Control" not in response.headers:
+        # Personal pages: never kept by a shared cache or shown from disk after logout.
+        response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Sec-Fetch-Dest")
+    return response
+
+
+def init_app(app):
+    app.after_request(_security_headers)
+
+    @app.before_request
+    def _embedded():
+        # A page inside an <iframe> drops its own header/footer: the host site draws them.
+        g.embedded = (request.headers.get("Sec-Fetch-Dest") == "iframe"
+                      or request.args.get("embed") == "1")
+
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        menu_items=menu_items,
+        form_errors=form_errors,
+        current_account=current_account,
+        CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
+        PROCESSO_SITUACOES=PROCESSO_SITUACOES,
+        BOLETO_SITUACOES=BOLETO_SITUACOES,
+    )
+    app.jinja_env.filters.update(
+        brl=formatting.format_brl,
+        data=format_date,
+        data_hora=format_datetime,
+        cpf=formatting.format_cpf,
+        cpf_mascarado=formatting.mask_cpf,
+    )
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, _error_page)
+
+
+_ERRORS = {
+    400: ("Pedido inválido", "O formulário enviado não pôde ser lido. Volte, recarregue a "
+          "página e tente de novo."),
+    403: ("Acesso negado", "Você não tem permissão para esta ação."),
+    404: ("Página não encontrada", "O endereço pode estar errado, ou o item não existe ou não "
+          "pertence à sua conta."),
+    405: ("Ação não permitida", "Use os botões da página para continuar."),
+    429: ("Muitas tentativas", "Aguarde alguns minutos e tente novamente."),
+    500: ("Erro no sistema", "Algo deu errado do nosso lado e nada foi alterado. Tente de novo "
+          "em alguns minutos."),
+}
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    titulo, mensagem = _ERRORS.get(code, _ERRORS[500])
+    if code == 400 and "CSRF" in str(getattr(error, "description", "")):
+        mensagem = ("Sua sessão expirou ou o formulário ficou aberto por muito tempo. "
+                    "Recarregue a página e envie de novo.")
+    return render_template("erro.html", titulo=titulo, mensagem=mensagem, codigo=code), code
