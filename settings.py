@@ -41,6 +41,20 @@ def from_environment(instance_path, debug=False):
         "PIX_CHAVE": os.environ.get("PIX_CHAVE", ""),
         "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
         "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
+        "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
+        # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
+        "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
+        "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
+        # Without Redis, jobs run in a thread of the web process (see tasks.py).
+        "JOBS_EMBUTIDOS": _bool("JOBS_EMBUTIDOS", default=not os.environ.get("REDIS_URL")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": secure_cookie,
         # A cross-site iframe only keeps its session with SameSite=None; Secure; Partitioned.

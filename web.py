@@ -123,8 +123,8 @@ MENU = [
     ("Meus Pedidos", "pedidos.index", Conta.COMPRADOR),
     ("Solicitação de Certificado Digital", "certificados.index", Conta.COMPRADOR),
     ("Financeiro", "financeiro.index", Conta.COMPRADOR),
-    ("Agenda", "backoffice.agenda", Conta.AGENTE),
-    ("Pagamentos", "backoffice.pagamentos", Conta.AGENTE),
+    ("Agenda", "agenda.index", Conta.AGENTE),
+    ("Pagamentos", "pagamentos.index", Conta.AGENTE),
     ("Ajuda", "ajuda.index", None),
 ]
 

@@ -9,8 +9,8 @@ bp = Blueprint("inicio", __name__)
 @bp.get("/")
 def index():
     conta = current_account()
-    if conta is not None and conta.is_agente and "backoffice.agenda" in _endpoints():
-        return redirect(url_for("backoffice.agenda"))
+    if conta is not None and conta.is_agente and "agenda.index" in _endpoints():
+        return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
 
 

@@ -34,3 +34,9 @@ def _cpf_digits(cpf: str) -> str:
     if not re.fullmatch(r"[0-9]{11}", digits):
         raise ValueError("O CPF deve ter 11 números.")
     return digits
+
+
+def mask_email(email: str) -> str:
+    """"maria@example.com" -> "ma***@example.com": enough to recognise, not to harvest."""
+    local, _, domain = (email or "").partition("@")
+    return f"{local[:2]}***@{domain}" if domain else "***"

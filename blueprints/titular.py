@@ -1,0 +1,35 @@
+"""The holder's side: the personal link from the e-mail and the certificate's home page."""
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+
+from access import acesso_titular, entrar_com_link
+from extensions import limiter
+from models import Conta
+from services import links
+from services.lifecycle import CERTIFICADO_SITUACOES
+
+bp = Blueprint("titular", __name__)
+
+
+@bp.get("/t/<token>")
+@limiter.limit("30 per minute")
+def link(token):
+    link = links.verificar(token)
+    if link is None:
+        # Never say whose link it was: only that it does not work and what to do.
+        page = render_template("titular/link_inativo.html", motivo=links.situacao(token))
+        return make_response(page, 404)
+    entrar_com_link(link)
+    # The token leaves the address bar (and any later Referer) at once.
+    return redirect(url_for("titular.certificado", numero=link.atribuicao.certificado.numero),
+                    code=303)
+
+
+@bp.get("/titular/<numero>")
+def certificado(numero):
+    acesso = acesso_titular(numero)
+    certificado = acesso.certificado
+    responsavel = Conta.get_by_id(certificado.processo.comprador_id)
+    proximo = "solicitacao.inicio" if "solicitacao.inicio" in current_app.view_functions else None
+    return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
+                           responsavel=responsavel, situacao=CERTIFICADO_SITUACOES[
+                               certificado.situacao], proximo=proximo)

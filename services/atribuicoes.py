@@ -1,0 +1,79 @@
+"""Assigning a certificate to its holder (CPF + e-mail), reassigning, resending the link.
+
+Each is one transaction: the state move, the assignment row, the new link and the e-mails.
+"""
+from models import Atribuicao, Certificado, Solicitacao, db, utcnow
+from services import formatting, links, mail
+from services.lifecycle import TransicaoInvalida, mover_certificado, registrar_evento
+
+
+class AtribuicaoRecusada(TransicaoInvalida):
+    """The assignment breaks a rule the buyer can fix (message in Portuguese)."""
+
+
+def ativa(certificado):
+    return (Atribuicao.select().where((Atribuicao.certificado == certificado.id)
+                                      & Atribuicao.encerrada_em.is_null())
+            .order_by(Atribuicao.id.desc()).first())
+
+
+def _cpf_ja_usado(certificado, cpf):
+    """Another certificate of the same purchase, still in use, already belongs to `cpf`."""
+    return (Certificado.select().where(
+        (Certificado.processo == certificado.processo_id) & (Certificado.id != certificado.id)
+        & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
+
+
+def _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias):
+    mail.enfileirar(
+        atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
+        "titular_link",
+        {"nome_responsavel": conta.nome, "certificado": certificado,
+         "link": f"{base_url}/t/{token}", "validade_dias": validade_dias},
+        processo=certificado.processo_id, certificado=certificado.id,
+    )
+
+
+def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias):
+    """Assign (or reassign, while emission was not requested). Returns the new token."""
+    cpf, email = cpf.strip(), email.strip().lower()
+    acao = "reatribuir" if certificado.situacao == "atribuido" else "atribuir"
+    with db.atomic():
+        if _cpf_ja_usado(certificado, cpf):
+            raise AtribuicaoRecusada(
+                "Este CPF já é titular de outro certificado desta compra. Cada pessoa usa "
+                "um certificado: informe o CPF de outra pessoa.")
+        anterior = ativa(certificado) if acao == "reatribuir" else None
+        mover_certificado(certificado, acao, ator,
+                          detalhes=f"Titular {formatting.mask_cpf(cpf)}",
+                          titular_cpf=cpf, titular_email=email)
+        if anterior is not None:
+            Atribuicao.update(encerrada_em=utcnow()).where(Atribuicao.id == anterior.id).execute()
+            # The old holder's draft is discarded with their assignment.
+            Solicitacao.delete().where(Solicitacao.atribuicao == anterior.id).execute()
+            mail.enfileirar(
+                anterior.email, "Certificado Digital atribuído a outra pessoa",
+                "titular_reatribuido", {"nome_responsavel": conta.nome, "certificado": certificado},
+                processo=certificado.processo_id, certificado=certificado.id,
+            )
+        atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,
+                                       atribuido_por=conta.id)
+        token = links.emitir(atribuicao, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+    return token
+
+
+def reenviar_link(certificado, conta, ator, base_url, validade_dias):
+    """A fresh link by e-mail; the previous one dies at once."""
+    if certificado.situacao in ("disponivel", "aguardando_pagamento", "emitido", "cancelado"):
+        raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
+    with db.atomic():
+        atribuicao = ativa(certificado)
+        if atribuicao is None:
+            raise AtribuicaoRecusada("Não há titular atribuído a este certificado.")
+        token = links.emitir(atribuicao, validade_dias)
+        registrar_evento(certificado.processo_id, "link.reenviado", ator, certificado.id,
+                         detalhes=f"Para {formatting.mask_email(atribuicao.email)}")
+        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+    return token
+

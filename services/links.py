@@ -1,0 +1,59 @@
+"""The holder's personal link: a random token e-mailed once, only its SHA-256 stored.
+
+One active link per certificate: issuing a new one (resend, reassignment) revokes the rest.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from models import Atribuicao, LinkTitular, utcnow
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def emitir(atribuicao, validade_dias):
+    """A new link for `atribuicao` (the previous ones stop working). Returns the token."""
+    revogar(atribuicao.certificado_id)
+    token = secrets.token_urlsafe(32)
+    LinkTitular.create(atribuicao=atribuicao, token_hash=_hash(token),
+                       expira_em=utcnow() + timedelta(days=validade_dias))
+    return token
+
+
+def revogar(certificado_id):
+    agora = utcnow()
+    atribuicoes = Atribuicao.select(Atribuicao.id).where(Atribuicao.certificado == certificado_id)
+    (LinkTitular.update(revogado_em=agora)
+     .where(LinkTitular.atribuicao.in_(atribuicoes) & LinkTitular.revogado_em.is_null())
+     .execute())
+
+
+def _ativo(query):
+    agora = utcnow()
+    return (query.join(Atribuicao)
+            .where(LinkTitular.revogado_em.is_null() & (LinkTitular.expira_em > agora)
+                   & Atribuicao.encerrada_em.is_null())
+            .first())
+
+
+def verificar(token):
+    """The active link for `token`, or None (unknown, mangled, expired or revoked alike)."""
+    if not token or len(token) > 100:
+        return None
+    return _ativo(LinkTitular.select(LinkTitular, Atribuicao)
+                  .where(LinkTitular.token_hash == _hash(token)))
+
+
+def ativo(link_id):
+    """The link by id if it still works (checked on every request of the holder's session)."""
+    return _ativo(LinkTitular.select(LinkTitular, Atribuicao).where(LinkTitular.id == link_id))
+
+
+def situacao(token):
+    """Why a token does not work, for the page that explains it: 'expirado' or 'invalido'."""
+    link = LinkTitular.get_or_none(LinkTitular.token_hash == _hash(token or ""))
+    if link is not None and link.revogado_em is None and link.expira_em <= utcnow():
+        return "expirado"
+    return "invalido"

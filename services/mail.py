@@ -1,0 +1,60 @@
+"""E-mail as an outbox: `enfileirar` writes the message in the caller's transaction;
+`tasks.enviar_email` delivers it after commit, with retries, through Flask-Mailman.
+
+Bodies come from templates `emails/<nome>.txt` and `emails/<nome>.html` (pt-BR), so a
+failed send never undoes or blocks the action that caused it.
+"""
+import base64
+import json
+import threading
+
+from flask import render_template
+
+from models import Email
+
+_pendentes = threading.local()
+
+
+def enfileirar(destinatario, assunto, modelo, contexto=None, processo=None, certificado=None,
+               anexos=()):
+    """Queue a message; `anexos` is [(file name, MIME type, bytes)]. Returns the Email row."""
+    contexto = dict(contexto or {}, assunto=assunto)
+    email = Email.create(
+        destinatario=destinatario,
+        assunto=assunto,
+        texto=render_template(f"emails/{modelo}.txt", **contexto),
+        html=render_template(f"emails/{modelo}.html", **contexto),
+        anexos=json.dumps([
+            {"nome": nome, "tipo": tipo, "conteudo": base64.b64encode(dados).decode()}
+            for nome, tipo, dados in anexos
+        ]),
+        processo=processo, certificado=certificado,
+    )
+    _fila().append(email.id)
+    return email
+
+
+def anexos(email):
+    """The attachments of a queued message as [(name, MIME type, bytes)]."""
+    return [(a["nome"], a["tipo"], base64.b64decode(a["conteudo"]))
+            for a in json.loads(email.anexos or "[]")]
+
+
+def _fila():
+    if not hasattr(_pendentes, "ids"):
+        _pendentes.ids = []
+    return _pendentes.ids
+
+
+def despachar():
+    """Hand the messages queued by this thread to the job queue (call after commit)."""
+    from tasks import enviar_email
+
+    ids, _pendentes.ids = _fila(), []
+    for email_id in ids:
+        enviar_email(email_id)
+
+
+def descartar():
+    """Forget queued ids after a rollback (their rows no longer exist)."""
+    _pendentes.ids = []
