@@ -26,13 +26,18 @@ def init_app(app):
 
     @app.before_request
     def _connect():
+        # A counted context: the connection closes when its last user (request, job,
+        # CLI command or test) is done with it.
         if request.endpoint != "static":
-            db.connect(reuse_if_open=True)
+            request.db_context = db.connection_context()
+            request.db_context.__enter__()
 
     @app.teardown_request
     def _close(exc):
-        if not db.is_closed():
-            db.close()
+        # Popped: a test client may run teardown twice for one request.
+        context = request.__dict__.pop("db_context", None)
+        if context is not None:
+            context.__exit__(None, None, None)
 
     @app.cli.command("init-db")
     def init_db_command():

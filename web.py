@@ -42,10 +42,11 @@ def redirect_see_other(endpoint, **values):
 # --- the signed-in account --------------------------------------------------------------
 
 def current_account():
-    if "conta" not in g:
+    """The signed-in Conta, looked up once per request (cached on the request itself)."""
+    if not hasattr(request, "conta"):
         conta_id = session.get("conta_id")
-        g.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
-    return g.conta
+        request.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+    return request.conta
 
 
 def login_required(view):
