@@ -160,8 +160,13 @@ def _security_headers(response):
     if request.endpoint == "static":
         # Our static files are small: load them so they are compressed whole (a streamed
         # file would be compressed chunk by chunk and its handle left open).
-        response.direct_passthrough = False
-        response.make_sequence()
+        if response.direct_passthrough:
+            stream = response.response
+            data = b"".join(stream)
+            if hasattr(stream, "close"):
+                stream.close()
+            response.direct_passthrough = False
+            response.set_data(data)
         if request.args.get("v"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif "Cache-Control" not in response.headers:
