@@ -11,7 +11,8 @@ from htmx_flask import make_response
 
 from models import Conta
 from services import formatting
-from services.lifecycle import BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES
+from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
+                                TransicaoInvalida)
 
 TZ = ZoneInfo("America/Sao_Paulo")
 
@@ -204,6 +205,7 @@ def init_app(app):
 
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(TransicaoInvalida, _transicao_invalida)
 
 
 _ERRORS = {
@@ -226,3 +228,9 @@ def _error_page(error):
         mensagem = ("Sua sessão expirou ou o formulário ficou aberto por muito tempo. "
                     "Recarregue a página e envie de novo.")
     return render_template("erro.html", titulo=titulo, mensagem=mensagem, codigo=code), code
+
+
+def _transicao_invalida(error):
+    """A refused state move a view did not handle itself: say why, change nothing (409)."""
+    return render_template("erro.html", titulo="Ação não realizada", mensagem=str(error),
+                           codigo=409), 409

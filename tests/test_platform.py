@@ -110,3 +110,38 @@ def test_an_older_schema_is_migrated_step_by_step(app, monkeypatch):
 def test_demo_accounts_have_unique_cpfs(app, demo):
     with db.connection_context(), pytest.raises(IntegrityError), db.atomic():
         Conta.create(cpf="98765432100", nome="Outra", email="o@example.com")
+
+
+def test_a_refused_state_move_is_explained_not_a_crash(app, client, demo):
+    from services.lifecycle import TransicaoInvalida
+
+    @app.get("/_recusa")
+    def recusa():
+        raise TransicaoInvalida("Este certificado já foi emitido.")
+
+    response = client.get("/_recusa")
+    assert response.status_code == 409
+    assert "Este certificado já foi emitido." in text(response)
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("TEST_REDIS_URL"),
+                    reason="TEST_REDIS_URL not set: Redis rate-limit storage not exercised")
+def test_login_rate_limit_can_live_on_redis(tmp_path):
+    import os
+    import uuid
+
+    from app import create_app
+    from tests.conftest import TEST_CONFIG, database_url, login
+    import migrations, demo_data
+
+    url = os.environ["TEST_REDIS_URL"]
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), "REDIS_URL": url,
+                      "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex, "LOGIN_RATE_LIMIT": "2 per minute"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == url
+    with db.connection_context():
+        migrations.migrate()
+    with app.app_context(), db.connection_context():
+        demo_data.criar()
+    client = app.test_client()
+    codes = [login(client, "123.456.789-09", "x").status_code for _ in range(3)]
+    assert codes == [422, 422, 429]
