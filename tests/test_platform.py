@@ -105,6 +105,7 @@ def test_an_older_schema_is_migrated_step_by_step(app, monkeypatch):
         assert migrations.migrate() == 2
         assert applied == [2]
         assert migrations.current_version() == 2
+        SchemaVersion.delete().where(SchemaVersion.versao > 1).execute()
 
 
 def test_demo_accounts_have_unique_cpfs(app, demo):
