@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: install run test test-unit test-e2e clean
+.PHONY: install run test bench clean
 
 install: $(VENV)/.installed $(HTMX)
 
@@ -35,3 +35,6 @@ test: install
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
+
+bench: install
+	bash bench/load.sh
