@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from access import acesso_titular
@@ -33,9 +34,10 @@ class ElegibilidadeForm(FlaskForm):
     elegivel = RadioField(
         "Você tem algum deles?",
         choices=[
-            ("cnh", "Sim, tenho CNH emitida ou renovada a partir de 2017"),
-            ("certificado", "Sim, já tive um certificado ICP-Brasil emitido com biometria"),
-            ("nao", "Não tenho nenhum dos dois"),
+            SelectChoice("cnh", "Sim, tenho CNH emitida ou renovada a partir de 2017"),
+            SelectChoice("certificado",
+                         "Sim, já tive um certificado ICP-Brasil emitido com biometria"),
+            SelectChoice("nao", "Não tenho nenhum dos dois"),
         ],
         validators=[InputRequired("Responda se você tem CNH emitida a partir de 2017 ou um "
                                   "certificado anterior emitido com biometria.")],
