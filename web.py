@@ -42,9 +42,12 @@ def redirect_see_other(endpoint, **values):
 # --- the signed-in account --------------------------------------------------------------
 
 def current_account():
-    if "conta" not in g:
-        conta_id = session.get("conta_id")
+    # Cached per signed-in id, not just per `g`: under pytest-flask one app context (and `g`)
+    # spans every request of a test, so a login or logout must not see a stale answer.
+    conta_id = session.get("conta_id")
+    if g.get("conta_de") != conta_id or "conta" not in g:
         g.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+        g.conta_de = conta_id
     return g.conta
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from blueprints.agendamento import agora
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
@@ -23,7 +23,7 @@ bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 class RecusaForm(FlaskForm):
     motivo = TextAreaField(
         "Motivo da recusa",
-        validators=[InputRequired("Informe o motivo da recusa."),
+        validators=[DataRequired("Informe o motivo da recusa."),
                     Length(max=500, message="Escreva o motivo em até 500 caracteres.")],
         render_kw={"rows": 3, "maxlength": "500"},
     )
