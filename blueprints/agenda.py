@@ -3,7 +3,7 @@ the accepted termo and the andamento, and the decisions: "Aprovar e emitir", "Re
 (with a reason) and "Não compareceu"."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, make_response, render_template, request
+from flask import Blueprint, abort, current_app, flash, make_response, request
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length

@@ -1,13 +1,12 @@
 """The holder books the validation videoconference: eligibility, day, time, confirmation,
 reschedule, cancel; every bad input is refused with fresh choices and nothing booked."""
 import re
-from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, db
-from services import agendamentos, mail
+from services import agendamentos
 from services.lifecycle import Ator, mover_certificado
 from tests.agendamento_util import AGORA, Relogio, certificado_solicitado, sp
 from tests.conftest import htmx_headers, text
@@ -188,7 +187,6 @@ def test_before_the_request_is_sent_there_is_nothing_to_schedule(app, client, de
     from services import atribuicoes
     from models import Conta
     with app.app_context(), db.connection_context():
-        from tests.agendamento_util import certificado_solicitado as _
         maria = Conta.get(Conta.cpf == "12345678909")
         certificado = (Certificado.select().where(Certificado.situacao == "atribuido").get())
         token = atribuicoes.reenviar_link(certificado, maria, Ator("teste"), "http://portal.test",

@@ -1,5 +1,5 @@
 """The booking service on its own: slot rows, seats, rescheduling, the reminder job."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
