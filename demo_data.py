@@ -2,14 +2,15 @@
 
 Dates are relative to today, so the overdue boleto is always overdue.
 """
+import hashlib
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, db,
-                    utcnow)
-from services import compras
+from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
+                    db, utcnow)
+from services import agenda, agendamentos, compras, termo_pdf
 from services.lifecycle import Ator, mover_certificado
 
 DEMO_ATOR = Ator("Dados de demonstração")
@@ -45,6 +46,39 @@ def _atribuir(certificado, conta, cpf, email):
     mover_certificado(certificado, "atribuir", Ator(conta.nome, conta.id),
                       titular_cpf=cpf, titular_email=email)
     return atribuicao
+
+
+def _videoconferencia_agendada(certificado, conta):
+    atribuicao = _atribuir(certificado, conta, "22233366638", "roberto@example.com")
+    solicitacao = Solicitacao.create(
+        atribuicao=atribuicao, certificado=certificado, nome="Roberto Alves Lima",
+        data_nascimento=date(1979, 9, 3), email="roberto@example.com", celular="11976543210",
+        cep="01310100", logradouro="Avenida Paulista", numero="1000", complemento="Sala 12",
+        bairro="Bela Vista", cidade="São Paulo", uf="SP", doc_tipo="CNH",
+        doc_numero="04567891234", doc_emissor="DETRAN", doc_uf="SP",
+        doc_data_emissao=date(2021, 3, 15), elegivel_video=True, enviada_em=utcnow(),
+    )
+    dados = termo_pdf.TermoData(
+        nome=solicitacao.nome, cpf="22233366638", data_nascimento=solicitacao.data_nascimento,
+        email=solicitacao.email, documento_tipo="CNH", documento_numero=solicitacao.doc_numero,
+        documento_emissor="DETRAN", documento_uf="SP", processo_id=certificado.processo.numero,
+        versao=1, gerado_em=agendamentos.agora())
+    pdf = termo_pdf.render_termo_pdf(dados)
+    Termo.create(certificado=certificado, solicitacao=solicitacao, versao=1,
+                 codigo_verificacao=termo_pdf.verification_code(dados),
+                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf, aceito_em=utcnow(),
+                 aceito_ip="127.0.0.1", aceito_user_agent="dados de demonstração")
+    titular = Ator("Roberto Alves Lima (titular)")
+    mover_certificado(certificado, "solicitar", titular)
+    # The next business day after today, 10:00 if free, else its first free time.
+    agora = agendamentos.agora()
+    cfg = agendamentos.config_agenda(current_app.config)
+    hoje_local = agora.astimezone(agenda.TZ).date()
+    dia = next(d for d in agendamentos.dias_livres(agora, cfg) if d > hoje_local)
+    livres = agendamentos.horarios_livres(agora, dia, cfg)
+    inicio = next((h for h in livres if h.hour == 10), livres[0])
+    agendamentos.agendar(certificado, inicio, agora, titular, current_app.config,
+                         notificar=False)
 
 
 def criar(hoje=None):
@@ -92,6 +126,16 @@ def criar(hoje=None):
         c = compras.criar_processo(maria, produto, 2, hoje + timedelta(days=5), beneficiario,
                                    ator_maria)
         _espalhar_eventos(c, datetime.combine(hoje - timedelta(days=1), time(15, 0)))
+
+        # D: paid; its certificate's holder sent the request, accepted the termo and booked a
+        # videoconference on the next business day, so the agent's Agenda is not empty.
+        d = compras.criar_processo(maria, produto, 1, hoje - timedelta(days=4), beneficiario,
+                                   ator_maria)
+        boleto_d = d.boletos.get()
+        compras.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
+                                     "agente", f"demo-{boleto_d.nosso_numero}", DEMO_ATOR)
+        _videoconferencia_agendada(d.certificados.get(), maria)
+        _espalhar_eventos(d, datetime.combine(hoje - timedelta(days=5), time(9, 30)))
 
         # Someone else's purchase: Maria must never see it.
         compras.criar_processo(jose, produto, 1, hoje + timedelta(days=3), beneficiario,

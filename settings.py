@@ -42,6 +42,18 @@ def from_environment(instance_path, debug=False):
         "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
         "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
+        # Videoconference agenda (DOMAIN.md §6): Brasília business hours, slot length,
+        # agents per slot, booking horizon and notice periods.
+        "AGENDA_INICIO": os.environ.get("AGENDA_INICIO", "08:00"),
+        "AGENDA_FIM": os.environ.get("AGENDA_FIM", "18:00"),
+        "AGENDA_SLOT_MINUTOS": _int("AGENDA_SLOT_MINUTOS", 30),
+        "AGENDA_CAPACIDADE": _int("AGENDA_CAPACIDADE", 2),
+        "AGENDA_HORIZONTE_DIAS_UTEIS": _int("AGENDA_HORIZONTE_DIAS_UTEIS", 15),
+        "AGENDA_ANTECEDENCIA_MINIMA_HORAS": _int("AGENDA_ANTECEDENCIA_MINIMA_HORAS", 2),
+        "AGENDA_ALTERACAO_HORAS": _int("AGENDA_ALTERACAO_HORAS", 1),
+        "AGENDA_ACAO_AGENTE_MINUTOS": _int("AGENDA_ACAO_AGENTE_MINUTOS", 10),
+        # Meeting room address; "{codigo}" is replaced by a random code per booking.
+        "VIDEOCONFERENCIA_URL": os.environ.get("VIDEOCONFERENCIA_URL", ""),
         # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 25),

@@ -106,6 +106,22 @@ def reenviar_pendentes():
         enviar_email(email_id)
 
 
+@huey.periodic_task(crontab(minute="*/10"), context=False)
+def lembretes_videoconferencia():
+    """Reminder e-mails 24 h before each videoconference; slot rows created ahead."""
+    from flask import current_app
+
+    from models import db
+    from services import agendamentos, mail
+
+    with app_context(), db.connection_context():
+        agora = agendamentos.agora()
+        enviados = agendamentos.enviar_lembretes(agora, current_app.config)
+        agendamentos.preparar_horizonte(agora, agendamentos.config_agenda(current_app.config))
+    mail.despachar()
+    return enviados
+
+
 class _EmbeddedConsumer(Consumer):
     # The web server owns the process signals; the consumer's threads are daemons.
     def _set_signal_handlers(self):

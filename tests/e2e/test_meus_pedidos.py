@@ -12,7 +12,8 @@ def numero_processo_pago(server):
     with db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
         return (ProcessoCompra.select().where((ProcessoCompra.comprador == maria)
-                                              & (ProcessoCompra.situacao == "pago")).get().numero)
+                                              & (ProcessoCompra.situacao == "pago"))
+                .order_by(ProcessoCompra.id).first().numero)
 
 
 def test_buyer_follows_a_purchase_from_meus_pedidos(phone, server):

@@ -1,0 +1,208 @@
+"""The registration agent's "Agenda": videoconferences by day, each with the holder's request,
+the accepted termo and the andamento, and the decisions: "Aprovar e emitir", "Recusar"
+(with a reason) and "Não compareceu"."""
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, make_response, request
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.agendamento import agora
+from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
+from services import agenda as calendario
+from services import agendamentos, andamento
+from services.agendamentos import AgendamentoRecusado
+from services.agenda import TZ
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
+from web import agente_required, current_account, redirect_see_other, render
+
+bp = Blueprint("agenda", __name__, url_prefix="/agenda")
+
+
+class RecusaForm(FlaskForm):
+    motivo = TextAreaField(
+        "Motivo da recusa",
+        validators=[DataRequired("Informe o motivo da recusa."),
+                    Length(max=500, message="Escreva o motivo em até 500 caracteres.")],
+        render_kw={"rows": 3, "maxlength": "500"},
+    )
+
+
+def _ator():
+    conta = current_account()
+    return Ator(f"{conta.nome}", conta.id)
+
+
+def _resultado(agendamento, certificado):
+    """How a booking ended, in the agent's words."""
+    if agendamento.situacao == Agendamento.ATIVO:
+        return "Aguardando videoconferência"
+    if agendamento.situacao == "nao_compareceu":
+        return "Titular não compareceu"
+    if agendamento.situacao == "realizado":
+        return "Aprovado e emitido" if certificado.situacao == "emitido" else "Recusado"
+    return {"cancelado": "Cancelada pelo titular",
+            "reagendado": "Reagendada pelo titular"}.get(agendamento.situacao, "")
+
+
+def _dia_util_vizinho(dia, passo):
+    d = dia + timedelta(days=passo)
+    while not calendario.is_business_day(d):
+        d += timedelta(days=passo)
+    return d
+
+
+def _nomes(certificado_ids):
+    nomes = {}
+    for s in (Solicitacao.select(Solicitacao.certificado, Solicitacao.nome)
+              .where(Solicitacao.certificado.in_(list(certificado_ids)))
+              .order_by(Solicitacao.id)):
+        nomes[s.certificado_id] = s.nome
+    return nomes
+
+
+@bp.get("/")
+@agente_required
+def index():
+    hoje = agora().astimezone(TZ).date()
+    try:
+        dia = date.fromisoformat(request.args.get("dia", "")) if request.args.get("dia") else hoje
+    except ValueError:
+        dia = hoje
+    de = agendamentos.para_banco(datetime.combine(dia, time.min, TZ))
+    ate = agendamentos.para_banco(datetime.combine(dia + timedelta(days=1), time.min, TZ))
+    itens = list(
+        Agendamento.select(Agendamento, Horario, Certificado).join(Horario)
+        .switch(Agendamento).join(Certificado)
+        .where((Horario.inicio >= de) & (Horario.inicio < ate)
+               & Agendamento.situacao.not_in(["cancelado", "reagendado"]))
+        .order_by(Horario.inicio, Agendamento.id))
+    nomes = _nomes({a.certificado_id for a in itens})
+    # Days ahead that have videoconferences still to do, to jump straight to them.
+    futuros = (Agendamento.select(Horario.inicio).join(Horario)
+               .where((Agendamento.situacao == Agendamento.ATIVO)
+                      & (Horario.inicio >= agendamentos.para_banco(
+                          datetime.combine(hoje, time.min, TZ))))
+               .order_by(Horario.inicio).tuples())
+    proximos = {}
+    for (inicio,) in futuros:
+        local = agendamentos.do_banco(inicio).date()
+        proximos[local] = proximos.get(local, 0) + 1
+    return render(
+        "agenda/index.html",
+        dia=dia, hoje=hoje, dia_semana=agendamentos.DIAS_SEMANA[dia.weekday()],
+        anterior=_dia_util_vizinho(dia, -1), proximo=_dia_util_vizinho(dia, 1),
+        itens=[{"agendamento": a, "hora": f"{agendamentos.do_banco(a.horario.inicio):%H:%M}",
+                "nome": nomes.get(a.certificado_id) or "Titular",
+                "certificado": a.certificado, "resultado": _resultado(a, a.certificado)}
+               for a in itens],
+        proximos=[(d, agendamentos.DIAS_SEMANA[d.weekday()], n)
+                  for d, n in list(proximos.items())[:10]],
+    )
+
+
+def _carregar(agendamento_id):
+    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
+                   .where(Agendamento.id == agendamento_id).first())
+    if agendamento is None:
+        abort(404)
+    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                   .where(Certificado.id == agendamento.certificado_id).get())
+    return agendamento, certificado
+
+
+def _detalhe(agendamento_id, form=None, erro=None, status=200):
+    agendamento, certificado = _carregar(agendamento_id)
+    solicitacao = (agendamentos.solicitacao_de(certificado.id)
+                   or Solicitacao.select().where(Solicitacao.certificado == certificado.id)
+                   .order_by(Solicitacao.id.desc()).first())
+    minutos = int(current_app.config["AGENDA_ACAO_AGENTE_MINUTOS"])
+    inicio = agendamentos.do_banco(agendamento.horario.inicio)
+    eventos = list(Evento.select().where(Evento.certificado == certificado.id)
+                   .order_by(Evento.criado_em, Evento.id))
+    ativo = agendamento.situacao == Agendamento.ATIVO and certificado.situacao == "agendado"
+    return render(
+        "agenda/detalhe.html", None, status,
+        agendamento=agendamento, certificado=certificado, solicitacao=solicitacao,
+        situacao=CERTIFICADO_SITUACOES[certificado.situacao],
+        resultado=_resultado(agendamento, certificado),
+        quando=agendamentos.descrever(inicio), dia_iso=inicio.date().isoformat(),
+        termo=agendamentos.termo_aceito(certificado.id),
+        eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
+        ativo=ativo,
+        liberado=ativo and agendamentos.agente_pode_agir(agendamento, agora(), minutos),
+        libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
+        form=form or RecusaForm(formdata=None), erro=erro,
+    )
+
+
+@bp.get("/<int:agendamento_id>")
+@agente_required
+def detalhe(agendamento_id):
+    return _detalhe(agendamento_id)
+
+
+@bp.get("/<int:agendamento_id>/termo.pdf")
+@agente_required
+def termo(agendamento_id):
+    _, certificado = _carregar(agendamento_id)
+    termo_ = agendamentos.termo_aceito(certificado.id)
+    if termo_ is None:
+        abort(404)
+    response = make_response(bytes(termo_.pdf))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="termo-{certificado.numero}-v{termo_.versao}.pdf"')
+    return response
+
+
+def _decidir(agendamento_id, fazer, sucesso):
+    try:
+        fazer()
+    except AgendamentoRecusado as erro:
+        return _detalhe(agendamento_id, erro=erro.mensagem, status=409)
+    except TransicaoInvalida as erro:
+        return _detalhe(agendamento_id, erro=str(erro), status=409)
+    flash(sucesso, "sucesso")
+    return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
+
+
+@bp.post("/<int:agendamento_id>/aprovar")
+@agente_required
+def aprovar(agendamento_id):
+    _carregar(agendamento_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    return _decidir(
+        agendamento_id,
+        lambda: agendamentos.aprovar(agendamento_id, agora(), _ator(), current_app.config),
+        "Certificado aprovado e emitido. O titular recebeu por e-mail os próximos passos.")
+
+
+@bp.post("/<int:agendamento_id>/recusar")
+@agente_required
+def recusar(agendamento_id):
+    _carregar(agendamento_id)
+    form = RecusaForm()
+    if not form.validate_on_submit():
+        return _detalhe(agendamento_id, form=form, status=422)
+    return _decidir(
+        agendamento_id,
+        lambda: agendamentos.recusar(agendamento_id, form.motivo.data, agora(), _ator(),
+                                     current_app.config),
+        "Validação recusada. O titular recebeu por e-mail o motivo e o link para corrigir "
+        "e reagendar.")
+
+
+@bp.post("/<int:agendamento_id>/nao-compareceu")
+@agente_required
+def nao_compareceu(agendamento_id):
+    _carregar(agendamento_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    return _decidir(
+        agendamento_id,
+        lambda: agendamentos.registrar_ausencia(agendamento_id, agora(), _ator(),
+                                                current_app.config),
+        "Ausência registrada. O titular recebeu um e-mail para agendar outra data.")

@@ -1,0 +1,297 @@
+"""The holder books the validation videoconference: eligibility, day, time, confirmation;
+then sees, reschedules or cancels the booking.
+
+Without JavaScript: day page → times page → confirmation page → booking. With htmx,
+choosing a day swaps its times into the day page (same URL, fragment).
+"""
+from datetime import date, datetime
+
+from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from access import acesso_titular
+from models import Agendamento, Horario, Solicitacao
+from services import agendamentos
+from services.agenda import TZ
+from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
+from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from web import redirect_see_other, render
+
+bp = Blueprint("agendamento", __name__)
+PREFIXO = "/titular/<numero>/agendamento"
+
+
+def agora():
+    """Now (aware). Tests may set RELOGIO to a callable returning a fixed instant."""
+    relogio = current_app.config.get("RELOGIO")
+    return relogio() if relogio else agendamentos.agora()
+
+
+class ElegibilidadeForm(FlaskForm):
+    elegivel = RadioField(
+        "Você tem algum deles?",
+        choices=[
+            SelectChoice("cnh", "Sim, tenho CNH emitida ou renovada a partir de 2017"),
+            SelectChoice("certificado",
+                         "Sim, já tive um certificado ICP-Brasil emitido com biometria"),
+            SelectChoice("nao", "Não tenho nenhum dos dois"),
+        ],
+        validators=[InputRequired("Responda se você tem CNH emitida a partir de 2017 ou um "
+                                  "certificado anterior emitido com biometria.")],
+    )
+
+
+class ConfirmarForm(FlaskForm):
+    inicio = HiddenField()
+    acao = HiddenField()  # agendar | reagendar: a stale "agendar" tab cannot double-book
+
+
+class _Contexto:
+    """What every page of the flow needs about the certificate."""
+
+    def __init__(self, numero):
+        self.acesso = acesso_titular(numero)
+        self.certificado = self.acesso.certificado
+        self.numero = self.certificado.numero
+        self.solicitacao = agendamentos.solicitacao_de(self.certificado.id)
+        self.agendamento = (agendamentos.ativo(self.certificado.id)
+                            if self.certificado.situacao == "agendado" else None)
+        self.cfg = agendamentos.config_agenda(current_app.config)
+
+    @property
+    def reagendando(self):
+        return self.agendamento is not None
+
+    @property
+    def pode_escolher(self):
+        """Booking (eligible request waiting) or rescheduling (active booking, in time)."""
+        if self.reagendando:
+            return agendamentos.pode_alterar(self.agendamento, agora(), self.cfg)
+        return (pode(self.certificado.situacao, "agendar") and self.solicitacao is not None
+                and self.solicitacao.elegivel_video is True)
+
+    def base(self, **extra):
+        return {"certificado": self.certificado, "numero": self.numero,
+                "situacao": CERTIFICADO_SITUACOES[self.certificado.situacao],
+                "solicitacao": self.solicitacao, "agendamento": self.agendamento,
+                "reagendando": self.reagendando, **extra}
+
+
+def _dia_rotulo(d):
+    return {"iso": d.isoformat(), "rotulo": f"{agendamentos.DIAS_SEMANA[d.weekday()]}, "
+                                            f"{d:%d/%m}", "data": d}
+
+
+def _parse_dia(valor):
+    try:
+        return date.fromisoformat(valor or "")
+    except ValueError:
+        return None
+
+
+def _parse_inicio(valor):
+    """A time from the form, read in Brasília time; None if it is not a date-time at all."""
+    try:
+        local = datetime.fromisoformat(valor or "")
+    except ValueError:
+        return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=TZ)
+    return local
+
+
+def _horarios_ctx(ctx, dia):
+    livres = agendamentos.horarios_livres(agora(), dia, ctx.cfg) if dia else []
+    return {"dia": _dia_rotulo(dia) if dia else None,
+            "horarios": [{"valor": f"{h:%Y-%m-%dT%H:%M}", "hora": f"{h:%H:%M}"} for h in livres]}
+
+
+def _seletor(ctx, dia=None, erro=None, status=200):
+    """The day picker page, with the times of `dia` when one is chosen (or kept after an error)."""
+    dias = [_dia_rotulo(d) for d in agendamentos.dias_livres(agora(), ctx.cfg)]
+    if dia is not None and dia not in [d["data"] for d in dias]:
+        dia = None
+    return render("agendamento/dias.html", None, status,
+                  **ctx.base(dias=dias, erro=erro, **_horarios_ctx(ctx, dia)))
+
+
+# --- entry: the summary, the eligibility question or the day picker ----------------------
+
+@bp.get(PREFIXO)
+def inicio(numero):
+    ctx = _Contexto(numero)
+    if ctx.reagendando:
+        return _resumo(ctx)
+    if not pode(ctx.certificado.situacao, "agendar") or ctx.solicitacao is None:
+        return render_template("agendamento/indisponivel.html", **ctx.base())
+    if ctx.solicitacao.elegivel_video is None:
+        return redirect_see_other("agendamento.elegibilidade", numero=ctx.numero)
+    if ctx.solicitacao.elegivel_video is False:
+        return render_template("agendamento/presencial.html", **ctx.base())
+    return _seletor(ctx)
+
+
+def _resumo(ctx, erro=None, status=200):
+    inicio_ = agendamentos.do_banco(ctx.agendamento.horario.inicio)
+    return render_template(
+        "agendamento/resumo.html",
+        **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
+                   pode_alterar=agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg),
+                   prazo=agendamentos.agenda._duration_text(ctx.cfg.change_notice),
+                   duracao=ctx.cfg.slot_minutes,
+                   tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
+
+
+@bp.route(PREFIXO + "/elegibilidade", methods=["GET", "POST"])
+def elegibilidade(numero):
+    ctx = _Contexto(numero)
+    if ctx.reagendando or not pode(ctx.certificado.situacao, "agendar") or ctx.solicitacao is None:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    atual = ctx.solicitacao.elegivel_video
+    form = ElegibilidadeForm(data={"elegivel": None if atual is None else
+                                   ("cnh" if atual else "nao")})
+    if form.validate_on_submit():
+        (Solicitacao.update(elegivel_video=form.elegivel.data != "nao")
+         .where(Solicitacao.id == ctx.solicitacao.id).execute())
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    status = 422 if form.errors else 200
+    return render("agendamento/elegibilidade.html", None, status, form=form, **ctx.base())
+
+
+# --- day → time → confirmation ---------------------------------------------------------
+
+@bp.get(PREFIXO + "/dias")
+def dias(numero):
+    ctx = _Contexto(numero)
+    if not ctx.pode_escolher:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    return _seletor(ctx)
+
+
+@bp.get(PREFIXO + "/horarios")
+def horarios(numero):
+    ctx = _Contexto(numero)
+    if not ctx.pode_escolher:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    dia = _parse_dia(request.args.get("dia"))
+    if dia is None or dia not in agendamentos.dias_livres(agora(), ctx.cfg):
+        return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
+                        status=422)
+    return render("agendamento/horarios.html", "agendamento/_horarios.html",
+                  **ctx.base(**_horarios_ctx(ctx, dia)))
+
+
+def _recusa_escolha(ctx, inicio_, erro, status=422):
+    """Refuse a chosen time: the picker again, fresh, with that day's remaining times."""
+    dia = inicio_.astimezone(TZ).date() if inicio_ else None
+    return _seletor(ctx, dia=dia, erro=erro, status=status)
+
+
+@bp.get(PREFIXO + "/confirmar")
+def confirmar(numero):
+    ctx = _Contexto(numero)
+    if not ctx.pode_escolher:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    inicio_ = _parse_inicio(request.args.get("inicio"))
+    if inicio_ is None:
+        return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
+    if inicio_ not in agendamentos.horarios_livres(agora(), inicio_.astimezone(TZ).date(),
+                                                     ctx.cfg):
+        try:
+            agendamentos.agenda.check_bookable(agora(), inicio_, ctx.cfg)
+            erro = agendamentos.MSG_ESGOTADO
+        except agendamentos.SlotNotBookable as e:
+            erro = e.reason
+        return _recusa_escolha(ctx, inicio_, erro)
+    form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
+                               "acao": "reagendar" if ctx.reagendando else "agendar"})
+    return render_template("agendamento/confirmar.html", form=form,
+                           quando=agendamentos.descrever(inicio_), duracao=ctx.cfg.slot_minutes,
+                           tenha_em_maos=agendamentos.TENHA_EM_MAOS, **ctx.base())
+
+
+@bp.post(PREFIXO + "/confirmar")
+def agendar(numero):
+    ctx = _Contexto(numero)
+    form = ConfirmarForm()
+    if not form.validate_on_submit():
+        abort(400)
+    inicio_ = _parse_inicio(form.inicio.data)
+    acao = form.acao.data
+    if acao == "agendar" and ctx.reagendando:
+        return _resumo(ctx, erro=agendamentos.MSG_JA_AGENDADO, status=409)
+    if not ctx.pode_escolher:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    if inicio_ is None:
+        return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
+    try:
+        if ctx.reagendando:
+            agendamentos.reagendar(ctx.certificado, inicio_, agora(), ctx.acesso.ator,
+                                   current_app.config)
+            flash("Videoconferência reagendada. Enviamos o novo horário e o convite por e-mail.",
+                  "sucesso")
+        else:
+            agendamentos.agendar(ctx.certificado, inicio_, agora(), ctx.acesso.ator,
+                                 current_app.config)
+            flash("Videoconferência agendada. Enviamos a confirmação e o convite por e-mail.",
+                  "sucesso")
+    except HorarioEsgotado as erro:
+        return _recusa_escolha(_Contexto(numero), inicio_, erro.mensagem, status=409)
+    except AgendamentoRecusado as erro:
+        novo = _Contexto(numero)
+        if novo.reagendando and not ctx.reagendando:
+            return _resumo(novo, erro=erro.mensagem, status=409)
+        return _recusa_escolha(novo, inicio_, erro.mensagem)
+    except TransicaoInvalida as erro:
+        novo = _Contexto(numero)
+        if novo.reagendando:
+            return _resumo(novo, erro=str(erro), status=409)
+        return render_template("agendamento/indisponivel.html", erro=str(erro),
+                               **novo.base()), 409
+    return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+
+
+# --- cancel ------------------------------------------------------------------------------
+
+@bp.route(PREFIXO + "/cancelar", methods=["GET", "POST"])
+def cancelar(numero):
+    ctx = _Contexto(numero)
+    if not ctx.reagendando:
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            agendamentos.cancelar(ctx.certificado, agora(), ctx.acesso.ator, current_app.config)
+        except (AgendamentoRecusado, TransicaoInvalida) as erro:
+            return _resumo(_Contexto(numero), erro=getattr(erro, "mensagem", str(erro)),
+                           status=409)
+        flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
+              "data quando quiser.", "sucesso")
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    if not agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg):
+        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    inicio_ = agendamentos.do_banco(ctx.agendamento.horario.inicio)
+    return render_template("agendamento/cancelar.html", form=form,
+                           quando=agendamentos.descrever(inicio_), **ctx.base())
+
+
+# --- the meeting room address ------------------------------------------------------------
+
+@bp.get("/videoconferencia/<codigo>")
+def sala(codigo):
+    """Landing page of the default meeting address (no personal data on it)."""
+    if len(codigo) > 40:
+        abort(404)
+    endereco = f"{current_app.config['BASE_URL']}/videoconferencia/{codigo}"
+    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
+                   .where((Agendamento.link_reuniao == endereco)
+                          & (Agendamento.situacao == Agendamento.ATIVO)).first())
+    if agendamento is None:
+        abort(404)
+    return render_template("agendamento/sala.html", quando=agendamentos.descrever(
+        agendamentos.do_banco(agendamento.horario.inicio)))
