@@ -38,9 +38,9 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import auth, inicio, pedidos, titular
+    from blueprints import ajuda, auth, inicio, pedidos, solicitacao, titular
 
-    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp):
+    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, solicitacao.bp, ajuda.bp):
         app.register_blueprint(blueprint)
 
     import demo_data
