@@ -174,6 +174,12 @@ def init_app(app):
     app.after_request(_security_headers)
 
     @app.before_request
+    def _forget_account():
+        # Tests (pytest-flask) share one app context, so `g` outlives a request: never
+        # let a previous request's signed-in account leak into this one.
+        g.pop("conta", None)
+
+    @app.before_request
     def _embedded():
         # A page inside an <iframe> drops its own header/footer: the host site draws them.
         g.embedded = (request.headers.get("Sec-Fetch-Dest") == "iframe"

@@ -89,12 +89,15 @@ class AtribuirForm(FlaskForm):
 
 
 def _pagina_atribuir(certificado, form, status=200, aviso=None):
+    # Back to the choice of certificate when there was one; else to Ajuda.
+    voltar = url_for(".interativa") if len(_candidatos(current_account())) > 1 \
+        else url_for(".index")
     fragmento = "ajuda/_atribuir.html"
     response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento,
                       certificado=certificado, form=form, aviso=aviso,
                       titulo="Atribuir o certificado", passo=passo("atribuir"),
                       explicacao=EXPLICACOES["atribuir"],
-                      voltar=url_for(".interativa"), voltar_fora=True)
+                      voltar=voltar, voltar_fora=True)
     if status >= 400:
         response.headers["HX-Push-Url"] = "false"
     return response

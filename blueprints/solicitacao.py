@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
                    url_for)
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from access import acesso_titular
 from models import Termo
@@ -90,8 +91,8 @@ def _numerico(autocomplete, maxlength):
             "class": "data-parte"}
 
 
-_UF_OPCOES = [("", "Selecione")] + [(sigla, f"{sigla} — {nome}")
-                                    for sigla, nome in pessoa.UFS.items()]
+_UF_OPCOES = [SelectChoice("", "Selecione")] + [SelectChoice(sigla, f"{sigla} — {nome}")
+                                                for sigla, nome in pessoa.UFS.items()]
 
 
 class EtapaForm(FlaskForm):
@@ -127,7 +128,8 @@ class EnderecoForm(EtapaForm):
 
 class DocumentoForm(EtapaForm):
     doc_tipo = SelectField("Tipo de documento",
-                           choices=[("", "Selecione")] + [(t, t) for t in pessoa.DOCUMENTO_TIPOS],
+                           choices=[SelectChoice("", "Selecione")]
+                           + [SelectChoice(t, t) for t in pessoa.DOCUMENTO_TIPOS],
                            validate_choice=False)
     doc_numero = StringField("Número do documento", render_kw={"spellcheck": "false"})
     doc_emissor = StringField("Órgão emissor", render_kw={"class": "curto"})
@@ -253,7 +255,7 @@ def etapa(numero, etapa):
     try:
         solicitacoes.salvar(solicitacao, versao_vista, valores)
     except VersaoDesatualizada as conflito:
-        solicitacao = solicitacao.refresh()
+        solicitacao = type(solicitacao).get_by_id(solicitacao.id)
         return _pagina("etapa", 409, **_contexto_etapa(certificado, solicitacao, etapa,
                                                         form_atual(), aviso=str(conflito)))
     return _proxima(certificado, solicitacao, etapa, hoje)
