@@ -289,6 +289,12 @@ def confira(numero):
         return _ir(".etapa", numero=numero, etapa=falta)
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
     aviso, status = None, 200
+    # Nothing changed since the accepted termo: a new version would say the same thing.
+    ultimo = solicitacoes.ultimo_termo(solicitacao)
+    sem_mudancas = (ultimo is not None and ultimo.aceito_em is not None
+                    and solicitacao.atualizado_em <= ultimo.aceito_em)
+    if request.method == "POST" and sem_mudancas:
+        return _ir(".enviada", numero=numero)
     if request.method == "POST":
         if request.form.get("versao") == str(solicitacao.versao):
             solicitacoes.gerar_termo(solicitacao, certificado, certificado.processo.numero,
@@ -303,7 +309,8 @@ def confira(numero):
                            _secoes(solicitacao, certificado)],
                    voltar=url_for(".etapa", numero=numero, etapa=ETAPAS[-1]),
                    explicacao=EXPLICACOES["confira"],
-                   correcao=certificado.situacao != "atribuido")
+                   correcao=certificado.situacao != "atribuido", sem_mudancas=sem_mudancas,
+                   termo_aceito=ultimo if sem_mudancas else None)
 
 
 @bp.route("/<numero>/termo", methods=["GET", "POST"])

@@ -519,3 +519,41 @@ def test_each_wizard_step_htmx_response_is_at_most_4kb_gzipped(holder):
     for etapa, (cru, comprimido) in tamanhos.items():
         print(f"{etapa:10} {cru:6} bytes, {comprimido:5} bytes gzip")
         assert comprimido <= 4096, etapa
+
+
+def test_reopening_a_sent_request_without_changes_makes_no_new_termo(holder):
+    enviar_tudo(holder, holder.numero)
+    page = holder.get(f"/solicitacao/{holder.numero}/confira")
+    body = text(page)
+    assert "versão 1, que você já aceitou" in body
+    assert "Gerar termo de titularidade" not in body
+    response = holder.post(f"/solicitacao/{holder.numero}/confira",
+                           data={"versao": versao(holder, f"/solicitacao/{holder.numero}/dados")})
+    assert response.location.endswith("/enviada")
+    with db.connection_context():
+        assert Termo.select().count() == 1
+
+
+# --- with the scheduling screen (issue 5) plugged in -----------------------------------------
+
+@pytest.fixture
+def com_agendamento(app):
+    """A stand-in for the scheduling blueprint's endpoint, registered before any request."""
+    app.add_url_rule("/agendamento/<numero>/", "agendamento.inicio",
+                     lambda numero: f"agendar {numero}")
+    return app
+
+
+def test_after_sending_the_next_step_is_agendar_videoconferencia(com_agendamento, holder):
+    enviar_tudo(holder, holder.numero)
+    page = holder.get(f"/solicitacao/{holder.numero}/enviada")
+    assert f'href="/agendamento/{holder.numero}/">Agendar videoconferência</a>' in \
+        page.get_data(as_text=True)
+
+
+def test_guided_journey_counts_the_scheduling_step(com_agendamento, holder):
+    enviar_tudo(holder, holder.numero)
+    page = holder.get(f"/solicitacao/{holder.numero}/dados?guia=1")
+    assert "Etapa 2 de 8" in text(page)
+    body = text(holder.get(f"/solicitacao/{holder.numero}/enviada?guia=1"))
+    assert "Etapa 8 de 8" in body and "Agendar videoconferência" in body
