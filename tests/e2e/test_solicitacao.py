@@ -206,3 +206,40 @@ def test_help_search_finds_the_boleto_answer(phone, server):
     expect(phone.locator("details.pergunta")).to_have_count(1)
     expect(phone.locator("details.pergunta")).to_contain_text("Gerar novo Boleto")
     expect(phone).to_have_url(re.compile(r"q=boleto"))
+
+
+def test_wizard_pages_have_no_axe_violations(browser, server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    numero, token = novo_link(server.app)
+    context = browser.new_context(base_url=server.url, **PHONE)
+    try:
+        page = context.new_page()
+        page.js = True
+        axe = Axe()
+
+        def violacoes():
+            return [(v["id"], [n["html"] for n in v["nodes"]])
+                    for v in axe.run(page).response["violations"]]
+
+        page.goto(f"/t/{token}")
+        page.get_by_role("link", name="Começar").click()
+        page.get_by_role("button", name="Continuar").click()  # empty: every error shown
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        assert violacoes() == []
+        dados_pessoais(page)
+        continuar(page, "Contato")
+        contato(page)
+        continuar(page, "Endereço")
+        endereco(page)
+        continuar(page, "Documento de identificação")
+        documento(page)
+        continuar(page, "Confira seus dados")
+        assert violacoes() == []
+        page.get_by_role("button", name="Gerar termo de titularidade").click()
+        expect(page.get_by_role("heading", name="Termo de titularidade")).to_be_visible()
+        assert violacoes() == []
+        page.goto("/ajuda/?q=boleto")
+        assert violacoes() == []
+    finally:
+        context.close()
