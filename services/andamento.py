@@ -25,6 +25,8 @@ TITULOS = {
     "email.enviado": "E-mail enviado",
     "email.falhou": "Falha ao enviar e-mail",
     "link.reenviado": "Link reenviado ao titular",
+    "termo.gerado": "Termo de titularidade gerado",
+    "termo.aceito": "Termo de titularidade aceito pelo titular",
 }
 
 

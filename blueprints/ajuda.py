@@ -1,0 +1,156 @@
+"""Ajuda: the frequent questions with a search, and "Ajuda Interativa", the guided journey.
+
+Ajuda Interativa only adds its first step (assign the certificate to a CPF) and the choice of
+certificate; the request, the termo and the scheduling are the same views as everywhere
+else, opened with `guia=1` (see blueprints/solicitacao.py).
+"""
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from blueprints.solicitacao import EXPLICACOES, passo
+from models import Certificado, ProcessoCompra
+from services import ajuda, atribuicoes, formatting, pessoa
+from services.lifecycle import Ator, TransicaoInvalida
+from services.solicitacoes import ABERTAS
+from web import current_account, login_required, render
+
+bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
+
+
+@bp.get("/")
+def index():
+    busca = request.args.get("q", "").strip()
+    perguntas = [(p, [(rotulo, url_for(endpoint)) for rotulo, endpoint in p.links
+                      if endpoint in current_app.view_functions])
+                 for p in ajuda.buscar(busca)]
+    return render("ajuda/index.html", "ajuda/_perguntas.html", busca=busca, perguntas=perguntas)
+
+
+# --- Ajuda Interativa ---------------------------------------------------------------------
+
+def _candidatos(conta):
+    """The buyer's certificates the guided journey can carry on: free, or on their own CPF."""
+    return list(
+        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+        .where((ProcessoCompra.comprador == conta.id)
+               & ((Certificado.situacao == "disponivel")
+                  | ((Certificado.titular_cpf == conta.cpf)
+                     & Certificado.situacao.in_(ABERTAS))))
+        .order_by(Certificado.numero))
+
+
+def _seguir(certificado):
+    """Where the journey continues for this certificate."""
+    if certificado.situacao == "disponivel":
+        return redirect(url_for(".atribuir", numero=certificado.numero), code=303)
+    if certificado.situacao in ("solicitado", "agendado"):
+        destino = "solicitacao.enviada"
+    else:
+        destino = "solicitacao.inicio"
+    return redirect(url_for(destino, numero=certificado.numero, guia=1), code=303)
+
+
+def _meu_certificado(numero):
+    """The buyer's own certificate, or 404 (someone else's looks like a missing one)."""
+    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                   .where((Certificado.numero == numero)
+                          & (ProcessoCompra.comprador == current_account().id)).first())
+    if certificado is None:
+        abort(404)
+    return certificado
+
+
+@bp.get("/interativa")
+@login_required
+def interativa():
+    g.guia = True
+    candidatos = _candidatos(current_account())
+    numero = request.args.get("numero")
+    if numero:
+        escolhido = next((c for c in candidatos if c.numero == numero), None)
+        if escolhido is None:
+            _meu_certificado(numero)  # 404 when it is not the buyer's
+        else:
+            return _seguir(escolhido)
+    elif len(candidatos) == 1:
+        return _seguir(candidatos[0])
+    return render("ajuda/interativa.html", candidatos=candidatos, numero=numero,
+                  titulo="Ajuda Interativa", nao_serve=bool(numero),
+                  loja="loja.index" in current_app.view_functions,
+                  gerenciar="certificados.index" in current_app.view_functions)
+
+
+class AtribuirForm(FlaskForm):
+    cpf = StringField("CPF do titular", render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                                   "spellcheck": "false", "maxlength": "18"})
+    email = StringField("E-mail do titular", render_kw={"type": "email", "autocomplete": "email",
+                                                        "spellcheck": "false"})
+
+
+def _pagina_atribuir(certificado, form, status=200, aviso=None):
+    # Back to the choice of certificate when there was one; else to Ajuda.
+    voltar = url_for(".interativa") if len(_candidatos(current_account())) > 1 \
+        else url_for(".index")
+    fragmento = "ajuda/_atribuir.html"
+    response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento,
+                      certificado=certificado, form=form, aviso=aviso,
+                      titulo="Atribuir o certificado", passo=passo("atribuir"),
+                      explicacao=EXPLICACOES["atribuir"],
+                      voltar=voltar, voltar_fora=True)
+    if status >= 400:
+        response.headers["HX-Push-Url"] = "false"
+    return response
+
+
+@bp.route("/interativa/<numero>/atribuir", methods=["GET", "POST"])
+@login_required
+def atribuir(numero):
+    """Step 1: assign to the CPF of the person responsible (the buyer's own, prefilled)."""
+    g.guia = True
+    conta = current_account()
+    certificado = _meu_certificado(numero)
+    if certificado.situacao != "disponivel":
+        return redirect(url_for(".interativa", numero=numero), code=303)
+    if request.method == "GET":
+        form = AtribuirForm(formdata=None, data={"cpf": formatting.format_cpf(conta.cpf),
+                                                 "email": conta.email})
+        return _pagina_atribuir(certificado, form)
+    form = AtribuirForm()
+    cpf = email = None
+    try:
+        cpf = pessoa.clean_cpf(form.cpf.data)
+    except ValueError as erro:
+        form.cpf.errors = [str(erro)]
+    try:
+        email = pessoa.clean_email(form.email.data)
+    except ValueError as erro:
+        form.email.errors = [str(erro)]
+    if form.cpf.errors or form.email.errors:
+        return _pagina_atribuir(certificado, form, 422)
+    try:
+        atribuicoes.atribuir(certificado, cpf, email, conta, Ator(conta.nome, conta.id),
+                             current_app.config["BASE_URL"],
+                             current_app.config["LINK_TITULAR_DIAS"])
+    except atribuicoes.AtribuicaoRecusada as erro:
+        form.cpf.errors = [str(erro)]
+        return _pagina_atribuir(certificado, form, 422)
+    except TransicaoInvalida as erro:
+        return _pagina_atribuir(certificado, form, 409, aviso=str(erro))
+    if cpf == conta.cpf:
+        return redirect(url_for("solicitacao.inicio", numero=numero, guia=1), code=303)
+    return redirect(url_for(".atribuido", numero=numero), code=303)
+
+
+@bp.get("/interativa/<numero>/atribuido")
+@login_required
+def atribuido(numero):
+    """The journey ends here when the certificate went to someone else: they carry on."""
+    g.guia = True
+    certificado = _meu_certificado(numero)
+    if certificado.situacao == "disponivel" or not certificado.titular_email:
+        return redirect(url_for(".interativa", numero=numero), code=303)
+    fragmento = "ajuda/_atribuido.html"
+    return render("solicitacao/pagina.html", fragmento, fragmento=fragmento,
+                  certificado=certificado, titulo="Certificado atribuído", passo=None,
+                  email=formatting.mask_email(certificado.titular_email))
