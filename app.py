@@ -38,9 +38,9 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import auth, inicio, pedidos, titular
+    from blueprints import auth, certificados, inicio, pedidos, titular
 
-    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp):
+    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

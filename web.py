@@ -42,9 +42,13 @@ def redirect_see_other(endpoint, **values):
 # --- the signed-in account --------------------------------------------------------------
 
 def current_account():
-    if "conta" not in g:
+    # Cached per request, not per `g`: an app context pushed by the caller (pytest-flask,
+    # a CLI command) is shared by every request made inside it.
+    atual = request._get_current_object()
+    if g.get("conta_request") is not atual:
         conta_id = session.get("conta_id")
         g.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+        g.conta_request = atual
     return g.conta
 
 
