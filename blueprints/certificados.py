@@ -15,7 +15,7 @@ from peewee import IntegrityError
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from models import ChaveIdempotencia, Certificado, ProcessoCompra, db
+from models import ChaveIdempotencia, db
 from services import atribuicoes, certificados as consulta, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
@@ -30,6 +30,10 @@ bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 @bp.app_template_filter("email_mascarado")
 def _email_mascarado(value):
     return formatting.mask_email(value)
+
+
+ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra pessoa) "
+            "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
 
 
 def nova_chave():
@@ -180,16 +184,18 @@ def _form_atribuicao(numero, acao):
         form.versao.data = certificado.versao
         form.chave.data = nova_chave()
     elif form.validate_on_submit():
-        cpf, email = form.cpf.limpo, form.email.limpo
+        cpf, email = form.cpf.limpo, form.email.limpo.lower()
         if acao == "reatribuir" and cpf == certificado.titular_cpf:
             form.cpf.errors.append("O certificado já está atribuído a este CPF. Para mandar um "
                                    "novo link ao titular, use “Reenviar link”.")
         else:
             versao = form.versao.data
-            certificado.versao = int(versao) if (versao or "").isdigit() else 0
+            versao = int(versao) if (versao or "").isdigit() else 0
             conta = current_account()
 
             def atribuir():
+                if versao != certificado.versao:
+                    raise EstadoAlterado(ALTERADO)
                 destino(certificado.situacao, acao)  # refuses, with the reason, if not allowed
                 atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
                                      current_app.config["BASE_URL"],
