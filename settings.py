@@ -42,6 +42,8 @@ def from_environment(instance_path, debug=False):
         "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
         "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
+        # Validity of the "Definir minha senha" link (Primeiro acesso, Esqueci minha senha).
+        "TOKEN_SENHA_HORAS": _int("TOKEN_SENHA_HORAS", 24),
         # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 25),
