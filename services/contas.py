@@ -50,7 +50,8 @@ def registrar(cpf, email, nome, telefone):
 
 
 def emitir_token(conta, finalidade, horas):
-    """A new "Definir minha senha" link for `conta`. Returns the token (e-mail it, never store it)."""
+    """A new "Definir minha senha" link for `conta`. Returns the token: e-mail it, never
+    store it."""
     token = secrets.token_urlsafe(32)
     TokenConta.create(conta=conta, token_hash=_hash(token), finalidade=finalidade,
                       expira_em=utcnow() + timedelta(hours=horas))

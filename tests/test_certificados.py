@@ -512,6 +512,8 @@ def test_every_step_shows_in_the_purchase_andamento(maria, outbox):
         assert titulo in andamento
     assert andamento.count("E-mail enviado") == 4  # link, reassigned notice, new link, resend
     assert "Titular ***.333.666-**" in andamento
+    assert "E-mail enviado — certificado " in andamento
+    assert "para no***@example.com" in andamento and "para ou***@example.com" in andamento
 
 
 def test_meus_pedidos_links_each_certificate_to_its_gerenciar_page(maria):
