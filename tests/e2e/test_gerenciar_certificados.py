@@ -3,6 +3,8 @@ Digital → Gerenciar Certificados → Gerenciar → Atribuir Certificado → At
 reads the e-mail (from a real SMTP server) and opens the link; Reatribuir; filter "Todos"."""
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 from models import Certificado, Conta, ProcessoCompra, db
@@ -125,3 +127,24 @@ def test_filter_todos_shows_the_issued_certificate_the_default_hides(phone, serv
     phone.get_by_role("link", name=f"Gerenciar certificado {emitido}").click()
     expect(phone.locator("main")).to_contain_text("já foi emitido")
     assert no_horizontal_scroll(phone)
+
+
+def test_pages_have_no_accessibility_violations(phone, server, smtp):
+    if not phone.js:
+        pytest.skip("axe-core runs as JavaScript inside the page")
+    from axe_playwright_python.sync_playwright import Axe
+
+    numeros = certificados_pagos(server)
+    entrar(phone)
+    urls = ["/certificados/", "/certificados/lista", f"/certificados/{numeros['disponivel']}",
+            f"/certificados/{numeros['atribuido']}",
+            f"/certificados/{numeros['atribuido']}/reatribuir"]
+    for url in urls:
+        phone.goto(url)
+        resultado = Axe().run(phone)
+        assert resultado.violations_count == 0, (url, resultado.generate_report())
+    phone.goto(f"/certificados/{numeros['disponivel']}/atribuir")
+    phone.get_by_role("button", name="Atribuir", exact=True).click()
+    expect(phone.locator(".erro-resumo")).to_be_visible()
+    resultado = Axe().run(phone)
+    assert resultado.violations_count == 0, resultado.generate_report()

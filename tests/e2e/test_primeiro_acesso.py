@@ -2,6 +2,8 @@
 the "Definir minha senha" e-mail from a real SMTP server, back where the person started."""
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 from tests.e2e.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
@@ -54,3 +56,14 @@ def test_esqueci_minha_senha_from_the_login_page(phone, server, smtp):
     phone.get_by_label("Confirme a nova senha").fill("outra-senha-9")
     phone.get_by_role("button", name="Definir minha senha").click()
     expect(phone.locator(".aviso-sucesso")).to_contain_text("Senha definida com sucesso")
+
+
+def test_account_pages_have_no_accessibility_violations(phone, server, smtp):
+    if not phone.js:
+        pytest.skip("axe-core runs as JavaScript inside the page")
+    from axe_playwright_python.sync_playwright import Axe
+
+    for url in ("/entrar", "/primeiro-acesso", "/esqueci-minha-senha"):
+        phone.goto(url)
+        resultado = Axe().run(phone)
+        assert resultado.violations_count == 0, (url, resultado.generate_report())
