@@ -110,6 +110,16 @@ def reenviar_pendentes():
         enviar_email(email_id)
 
 
+@huey.periodic_task(crontab(minute="17", hour="3"), context=False)
+def limpar_chaves_idempotencia():
+    """One-time form keys only matter for minutes (a double click); keep a day of them."""
+    from models import ChaveIdempotencia, db, utcnow
+
+    with app_context(), db.connection_context():
+        (ChaveIdempotencia.delete()
+         .where(ChaveIdempotencia.criado_em < utcnow() - timedelta(days=1)).execute())
+
+
 class _EmbeddedConsumer(Consumer):
     # The web server owns the process signals; the consumer's threads are daemons.
     def _set_signal_handlers(self):

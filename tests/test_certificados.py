@@ -520,3 +520,14 @@ def test_meus_pedidos_links_each_certificate_to_its_gerenciar_page(maria):
     certificado = certificados_pagos()["disponivel"]
     html = maria.get(f"/pedidos/processos/{certificado.processo.numero}").get_data(as_text=True)
     assert f'href="/certificados/{certificado.numero}"' in html
+
+
+def test_old_one_time_keys_are_cleaned_up_daily(app, dbconn):
+    import tasks
+    from datetime import timedelta
+    from models import utcnow
+
+    ChaveIdempotencia.create(chave="velha", criado_em=utcnow() - timedelta(days=2))
+    ChaveIdempotencia.create(chave="nova")
+    tasks.limpar_chaves_idempotencia.call_local()
+    assert [c.chave for c in ChaveIdempotencia.select()] == ["nova"]
