@@ -38,10 +38,11 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import agenda, agendamento, ajuda, auth, inicio, pedidos, solicitacao, titular
+    from blueprints import (agenda, agendamento, ajuda, auth, certificados, inicio, pedidos,
+                            solicitacao, titular)
 
-    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, solicitacao.bp, ajuda.bp,
-                      agendamento.bp, agenda.bp):
+    for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
+                      solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

@@ -54,6 +54,8 @@ def from_environment(instance_path, debug=False):
         "AGENDA_ACAO_AGENTE_MINUTOS": _int("AGENDA_ACAO_AGENTE_MINUTOS", 10),
         # Meeting room address; "{codigo}" is replaced by a random code per booking.
         "VIDEOCONFERENCIA_URL": os.environ.get("VIDEOCONFERENCIA_URL", ""),
+        # Validity of the "Definir minha senha" link (Primeiro acesso, Esqueci minha senha).
+        "TOKEN_SENHA_HORAS": _int("TOKEN_SENHA_HORAS", 24),
         # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 25),

@@ -54,6 +54,7 @@ def enviar_email(email_id):
 
     from models import Email, db, utcnow
     from services import mail
+    from services.formatting import mask_email
     from services.lifecycle import SISTEMA, registrar_evento
 
     with app_context(), db.connection_context():
@@ -78,7 +79,8 @@ def enviar_email(email_id):
             if email.processo_id and (falhou or tentativas == 1):
                 registrar_evento(email.processo_id, "email.falhou", SISTEMA,
                                  email.certificado_id,
-                                 detalhes=f"“{email.assunto}” — "
+                                 detalhes=f"“{email.assunto}” para "
+                                          f"{mask_email(email.destinatario)} — "
                                           + ("sem novas tentativas." if falhou
                                              else "nova tentativa em instantes."))
             if not falhou:
@@ -89,7 +91,9 @@ def enviar_email(email_id):
                          erro="").where(Email.id == email.id).execute()
             if email.processo_id:
                 registrar_evento(email.processo_id, "email.enviado", SISTEMA,
-                                 email.certificado_id, detalhes=f"“{email.assunto}”")
+                                 email.certificado_id,
+                                 detalhes=f"“{email.assunto}” para "
+                                          f"{mask_email(email.destinatario)}")
 
 
 @huey.periodic_task(crontab(minute="*/5"), context=False)
@@ -120,6 +124,14 @@ def lembretes_videoconferencia():
         agendamentos.preparar_horizonte(agora, agendamentos.config_agenda(current_app.config))
     mail.despachar()
     return enviados
+@huey.periodic_task(crontab(minute="17", hour="3"), context=False)
+def limpar_chaves_idempotencia():
+    """One-time form keys only matter for minutes (a double click); keep a day of them."""
+    from models import ChaveIdempotencia, db, utcnow
+
+    with app_context(), db.connection_context():
+        (ChaveIdempotencia.delete()
+         .where(ChaveIdempotencia.criado_em < utcnow() - timedelta(days=1)).execute())
 
 
 class _EmbeddedConsumer(Consumer):

@@ -1,17 +1,19 @@
-"""Sign in with CPF and password, sign out."""
+"""Sign in with CPF and password, sign out; "Primeiro acesso" and "Esqueci minha senha"."""
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
+                   request, session, url_for)
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import InputRequired, ValidationError
 
 from extensions import limiter
-from models import Conta
-from services.pessoa import clean_cpf
-from web import current_account, render
+from models import Conta, db
+from services import contas, formatting, mail
+from services.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
+from web import current_account, redirect_see_other, render
 
 bp = Blueprint("auth", __name__)
 
@@ -79,10 +81,195 @@ def login():
             return redirect(destino, code=303)
         form.senha.errors.append("CPF ou senha inválidos.")
     status = 422 if form.errors else 200
-    return render("auth/login.html", form=form, status=status)
+    return render("auth/login.html", form=form, status=status,
+                  next=_safe_next(request.args.get("next")))
 
 
 @bp.post("/sair")
 def logout():
     session.clear()
     return redirect(url_for("auth.login"), code=303)
+
+
+# --- "Primeiro acesso" and "Esqueci minha senha" -------------------------------------------
+# The CPF travels in the session between steps, never in a URL (LGPD). `next` (a path on
+# this site, e.g. the purchase a new buyer was making) follows the whole flow, the e-mail
+# link included, so setting the password brings the person back there.
+
+PRIMEIRO_ACESSO = "primeiro_acesso"
+CPF_RECUPERACAO = "cpf_recuperacao"
+TOKEN_CONTA = "token_conta"
+NEXT_CONTA = "next_conta"
+
+
+def _limite():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _validar(funcao, field):
+    try:
+        return funcao(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class PrimeiroAcessoForm(FlaskForm):
+    cpf = StringField("CPF", render_kw={"autocomplete": "username", "inputmode": "numeric",
+                                        "spellcheck": "false", "maxlength": "18"})
+    email = EmailField("E-mail", render_kw={"autocomplete": "email", "spellcheck": "false",
+                                            "maxlength": "254"})
+
+    def validate_cpf(self, field):
+        field.limpo = _validar(clean_cpf, field)
+
+    def validate_email(self, field):
+        field.limpo = _validar(clean_email, field)
+
+
+class DadosForm(FlaskForm):
+    nome = StringField("Nome completo", render_kw={"autocomplete": "name", "maxlength": "120"})
+    celular = TelField("Celular com DDD", render_kw={"autocomplete": "tel-national",
+                                                     "inputmode": "tel", "maxlength": "20"})
+
+    def validate_nome(self, field):
+        field.limpo = _validar(clean_nome, field)
+
+    def validate_celular(self, field):
+        field.limpo = _validar(clean_celular, field)
+
+
+class EsqueciForm(FlaskForm):
+    cpf = PrimeiroAcessoForm.cpf
+
+    def validate_cpf(self, field):
+        field.limpo = _validar(clean_cpf, field)
+
+
+class SenhaForm(FlaskForm):
+    senha = PasswordField("Nova senha", render_kw={"autocomplete": "new-password"})
+    confirmacao = PasswordField("Confirme a nova senha", render_kw={"autocomplete": "new-password"})
+
+    def validate_senha(self, field):
+        if len(field.data or "") < contas.SENHA_MINIMO:
+            raise ValidationError(f"A senha deve ter pelo menos {contas.SENHA_MINIMO} caracteres.")
+
+    def validate_confirmacao(self, field):
+        if not field.data:
+            raise ValidationError("Digite a nova senha mais uma vez, para conferir.")
+        if field.data != self.senha.data:
+            raise ValidationError("As senhas não são iguais. Digite a mesma senha nos dois campos.")
+
+
+def _enviar_link(conta, finalidade, destinatario, next_url):
+    """Queue the "Definir minha senha" e-mail (in the caller's transaction)."""
+    horas = current_app.config["TOKEN_SENHA_HORAS"]
+    token = contas.emitir_token(conta, finalidade, horas)
+    link = current_app.config["BASE_URL"] + url_for("auth.definir_senha_link", token=token,
+                                                    next=next_url)
+    assunto = ("Área do Cliente: defina sua senha" if finalidade == contas.PRIMEIRO_ACESSO
+               else "Área do Cliente: definir uma nova senha")
+    mail.enfileirar(destinatario, assunto, "definir_senha",
+                    {"nome": conta.nome, "link": link, "horas": horas,
+                     "primeiro_acesso": finalidade == contas.PRIMEIRO_ACESSO})
+
+
+@bp.route("/primeiro-acesso", methods=["GET", "POST"])
+@limiter.limit(_limite, methods=["POST"])
+def primeiro_acesso():
+    next_url = _safe_next(request.args.get("next"))
+    form = PrimeiroAcessoForm()
+    if form.validate_on_submit():
+        cpf = form.cpf.limpo
+        if contas.com_senha(cpf) is not None:
+            # As SERPRO does: an existing account goes to password recovery.
+            session[CPF_RECUPERACAO] = cpf
+            flash("Este CPF já tem cadastro na Área do Cliente. Para entrar, defina uma nova "
+                  "senha: enviaremos o link para o e-mail cadastrado.", "info")
+            return redirect_see_other("auth.esqueci_senha", next=next_url)
+        session[PRIMEIRO_ACESSO] = {"cpf": cpf, "email": form.email.limpo, "next": next_url}
+        return redirect_see_other("auth.primeiro_acesso_dados")
+    status = 422 if form.errors else 200
+    return render("auth/primeiro_acesso.html", form=form, next=next_url, status=status)
+
+
+@bp.route("/primeiro-acesso/dados", methods=["GET", "POST"])
+@limiter.limit(_limite, methods=["POST"])
+def primeiro_acesso_dados():
+    inicio = session.get(PRIMEIRO_ACESSO)
+    if not inicio:
+        return redirect(url_for("auth.primeiro_acesso"))
+    form = DadosForm()
+    if form.validate_on_submit():
+        with db.atomic():
+            conta = contas.registrar(inicio["cpf"], inicio["email"], form.nome.limpo,
+                                     form.celular.limpo)
+            if conta is not None:
+                _enviar_link(conta, contas.PRIMEIRO_ACESSO, inicio["email"], inicio["next"])
+        session.pop(PRIMEIRO_ACESSO, None)
+        if conta is None:
+            session[CPF_RECUPERACAO] = inicio["cpf"]
+            flash("Este CPF já tem cadastro na Área do Cliente. Para entrar, defina uma nova "
+                  "senha.", "info")
+            return redirect_see_other("auth.esqueci_senha", next=inicio["next"])
+        return render_template("auth/link_enviado.html", primeiro_acesso=True,
+                               email=formatting.mask_email(inicio["email"]),
+                               horas=current_app.config["TOKEN_SENHA_HORAS"])
+    status = 422 if form.errors else 200
+    return render("auth/primeiro_acesso_dados.html", form=form,
+                  email=formatting.mask_email(inicio["email"]),
+                  cpf=formatting.format_cpf(inicio["cpf"]), status=status)
+
+
+@bp.route("/esqueci-minha-senha", methods=["GET", "POST"])
+@limiter.limit(_limite, methods=["POST"])
+def esqueci_senha():
+    next_url = _safe_next(request.args.get("next"))
+    form = EsqueciForm()
+    if request.method == "GET" and session.get(CPF_RECUPERACAO):
+        form.cpf.data = formatting.format_cpf(session.pop(CPF_RECUPERACAO))
+    if form.validate_on_submit():
+        with db.atomic():
+            conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
+            if conta is not None:
+                _enviar_link(conta, contas.RECUPERAR_SENHA, conta.email, next_url)
+        # The same answer whether or not the CPF has an account.
+        return render_template("auth/link_enviado.html", primeiro_acesso=False, email=None,
+                               horas=current_app.config["TOKEN_SENHA_HORAS"])
+    status = 422 if form.errors else 200
+    return render("auth/esqueci_senha.html", form=form, next=next_url, status=status)
+
+
+def _link_senha_inativo():
+    return make_response(render_template("auth/link_senha_inativo.html"), 404)
+
+
+@bp.get("/definir-senha/<token>")
+@limiter.limit("30 per minute")
+def definir_senha_link(token):
+    if contas.verificar(token) is None:
+        return _link_senha_inativo()
+    session[TOKEN_CONTA] = token
+    session[NEXT_CONTA] = _safe_next(request.args.get("next"))
+    # The token leaves the address bar (and any later Referer) at once.
+    return redirect(url_for("auth.definir_senha"), code=303)
+
+
+@bp.route("/definir-senha", methods=["GET", "POST"])
+@limiter.limit(_limite, methods=["POST"])
+def definir_senha():
+    token_conta = contas.verificar(session.get(TOKEN_CONTA))
+    if token_conta is None:
+        return _link_senha_inativo()
+    form = SenhaForm()
+    if form.validate_on_submit():
+        conta = contas.definir_senha(token_conta, form.senha.data)
+        if conta is None:
+            return _link_senha_inativo()
+        destino = _safe_next(session.get(NEXT_CONTA)) or url_for("inicio.index")
+        session.clear()
+        session.permanent = True
+        session["conta_id"] = conta.id
+        flash("Senha definida com sucesso. Você já está conectado à Área do Cliente.", "sucesso")
+        return redirect(destino, code=303)
+    status = 422 if form.errors else 200
+    return render("auth/definir_senha.html", form=form, dono=token_conta.conta, status=status)

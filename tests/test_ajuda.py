@@ -152,7 +152,7 @@ def test_the_whole_guided_journey_for_the_buyer_who_is_the_holder(app, maria):
     response = maria.post(response.location, data={"termo_versao": "1", "concordo": "y"})
     assert response.location.endswith("/enviada?guia=1")
     body = text(maria.get(response.location))
-    assert "Emissão solicitada" in body and "O que vem agora" in body
+    assert "Emissão solicitada" in body and "Agendar videoconferência" in body
     with db.connection_context():
         assert Certificado.get(Certificado.numero == numero).situacao == "solicitado"
         assert termos_de(numero).get().aceito_em is not None

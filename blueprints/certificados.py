@@ -1,0 +1,256 @@
+"""Solicitação de Certificado Digital → Gerenciar Certificados: the buyer assigns each
+certificate to its holder (CPF + e-mail), reassigns it while emission was not requested,
+and resends the holder's link.
+
+Every POST carries two hidden fields: `chave`, a one-time key (ChaveIdempotencia) so a
+double click acts once, and `versao`, the certificate version the page showed, so a second
+session acting on a stale page sees the current state instead of overwriting it.
+"""
+import secrets
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_wtf import FlaskForm
+from peewee import IntegrityError
+from wtforms import EmailField, HiddenField, StringField
+from wtforms.validators import ValidationError
+
+from models import ChaveIdempotencia, db
+from services import atribuicoes, certificados as consulta, formatting
+from services import mail as outbox
+from services.atribuicoes import AtribuicaoRecusada
+from services.lifecycle import (CERTIFICADO_SITUACOES, Ator, EstadoAlterado, TransicaoInvalida,
+                                destino, pode)
+from services.pessoa import clean_cpf, clean_email
+from web import current_account, login_required, redirect_see_other, render
+
+bp = Blueprint("certificados", __name__, url_prefix="/certificados")
+
+
+@bp.app_template_filter("email_mascarado")
+def _email_mascarado(value):
+    return formatting.mask_email(value)
+
+
+ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra pessoa) "
+            "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
+
+
+def nova_chave():
+    return secrets.token_urlsafe(32)
+
+
+class AcaoForm(FlaskForm):
+    """A one-button form (CSRF + the one-time key)."""
+
+    chave = HiddenField()
+
+
+class AtribuirForm(AcaoForm):
+    cpf = StringField("CPF do titular", render_kw={
+        "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "maxlength": "18"})
+    email = EmailField("E-mail do titular", render_kw={
+        "autocomplete": "off", "spellcheck": "false", "maxlength": "254"})
+    email_confirmacao = EmailField("Confirme o e-mail do titular", render_kw={
+        "autocomplete": "off", "spellcheck": "false", "maxlength": "254"})
+    versao = HiddenField()
+
+    def validate_cpf(self, field):
+        try:
+            field.limpo = clean_cpf(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_email(self, field):
+        try:
+            field.limpo = clean_email(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_email_confirmacao(self, field):
+        digitado = (field.data or "").strip().lower()
+        if not digitado:
+            raise ValidationError("Digite o e-mail do titular mais uma vez, para conferir.")
+        if digitado != (self.email.data or "").strip().lower():
+            raise ValidationError("Os e-mails não são iguais. Digite o mesmo e-mail nos dois "
+                                  "campos.")
+
+
+# --- pages ------------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("certificados/index.html")
+
+
+@bp.get("/lista")
+@login_required
+def lista():
+    filtro = consulta.normalizar_filtro(request.args.get("situacao"))
+    pagina = request.args.get("pagina", 1, type=int)
+    resultado = consulta.listar(current_account(), filtro, pagina,
+                                current_app.config["PAGE_SIZE"])
+    return render("certificados/lista.html", "certificados/_lista_resultados.html",
+                  resultado=resultado, filtro=filtro, filtros=consulta.FILTROS)
+
+
+def _certificado(numero):
+    certificado = consulta.do_comprador(current_account(), numero)
+    if certificado is None:
+        abort(404)
+    return certificado
+
+
+def _endpoint(name):
+    return name if name in current_app.view_functions else None
+
+
+def _painel(certificado):
+    """What the buyer may do with the certificate now (lifecycle decides, not the view)."""
+    situacao = certificado.situacao
+    titular_ativo = pode(situacao, "solicitar") or pode(situacao, "corrigir")
+    recusa_reatribuir = None
+    if titular_ativo and not pode(situacao, "reatribuir"):
+        try:
+            destino(situacao, "reatribuir")
+        except TransicaoInvalida as error:
+            recusa_reatribuir = str(error)
+    solicitar_url = None
+    if titular_ativo and certificado.titular_cpf == current_account().cpf:
+        # The holder's wizard is built elsewhere; until it exists, the holder's home page.
+        endpoint = _endpoint("solicitacao.inicio") or "titular.certificado"
+        solicitar_url = url_for(endpoint, numero=certificado.numero)
+    financeiro = _endpoint("financeiro.index")
+    return {
+        "aguardando_pagamento": pode(situacao, "reconhecer_pagamento"),
+        "pode_atribuir": pode(situacao, "atribuir"),
+        "pode_reatribuir": pode(situacao, "reatribuir"),
+        "titular_ativo": titular_ativo,
+        "recusa_reatribuir": recusa_reatribuir,
+        "solicitar_url": solicitar_url,
+        "financeiro_url": url_for(financeiro) if financeiro else None,
+    }
+
+
+def _pagina_gerenciar(certificado, erro=None, status=200):
+    return render("certificados/gerenciar.html", certificado=certificado,
+                  situacao=CERTIFICADO_SITUACOES[certificado.situacao],
+                  painel=_painel(certificado), erro=erro,
+                  reenviar_form=AcaoForm(formdata=None, chave=nova_chave()), status=status)
+
+
+@bp.get("/<numero>")
+@login_required
+def gerenciar(numero):
+    return _pagina_gerenciar(_certificado(numero))
+
+
+def _atual(numero):
+    """The certificate re-read after someone else changed it."""
+    return consulta.do_comprador(current_account(), numero)
+
+
+def _uma_vez(chave, acao):
+    """Run `acao` (returns the message to show) once per form key, in one transaction.
+
+    A repeated key (double click, resubmitted form) returns the first answer, doing nothing.
+    The key row is written first: a concurrent twin waits on the unique index, then sees it.
+    """
+    chave = (chave or "")[:64] or nova_chave()
+    with db.atomic():
+        try:
+            with db.atomic():
+                ChaveIdempotencia.create(chave=chave)
+        except IntegrityError:
+            return ChaveIdempotencia.get(ChaveIdempotencia.chave == chave).resultado
+        mensagem = acao()
+        (ChaveIdempotencia.update(resultado=mensagem[:200])
+         .where(ChaveIdempotencia.chave == chave).execute())
+    return mensagem
+
+
+def _ator():
+    conta = current_account()
+    return Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
+
+
+def _form_atribuicao(numero, acao):
+    certificado = _certificado(numero)
+    form = AtribuirForm()
+    if request.method == "GET":
+        if not pode(certificado.situacao, acao):
+            return redirect(url_for("certificados.gerenciar", numero=numero))
+        form.versao.data = certificado.versao
+        form.chave.data = nova_chave()
+    elif form.validate_on_submit():
+        cpf, email = form.cpf.limpo, form.email.limpo.lower()
+        if acao == "reatribuir" and cpf == certificado.titular_cpf:
+            form.cpf.errors.append("O certificado já está atribuído a este CPF. Para mandar um "
+                                   "novo link ao titular, use “Reenviar link”.")
+        else:
+            versao = form.versao.data
+            versao = int(versao) if (versao or "").isdigit() else 0
+            conta = current_account()
+
+            def atribuir():
+                if versao != certificado.versao:
+                    raise EstadoAlterado(ALTERADO)
+                destino(certificado.situacao, acao)  # refuses, with the reason, if not allowed
+                atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
+                                     current_app.config["BASE_URL"],
+                                     current_app.config["LINK_TITULAR_DIAS"])
+                return (f"Certificado {certificado.numero} atribuído ao CPF "
+                        f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
+                        f"{formatting.mask_email(email)}.")
+
+            try:
+                mensagem = _uma_vez(form.chave.data, atribuir)
+            except AtribuicaoRecusada as error:
+                outbox.descartar()
+                form.cpf.errors.append(str(error))
+            except TransicaoInvalida as error:  # EstadoAlterado included: show the current state
+                outbox.descartar()
+                return _pagina_gerenciar(_atual(numero), erro=str(error), status=409)
+            else:
+                flash(mensagem, "sucesso")
+                return redirect_see_other("certificados.gerenciar", numero=numero)
+    status = 422 if form.errors else 200
+    return render("certificados/atribuir.html", form=form, certificado=certificado,
+                  reatribuir=acao == "reatribuir", status=status)
+
+
+@bp.route("/<numero>/atribuir", methods=["GET", "POST"])
+@login_required
+def atribuir(numero):
+    return _form_atribuicao(numero, "atribuir")
+
+
+@bp.route("/<numero>/reatribuir", methods=["GET", "POST"])
+@login_required
+def reatribuir(numero):
+    return _form_atribuicao(numero, "reatribuir")
+
+
+@bp.post("/<numero>/reenviar")
+@login_required
+def reenviar(numero):
+    certificado = _certificado(numero)
+    form = AcaoForm()
+    if not form.validate_on_submit():
+        abort(400)
+    conta = current_account()
+
+    def reenviar_link():
+        atribuicoes.reenviar_link(certificado, conta, _ator(), current_app.config["BASE_URL"],
+                                  current_app.config["LINK_TITULAR_DIAS"])
+        return (f"Enviamos um novo link para {formatting.mask_email(certificado.titular_email)}. "
+                "O link anterior deixou de funcionar.")
+
+    try:
+        mensagem = _uma_vez(form.chave.data, reenviar_link)
+    except TransicaoInvalida as error:
+        outbox.descartar()
+        return _pagina_gerenciar(certificado, erro=str(error), status=409)
+    flash(mensagem, "sucesso")
+    return redirect_see_other("certificados.gerenciar", numero=numero)
