@@ -39,8 +39,11 @@ def create_app(config=None):
     web.init_app(app)
 
     from blueprints import auth, inicio, pedidos, titular
+    from blueprints import financeiro, loja, pagamentos
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (loja.bp, financeiro.bp, pagamentos.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

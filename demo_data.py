@@ -66,7 +66,8 @@ def criar(hoje=None):
                                    ator_maria)
         boleto_a = a.boletos.get()
         compras.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
-                                     "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR)
+                                     "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR,
+                                     avisar=False)
         _, segundo, terceiro = Certificado.select().where(Certificado.processo == a.id) \
             .order_by(Certificado.numero)
         _atribuir(segundo, maria, "52998224725", "joao@example.com")

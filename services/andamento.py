@@ -25,6 +25,7 @@ TITULOS = {
     "email.enviado": "E-mail enviado",
     "email.falhou": "Falha ao enviar e-mail",
     "link.reenviado": "Link reenviado ao titular",
+    "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
 }
 
 
