@@ -175,6 +175,11 @@ def init_app(app):
     app.after_request(_security_headers)
 
     @app.before_request
+    def _forget_account():
+        # pytest-flask keeps one app context (and so one `g`) across a test's requests.
+        g.pop("conta", None)
+
+    @app.before_request
     def _embedded():
         # A page inside an <iframe> drops its own header/footer: the host site draws them.
         g.embedded = (request.headers.get("Sec-Fetch-Dest") == "iframe"
