@@ -262,3 +262,23 @@ def test_the_replacement_can_itself_be_replaced_within_the_same_window(maria, ap
     response = maria.post(f"/financeiro/boletos/{segundo.id}/novo",
                           data={"aceite": "y", "vencimento": (hoje() + timedelta(days=3)).isoformat()})
     assert response.status_code == 422  # beyond original + 10, though within new + 10
+
+
+def test_boleto_pdf_served_by_the_app_scans_as_its_barcode_and_pix(maria, vencido, tmp_path):
+    from tests.unit.test_boleto_pdf import scanned
+
+    pdf = maria.get(f"/financeiro/boletos/{vencido.id}/boleto.pdf").data
+    assert scanned(pdf, tmp_path, "-Si25.enable", "-Sqrcode.disable") == vencido.codigo_barras
+    assert scanned(pdf, tmp_path, "-Sdisable", "-Sqrcode.enable") == vencido.pix_copia_e_cola
+
+
+def test_boleto_pdf_shows_payer_amount_and_line(maria, vencido):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = maria.get(f"/financeiro/boletos/{vencido.id}/boleto.pdf").data
+    page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Maria da Silva - CPF ***.456.789-**" in page
+    assert "R$ 150,00" in page and fmt(vencido.vencimento) in page
+    assert compras.boleto_numbers.format_digitable_line(vencido.linha_digitavel) in page
