@@ -1,4 +1,5 @@
 """Creating purchases and their boletos, and crediting payments: one transaction each."""
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -56,7 +57,8 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
     """A purchase with its certificates waiting for payment and its first boleto."""
     with db.atomic():
         processo = ProcessoCompra.create(
-            numero=f"tmp-{utcnow().timestamp()}-{conta.id}",
+            # Placeholder until the id is known; fits the 20-character column (PostgreSQL checks).
+            numero=f"tmp{uuid.uuid4().hex[:17]}",
             comprador=conta, produto=produto, quantidade=quantidade,
             valor_unitario_centavos=produto.preco_centavos,
             total_centavos=produto.preco_centavos * quantidade,
