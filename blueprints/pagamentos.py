@@ -123,7 +123,7 @@ def notificacao():
 @click.option("--data", "data_texto", help="Data do pagamento, AAAA-MM-DD ou dd/mm/aaaa "
                                            "(padrão: hoje).")
 def confirmar_cli(nosso_numero, valor, data_texto):
-    """Recognise the payment of a boleto (by nosso número or digitable line)."""
+    """Reconhece o pagamento de um boleto (nosso número ou linha digitável)."""
     with db.connection_context():
         try:
             boleto = pagamentos.localizar_boleto(nosso_numero)
@@ -152,7 +152,7 @@ def confirmar_cli(nosso_numero, valor, data_texto):
 @bp.cli.command("cancelar-vencidos")
 @click.option("--hoje", "hoje_texto", help="Data de referência AAAA-MM-DD (padrão: hoje).")
 def cancelar_vencidos_cli(hoje_texto):
-    """Cancel purchases unpaid 10 days after the original due date (the daily job)."""
+    """Cancela compras não pagas 10 dias após o vencimento original (a tarefa diária)."""
     try:
         dia = date.fromisoformat(hoje_texto) if hoje_texto else compras.hoje()
     except ValueError:
