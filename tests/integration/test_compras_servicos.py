@@ -254,3 +254,36 @@ def test_payment_after_cancellation_is_flagged_for_refund(ctx):
                                              "notificacao", "tarde", ATOR)
     assert pagamento.sinalizado and not pagamento.creditado
     assert Pagamento.select().where(Pagamento.processo == processo.id).count() == 1
+
+
+def test_two_workers_replacing_the_same_boleto_at_once_make_one(app, demo):
+    import threading
+
+    from models import db
+
+    with app.app_context(), db.connection_context():
+        antigo = nova_compra(app, date.today() - timedelta(days=2)).boletos.get()
+    barreira = threading.Barrier(2)
+    resultados, erros = [], []
+
+    def trabalhador(dias):
+        try:
+            with app.app_context(), db.connection_context():
+                boleto = Boleto.get_by_id(antigo.id)
+                barreira.wait(timeout=5)
+                resultados.append(compras.gerar_novo_boleto(
+                    boleto, date.today() + timedelta(days=dias), beneficiario(app), ATOR,
+                    date.today()))
+        except Exception as error:  # reported below, with the test's assertion
+            erros.append(error)
+
+    threads = [threading.Thread(target=trabalhador, args=(d,)) for d in (2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert erros == []
+    assert sorted(criado for _, criado in resultados) == [False, True]
+    assert len({novo.id for novo, _ in resultados}) == 1
+    with db.connection_context():
+        assert Boleto.select().where(Boleto.substitui == antigo.id).count() == 1
