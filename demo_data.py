@@ -100,7 +100,8 @@ def criar(hoje=None):
                                    ator_maria)
         boleto_a = a.boletos.get()
         compras.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
-                                     "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR)
+                                     "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR,
+                                     avisar=False)
         _, segundo, terceiro = Certificado.select().where(Certificado.processo == a.id) \
             .order_by(Certificado.numero)
         _atribuir(segundo, maria, "52998224725", "joao@example.com")
@@ -133,7 +134,8 @@ def criar(hoje=None):
                                    ator_maria)
         boleto_d = d.boletos.get()
         compras.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
-                                     "agente", f"demo-{boleto_d.nosso_numero}", DEMO_ATOR)
+                                     "agente", f"demo-{boleto_d.nosso_numero}", DEMO_ATOR,
+                                     avisar=False)
         _videoconferencia_agendada(d.certificados.get(), maria)
         _espalhar_eventos(d, datetime.combine(hoje - timedelta(days=5), time(9, 30)))
 

@@ -38,9 +38,14 @@ def from_environment(instance_path, debug=False):
         "BOLETO_BANCO": os.environ.get("BOLETO_BANCO", "001"),
         "BOLETO_CONVENIO": os.environ.get("BOLETO_CONVENIO", "1234567"),
         "BOLETO_CARTEIRA": os.environ.get("BOLETO_CARTEIRA", "17"),
-        "PIX_CHAVE": os.environ.get("PIX_CHAVE", ""),
+        # Unset: the Banco Central manual's sample key, so the demo shows PIX; set it empty
+        # ("PIX_CHAVE=") to issue boletos without PIX.
+        "PIX_CHAVE": os.environ.get("PIX_CHAVE", "123e4567-e12b-12d1-a456-426655440000"),
         "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
         "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
+        # Shared with the bank: POST /api/pagamentos/notificacao must carry its HMAC-SHA256.
+        # Empty: every notification is refused (401).
+        "PAGAMENTOS_WEBHOOK_SECRET": os.environ.get("PAGAMENTOS_WEBHOOK_SECRET", ""),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
         # Videoconference agenda (DOMAIN.md §6): Brasília business hours, slot length,
         # agents per slot, booking horizon and notice periods.

@@ -153,3 +153,17 @@ def start_embedded_consumer():
                                           periodic=True, check_worker_health=False)
             _embedded.start()
     return _embedded
+
+
+@huey.periodic_task(crontab(hour="9", minute="0"), context=False)  # 06:00 in Brasília (UTC-3)
+def cancelar_compras_vencidas():
+    """Daily: cancel purchases unpaid 10 days after the original due date, with an e-mail."""
+    from models import db
+    from services import compras, mail
+
+    with app_context(), db.connection_context():
+        cancelados = compras.cancelar_vencidos()
+    mail.despachar()  # after the connection closed, as a request's teardown does
+    if cancelados:
+        log.info("%s compra(s) cancelada(s) por falta de pagamento", len(cancelados))
+    return [p.numero for p in cancelados]

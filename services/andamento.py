@@ -27,6 +27,7 @@ TITULOS = {
     "link.reenviado": "Link reenviado ao titular",
     "termo.gerado": "Termo de titularidade gerado",
     "termo.aceito": "Termo de titularidade aceito pelo titular",
+    "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
 }
 
 

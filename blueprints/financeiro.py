@@ -1,0 +1,121 @@
+""""Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
+from flask import Blueprint, abort, current_app, flash, make_response, request
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired
+
+from models import Boleto, ProcessoCompra
+from services import compras, entrada, pix
+from services.lifecycle import Ator, TransicaoInvalida
+from web import current_account, login_required, redirect_see_other, render
+
+bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
+
+SITUACOES = {"vencido": "Vencido"}  # shown on top of BOLETO_SITUACOES
+
+
+class NovoBoletoForm(FlaskForm):
+    aceite = BooleanField(
+        "Li e aceito os termos para gerar o novo boleto",
+        validators=[DataRequired("Aceite os termos para gerar o novo boleto.")],
+    )
+    vencimento = StringField("Nova data de vencimento",
+                             render_kw={"type": "date", "autocomplete": "off"})
+
+
+def _boleto_do_comprador(boleto_id):
+    """The signed-in buyer's boleto, or 404 (someone else's looks the same as none)."""
+    boleto = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+              .where((Boleto.id == boleto_id)
+                     & (ProcessoCompra.comprador == current_account().id)).first())
+    if boleto is None:
+        abort(404)
+    return boleto
+
+
+def _situacao(boleto, hoje):
+    chave = compras.situacao_exibida(boleto, hoje)
+    return chave, SITUACOES.get(chave) or current_app.jinja_env.globals["BOLETO_SITUACOES"][chave]
+
+
+@bp.get("/")
+@login_required
+def index():
+    hoje = compras.hoje()
+    boletos = list(Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+                   .where(ProcessoCompra.comprador == current_account().id)
+                   .order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
+                             Boleto.id.desc()))
+    linhas = [(b, *_situacao(b, hoje), compras.pode_gerar_novo(b, hoje)) for b in boletos]
+    return render("financeiro/index.html", linhas=linhas)
+
+
+@bp.get("/boletos/<int:boleto_id>")
+@login_required
+def boleto(boleto_id):
+    boleto = _boleto_do_comprador(boleto_id)
+    hoje = compras.hoje()
+    chave, rotulo = _situacao(boleto, hoje)
+    qr = Markup(pix.qr_svg(boleto.pix_copia_e_cola)) if boleto.pix_copia_e_cola else None
+    return render("financeiro/boleto.html", boleto=boleto, situacao=chave, rotulo=rotulo,
+                  qr=qr, substituto=compras.substituto(boleto),
+                  pode_gerar_novo=compras.pode_gerar_novo(boleto, hoje))
+
+
+@bp.get("/boletos/<int:boleto_id>/boleto.pdf")
+@login_required
+def pdf(boleto_id):
+    boleto = _boleto_do_comprador(boleto_id)
+    beneficiario = compras.Beneficiario.from_config(current_app.config)
+    response = make_response(compras.pdf_do_boleto(boleto, beneficiario))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{compras.nome_pdf(boleto)}"'
+    return response
+
+
+@bp.route("/boletos/<int:boleto_id>/novo", methods=["GET", "POST"])
+@login_required
+def novo_boleto(boleto_id):
+    boleto = _boleto_do_comprador(boleto_id)
+    hoje = compras.hoje()
+    substituto = compras.substituto(boleto)
+    if substituto is not None:
+        # Already replaced (a double submit, or Back and resend): show the one that exists.
+        flash("Este boleto já foi substituído. Este é o boleto novo; pague somente ele.", "info")
+        return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
+    limite = compras.limite_novo_boleto(boleto)
+    if not compras.pode_gerar_novo(boleto, hoje):
+        motivo = ("fora_da_janela" if compras.vencido(boleto, hoje) else
+                  "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
+        return render("financeiro/novo_boleto.html", boleto=boleto, motivo=motivo,
+                      limite=limite, form=None,
+                      status=409 if request.method == "POST" else 200)
+    form = NovoBoletoForm()
+    form.vencimento.render_kw = {**form.vencimento.render_kw, "min": hoje.isoformat(),
+                                 "max": limite.isoformat()}
+    if request.method == "POST":
+        form.validate()
+        vencimento = None
+        try:
+            vencimento = entrada.ler_data(form.vencimento.data)
+            compras.validar_novo_vencimento(boleto, vencimento, hoje)
+        except ValueError as error:
+            form.vencimento.errors = [*form.vencimento.errors, str(error)]
+        if not any(f.errors for f in form):
+            conta = current_account()
+            try:
+                novo, criado = compras.gerar_novo_boleto(
+                    boleto, vencimento, compras.Beneficiario.from_config(current_app.config),
+                    Ator(conta.nome, conta.id), hoje)
+            except TransicaoInvalida as error:
+                flash(str(error), "erro")
+                return redirect_see_other("financeiro.index")
+            flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
+                  "anterior foi substituído: não o pague mais." if criado else
+                  "Este boleto já foi substituído. Este é o boleto novo; pague somente ele.",
+                  "sucesso" if criado else "info")
+            return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
+    return render("financeiro/novo_boleto.html", boleto=boleto, motivo=None, limite=limite,
+                  hoje=hoje, form=form,
+                  status=422 if any(f.errors for f in form) else 200)

@@ -1,0 +1,120 @@
+""""Solicite agora": the product page, the quantity, and the purchase (once per form)."""
+import re
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import ValidationError
+
+from services import compras
+from services.lifecycle import Ator
+from web import current_account, login_required, redirect_see_other, render
+
+bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
+
+
+def ler_quantidade(texto):
+    texto = (texto or "").strip()
+    if not texto:
+        raise ValueError("Informe a quantidade de certificados.")
+    if not re.fullmatch(r"[0-9]{1,3}", texto):
+        raise ValueError("Informe a quantidade em números, de 1 a 100.")
+    if not 1 <= int(texto) <= compras.QUANTIDADE_MAXIMA:
+        raise ValueError("A quantidade deve ser de 1 a 100 certificados.")
+    return int(texto)
+
+
+def _validar_quantidade(form, field):
+    try:
+        field.numero = ler_quantidade(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class QuantidadeForm(FlaskForm):
+    quantidade = StringField(
+        "Quantidade de certificados",
+        validators=[_validar_quantidade],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3",
+                   "class": "curto"},
+    )
+
+
+class ConfirmarForm(FlaskForm):
+    quantidade = HiddenField(validators=[_validar_quantidade])
+    # Idempotency key: made when the page is shown, so a resent form buys once.
+    chave = HiddenField()
+
+    def validate_chave(self, field):
+        if not re.fullmatch(r"[0-9a-f]{32}", field.data or ""):
+            raise ValidationError("O formulário expirou. Confira a compra e confirme de novo.")
+
+
+def _produto():
+    return compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
+
+
+def _pagina_produto(form, status=200):
+    return render("loja/index.html", form=form, produto=_produto(),
+                  prazo=compras.PRAZO_DIAS_UTEIS, status=status)
+
+
+def _erro_de_quantidade(texto, erros):
+    """A forged or stale quantity goes back to the product page, with what was sent."""
+    pagina = QuantidadeForm(data={"quantidade": texto})
+    pagina.quantidade.errors = list(erros)
+    return _pagina_produto(pagina, 422)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = QuantidadeForm(data={"quantidade": request.args.get("quantidade", "1")}
+                          if request.method == "GET" else None)
+    if form.validate_on_submit():
+        # Anonymous visitors pass through the login, which brings them back to confirm.
+        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.numero)
+    return _pagina_produto(form, 422 if form.errors else 200)
+
+
+@bp.route("/confirmar", methods=["GET", "POST"])
+@login_required
+def confirmar():
+    conta = current_account()
+    if request.method == "GET":
+        if not request.args.get("quantidade"):
+            return redirect(url_for("loja.index"))
+        form = ConfirmarForm(data={"quantidade": request.args["quantidade"],
+                                   "chave": uuid.uuid4().hex})
+        try:
+            form.quantidade.numero = ler_quantidade(form.quantidade.data)
+        except ValueError as error:
+            return _erro_de_quantidade(form.quantidade.data, [str(error)])
+    else:
+        form = ConfirmarForm()
+        if form.validate_on_submit():
+            try:
+                processo, boleto, criada = compras.comprar(
+                    conta, form.quantidade.numero, form.chave.data,
+                    compras.Beneficiario.from_config(current_app.config),
+                    Ator(conta.nome, conta.id))
+            except compras.CompraRecusada as error:
+                form.chave.errors.append(str(error))
+            else:
+                if criada:
+                    flash(f"Compra {processo.numero} registrada. Pague o boleto até "
+                          f"{boleto.vencimento:%d/%m/%Y}; ele também foi enviado para "
+                          f"o seu e-mail.", "sucesso")
+                else:
+                    flash(f"Esta compra já tinha sido registrada ({processo.numero}); "
+                          "nada foi comprado de novo.", "info")
+                return redirect_see_other("financeiro.boleto", boleto_id=boleto.id)
+        if form.quantidade.errors:
+            return _erro_de_quantidade(form.quantidade.data, form.quantidade.errors)
+        form.chave.data = uuid.uuid4().hex
+    produto = _produto()
+    quantidade = form.quantidade.numero
+    return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
+                  total=produto.preco_centavos * quantidade,
+                  vencimento=compras.vencimento_inicial(compras.hoje()), conta=conta,
+                  status=422 if form.errors else 200)

@@ -1,0 +1,134 @@
+"""Recognising payments: finding the boleto a person or the bank names, the bank's signed
+notification, and the manual doors (agent page, CLI). All credit through
+`compras.reconhecer_pagamento`, which is idempotent by `referencia`."""
+import hashlib
+import hmac
+import json
+import re
+from datetime import date
+
+from peewee import IntegrityError
+
+from models import Boleto, Pagamento
+from services import boleto as boleto_numbers
+from services import compras
+
+
+class BoletoNaoEncontrado(ValueError):
+    pass
+
+
+def localizar_boleto(texto):
+    """A boleto by nosso número (17 digits), digitable line (47) or barcode (44).
+
+    Raises ValueError (Portuguese, for the field) when the text is not one of those, and
+    BoletoNaoEncontrado when no boleto has it.
+    """
+    digitos = re.sub(r"[\s.\-]", "", texto or "")
+    if not digitos:
+        raise ValueError("Informe o nosso número ou a linha digitável.")
+    if not digitos.isascii() or not digitos.isdigit():
+        raise ValueError("Use somente números: o nosso número (17 números) ou a linha "
+                         "digitável (47 números).")
+    if len(digitos) == 47:
+        linha = boleto_numbers.parse_digitable_line(digitos)
+        boleto = Boleto.get_or_none(Boleto.linha_digitavel == linha)
+    elif len(digitos) == 44:
+        boleto = Boleto.get_or_none(Boleto.codigo_barras == digitos)
+    elif len(digitos) == 17:
+        boleto = Boleto.get_or_none(Boleto.nosso_numero == digitos)
+    else:
+        raise ValueError(f"Foram informados {len(digitos)} números. O nosso número tem 17 "
+                         "e a linha digitável, 47.")
+    if boleto is None:
+        raise BoletoNaoEncontrado("Nenhum boleto com este número. Confira a digitação.")
+    return boleto
+
+
+def referencia_manual(boleto):
+    """Agent and CLI declare "this boleto was paid": once per boleto, however often said."""
+    return f"manual:{boleto.nosso_numero}"
+
+
+def registrado(referencia):
+    return Pagamento.get_or_none(Pagamento.referencia == referencia)
+
+
+def confirmar_manual(boleto, valor_centavos, data_pagamento, origem, ator):
+    """(Pagamento, new?) for a payment an agent or the CLI confirms."""
+    referencia = referencia_manual(boleto)
+    anterior = registrado(referencia)
+    if anterior is not None:
+        return anterior, False
+    try:
+        return compras.reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem,
+                                            referencia, ator), True
+    except IntegrityError:  # the same confirmation, at the same moment, from elsewhere
+        return registrado(referencia), False
+
+
+# --- the bank's notification (webhook) ---------------------------------------------------
+
+def assinatura(segredo, corpo):
+    """The header value the bank sends: 'sha256=' + HMAC-SHA256 of the raw body."""
+    return "sha256=" + hmac.new(segredo.encode(), corpo, hashlib.sha256).hexdigest()
+
+
+def assinatura_valida(segredo, corpo, cabecalho):
+    """Constant-time check; with no secret configured nothing is ever accepted."""
+    if not segredo or not cabecalho:
+        return False
+    return hmac.compare_digest(assinatura(segredo, corpo), cabecalho.strip())
+
+
+class NotificacaoInvalida(ValueError):
+    pass
+
+
+def ler_notificacao(corpo):
+    """The bank's JSON: {"id", "nosso_numero", "valor_centavos", "data_pagamento"}."""
+    try:
+        dados = json.loads(corpo)
+    except (ValueError, UnicodeDecodeError):
+        raise NotificacaoInvalida("corpo não é JSON") from None
+    if not isinstance(dados, dict):
+        raise NotificacaoInvalida("corpo deve ser um objeto JSON")
+    evento = dados.get("id")
+    if not isinstance(evento, str) or not 0 < len(evento) <= 60:
+        raise NotificacaoInvalida("id do evento ausente ou inválido")
+    nosso_numero = dados.get("nosso_numero")
+    if not isinstance(nosso_numero, str) or not re.fullmatch(r"[0-9]{17}", nosso_numero):
+        raise NotificacaoInvalida("nosso_numero deve ter 17 números")
+    valor = dados.get("valor_centavos")
+    if not isinstance(valor, int) or isinstance(valor, bool) or valor <= 0:
+        raise NotificacaoInvalida("valor_centavos deve ser um inteiro positivo")
+    try:
+        data_pagamento = date.fromisoformat(dados.get("data_pagamento") or "")
+    except (TypeError, ValueError):
+        raise NotificacaoInvalida("data_pagamento deve ser AAAA-MM-DD") from None
+    return evento, nosso_numero, valor, data_pagamento
+
+
+def processar_notificacao(corpo, ator):
+    """(result, Pagamento|None): 'creditado', 'sinalizado' or 'ja_registrado'.
+
+    Raises NotificacaoInvalida / BoletoNaoEncontrado. A replayed event (same id) and the
+    bank confirming a payment an agent already entered by hand credit nothing new.
+    """
+    evento, nosso_numero, valor, data_pagamento = ler_notificacao(corpo)
+    referencia = f"banco:{evento}"
+    anterior = registrado(referencia)
+    if anterior is not None:
+        return "ja_registrado", anterior
+    boleto = Boleto.get_or_none(Boleto.nosso_numero == nosso_numero)
+    if boleto is None:
+        raise BoletoNaoEncontrado("boleto não encontrado")
+    manual = registrado(referencia_manual(boleto))
+    if manual is not None and manual.valor_centavos == valor:
+        return "ja_registrado", manual
+    try:
+        pagamento = compras.reconhecer_pagamento(boleto, valor, data_pagamento, "notificacao",
+                                                 referencia, ator)
+    except IntegrityError:  # the same event delivered twice at once
+        return "ja_registrado", registrado(referencia)
+    return ("sinalizado" if pagamento.sinalizado else "creditado"), pagamento

@@ -1,0 +1,48 @@
+"""Finding the demo's records the way a test needs them."""
+from datetime import date, timedelta
+
+from models import Boleto, Conta, ProcessoCompra, db
+from services import compras
+from services.lifecycle import Ator
+
+MARIA_CPF = "12345678909"
+JOSE_CPF = "11144477735"
+
+
+def conta(cpf=MARIA_CPF):
+    return Conta.get(Conta.cpf == cpf)
+
+
+def boleto_vencido(cpf=MARIA_CPF):
+    """Demo purchase B: one certificate, its boleto overdue by 3 days."""
+    return (Boleto.select().join(ProcessoCompra)
+            .where((ProcessoCompra.comprador == conta(cpf).id)
+                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < date.today()))
+            .get())
+
+
+def boleto_em_dia(cpf=MARIA_CPF):
+    return (Boleto.select().join(ProcessoCompra)
+            .where((ProcessoCompra.comprador == conta(cpf).id)
+                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento >= date.today()))
+            .order_by(Boleto.id).get())
+
+
+def boleto_pago(cpf=MARIA_CPF):
+    return (Boleto.select().join(ProcessoCompra)
+            .where((ProcessoCompra.comprador == conta(cpf).id) & (Boleto.situacao == "pago"))
+            .get())
+
+
+def nova_compra(app, vencimento, quantidade=1, cpf=MARIA_CPF):
+    """A purchase whose first boleto is due on `vencimento` (past or future)."""
+    comprador = conta(cpf)
+    produto = compras.garantir_produto(app.config["PRECO_CENTAVOS"])
+    with db.atomic():
+        return compras.criar_processo(comprador, produto, quantidade, vencimento,
+                                      compras.Beneficiario.from_config(app.config),
+                                      Ator(comprador.nome, comprador.id))
+
+
+def dias(n):
+    return date.today() + timedelta(days=n)
