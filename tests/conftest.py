@@ -76,6 +76,13 @@ def dbconn(app):
         yield db
 
 
+@pytest.fixture
+def outbox(app):
+    """Messages delivered by the locmem backend (set MAIL_BACKEND="locmem" in the config)."""
+    app.extensions["mailman"].outbox = []
+    return app.extensions["mailman"].outbox
+
+
 def login(client, cpf, senha):
     return client.post("/entrar", data={"cpf": cpf, "senha": senha})
 

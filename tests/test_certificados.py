@@ -20,13 +20,6 @@ def config_overrides():
     return {"MAIL_BACKEND": "locmem"}
 
 
-@pytest.fixture
-def outbox(app):
-    """The messages delivered by the locmem backend (it creates the list on first send)."""
-    app.extensions["mailman"].outbox = []
-    return app.extensions["mailman"].outbox
-
-
 def certificados_pagos():
     """Maria's paid purchase A: {situacao: Certificado} (disponivel, atribuido, emitido)."""
     with db.connection_context():
@@ -531,3 +524,11 @@ def test_old_one_time_keys_are_cleaned_up_daily(app, dbconn):
     ChaveIdempotencia.create(chave="nova")
     tasks.limpar_chaves_idempotencia.call_local()
     assert [c.chave for c in ChaveIdempotencia.select()] == ["nova"]
+
+
+def test_gerenciar_on_a_free_certificate_offers_ajuda_interativa(maria):
+    numero = certificados_pagos()["disponivel"].numero
+    html = maria.get(f"/certificados/{numero}").get_data(as_text=True)
+    assert f'href="/ajuda/interativa?numero={numero}">Ajuda Interativa</a>' in html
+    destino = maria.get(f"/ajuda/interativa?numero={numero}", follow_redirects=True)
+    assert destino.status_code == 200 and "CPF do titular" in text(destino)

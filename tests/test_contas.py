@@ -17,12 +17,6 @@ def config_overrides():
     return {"MAIL_BACKEND": "locmem"}
 
 
-@pytest.fixture
-def outbox(app):
-    app.extensions["mailman"].outbox = []
-    return app.extensions["mailman"].outbox
-
-
 def link_do_email(message):
     return re.search(r"http://portal\.test(/definir-senha/[^\s\"]+)", message.body).group(1)
 
