@@ -19,6 +19,8 @@ TEST_CONFIG = {
     "LOGIN_RATE_LIMIT": "1000 per minute",
     "BASE_URL": "http://portal.test",
     "PIX_CHAVE": "12345678909",
+    # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
+    "MAIL_BACKEND": "locmem",
 }
 
 
@@ -78,7 +80,7 @@ def dbconn(app):
 
 @pytest.fixture
 def outbox(app):
-    """Messages delivered by the locmem backend (set MAIL_BACKEND="locmem" in the config)."""
+    """Messages delivered by the locmem backend (the tests' default)."""
     app.extensions["mailman"].outbox = []
     return app.extensions["mailman"].outbox
 
