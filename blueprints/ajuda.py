@@ -11,8 +11,7 @@ from wtforms import StringField
 from blueprints.solicitacao import EXPLICACOES, passo
 from models import Certificado, ProcessoCompra
 from services import ajuda, atribuicoes, formatting, pessoa
-from services.lifecycle import Ator, TransicaoInvalida
-from services.solicitacoes import ABERTAS
+from services.lifecycle import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
 from web import current_account, login_required, render
 
 bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
@@ -34,17 +33,17 @@ def _candidatos(conta):
     return list(
         Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
         .where((ProcessoCompra.comprador == conta.id)
-               & ((Certificado.situacao == "disponivel")
+               & (Certificado.situacao.in_(tuple(CERTIFICADO_ACOES["atribuir"][0]))
                   | ((Certificado.titular_cpf == conta.cpf)
-                     & Certificado.situacao.in_(ABERTAS))))
+                     & Certificado.situacao.in_(PREENCHIVEIS))))
         .order_by(Certificado.numero))
 
 
 def _seguir(certificado):
     """Where the journey continues for this certificate."""
-    if certificado.situacao == "disponivel":
+    if pode(certificado.situacao, "atribuir"):
         return redirect(url_for(".atribuir", numero=certificado.numero), code=303)
-    if certificado.situacao in ("solicitado", "agendado"):
+    if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
         destino = "solicitacao.enviada"
     else:
         destino = "solicitacao.inicio"
@@ -110,7 +109,7 @@ def atribuir(numero):
     g.guia = True
     conta = current_account()
     certificado = _meu_certificado(numero)
-    if certificado.situacao != "disponivel":
+    if not pode(certificado.situacao, "atribuir"):
         return redirect(url_for(".interativa", numero=numero), code=303)
     if request.method == "GET":
         form = AtribuirForm(formdata=None, data={"cpf": formatting.format_cpf(conta.cpf),
@@ -148,7 +147,7 @@ def atribuido(numero):
     """The journey ends here when the certificate went to someone else: they carry on."""
     g.guia = True
     certificado = _meu_certificado(numero)
-    if certificado.situacao == "disponivel" or not certificado.titular_email:
+    if pode(certificado.situacao, "atribuir") or not certificado.titular_email:
         return redirect(url_for(".interativa", numero=numero), code=303)
     fragmento = "ajuda/_atribuido.html"
     return render("solicitacao/pagina.html", fragmento, fragmento=fragmento,

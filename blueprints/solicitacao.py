@@ -14,7 +14,7 @@ from access import acesso_titular
 from models import Termo
 from services import pessoa, solicitacoes, termo_pdf
 from services.formatting import format_cpf
-from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida
+from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web import render, today_local
 
@@ -369,11 +369,13 @@ def termo_pdf_arquivo(numero, versao):
 def enviada(numero):
     acesso, certificado = _carregar(numero)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    if solicitacao.enviada_em is None or certificado.situacao not in ("solicitado", "agendado"):
+    emissao_solicitada = (pode(certificado.situacao, "agendar")
+                          or pode(certificado.situacao, "reagendar"))
+    if solicitacao.enviada_em is None or not emissao_solicitada:
         return _ir(".inicio", numero=numero)
     termo = solicitacoes.ultimo_termo(solicitacao)
     agendar = (url_for("agendamento.inicio", numero=numero) if tem_agendamento()
-               and certificado.situacao == "solicitado" else None)
+               and pode(certificado.situacao, "agendar") else None)
     return _pagina("enviada", certificado=certificado, solicitacao=solicitacao, termo=termo,
                    titulo="Emissão solicitada", agendar=agendar,
                    passo=passo("agendar") if agendar else None,

@@ -4,7 +4,8 @@ Each is one transaction: the state move, the assignment row, the new link and th
 """
 from models import Atribuicao, Certificado, Solicitacao, db, utcnow
 from services import formatting, links, mail
-from services.lifecycle import TransicaoInvalida, mover_certificado, registrar_evento
+from services.lifecycle import (PREENCHIVEIS, TransicaoInvalida, mover_certificado,
+                                registrar_evento)
 
 
 class AtribuicaoRecusada(TransicaoInvalida):
@@ -65,7 +66,7 @@ def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias):
 
 def reenviar_link(certificado, conta, ator, base_url, validade_dias):
     """A fresh link by e-mail; the previous one dies at once."""
-    if certificado.situacao in ("disponivel", "aguardando_pagamento", "emitido", "cancelado"):
+    if certificado.situacao not in PREENCHIVEIS:
         raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
     with db.atomic():
         atribuicao = ativa(certificado)

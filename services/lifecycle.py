@@ -62,6 +62,10 @@ CERTIFICADO_TRANSICOES = {
 EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
                 "pendente_correcao")
 
+# States in which the holder's request can be filled or corrected (until approval).
+PREENCHIVEIS = tuple(s for s in CERTIFICADO_SITUACOES
+                     if s in CERTIFICADO_ACOES["solicitar"][0] | CERTIFICADO_ACOES["corrigir"][0])
+
 _RECUSAS = {
     "reconhecer_pagamento": "O pagamento deste certificado já foi reconhecido.",
     "atribuir": "Este certificado não está disponível para atribuição.",

@@ -13,7 +13,7 @@ from peewee import IntegrityError
 
 from models import Solicitacao, Termo, db, utcnow
 from services import mail, pessoa, termo_pdf
-from services.lifecycle import mover_certificado, pode, registrar_evento
+from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
 
 ETAPAS = ("dados", "contato", "endereco", "documento")
 TITULOS = {
@@ -38,8 +38,6 @@ OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
                 "bairro": "Informe o bairro.", "cidade": "Informe a cidade.",
                 "doc_emissor": "Informe o órgão emissor, como SSP ou DETRAN."}
 
-# States in which the request can be filled or corrected (until approval).
-ABERTAS = ("atribuido", "solicitado", "agendado", "pendente_correcao")
 
 
 class VersaoDesatualizada(Exception):
@@ -47,7 +45,7 @@ class VersaoDesatualizada(Exception):
 
 
 def aberta(certificado):
-    return certificado.situacao in ABERTAS
+    return certificado.situacao in PREENCHIVEIS
 
 
 def acao_envio(situacao):

@@ -68,3 +68,8 @@ def test_purchase_and_boleto_tables():
     assert lifecycle.PROCESSO_TRANSICOES["pago"] == {"concluido"}
     assert lifecycle.BOLETO_TRANSICOES["em_aberto"] == {"pago", "substituido", "cancelado"}
     assert lifecycle.BOLETO_TRANSICOES["pago"] == set()
+
+
+def test_the_request_can_be_filled_from_assignment_until_approval():
+    assert set(lifecycle.PREENCHIVEIS) == {"atribuido", "solicitado", "agendado",
+                                          "pendente_correcao"}
