@@ -128,7 +128,8 @@ class PrimeiroAcessoForm(FlaskForm):
 
 class DadosForm(FlaskForm):
     nome = StringField("Nome completo", render_kw={"autocomplete": "name", "maxlength": "120"})
-    celular = TelField("Celular com DDD", render_kw={"autocomplete": "tel-national",
+    # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
+    celular = TelField("Celular com DDD", render_kw={"autocomplete": "tel",
                                                      "inputmode": "tel", "maxlength": "20"})
 
     def validate_nome(self, field):

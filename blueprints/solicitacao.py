@@ -110,8 +110,9 @@ class DadosForm(EtapaForm):
 class ContatoForm(EtapaForm):
     email = StringField("E-mail", render_kw={"type": "email", "autocomplete": "email",
                                              "spellcheck": "false"})
+    # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
     celular = StringField("Celular com DDD", render_kw={"type": "tel", "inputmode": "tel",
-                                                        "autocomplete": "tel-national"})
+                                                        "autocomplete": "tel"})
 
 
 class EnderecoForm(EtapaForm):

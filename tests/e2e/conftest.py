@@ -7,6 +7,7 @@ Without /usr/bin/chromium the tests are skipped with the reason, unless E2E_REQU
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -69,24 +70,33 @@ def e2e_config():
     return {**TEST_CONFIG, "WTF_CSRF_ENABLED": True}
 
 
-@pytest.fixture
-def server(tmp_path, e2e_config):
+@contextmanager
+def servidor_demo(config, tmp_path):
+    """The app with the demo data, served on a free port until the block ends."""
     import demo_data
     import migrations
     from app import create_app
     from models import db
     from tests.conftest import empty_database
 
-    app = create_app({**e2e_config, "DATABASE_URL": database_url(tmp_path)})
+    app = create_app({**config, "DATABASE_URL": database_url(tmp_path)})
     with db.connection_context():
         migrations.migrate()
     empty_database()
     with app.app_context(), db.connection_context():
         demo_data.criar()
     live = LiveServer(app).start()
-    yield live
-    live.stop()
-    empty_database()
+    try:
+        yield live
+    finally:
+        live.stop()
+        empty_database()
+
+
+@pytest.fixture
+def server(tmp_path, e2e_config):
+    with servidor_demo(e2e_config, tmp_path) as live:
+        yield live
 
 
 @pytest.fixture(params=[True, False], ids=["js", "sem-js"])

@@ -1,0 +1,451 @@
+"""Every page a person can reach, on a 360×740 phone with JavaScript on: no axe-core violation,
+no horizontal scroll, touch targets of at least 44 px, and valid HTML (Nu Html Checker).
+
+One journey visits the pages in order (some pages need the state the previous ones left);
+each page then has its own tests, so a failure names the page.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
+from services import compras
+from services.lifecycle import Ator, mover_certificado
+from tests.agendamento_util import certificado_solicitado
+from tests.conftest import TEST_CONFIG
+from tests.e2e.conftest import PHONE, servidor_demo
+from tests.solicitacao_helpers import novo_link
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# In the order the journey reaches them.
+PAGINAS = [
+    "publico/inicio", "publico/entrar", "publico/entrar-com-erro", "publico/primeiro-acesso",
+    "publico/esqueci-minha-senha", "publico/loja", "publico/ajuda", "publico/ajuda-busca",
+    "publico/404", "publico/link-senha-inativo", "publico/link-titular-inativo",
+    "publico/primeiro-acesso-dados", "publico/link-enviado", "publico/definir-senha",
+    "publico/definir-senha-com-erro",
+    "comprador/meus-pedidos", "comprador/consulta-processos", "comprador/processo",
+    "comprador/solicitacao-de-certificado", "comprador/gerenciar-certificados",
+    "comprador/gerenciar-certificados-todos",
+    "comprador/gerenciar-aguardando_pagamento", "comprador/gerenciar-disponivel",
+    "comprador/gerenciar-atribuido", "comprador/gerenciar-solicitado",
+    "comprador/gerenciar-agendado", "comprador/gerenciar-pendente_correcao",
+    "comprador/gerenciar-emitido", "comprador/gerenciar-cancelado",
+    "comprador/atribuir", "comprador/atribuir-com-erro", "comprador/reatribuir",
+    "comprador/financeiro", "comprador/boleto", "comprador/novo-boleto",
+    "comprador/novo-boleto-com-erro", "comprador/loja-confirmar", "comprador/ajuda-interativa",
+    "comprador/ajuda-interativa-atribuir",
+    "agente/agenda", "agente/agendamento", "agente/pagamentos", "agente/pagamentos-busca",
+    "titular/certificado", "titular/dados", "titular/dados-com-erro", "titular/contato",
+    "titular/endereco", "titular/documento", "titular/confira", "titular/termo",
+    "titular/enviada",
+    "agendamento/elegibilidade", "agendamento/elegibilidade-com-erro", "agendamento/dias",
+    "agendamento/horarios", "agendamento/confirmar", "agendamento/resumo",
+    "agendamento/sala", "agendamento/cancelar",
+]
+
+# Measured inside the page: what scrolls sideways and which targets are too small to touch.
+MEDIR = """() => {
+  const visivel = el => {
+    const r = el.getBoundingClientRect();
+    // 1×1 px is the visually-hidden pattern (skip link until focused): not a target.
+    return r.width > 1 && r.height > 1
+      && el.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  };
+  const seletor = el => {
+    const partes = [];
+    for (let e = el; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
+      if (e.id) { partes.unshift('#' + CSS.escape(e.id)); break; }
+      let p = e.tagName.toLowerCase();
+      if (e.classList.length) p += '.' + [...e.classList].map(c => CSS.escape(c)).join('.');
+      const irmaos = e.parentElement
+        ? [...e.parentElement.children].filter(x => x.tagName === e.tagName) : [];
+      if (irmaos.length > 1) p += `:nth-of-type(${irmaos.indexOf(e) + 1})`;
+      partes.unshift(p);
+    }
+    return partes.join(' > ');
+  };
+  const pequenos = [];
+  const alvos = document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary');
+  for (const el of alvos) {
+    if (!visivel(el)) continue;
+    const altura = el.getBoundingClientRect().height;
+    let ok;
+    if (el.matches('input[type=checkbox], input[type=radio]')) {
+      const rotulo = el.closest('label')
+        || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
+      ok = altura + 0.5 >= 24 && !!rotulo && rotulo.getBoundingClientRect().height + 0.5 >= 44;
+    } else {
+      ok = altura + 0.5 >= 44;
+    }
+    if (!ok) pequenos.push(`${seletor(el)} (${Math.round(altura)} px)`);
+  }
+  return {
+    rolagem: document.documentElement.scrollWidth > window.innerWidth,
+    pequenos: pequenos,
+  };
+}"""
+
+
+@dataclass
+class Resultado:
+    url: str
+    violacoes: list
+    rolagem: bool
+    pequenos: list
+    arquivo: Path
+
+
+@dataclass
+class Visitas:
+    pasta: Path
+    resultados: dict = field(default_factory=dict)
+    parada: str = ""  # why the journey stopped before the end, if it did
+    erros_html: object = "não medidos"
+
+    def de(self, nome):
+        if nome not in self.resultados:
+            pytest.fail(f"{nome}: page not reached; the journey stopped: {self.parada}")
+        return self.resultados[nome]
+
+
+@pytest.fixture(scope="module")
+def servidor(tmp_path_factory):
+    config = {**TEST_CONFIG, "WTF_CSRF_ENABLED": True,
+              # The agent may decide the demo booking (next business day) right away.
+              "AGENDA_ACAO_AGENTE_MINUTOS": 60 * 24 * 30}
+    with servidor_demo(config, tmp_path_factory.mktemp("todas-as-paginas")) as live:
+        yield live
+
+
+def preparar(app):
+    """The states the demo data lacks: solicitado, pendente_correcao and cancelado."""
+    with app.app_context(), db.connection_context():
+        _, token = certificado_solicitado(cpf="11144477735", email="jose.titular@example.com",
+                                          nome="José Pereira", elegivel=None)
+        recusado, _ = certificado_solicitado(cpf="39053344705", email="carla2@example.com",
+                                             nome="Carla Mendes Rocha")
+        agente = Ator("Ana Souza (agente de registro)")
+        mover_certificado(recusado, "agendar", agente)
+        mover_certificado(recusado, "recusar", agente, "Documento ilegível.")
+        maria = Conta.get(Conta.cpf == "12345678909")
+        hoje = compras.hoje()
+        compras.criar_processo(maria, compras.garantir_produto(app.config["PRECO_CENTAVOS"]), 1,
+                               hoje - timedelta(days=30),
+                               compras.Beneficiario.from_config(app.config),
+                               Ator(maria.nome, maria.id))
+        compras.cancelar_vencidos(hoje)
+
+        certificados = {}
+        for c in (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                  .where(ProcessoCompra.comprador == maria.id).order_by(Certificado.id)):
+            certificados.setdefault(c.situacao, c)
+        vencido = (Boleto.select().join(ProcessoCompra)
+                   .where((ProcessoCompra.comprador == maria.id)
+                          & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < hoje))
+                   .get())
+        agendamento = Agendamento.get(Agendamento.situacao == "ativo")
+        return {
+            "solicitado_token": token,
+            "certificados": {s: c.numero for s, c in certificados.items()},
+            "processo": certificados["disponivel"].processo.numero,
+            "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
+            "agendamento": agendamento.id,
+        }
+
+
+@pytest.fixture(scope="module")
+def visitas(browser, servidor, tmp_path_factory, request):
+    visitas = Visitas(tmp_path_factory.mktemp("html"))
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    contextos = []
+
+    def novo_celular():
+        contexto = browser.new_context(base_url=servidor.url, **PHONE)
+        contexto.set_default_timeout(10_000)
+        contextos.append(contexto)
+        return contexto.new_page()
+
+    def ver(page, nome):
+        assert nome in PAGINAS and nome not in visitas.resultados, nome
+        page.wait_for_load_state()
+        medidas = page.evaluate(MEDIR)
+        violacoes = [(v["id"], [n["target"] for n in v["nodes"]])
+                     for v in axe.run(page).response["violations"]]
+        arquivo = visitas.pasta / (nome.replace("/", "__") + ".html")
+        arquivo.write_text(page.content(), encoding="utf-8")
+        visitas.resultados[nome] = Resultado(page.url, violacoes, medidas["rolagem"],
+                                             medidas["pequenos"], arquivo)
+
+    try:
+        dados = preparar(servidor.app)
+        certificados = dados["certificados"]
+
+        page = novo_celular()
+        for nome, url in [("publico/inicio", "/"), ("publico/entrar", "/entrar"),
+                          ("publico/primeiro-acesso", "/primeiro-acesso"),
+                          ("publico/esqueci-minha-senha", "/esqueci-minha-senha"),
+                          ("publico/loja", "/solicite-agora/"), ("publico/ajuda", "/ajuda/"),
+                          ("publico/ajuda-busca", "/ajuda/?q=boleto"),
+                          ("publico/404", "/esta-pagina-nao-existe"),
+                          ("publico/link-senha-inativo", "/definir-senha/link-que-nao-existe"),
+                          ("publico/link-titular-inativo", "/t/link-que-nao-existe")]:
+            page.goto(url)
+            ver(page, nome)
+        page.goto("/primeiro-acesso")
+        page.get_by_label("CPF").fill("222.333.666-38")
+        page.get_by_label("E-mail").fill("ana@example.com")
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.get_by_label("Nome completo")).to_be_visible()
+        ver(page, "publico/primeiro-acesso-dados")
+        page.get_by_label("Nome completo").fill("Ana Clara Souza")
+        page.get_by_label("Celular com DDD").fill("(61) 99876-5432")
+        page.get_by_role("button", name="Cadastrar").click()
+        expect(page.get_by_role("heading", name="Verifique seu e-mail")).to_be_visible()
+        ver(page, "publico/link-enviado")
+        page.goto(link_do_email(servidor.app, "ana@example.com", r"/definir-senha/[^\s]+"))
+        expect(page.get_by_role("heading", name="Definir minha senha")).to_be_visible()
+        ver(page, "publico/definir-senha")
+        page.get_by_label("Nova senha", exact=True).fill("curta")
+        page.get_by_label("Confirme a nova senha").fill("curta")
+        page.get_by_role("button", name="Definir minha senha").click()
+        expect(page.locator("#senha-erro")).to_be_visible()
+        ver(page, "publico/definir-senha-com-erro")
+        page.goto("/entrar")
+        page.get_by_role("button", name="Entrar").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "publico/entrar-com-erro")
+
+        page = novo_celular()
+        entrar(page, "123.456.789-09", "demo12345")
+        for nome, url in [
+            ("comprador/meus-pedidos", "/pedidos/"),
+            ("comprador/consulta-processos", "/pedidos/processos"),
+            ("comprador/processo", f"/pedidos/processos/{dados['processo']}"),
+            ("comprador/solicitacao-de-certificado", "/certificados/"),
+            ("comprador/gerenciar-certificados", "/certificados/lista"),
+            ("comprador/gerenciar-certificados-todos", "/certificados/lista?situacao=todos"),
+            *[(f"comprador/gerenciar-{s}", f"/certificados/{certificados[s]}")
+              for s in ("aguardando_pagamento", "disponivel", "atribuido", "solicitado",
+                        "agendado", "pendente_correcao", "emitido", "cancelado")],
+            ("comprador/atribuir", f"/certificados/{certificados['disponivel']}/atribuir"),
+        ]:
+            page.goto(url)
+            ver(page, nome)
+        page.get_by_label("CPF do titular").fill("123.456.789-00")
+        page.get_by_label("E-mail do titular", exact=True).fill("ana@example.com")
+        page.get_by_label("Confirme o e-mail do titular").fill("ana@exemple.com")
+        page.get_by_role("button", name="Atribuir", exact=True).click()
+        expect(page.locator("#cpf-erro")).to_be_visible()
+        ver(page, "comprador/atribuir-com-erro")
+        for nome, url in [
+            ("comprador/reatribuir", f"/certificados/{certificados['atribuido']}/reatribuir"),
+            ("comprador/financeiro", "/financeiro/"),
+            ("comprador/boleto", f"/financeiro/boletos/{dados['vencido']}"),
+            ("comprador/novo-boleto", f"/financeiro/boletos/{dados['vencido']}/novo"),
+        ]:
+            page.goto(url)
+            ver(page, nome)
+        page.get_by_role("button", name="Gerar novo Boleto").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "comprador/novo-boleto-com-erro")
+        for nome, url in [
+            ("comprador/loja-confirmar", "/solicite-agora/confirmar?quantidade=2"),
+            ("comprador/ajuda-interativa", "/ajuda/interativa"),
+            ("comprador/ajuda-interativa-atribuir",
+             f"/ajuda/interativa/{certificados['disponivel']}/atribuir"),
+        ]:
+            page.goto(url)
+            ver(page, nome)
+
+        page = novo_celular()
+        entrar(page, "987.654.321-00", "agente12345")
+        for nome, url in [("agente/agenda", "/agenda/"),
+                          ("agente/agendamento", f"/agenda/{dados['agendamento']}"),
+                          ("agente/pagamentos", "/pagamentos/"),
+                          ("agente/pagamentos-busca", f"/pagamentos/?q={dados['nosso_numero']}")]:
+            page.goto(url)
+            ver(page, nome)
+
+        page = novo_celular()
+        _, token = novo_link(servidor.app)
+        page.goto(f"/t/{token}")
+        ver(page, "titular/certificado")
+        page.get_by_role("link", name="Começar").click()
+        expect(page.get_by_role("heading", name="Dados pessoais")).to_be_visible()
+        ver(page, "titular/dados")
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "titular/dados-com-erro")
+        page.get_by_label("Nome completo").fill("João Carlos Alves")
+        page.get_by_label("Dia", exact=True).fill("10")
+        page.get_by_label("Mês", exact=True).fill("03")
+        page.get_by_label("Ano", exact=True).fill("1990")
+        continuar(page, "Contato")
+        ver(page, "titular/contato")
+        page.get_by_label("E-mail").fill("joao@example.com")
+        page.get_by_label("Celular com DDD").fill("61991234567")
+        continuar(page, "Endereço")
+        ver(page, "titular/endereco")
+        page.get_by_label("CEP").fill("70040-010")
+        page.get_by_label("Logradouro").fill("SBS Quadra 2")
+        page.get_by_label("Número", exact=True).fill("10")
+        page.get_by_label("Bairro").fill("Asa Sul")
+        page.get_by_label("Cidade").fill("Brasília")
+        page.get_by_label("UF", exact=True).select_option("DF")
+        continuar(page, "Documento de identificação")
+        ver(page, "titular/documento")
+        page.get_by_label("Tipo de documento").select_option("RG")
+        page.get_by_label("Número do documento").fill("12.345.678-9")
+        page.get_by_label("Órgão emissor").fill("SSP")
+        page.get_by_label("UF de emissão").select_option("DF")
+        page.get_by_label("Dia", exact=True).fill("02")
+        page.get_by_label("Mês", exact=True).fill("05")
+        page.get_by_label("Ano", exact=True).fill("2010")
+        continuar(page, "Confira seus dados")
+        ver(page, "titular/confira")
+        page.get_by_role("button", name="Gerar termo de titularidade").click()
+        expect(page.get_by_role("heading", name="Termo de titularidade")).to_be_visible()
+        ver(page, "titular/termo")
+        page.get_by_label("Li e concordo").check()
+        page.get_by_role("button", name="Enviar solicitação").click()
+        expect(page.get_by_role("heading", name="Emissão solicitada")).to_be_visible()
+        ver(page, "titular/enviada")
+
+        page = novo_celular()
+        page.goto(f"/t/{dados['solicitado_token']}")
+        page.get_by_role("link", name="Agendar videoconferência").click()
+        expect(page.get_by_role("heading", name=re.compile("videoconferência\\?$"))).to_be_visible()
+        ver(page, "agendamento/elegibilidade")
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "agendamento/elegibilidade-com-erro")
+        page.get_by_label("Sim, tenho CNH emitida ou renovada a partir de 2017").check()
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.get_by_role("heading", name="Agendar videoconferência")).to_be_visible()
+        ver(page, "agendamento/dias")
+        dia = page.locator(".escolhas a").first
+        rotulo = dia.inner_text()
+        dia.click()
+        expect(page.get_by_role("heading", name=f"Horários de {rotulo}")).to_be_visible()
+        ver(page, "agendamento/horarios")
+        page.locator(".horarios input[type=radio]").first.check()
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.get_by_role("heading", name="Confirme o agendamento")).to_be_visible()
+        ver(page, "agendamento/confirmar")
+        page.get_by_role("button", name="Confirmar agendamento").click()
+        expect(page.get_by_role("heading", name="Videoconferência agendada")).to_be_visible()
+        ver(page, "agendamento/resumo")
+        resumo = page.url
+        # The invitation carries BASE_URL's host; the same path on this server.
+        page.goto(urlsplit(page.locator("#link-reuniao").inner_text()).path)
+        ver(page, "agendamento/sala")
+        page.goto(resumo.rstrip("/") + "/cancelar")
+        ver(page, "agendamento/cancelar")
+    except Exception as erro:  # the pages not reached fail with this reason
+        visitas.parada = f"{type(erro).__name__}: {erro}"
+    finally:
+        for contexto in contextos:
+            contexto.close()
+
+    yield visitas
+
+    resultados = visitas.resultados.values()
+    resumo = (f"todas as páginas: {len(visitas.resultados)} de {len(PAGINAS)} páginas verificadas; "
+              f"{sum(len(r.violacoes) for r in resultados)} violações axe; "
+              f"{sum(r.rolagem for r in resultados)} com rolagem horizontal; "
+              f"{sum(len(r.pequenos) for r in resultados)} alvos pequenos; "
+              f"{visitas.erros_html} erros de HTML")
+    # Shown even when output is captured, as capsys.disabled() would.
+    captura = request.config.pluginmanager.getplugin("capturemanager")
+    with captura.global_and_fixture_disabled():
+        print("\n" + resumo)
+
+
+def entrar(page, cpf, senha):
+    page.goto("/entrar")
+    page.get_by_label("CPF").fill(cpf)
+    page.get_by_label("Senha").fill(senha)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name="Sair")).to_be_attached()
+
+
+def link_do_email(app, destinatario, caminho, esperar=5):
+    """The path of the link in the message to `destinatario` (delivered just after the response)."""
+    fim = time.monotonic() + esperar
+    while True:
+        for mensagem in app.extensions["mailman"].outbox:
+            achado = re.search(caminho, mensagem.body)
+            if mensagem.to == [destinatario] and achado:
+                return achado.group(0)
+        if time.monotonic() > fim:
+            raise AssertionError(f"no message to {destinatario} with {caminho}")
+        time.sleep(0.1)
+
+
+def continuar(page, proximo_titulo):
+    page.get_by_role("button", name="Continuar").click()
+    expect(page.get_by_role("heading", name=proximo_titulo, exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("nome", PAGINAS)
+def test_page_has_no_axe_violations(visitas, nome):
+    resultado = visitas.de(nome)
+    assert resultado.violacoes == [], f"{nome} ({resultado.url}): axe-core violations:\n" + \
+        "\n".join(f"{regra}: {alvos}" for regra, alvos in resultado.violacoes)
+
+
+@pytest.mark.parametrize("nome", PAGINAS)
+def test_page_fits_the_phone_and_its_targets_are_touchable(visitas, nome):
+    resultado = visitas.de(nome)
+    assert not resultado.rolagem, f"{nome} ({resultado.url}) scrolls sideways"
+    assert resultado.pequenos == [], f"{nome} ({resultado.url}): targets under 44 px:\n" + \
+        "\n".join(resultado.pequenos)
+
+
+@pytest.fixture(scope="module")
+def validacao(visitas):
+    """The Nu Html Checker over every saved page at once: {file name: [error messages]}."""
+    java = shutil.which("java")
+    if not java or not VNU.exists():
+        reason = ("java not found" if not java else f"{VNU} missing (run make install)") + \
+            ": HTML validation skipped"
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(reason + " (E2E_REQUIRED is set)")
+        print(reason)
+        pytest.skip(reason)
+    arquivos = [str(r.arquivo) for r in visitas.resultados.values()]
+    saida = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--stdout", *arquivos],
+                           capture_output=True, text=True, timeout=120)
+    erros = {}
+    for m in json.loads(saida.stdout)["messages"]:
+        if m["type"] == "info" or re.search(r"\bhx-", m.get("message", "")):
+            continue  # warnings, and htmx's attributes, which HTML does not know
+        arquivo = Path(m.get("url", "").removeprefix("file:")).name
+        erros.setdefault(arquivo, []).append(
+            f"line {m.get('lastLine', '?')}: {m['message']}")
+    visitas.erros_html = sum(len(v) for v in erros.values())
+    return erros
+
+
+@pytest.mark.parametrize("nome", PAGINAS)
+def test_page_is_valid_html(visitas, validacao, nome):
+    resultado = visitas.de(nome)
+    erros = validacao.get(resultado.arquivo.name, [])
+    assert erros == [], f"{nome} ({resultado.url}): invalid HTML:\n" + "\n".join(erros)
