@@ -282,7 +282,9 @@ def cancelar(certificado, momento, ator, config):
         mover_certificado(certificado, "cancelar_agendamento", ator,
                           detalhes=_quando_texto(inicio))
         _enviar(certificado, "Videoconferência cancelada", "agendamento_cancelado",
-                {"quando": descrever(inicio)}, config)
+                {"quando": descrever(inicio)}, config,
+                anexos=[("cancelamento.ics", "text/calendar",
+                         _cancelamento_ics(certificado, inicio, config))])
     return atual
 
 
@@ -427,22 +429,47 @@ def _enviar(certificado, assunto, modelo, contexto, config, anexos=()):
                     processo=certificado.processo_id, certificado=certificado.id, anexos=anexos)
 
 
+def _convite_uid(certificado, config):
+    """One calendar event per certificate: every invitation and cancellation updates it."""
+    host = urlsplit(config["BASE_URL"]).hostname or "localhost"
+    return f"videoconferencia-{certificado.numero}@{host}"
+
+
+def _remetente(config):
+    return parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1] or "nao-responda@localhost"
+
+
+def _sequencia(certificado):
+    """SEQUENCE of the next calendar message: it grows with every booking, reschedule and
+    cancellation (call after the change is written), so calendar apps apply each in order."""
+    linhas = Agendamento.select().where(Agendamento.certificado == certificado.id)
+    return max(0, linhas.count() - 1
+               + linhas.where(Agendamento.situacao == "cancelado").count())
+
+
+RESUMO_CONVITE = "Validação por videoconferência — Certificado Digital e-CPF A1"
+
+
+def _cancelamento_ics(certificado, inicio, config):
+    return ics.cancellation_ics(
+        uid=_convite_uid(certificado, config), start=inicio,
+        minutes=config_agenda(config).slot_minutes, summary=RESUMO_CONVITE,
+        organizer_email=_remetente(config), attendee_email=_titular(certificado).email,
+        sequence=_sequencia(certificado))
+
+
 def _avisar_agendamento(certificado, agendamento, inicio, config, tipo):
     cfg = config_agenda(config)
     destino_ = _titular(certificado)
     quando = descrever(inicio)
-    remetente = parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1] or "nao-responda@localhost"
-    host = urlsplit(config["BASE_URL"]).hostname or "localhost"
-    anteriores = (Agendamento.select().where(Agendamento.certificado == certificado.id).count()
-                  - 1)
     convite = ics.invitation_ics(
-        uid=f"videoconferencia-{certificado.numero}@{host}",
+        uid=_convite_uid(certificado, config),
         start=inicio, minutes=cfg.slot_minutes,
-        summary="Validação por videoconferência — Certificado Digital e-CPF A1",
+        summary=RESUMO_CONVITE,
         description="Tenha em mãos:\n" + "\n".join(f"- {t}" for t in TENHA_EM_MAOS)
                     + f"\n\nSala: {agendamento.link_reuniao}",
-        location_url=agendamento.link_reuniao, organizer_email=remetente,
-        attendee_email=destino_.email, sequence=max(0, anteriores),
+        location_url=agendamento.link_reuniao, organizer_email=_remetente(config),
+        attendee_email=destino_.email, sequence=_sequencia(certificado),
     )
     assunto = (f"Videoconferência {'reagendada' if tipo == 'reagendado' else 'agendada'}: "
                f"{quando['data']} às {quando['hora']}")
