@@ -119,7 +119,8 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
     """Record a payment once (by `referencia`) and credit the purchase at most once.
 
     Returns the Pagamento. A wrong amount, or a purchase already paid or cancelled, is
-    recorded and flagged for the back office instead of credited.
+    recorded and flagged for the back office instead of credited; the buyer is told (if
+    `avisar`) what happened and that the amount will be refunded.
     """
     with db.atomic():
         existente = Pagamento.get_or_none(Pagamento.referencia == referencia)
@@ -138,6 +139,18 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
         )
         if motivo:
             registrar_evento(processo.id, "pagamento.sinalizado", ator, detalhes=motivo)
+            if avisar:
+                comprador = Conta.get_by_id(processo.comprador_id)
+                mail.enfileirar(
+                    comprador.email,
+                    f"Pagamento não creditado — compra {processo.numero}: valor será devolvido",
+                    "pagamento_sinalizado",
+                    {"conta": comprador, "processo": processo, "boleto": boleto,
+                     "pagamento": pagamento,
+                     # What the buyer must know first: a closed purchase needs nothing more.
+                     "caso": ("valor" if processo.situacao == "aguardando_pagamento"
+                              else processo.situacao)},
+                    processo=processo.id)
             return pagamento
         if boleto.situacao in ("em_aberto", "substituido"):
             lifecycle.mover_boleto(boleto, "pago", ator, pago_em=utcnow())
