@@ -11,6 +11,7 @@ from services import boleto as boleto_numbers
 from services import lifecycle, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
+from services.processos import Pagina
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -300,6 +301,18 @@ def pdf_do_boleto(boleto, beneficiario):
         ],
         pix_payload=boleto.pix_copia_e_cola or None, bank_name=banco, bank_code=codigo,
     ))
+
+
+def boletos_do_comprador(conta_id, pagina=1, por_pagina=10):
+    """One page of the buyer's boletos ("Financeiro"), newest purchase first: two queries
+    (count + page, the purchase joined), however many boletos there are."""
+    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+             .where(ProcessoCompra.comprador == conta_id))
+    total = query.count()
+    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
+    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
+                                Boleto.id.desc()).paginate(pagina, por_pagina))
+    return Pagina(itens, pagina, total, por_pagina)
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------
