@@ -191,6 +191,7 @@ def init_app(app):
         static_url=static_url,
         menu_items=menu_items,
         form_errors=form_errors,
+        wants_fragment=wants_fragment,
         current_account=current_account,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,

@@ -43,12 +43,13 @@ def _situacao(boleto, hoje):
 @login_required
 def index():
     hoje = compras.hoje()
-    boletos = list(Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
-                   .where(ProcessoCompra.comprador == current_account().id)
-                   .order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
-                             Boleto.id.desc()))
-    linhas = [(b, *_situacao(b, hoje), compras.pode_gerar_novo(b, hoje)) for b in boletos]
-    return render("financeiro/index.html", linhas=linhas)
+    resultado = compras.boletos_do_comprador(current_account().id,
+                                             request.args.get("pagina", 1, type=int),
+                                             current_app.config["PAGE_SIZE"])
+    linhas = [(b, *_situacao(b, hoje), compras.pode_gerar_novo(b, hoje))
+              for b in resultado.itens]
+    return render("financeiro/index.html", "financeiro/_boletos.html",
+                  resultado=resultado, linhas=linhas)
 
 
 @bp.get("/boletos/<int:boleto_id>")
@@ -58,7 +59,9 @@ def boleto(boleto_id):
     hoje = compras.hoje()
     chave, rotulo = _situacao(boleto, hoje)
     qr = Markup(pix.qr_svg(boleto.pix_copia_e_cola)) if boleto.pix_copia_e_cola else None
-    return render("financeiro/boleto.html", boleto=boleto, situacao=chave, rotulo=rotulo,
+    # The fragment is what "Gerar novo Boleto" with htmx lands on after its redirect.
+    return render("financeiro/boleto.html", "financeiro/_boleto.html",
+                  boleto=boleto, situacao=chave, rotulo=rotulo,
                   qr=qr, substituto=compras.substituto(boleto),
                   pode_gerar_novo=compras.pode_gerar_novo(boleto, hoje))
 
@@ -74,6 +77,30 @@ def pdf(boleto_id):
     return response
 
 
+def _motivo(boleto, hoje):
+    """Why no new boleto can be generated for `boleto` (None: it can)."""
+    if compras.pode_gerar_novo(boleto, hoje):
+        return None
+    return ("fora_da_janela" if compras.vencido(boleto, hoje) else
+            "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
+
+
+def _pagina_novo(boleto, hoje, form=None, motivo=None, erro=None, status=200):
+    response = render("financeiro/novo_boleto.html", "financeiro/_novo_boleto.html", status,
+                      boleto=boleto, motivo=motivo, limite=compras.limite_novo_boleto(boleto),
+                      hoje=hoje, form=form, erro=erro)
+    if status >= 400:
+        # The same address with errors: no new history entry.
+        response.headers["HX-Push-Url"] = "false"
+    return response
+
+
+def _ja_substituido(substituto):
+    # Already replaced (a double submit, or Back and resend): show the one that exists.
+    flash("Este boleto já foi substituído. Este é o boleto novo; pague somente ele.", "info")
+    return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
+
+
 @bp.route("/boletos/<int:boleto_id>/novo", methods=["GET", "POST"])
 @login_required
 def novo_boleto(boleto_id):
@@ -81,19 +108,14 @@ def novo_boleto(boleto_id):
     hoje = compras.hoje()
     substituto = compras.substituto(boleto)
     if substituto is not None:
-        # Already replaced (a double submit, or Back and resend): show the one that exists.
-        flash("Este boleto já foi substituído. Este é o boleto novo; pague somente ele.", "info")
-        return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
-    limite = compras.limite_novo_boleto(boleto)
-    if not compras.pode_gerar_novo(boleto, hoje):
-        motivo = ("fora_da_janela" if compras.vencido(boleto, hoje) else
-                  "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
-        return render("financeiro/novo_boleto.html", boleto=boleto, motivo=motivo,
-                      limite=limite, form=None,
-                      status=409 if request.method == "POST" else 200)
+        return _ja_substituido(substituto)
+    motivo = _motivo(boleto, hoje)
+    if motivo:
+        return _pagina_novo(boleto, hoje, motivo=motivo,
+                            status=409 if request.method == "POST" else 200)
     form = NovoBoletoForm()
     form.vencimento.render_kw = {**form.vencimento.render_kw, "min": hoje.isoformat(),
-                                 "max": limite.isoformat()}
+                                 "max": compras.limite_novo_boleto(boleto).isoformat()}
     if request.method == "POST":
         form.validate()
         vencimento = None
@@ -109,13 +131,17 @@ def novo_boleto(boleto_id):
                     boleto, vencimento, compras.Beneficiario.from_config(current_app.config),
                     Ator(conta.nome, conta.id), hoje)
             except TransicaoInvalida as error:
-                flash(str(error), "erro")
-                return redirect_see_other("financeiro.index")
+                # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
+                boleto = _boleto_do_comprador(boleto_id)
+                substituto = compras.substituto(boleto)
+                if substituto is not None:
+                    return _ja_substituido(substituto)
+                return _pagina_novo(boleto, hoje, motivo=_motivo(boleto, hoje) or "alterado",
+                                    erro=str(error), status=409)
+            if not criado:
+                return _ja_substituido(novo)
             flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
-                  "anterior foi substituído: não o pague mais." if criado else
-                  "Este boleto já foi substituído. Este é o boleto novo; pague somente ele.",
-                  "sucesso" if criado else "info")
+                  "anterior foi substituído: não o pague mais.", "sucesso")
             return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
-    return render("financeiro/novo_boleto.html", boleto=boleto, motivo=None, limite=limite,
-                  hoje=hoje, form=form,
-                  status=422 if any(f.errors for f in form) else 200)
+    return _pagina_novo(boleto, hoje, form=form,
+                        status=422 if any(f.errors for f in form) else 200)

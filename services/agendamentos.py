@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta, timezone
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from peewee import IntegrityError
+from peewee import Case, IntegrityError
 
 from models import (Agendamento, Atribuicao, Certificado, Horario, ProcessoCompra, Solicitacao,
                     Termo, db)
@@ -93,18 +93,33 @@ def descrever(momento):
 # --- free slots --------------------------------------------------------------------------
 
 def garantir_horarios(inicios, capacidade):
-    """Create the slot rows that do not exist yet (idempotent, safe between workers)."""
+    """Create the slot rows that do not exist yet (idempotent, safe between workers), and
+    bring the rows already there to `capacidade` (AGENDA_CAPACIDADE may have changed)."""
     linhas = [{"inicio": para_banco(i), "capacidade": capacidade, "ocupados": 0}
               for i in inicios]
     for lote in range(0, len(linhas), 100):
         Horario.insert_many(linhas[lote:lote + 100]).on_conflict_ignore().execute()
+    if linhas:
+        ajustar_capacidade(min(inicios), max(inicios), capacidade)
 
 
-def _cheios(de, ate):
-    """Starts (naive UTC) between `de` and `ate` with no seat left."""
+def ajustar_capacidade(de, ate, capacidade):
+    """Set the capacity of the slots between `de` and `ate` (future ones: the callers' starts
+    are bookable) to `capacidade`, never below the seats already taken. One conditional
+    UPDATE: the row is re-read under its lock, so a seat taken meanwhile is counted."""
+    nova = Case(None, [(Horario.ocupados > capacidade, Horario.ocupados)], capacidade)
+    return (Horario.update(capacidade=nova)
+            .where((Horario.inicio >= para_banco(de)) & (Horario.inicio <= para_banco(ate))
+                   & (Horario.capacidade != nova))
+            .execute())
+
+
+def _cheios(de, ate, capacidade):
+    """Starts (naive UTC) between `de` and `ate` with no seat left under `capacidade` (the
+    current setting, which rows created earlier follow once `ajustar_capacidade` runs)."""
     return {h.inicio for h in Horario.select(Horario.inicio).where(
         (Horario.inicio >= para_banco(de)) & (Horario.inicio <= para_banco(ate))
-        & (Horario.ocupados >= Horario.capacidade))}
+        & (Horario.ocupados >= capacidade))}
 
 
 def horarios_livres(momento, dia, cfg):
@@ -112,7 +127,7 @@ def horarios_livres(momento, dia, cfg):
     inicios = agenda.bookable_starts(momento, dia, cfg)
     if not inicios:
         return []
-    cheios = _cheios(inicios[0], inicios[-1])
+    cheios = _cheios(inicios[0], inicios[-1], cfg.capacity)
     return [i for i in inicios if para_banco(i) not in cheios]
 
 
@@ -123,7 +138,7 @@ def dias_livres(momento, cfg):
         return []
     de = datetime.combine(dias[0], time.min, TZ)
     ate = datetime.combine(dias[-1], time.max, TZ)
-    cheios = _cheios(de, ate)
+    cheios = _cheios(de, ate, cfg.capacity)
     return [d for d in dias
             if any(para_banco(i) not in cheios for i in agenda.bookable_starts(momento, d, cfg))]
 
@@ -282,7 +297,9 @@ def cancelar(certificado, momento, ator, config):
         mover_certificado(certificado, "cancelar_agendamento", ator,
                           detalhes=_quando_texto(inicio))
         _enviar(certificado, "Videoconferência cancelada", "agendamento_cancelado",
-                {"quando": descrever(inicio)}, config)
+                {"quando": descrever(inicio)}, config,
+                anexos=[("cancelamento.ics", "text/calendar",
+                         _cancelamento_ics(certificado, inicio, config))])
     return atual
 
 
@@ -427,22 +444,47 @@ def _enviar(certificado, assunto, modelo, contexto, config, anexos=()):
                     processo=certificado.processo_id, certificado=certificado.id, anexos=anexos)
 
 
+def _convite_uid(certificado, config):
+    """One calendar event per certificate: every invitation and cancellation updates it."""
+    host = urlsplit(config["BASE_URL"]).hostname or "localhost"
+    return f"videoconferencia-{certificado.numero}@{host}"
+
+
+def _remetente(config):
+    return parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1] or "nao-responda@localhost"
+
+
+def _sequencia(certificado):
+    """SEQUENCE of the next calendar message: it grows with every booking, reschedule and
+    cancellation (call after the change is written), so calendar apps apply each in order."""
+    linhas = Agendamento.select().where(Agendamento.certificado == certificado.id)
+    return max(0, linhas.count() - 1
+               + linhas.where(Agendamento.situacao == "cancelado").count())
+
+
+RESUMO_CONVITE = "Validação por videoconferência — Certificado Digital e-CPF A1"
+
+
+def _cancelamento_ics(certificado, inicio, config):
+    return ics.cancellation_ics(
+        uid=_convite_uid(certificado, config), start=inicio,
+        minutes=config_agenda(config).slot_minutes, summary=RESUMO_CONVITE,
+        organizer_email=_remetente(config), attendee_email=_titular(certificado).email,
+        sequence=_sequencia(certificado))
+
+
 def _avisar_agendamento(certificado, agendamento, inicio, config, tipo):
     cfg = config_agenda(config)
     destino_ = _titular(certificado)
     quando = descrever(inicio)
-    remetente = parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1] or "nao-responda@localhost"
-    host = urlsplit(config["BASE_URL"]).hostname or "localhost"
-    anteriores = (Agendamento.select().where(Agendamento.certificado == certificado.id).count()
-                  - 1)
     convite = ics.invitation_ics(
-        uid=f"videoconferencia-{certificado.numero}@{host}",
+        uid=_convite_uid(certificado, config),
         start=inicio, minutes=cfg.slot_minutes,
-        summary="Validação por videoconferência — Certificado Digital e-CPF A1",
+        summary=RESUMO_CONVITE,
         description="Tenha em mãos:\n" + "\n".join(f"- {t}" for t in TENHA_EM_MAOS)
                     + f"\n\nSala: {agendamento.link_reuniao}",
-        location_url=agendamento.link_reuniao, organizer_email=remetente,
-        attendee_email=destino_.email, sequence=max(0, anteriores),
+        location_url=agendamento.link_reuniao, organizer_email=_remetente(config),
+        attendee_email=destino_.email, sequence=_sequencia(certificado),
     )
     assunto = (f"Videoconferência {'reagendada' if tipo == 'reagendado' else 'agendada'}: "
                f"{quando['data']} às {quando['hora']}")

@@ -11,6 +11,7 @@ from services import boleto as boleto_numbers
 from services import lifecycle, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
+from services.processos import Pagina
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -119,7 +120,8 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
     """Record a payment once (by `referencia`) and credit the purchase at most once.
 
     Returns the Pagamento. A wrong amount, or a purchase already paid or cancelled, is
-    recorded and flagged for the back office instead of credited.
+    recorded and flagged for the back office instead of credited; the buyer is told (if
+    `avisar`) what happened and that the amount will be refunded.
     """
     with db.atomic():
         existente = Pagamento.get_or_none(Pagamento.referencia == referencia)
@@ -138,6 +140,18 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
         )
         if motivo:
             registrar_evento(processo.id, "pagamento.sinalizado", ator, detalhes=motivo)
+            if avisar:
+                comprador = Conta.get_by_id(processo.comprador_id)
+                mail.enfileirar(
+                    comprador.email,
+                    f"Pagamento não creditado — compra {processo.numero}: valor será devolvido",
+                    "pagamento_sinalizado",
+                    {"conta": comprador, "processo": processo, "boleto": boleto,
+                     "pagamento": pagamento,
+                     # What the buyer must know first: a closed purchase needs nothing more.
+                     "caso": ("valor" if processo.situacao == "aguardando_pagamento"
+                              else processo.situacao)},
+                    processo=processo.id)
             return pagamento
         if boleto.situacao in ("em_aberto", "substituido"):
             lifecycle.mover_boleto(boleto, "pago", ator, pago_em=utcnow())
@@ -287,6 +301,18 @@ def pdf_do_boleto(boleto, beneficiario):
         ],
         pix_payload=boleto.pix_copia_e_cola or None, bank_name=banco, bank_code=codigo,
     ))
+
+
+def boletos_do_comprador(conta_id, pagina=1, por_pagina=10):
+    """One page of the buyer's boletos ("Financeiro"), newest purchase first: two queries
+    (count + page, the purchase joined), however many boletos there are."""
+    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+             .where(ProcessoCompra.comprador == conta_id))
+    total = query.count()
+    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
+    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
+                                Boleto.id.desc()).paginate(pagina, por_pagina))
+    return Pagina(itens, pagina, total, por_pagina)
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""iCalendar invitation for the validation videoconference (RFC 5545 / iTIP REQUEST)."""
+"""iCalendar messages for the validation videoconference (RFC 5545 / iTIP REQUEST and CANCEL)."""
 
 from datetime import date, datetime, timedelta, timezone
 
@@ -50,12 +50,50 @@ def invitation_ics(
         attendee.params.update({"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION"})
         event.add("attendee", attendee)
     event.add_component(_reminder(summary))
+    return _calendar("REQUEST", event, local_start)
 
+
+def cancellation_ics(
+    uid: str,
+    start: datetime,
+    minutes: int,
+    summary: str,
+    organizer_email: str,
+    *,
+    attendee_email: str | None = None,
+    sequence: int,
+    stamp: datetime | None = None,
+) -> bytes:
+    """Return the .ics bytes that withdraw an invitation (iTIP CANCEL).
+
+    ``uid`` must be the invitation's and ``sequence`` higher than its last one: calendar
+    apps then remove (or strike out) that event instead of ignoring the message.
+    """
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("start must be a timezone-aware datetime")
+    local_start = start.astimezone(TZ)
+    stamp = stamp or datetime.now(timezone.utc)
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.astimezone(timezone.utc))
+    event.add("sequence", sequence)
+    event.add("status", "CANCELLED")
+    event.add("dtstart", local_start)
+    event.add("dtend", local_start + timedelta(minutes=minutes))
+    event.add("summary", summary)
+    event.add("organizer", _address(organizer_email))
+    if attendee_email:
+        event.add("attendee", _address(attendee_email))
+    return _calendar("CANCEL", event, local_start)
+
+
+def _calendar(method: str, event: Event, local_start: datetime) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     cal.add_component(event)
     # Rules from the call's year on suffice; the full history since 1970
     # (Brazil's old daylight saving) would only bloat the file.

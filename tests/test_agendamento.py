@@ -324,6 +324,40 @@ def test_cancelling_frees_the_time_and_the_request_waits_for_a_new_booking(titul
     assert "Escolha o dia" in text(titular.get(url(titular)))
 
 
+def calendario(mensagem):
+    [(nome, conteudo, tipo)] = [a for a in mensagem.attachments if a[0].endswith(".ics")]
+    cal = Calendar.from_ical(conteudo)
+    return str(cal["METHOD"]), cal.walk("VEVENT")[0]
+
+
+def test_the_cancellation_email_removes_the_event_from_the_holders_calendar(titular, app):
+    confirmar(titular, "2026-12-22T10:00")
+    titular.post(url(titular, "/cancelar"))
+    metodo, convite = calendario(emails(app, "Videoconferência agendada")[0])
+    [cancelamento] = emails(app, "Videoconferência cancelada")
+    assert "cancelamento.ics" in cancelamento.body
+    metodo_cancelamento, evento = calendario(cancelamento)
+    assert (metodo, metodo_cancelamento) == ("REQUEST", "CANCEL")
+    assert str(evento["UID"]) == str(convite["UID"])
+    assert int(evento["SEQUENCE"]) > int(convite["SEQUENCE"])
+    assert str(evento["STATUS"]) == "CANCELLED"
+    assert evento.decoded("dtstart") == sp(2026, 12, 22, 10)
+
+
+def test_every_calendar_message_of_a_certificate_has_a_higher_sequence(titular, app):
+    confirmar(titular, "2026-12-22T10:00")
+    confirmar(titular, "2026-12-23T14:30", acao="reagendar")
+    titular.post(url(titular, "/cancelar"))
+    confirmar(titular, "2026-12-28T09:00")
+    mensagens = [m for m in app.extensions["mailman"].outbox
+                 if any(a[0].endswith(".ics") for a in m.attachments)]
+    eventos = [calendario(m) for m in mensagens]
+    assert [metodo for metodo, _ in eventos] == ["REQUEST", "REQUEST", "CANCEL", "REQUEST"]
+    assert len({str(e["UID"]) for _, e in eventos}) == 1
+    sequencias = [int(e["SEQUENCE"]) for _, e in eventos]
+    assert sequencias == sorted(set(sequencias))
+
+
 def test_inside_the_change_notice_reschedule_and_cancel_are_refused(titular, relogio):
     confirmar(titular, "2026-12-22T10:00")
     relogio.agora = sp(2026, 12, 22, 9, 15)

@@ -84,6 +84,58 @@ def test_free_times_leave_out_full_slots_and_days(ctx):
     assert sp(2026, 12, 21, 0).date() in agendamentos.dias_livres(AGORA, cfg)
 
 
+def capacidade(inicio):
+    return Horario.get(Horario.inicio == agendamentos.para_banco(inicio)).capacidade
+
+
+def test_a_new_capacity_reaches_slots_created_earlier_never_below_the_seats_taken(ctx):
+    cheio, meio, vazio = sp(2026, 12, 22, 10), sp(2026, 12, 22, 10, 30), sp(2026, 12, 22, 11)
+    passado = sp(2026, 12, 18, 10)
+    agendamentos.garantir_horarios([passado, cheio, meio, vazio], 3)
+    for inicio, n in ((passado, 3), (cheio, 3), (meio, 1)):
+        Horario.update(ocupados=n).where(
+            Horario.inicio == agendamentos.para_banco(inicio)).execute()
+
+    cfg = agendamentos.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 1})
+    agendamentos.preparar_horizonte(AGORA, cfg)
+    assert [capacidade(i) for i in (cheio, meio, vazio)] == [3, 1, 1]
+    assert capacidade(passado) == 3  # the past is not rewritten
+
+    cfg = agendamentos.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 4})
+    agendamentos.preparar_horizonte(AGORA, cfg)
+    assert [capacidade(i) for i in (cheio, meio, vazio)] == [4, 4, 4]
+    assert capacidade(passado) == 3
+
+
+def test_a_lower_capacity_applies_to_booking_before_the_horizon_job_runs(ctx):
+    ctx.config["AGENDA_CAPACIDADE"] = 2
+    primeiro, _ = certificado_solicitado()
+    segundo, _ = certificado_solicitado(cpf="39053344705")
+    agendamentos.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    ctx.config["AGENDA_CAPACIDADE"] = 1
+    cfg = agendamentos.config_agenda(ctx.config)
+    dia = sp(2026, 12, 22, 0).date()
+    assert sp(2026, 12, 22, 10) not in agendamentos.horarios_livres(AGORA, dia, cfg)
+    with pytest.raises(agendamentos.HorarioEsgotado):
+        agendamentos.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    assert ocupados(sp(2026, 12, 22, 10)) == 1
+
+
+def test_a_higher_capacity_reopens_a_full_slot(ctx):
+    ctx.config["AGENDA_CAPACIDADE"] = 1
+    primeiro, _ = certificado_solicitado()
+    segundo, _ = certificado_solicitado(cpf="39053344705")
+    agendamentos.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    dia = sp(2026, 12, 22, 0).date()
+    cfg = agendamentos.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) not in agendamentos.horarios_livres(AGORA, dia, cfg)
+    ctx.config["AGENDA_CAPACIDADE"] = 2
+    cfg = agendamentos.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) in agendamentos.horarios_livres(AGORA, dia, cfg)
+    agendamentos.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    assert ocupados(sp(2026, 12, 22, 10)) == 2 and capacidade(sp(2026, 12, 22, 10)) == 2
+
+
 # --- seats -------------------------------------------------------------------------------
 
 def test_booking_takes_one_seat_and_moves_the_certificate(ctx):

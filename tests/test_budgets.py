@@ -108,3 +108,20 @@ def test_the_purchase_detail_costs_the_same_queries_whatever_its_size(maria, dbc
     b = count_queries(maria, f"/pedidos/processos/{grande.numero}")
     print(f"purchase detail: {a} queries with 2 certificates, {b} with 40")
     assert a == b
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 50}])
+def test_financeiro_costs_the_same_queries_for_4_or_40_boletos(maria, dbconn, count_queries):
+    poucos = count_queries(maria, "/financeiro/")
+    add_purchases(36)
+    muitos = count_queries(maria, "/financeiro/")
+    assert maria.get("/financeiro/").get_data(as_text=True).count('class="cartao"') == 40
+    print(f"/financeiro/: {poucos} queries with 4 boletos, {muitos} with 40")
+    assert poucos == muitos
+
+
+def test_financeiro_fits_14kb_compressed_with_a_full_page_of_boletos(maria, dbconn):
+    add_purchases(20)
+    size, _ = compressed_size(maria, "/financeiro/")
+    print(f"/financeiro/ with a full page: {size} bytes compressed")
+    assert size <= PAGE_BUDGET

@@ -87,17 +87,34 @@ def test_financeiro_acoes_gerar_novo_boleto(phone, server):
 
     expect(phone.get_by_role("heading", name="Gerar novo Boleto")).to_be_visible()
     expect(phone.locator(".termos")).to_contain_text("não deve mais ser pago")
+    if phone.js:
+        phone.evaluate("window.mesmaPagina = true")  # survives only in-place swaps
     # Submitting without accepting: the message is at the field, the date kept.
     nova = compras.hoje() + timedelta(days=2)
     phone.get_by_label("Nova data de vencimento").fill(nova.isoformat())
-    phone.get_by_role("button", name="Gerar novo Boleto").click()
+    with phone.expect_response(lambda r: r.request.method == "POST") as resposta:
+        phone.get_by_role("button", name="Gerar novo Boleto").click()
+    assert resposta.value.status == 422
     expect(phone.locator(".erro-resumo")).to_contain_text("Aceite os termos")
-    expect(phone).to_have_title(re.compile(r"^Erro: "))
+    expect(phone.locator("#aceite-erro")).to_contain_text("Aceite os termos")
+    expect(phone).to_have_title(re.compile(r"^Erro: Gerar novo Boleto"))
     expect(phone.get_by_label("Nova data de vencimento")).to_have_value(nova.isoformat())
+    if phone.js:
+        expect(phone.locator(".erro-resumo")).to_be_focused()
+        assert phone.evaluate("window.mesmaPagina === true")
 
     phone.get_by_label("Li e aceito os termos").check()
-    phone.get_by_role("button", name="Gerar novo Boleto").click()
+    with phone.expect_response(lambda r: r.request.method == "POST") as resposta:
+        phone.get_by_role("button", name="Gerar novo Boleto").click()
+    assert resposta.value.status == 303
     expect(phone.get_by_text("Novo boleto gerado")).to_be_visible()
+    with db.connection_context():
+        novo = Boleto.get(Boleto.substitui == antigo.id)
+    expect(phone).to_have_url(re.compile(rf"/financeiro/boletos/{novo.id}$"))
+    expect(phone).to_have_title(re.compile(rf"^Boleto {novo.numero_documento}"))
+    expect(phone.locator("header.topo")).to_have_count(1)  # no page nested in the page
+    if phone.js:
+        assert phone.evaluate("window.mesmaPagina === true")
     expect(phone.locator("dl.dados")).to_contain_text(nova.strftime("%d/%m/%Y"))
     expect(phone.locator("#linha-digitavel")).not_to_contain_text(
         compras.boleto_numbers.format_digitable_line(antigo.linha_digitavel))
@@ -132,3 +149,4 @@ def test_agent_recognises_payment_and_certificates_become_assignable(phone, serv
     phone.get_by_role("link", name=numero, exact=True).click()
     expect(phone.locator(".cartoes .selo", has_text="Pendente de atribuição")).to_have_count(2)
     expect(phone.locator(".linha-do-tempo")).to_contain_text("Pagamento reconhecido")
+

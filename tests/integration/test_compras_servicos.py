@@ -201,6 +201,59 @@ def test_wrong_amount_sends_no_payment_e_mail(ctx):
     assert not Email.select().where(Email.assunto.contains("Pagamento reconhecido")).exists()
 
 
+def aviso_de_devolucao(processo):
+    return list(Email.select().where((Email.processo == processo.id)
+                                     & Email.assunto.contains("será devolvido")))
+
+
+def test_wrong_amount_tells_the_buyer_it_will_be_refunded_and_what_to_pay(ctx):
+    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    boleto = processo.boletos.get()
+    compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r3", ATOR)
+    [email] = aviso_de_devolucao(processo)
+    assert email.destinatario == conta().email
+    assert processo.numero in email.assunto
+    assert "R$ 1,00" in email.texto and "não foi creditado" in email.texto
+    assert "diferente do valor do boleto, R$ 150,00" in email.texto
+    assert "será devolvido" in email.texto and "Financeiro" in email.texto
+    assert "será devolvido" in email.html
+
+
+def test_second_payment_of_a_paid_purchase_tells_the_buyer_it_will_be_refunded(ctx):
+    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    boleto = processo.boletos.get()
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente", "p1",
+                                 ATOR)
+    assert aviso_de_devolucao(processo) == []
+    compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
+                                 date.today(), "notificacao", "p2", ATOR)
+    [email] = aviso_de_devolucao(processo)
+    assert "já estava paga" in email.texto and "R$ 150,00, será devolvido" in email.texto
+    # A replayed notification of the same payment is not a new payment: no second e-mail.
+    compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
+                                 date.today(), "notificacao", "p2", ATOR)
+    assert len(aviso_de_devolucao(processo)) == 1
+
+
+def test_payment_of_a_cancelled_purchase_tells_the_buyer_it_will_be_refunded(ctx):
+    processo = nova_compra(ctx, date(2026, 3, 5))
+    compras.cancelar_vencidos(date(2026, 3, 16))
+    boleto = Boleto.get(Boleto.processo == processo.id)
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 17),
+                                 "notificacao", "tarde2", ATOR)
+    [email] = aviso_de_devolucao(processo)
+    assert "já estava cancelada" in email.texto and "Solicite agora" in email.texto
+    assert "será devolvido" in email.texto
+
+
+def test_a_flagged_payment_recorded_without_notice_sends_nothing(ctx):
+    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    boleto = processo.boletos.get()
+    pagamento = compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r4", ATOR,
+                                             avisar=False)
+    assert pagamento.sinalizado and aviso_de_devolucao(processo) == []
+
+
 # --- cancelling unpaid purchases ---------------------------------------------------------
 
 def test_unpaid_purchase_is_cancelled_the_day_after_the_window(ctx):

@@ -1,4 +1,5 @@
 """"Financeiro": boletos, "Ações", the boleto page and PDF, "Gerar novo Boleto"."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -80,7 +81,6 @@ def test_boleto_page_shows_line_amount_due_date_pix_and_pdf(maria):
 @pytest.mark.parametrize("config_overrides", [{"PIX_CHAVE": ""}])
 def test_without_a_pix_key_there_is_no_pix(maria):
     chave = maria.get("/solicite-agora/confirmar?quantidade=1").get_data(as_text=True)
-    import re
     chave = re.search(r'name="chave" type="hidden" value="(\w+)"', chave).group(1)
     location = maria.post("/solicite-agora/confirmar",
                           data={"quantidade": "1", "chave": chave}).headers["Location"]
@@ -195,11 +195,115 @@ def test_bad_input_is_refused_at_the_field_and_kept(maria, vencido, aceite, venc
         assert not Boleto.select().where(Boleto.substitui == vencido.id).exists()
 
 
-def test_htmx_submit_with_errors_comes_back_422_too(maria, vencido):
-    response = maria.post(f"/financeiro/boletos/{vencido.id}/novo", data={"vencimento": ""},
+def test_the_new_boleto_form_posts_in_place_with_htmx_and_as_a_plain_form_without(maria,
+                                                                                 vencido):
+    html = maria.get(f"/financeiro/boletos/{vencido.id}/novo").get_data(as_text=True)
+    acao = f"/financeiro/boletos/{vencido.id}/novo"
+    assert f'<form method="post" action="{acao}"' in html
+    assert f'hx-post="{acao}" hx-target="#financeiro"' in html
+    assert '<div id="financeiro">' in html
+
+
+def test_htmx_submit_with_errors_swaps_the_form_in_place_with_422(maria, vencido):
+    nova = (hoje() + timedelta(days=2)).isoformat()
+    response = maria.post(f"/financeiro/boletos/{vencido.id}/novo", data={"vencimento": nova},
                           headers=htmx_headers())
     assert response.status_code == 422
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["HX-Push-Url"] == "false"  # same address: no history entry
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "<header" not in html  # only the fragment
+    assert 'data-titulo="Erro: Gerar novo Boleto' in html
+    assert 'class="erro-resumo"' in html and 'href="#aceite"' in html
+    assert 'id="aceite-erro"' in html and "Aceite os termos" in html
+    assert f'value="{nova}"' in html
+    with db.connection_context():
+        assert Boleto.get_by_id(vencido.id).situacao == "em_aberto"
+
+
+def test_htmx_submit_that_succeeds_redirects_to_the_new_boleto_fragment(maria, vencido):
+    nova = hoje() + timedelta(days=2)
+    response = maria.post(f"/financeiro/boletos/{vencido.id}/novo",
+                          data={"aceite": "y", "vencimento": nova.isoformat()},
+                          headers=htmx_headers())
+    assert response.status_code == 303
+    with db.connection_context():
+        novo = Boleto.get(Boleto.substitui == vencido.id)
+    assert response.headers["Location"] == f"/financeiro/boletos/{novo.id}"
+    # htmx follows the redirect with its headers and swaps what comes back.
+    seguido = maria.get(response.headers["Location"], headers=htmx_headers())
+    html = seguido.get_data(as_text=True)
+    assert seguido.status_code == 200 and "HX-Request" in seguido.headers["Vary"]
+    assert "<html" not in html and f'data-titulo="Boleto {novo.numero_documento}' in html
+    assert "Novo boleto gerado" in html and fmt(nova) in html
+
+
+def test_without_js_the_success_message_shows_once_on_the_full_page(maria, vencido):
+    response = maria.post(f"/financeiro/boletos/{vencido.id}/novo",
+                          data={"aceite": "y", "vencimento": hoje().isoformat()})
+    html = maria.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<html" in html and html.count("Novo boleto gerado") == 1
+
+
+def test_htmx_submit_for_a_boleto_that_cannot_be_replaced_explains_in_place(maria):
+    with db.connection_context():
+        em_dia = helpers.boleto_em_dia()
+    response = maria.post(f"/financeiro/boletos/{em_dia.id}/novo",
+                          data={"aceite": "y", "vencimento": hoje().isoformat()},
+                          headers=htmx_headers())
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "ainda não venceu" in html
+
+
+def test_a_boleto_paid_while_the_form_was_open_is_explained_not_replaced(maria, vencido,
+                                                                         monkeypatch):
+    from services.lifecycle import EstadoAlterado
+
+    def alterado(*args, **kwargs):
+        with db.connection_context():
+            Boleto.update(situacao="pago").where(Boleto.id == vencido.id).execute()
+        raise EstadoAlterado("Este boleto foi alterado enquanto você o via.")
+
+    monkeypatch.setattr(compras, "gerar_novo_boleto", alterado)
+    response = maria.post(f"/financeiro/boletos/{vencido.id}/novo",
+                          data={"aceite": "y", "vencimento": hoje().isoformat()},
+                          headers=htmx_headers())
+    assert response.status_code == 409
+    page = text(response)
+    assert "alterado enquanto você o via" in page and "está pago" in page
+    assert 'name="aceite"' not in response.get_data(as_text=True)
+
+
+# --- pages of boletos --------------------------------------------------------------------
+
+def cartoes(response):
+    return response.get_data(as_text=True).count('<li class="cartao" id="boleto-')
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 3}])
+def test_financeiro_shows_page_size_boletos_a_page_with_previous_and_next(maria):
+    primeira = maria.get("/financeiro/")
+    assert cartoes(primeira) == 3
+    assert "4 boletos, página 1 de 2" in text(primeira)
+    html = primeira.get_data(as_text=True)
+    assert 'href="/financeiro/?pagina=2"' in html and "Anterior</a>" not in html
+    segunda = maria.get("/financeiro/?pagina=2")
+    assert cartoes(segunda) == 1 and "Página 2 de 2" in text(segunda)
+    assert 'href="/financeiro/?pagina=1"' in segunda.get_data(as_text=True)
+    ids = {m for r in (primeira, segunda)
+           for m in re.findall(r'id="boleto-(\d+)"', r.get_data(as_text=True))}
+    assert len(ids) == 4  # every boleto once
+    assert cartoes(maria.get("/financeiro/?pagina=99")) == 1  # past the end: the last page
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 3}])
+def test_htmx_page_change_returns_only_the_list(maria):
+    response = maria.get("/financeiro/?pagina=2", headers=htmx_headers())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert "<html" not in html and "<h1" not in html and cartoes(response) == 1
+    assert 'hx-get="/financeiro/?pagina=1" hx-target="#resultados"' in html
 
 
 def test_boleto_not_yet_due_cannot_be_replaced(maria):

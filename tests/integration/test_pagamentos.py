@@ -366,3 +366,11 @@ def test_daily_job_cancels_through_the_same_function(app, demo):
     with db.connection_context():
         assert ProcessoCompra.get_by_id(vencida.id).situacao == "cancelado"
         assert ProcessoCompra.get_by_id(recente.id).situacao == "aguardando_pagamento"
+
+
+def test_the_buyer_is_told_a_wrong_amount_will_be_refunded(agente, aberto, outbox):
+    agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
+                data={"valor": "30,00", "data_pagamento": date.today().isoformat()})
+    [mensagem] = [m for m in outbox if "será devolvido" in m.subject]
+    assert mensagem.to == ["maria@example.com"]
+    assert "R$ 30,00" in mensagem.body and "não foi creditado" in mensagem.body

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from services.agenda import TZ
-from services.ics import invitation_ics
+from services.ics import cancellation_ics, invitation_ics
 
 START = datetime(2026, 12, 22, 10, 0, tzinfo=TZ)
 STAMP = datetime(2026, 12, 21, 12, 0, tzinfo=timezone.utc)
@@ -89,3 +89,33 @@ def test_same_input_gives_same_bytes():
 def test_naive_start_is_rejected():
     with pytest.raises(ValueError):
         make(start=datetime(2026, 12, 22, 10, 0))
+
+
+# --- cancellation ------------------------------------------------------------------------
+
+def cancel(**overrides) -> bytes:
+    args = dict(uid="agendamento-42@portal.example", start=START, minutes=30,
+                summary="Validação por videoconferência — e-CPF A1",
+                organizer_email="agenda@portal.example", attendee_email="maria@exemplo.com.br",
+                sequence=3, stamp=STAMP)
+    args.update(overrides)
+    return cancellation_ics(**args)
+
+
+def test_cancellation_is_an_itip_cancel_of_the_same_event():
+    convite = event_of(make(sequence=2))
+    cal = Calendar.from_ical(cancel(sequence=3))
+    assert str(cal["METHOD"]) == "CANCEL"
+    [event] = cal.walk("VEVENT")
+    assert str(event["UID"]) == str(convite["UID"])
+    assert int(event["SEQUENCE"]) > int(convite["SEQUENCE"])
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event.decoded("DTSTART") == START
+    assert str(event["ATTENDEE"]) == "mailto:maria@exemplo.com.br"
+    assert str(event["ORGANIZER"]) == "mailto:agenda@portal.example"
+    assert not event.walk("VALARM")  # nothing to remind of
+
+
+def test_cancellation_needs_an_aware_start():
+    with pytest.raises(ValueError):
+        cancel(start=datetime(2026, 12, 22, 10, 0))
