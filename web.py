@@ -36,6 +36,14 @@ def render(page, fragment=None, status=200, **context):
     return response
 
 
+def pdf_response(data, filename):
+    """A PDF shown in the browser's viewer (opened in a new tab by the links to it)."""
+    response = make_response(bytes(data))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def redirect_see_other(endpoint, **values):
     """303 after a successful POST (Post/Redirect/Get), for browsers and htmx alike."""
     return redirect(url_for(endpoint, **values), code=303)

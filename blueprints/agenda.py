@@ -3,7 +3,7 @@ the accepted termo and the andamento, and the decisions: "Aprovar e emitir", "Re
 (with a reason) and "Não compareceu"."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, make_response, request
+from flask import Blueprint, abort, current_app, flash, request
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -15,7 +15,7 @@ from services import agendamentos, andamento
 from services.agendamentos import AgendamentoRecusado
 from services.agenda import TZ
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
-from web import agente_required, current_account, redirect_see_other, render
+from web import agente_required, current_account, pdf_response, redirect_see_other, render
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 
@@ -150,11 +150,7 @@ def termo(agendamento_id):
     termo_ = agendamentos.termo_aceito(certificado.id)
     if termo_ is None:
         abort(404)
-    response = make_response(bytes(termo_.pdf))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="termo-{certificado.numero}-v{termo_.versao}.pdf"')
-    return response
+    return pdf_response(termo_.pdf, f"termo-{certificado.numero}-v{termo_.versao}.pdf")
 
 
 def _decidir(agendamento_id, fazer, sucesso):

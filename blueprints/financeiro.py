@@ -1,5 +1,5 @@
 """"Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
-from flask import Blueprint, abort, current_app, flash, make_response, request
+from flask import Blueprint, abort, current_app, flash, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired
 from models import Boleto, ProcessoCompra
 from services import compras, entrada, pix
 from services.lifecycle import Ator, TransicaoInvalida
-from web import current_account, login_required, redirect_see_other, render
+from web import current_account, login_required, pdf_response, redirect_see_other, render
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -71,10 +71,7 @@ def boleto(boleto_id):
 def pdf(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
     beneficiario = compras.Beneficiario.from_config(current_app.config)
-    response = make_response(compras.pdf_do_boleto(boleto, beneficiario))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{compras.nome_pdf(boleto)}"'
-    return response
+    return pdf_response(compras.pdf_do_boleto(boleto, beneficiario), compras.nome_pdf(boleto))
 
 
 def _motivo(boleto, hoje):

@@ -4,7 +4,7 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 "Ajuda Interativa" (`?guia=1`: the stepper then counts the whole journey and each step
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
-from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, request,
+from flask import (Blueprint, abort, current_app, flash, g, redirect, request,
                    url_for)
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
@@ -16,7 +16,7 @@ from services import pessoa, solicitacoes, termo_pdf
 from services.formatting import format_cpf
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
-from web import render, today_local
+from web import pdf_response, render, today_local
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
 
@@ -359,11 +359,7 @@ def termo_pdf_arquivo(numero, versao):
     termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
     if termo is None:
         abort(404)
-    response = make_response(bytes(termo.pdf))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="termo-titularidade-{certificado.numero}-v{versao}.pdf"')
-    return response
+    return pdf_response(termo.pdf, f"termo-titularidade-{certificado.numero}-v{versao}.pdf")
 
 
 @bp.get("/<numero>/enviada")

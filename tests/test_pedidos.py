@@ -2,7 +2,7 @@
 import pytest
 
 from models import Conta, ProcessoCompra
-from tests.conftest import htmx_headers, login, text
+from tests.conftest import htmx_headers, text
 
 
 def processos_de(cpf):

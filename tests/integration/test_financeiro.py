@@ -6,7 +6,7 @@ import pytest
 
 from models import Boleto, Email, db
 from services import compras
-from tests.conftest import htmx_headers, login, text
+from tests.conftest import htmx_headers, text
 from tests.integration import helpers
 
 
