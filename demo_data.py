@@ -83,7 +83,7 @@ def _videoconferencia_agendada(certificado, conta):
 
 def criar(hoje=None):
     """Create the demo data unless it exists; returns True when it was created."""
-    hoje = hoje or date.today()
+    hoje = hoje or agenda.hoje()
     if Conta.select().where(Conta.cpf == COMPRADORA["cpf"]).exists():
         return False
     beneficiario = compras.Beneficiario.from_config(current_app.config)

@@ -122,10 +122,6 @@ def format_date(value):
     return formatting.format_date(value) if isinstance(value, date) else ""
 
 
-def today_local():
-    return datetime.now(TZ).date()
-
-
 # --- menu and forms ---------------------------------------------------------------------
 
 # (label, endpoint, who sees it): an entry shows only once its blueprint exists.

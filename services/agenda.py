@@ -14,6 +14,11 @@ import holidays
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
+def hoje():
+    """Today in Brasília, whatever the server's zone: due dates and windows are days there."""
+    return datetime.now(TZ).date()
+
+
 @dataclass(frozen=True)
 class AgendaConfig:
     start: time = time(8, 0)

@@ -1,7 +1,7 @@
 """Creating purchases and their boletos, and crediting payments: one transaction each."""
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from peewee import IntegrityError, fn
 
@@ -179,9 +179,7 @@ JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 cal
 QUANTIDADE_MAXIMA = 100
 
 
-def hoje():
-    """Today in Brasília: due dates and windows are calendar days there."""
-    return datetime.now(agenda.TZ).date()
+hoje = agenda.hoje  # purchases count calendar days in Brasília
 
 
 def vencimento_inicial(dia):
