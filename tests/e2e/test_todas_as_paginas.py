@@ -24,6 +24,7 @@ from services.lifecycle import Ator, mover_certificado
 from tests.agendamento_util import certificado_solicitado
 from tests.conftest import TEST_CONFIG
 from tests.e2e.conftest import PHONE, servidor_demo
+from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
 from tests.solicitacao_helpers import novo_link
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -292,31 +293,16 @@ def visitas(browser, servidor, tmp_path_factory, request):
         page.get_by_role("button", name="Continuar").click()
         expect(page.locator(".erro-resumo")).to_be_visible()
         ver(page, "titular/dados-com-erro")
-        page.get_by_label("Nome completo").fill("João Carlos Alves")
-        page.get_by_label("Dia", exact=True).fill("10")
-        page.get_by_label("Mês", exact=True).fill("03")
-        page.get_by_label("Ano", exact=True).fill("1990")
+        dados_pessoais(page)
         continuar(page, "Contato")
         ver(page, "titular/contato")
-        page.get_by_label("E-mail").fill("joao@example.com")
-        page.get_by_label("Celular com DDD").fill("61991234567")
+        contato(page)
         continuar(page, "Endereço")
         ver(page, "titular/endereco")
-        page.get_by_label("CEP").fill("70040-010")
-        page.get_by_label("Logradouro").fill("SBS Quadra 2")
-        page.get_by_label("Número", exact=True).fill("10")
-        page.get_by_label("Bairro").fill("Asa Sul")
-        page.get_by_label("Cidade").fill("Brasília")
-        page.get_by_label("UF", exact=True).select_option("DF")
+        endereco(page)
         continuar(page, "Documento de identificação")
         ver(page, "titular/documento")
-        page.get_by_label("Tipo de documento").select_option("RG")
-        page.get_by_label("Número do documento").fill("12.345.678-9")
-        page.get_by_label("Órgão emissor").fill("SSP")
-        page.get_by_label("UF de emissão").select_option("DF")
-        page.get_by_label("Dia", exact=True).fill("02")
-        page.get_by_label("Mês", exact=True).fill("05")
-        page.get_by_label("Ano", exact=True).fill("2010")
+        documento(page)
         continuar(page, "Confira seus dados")
         ver(page, "titular/confira")
         page.get_by_role("button", name="Gerar termo de titularidade").click()
@@ -397,11 +383,6 @@ def link_do_email(app, destinatario, caminho, esperar=5):
         if time.monotonic() > fim:
             raise AssertionError(f"no message to {destinatario} with {caminho}")
         time.sleep(0.1)
-
-
-def continuar(page, proximo_titulo):
-    page.get_by_role("button", name="Continuar").click()
-    expect(page.get_by_role("heading", name=proximo_titulo, exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("nome", PAGINAS)
