@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import abort, make_response, render_template, session
 
 from models import Atribuicao, Certificado, ProcessoCompra
-from services import links
+from services import atribuicoes, links
 from services.lifecycle import Ator
 from web import current_account
 
@@ -31,12 +31,6 @@ def entrar_com_link(link):
     session.permanent = True
 
 
-def _atribuicao_ativa(certificado):
-    return (Atribuicao.select().where((Atribuicao.certificado == certificado.id)
-                                      & Atribuicao.encerrada_em.is_null())
-            .order_by(Atribuicao.id.desc()).first())
-
-
 def acesso_titular(numero):
     """The holder's access to certificate `numero`, or an error page (404 / link inativo)."""
     certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
@@ -52,7 +46,7 @@ def acesso_titular(numero):
     conta = current_account()
     if (conta is not None and certificado.processo.comprador_id == conta.id
             and certificado.titular_cpf == conta.cpf):
-        atribuicao = _atribuicao_ativa(certificado)
+        atribuicao = atribuicoes.ativa(certificado)
         if atribuicao is not None:
             return AcessoTitular(certificado, atribuicao, Ator(f"{conta.nome} (titular)", conta.id),
                                  False)

@@ -16,7 +16,7 @@ from peewee import Case, IntegrityError
 
 from models import (Agendamento, Atribuicao, Certificado, Horario, ProcessoCompra, Solicitacao,
                     Termo, db)
-from services import agenda, ics, links, mail
+from services import agenda, atribuicoes, ics, links, mail
 from services.agenda import TZ, AgendaConfig, SlotNotBookable
 from services.lifecycle import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
@@ -335,9 +335,7 @@ def _decisao(agendamento_id, acao, momento, config):
 
 def _link_novo(certificado, config):
     """A fresh personal link for the holder (the e-mail must carry one that works)."""
-    atribuicao = (Atribuicao.select().where((Atribuicao.certificado == certificado.id)
-                                            & Atribuicao.encerrada_em.is_null())
-                  .order_by(Atribuicao.id.desc()).first())
+    atribuicao = atribuicoes.ativa(certificado)
     if atribuicao is None:
         return None
     token = links.emitir(atribuicao, int(config.get("LINK_TITULAR_DIAS", 30)))
