@@ -255,13 +255,8 @@ def agendar(certificado, inicio, momento, ator, config, notificar=True):
 def reagendar(certificado, novo_inicio, momento, ator, config):
     """Move the active booking to `novo_inicio`; the old seat is freed in the same transaction."""
     cfg = config_agenda(config)
-    certificado = _certificado(certificado.id)
-    destino(certificado.situacao, "reagendar")
-    atual = ativo(certificado.id)
-    if atual is None:
-        raise AgendamentoRecusado("Não há videoconferência agendada para este certificado.")
-    if not pode_alterar(atual, momento, cfg):
-        raise AgendamentoRecusado(_msg_prazo_alteracao(cfg, "reagendar"))
+    certificado, atual = _agendamento_alteravel(certificado, "reagendar", momento, cfg,
+                                                "reagendar")
     if atual.horario.inicio == para_banco(novo_inicio):
         raise AgendamentoRecusado("A videoconferência já está marcada neste horário. "
                                   "Escolha outro horário.")
@@ -283,13 +278,8 @@ def reagendar(certificado, novo_inicio, momento, ator, config):
 def cancelar(certificado, momento, ator, config):
     """Cancel the active booking (the seat is freed); the request waits for a new booking."""
     cfg = config_agenda(config)
-    certificado = _certificado(certificado.id)
-    destino(certificado.situacao, "cancelar_agendamento")
-    atual = ativo(certificado.id)
-    if atual is None:
-        raise AgendamentoRecusado("Não há videoconferência agendada para este certificado.")
-    if not pode_alterar(atual, momento, cfg):
-        raise AgendamentoRecusado(_msg_prazo_alteracao(cfg, "cancelar"))
+    certificado, atual = _agendamento_alteravel(certificado, "cancelar_agendamento", momento,
+                                                cfg, "cancelar")
     inicio = do_banco(atual.horario.inicio)
     with db.atomic():
         _encerrar(atual, "cancelado")
@@ -301,6 +291,18 @@ def cancelar(certificado, momento, ator, config):
                 anexos=[("cancelamento.ics", "text/calendar",
                          _cancelamento_ics(certificado, inicio, config))])
     return atual
+
+
+def _agendamento_alteravel(certificado, acao, momento, cfg, verbo):
+    """The fresh certificate and its active booking, if `acao` may still change it now."""
+    certificado = _certificado(certificado.id)
+    destino(certificado.situacao, acao)
+    atual = ativo(certificado.id)
+    if atual is None:
+        raise AgendamentoRecusado("Não há videoconferência agendada para este certificado.")
+    if not pode_alterar(atual, momento, cfg):
+        raise AgendamentoRecusado(_msg_prazo_alteracao(cfg, verbo))
+    return certificado, atual
 
 
 def _msg_prazo_alteracao(cfg, verbo):

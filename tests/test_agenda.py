@@ -19,7 +19,7 @@ def relogio():
 
 @pytest.fixture
 def config_overrides(relogio):
-    return {"RELOGIO": relogio, "MAIL_BACKEND": "locmem"}
+    return {"RELOGIO": relogio}
 
 
 @pytest.fixture

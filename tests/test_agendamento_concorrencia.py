@@ -23,7 +23,7 @@ CPFS = ["52998224725", "39053344705", "11144477735", "22233366638", "98765432100
 
 @pytest.fixture
 def config_overrides():
-    return {"RELOGIO": Relogio(), "AGENDA_CAPACIDADE": 1, "MAIL_BACKEND": "locmem"}
+    return {"RELOGIO": Relogio(), "AGENDA_CAPACIDADE": 1}
 
 
 def test_concurrent_bookings_of_a_one_seat_time_let_exactly_one_win(app, demo):

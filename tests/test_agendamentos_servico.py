@@ -14,11 +14,6 @@ TITULAR = Ator("Titular (teste)")
 
 
 @pytest.fixture
-def config_overrides():
-    return {"MAIL_BACKEND": "locmem"}
-
-
-@pytest.fixture
 def ctx(app, demo):
     with app.app_context(), db.connection_context():
         yield app

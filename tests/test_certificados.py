@@ -15,11 +15,6 @@ JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A
 NOVO_CPF = "222.333.666-38"
 
 
-@pytest.fixture
-def config_overrides():
-    return {"MAIL_BACKEND": "locmem"}
-
-
 def certificados_pagos():
     """Maria's paid purchase A: {situacao: Certificado} (disponivel, atribuido, emitido)."""
     with db.connection_context():

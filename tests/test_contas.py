@@ -12,11 +12,6 @@ NOVO = {"cpf": "222.333.666-38", "email": "ana@example.com"}
 DADOS = {"nome": "Ana Clara Souza", "celular": "(61) 99876-5432"}
 
 
-@pytest.fixture
-def config_overrides():
-    return {"MAIL_BACKEND": "locmem"}
-
-
 def link_do_email(message):
     return re.search(r"http://portal\.test(/definir-senha/[^\s\"]+)", message.body).group(1)
 
@@ -217,8 +212,7 @@ def test_an_external_next_is_ignored(client, app, outbox):
     assert feito.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("config_overrides", [{"MAIL_BACKEND": "locmem",
-                                               "LOGIN_RATE_LIMIT": "2 per minute"}])
+@pytest.mark.parametrize("config_overrides", [{"LOGIN_RATE_LIMIT": "2 per minute"}])
 def test_account_forms_are_rate_limited(client, app, outbox):
     for _ in range(2):
         assert client.post("/esqueci-minha-senha", data={"cpf": "390.533.447-05"}).status_code == 200

@@ -21,7 +21,7 @@ from tests.e2e.conftest import entrar, no_horizontal_scroll
 def e2e_config():
     # The agent may act long before the start, so the demo booking (on the next business
     # day, real clock) can be decided now.
-    return {**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "MAIL_BACKEND": "locmem",
+    return {**TEST_CONFIG, "WTF_CSRF_ENABLED": True,
             "AGENDA_ACAO_AGENTE_MINUTOS": 60 * 24 * 30}
 
 

@@ -7,11 +7,6 @@ from models import Boleto, Email, ProcessoCompra, db
 from tests.conftest import login, text
 
 
-@pytest.fixture
-def config_overrides():
-    return {"MAIL_BACKEND": "locmem"}
-
-
 def chave_da_pagina(response):
     return re.search(r'name="chave" type="hidden" value="([0-9a-f]{32})"',
                      response.get_data(as_text=True)).group(1)

@@ -16,7 +16,7 @@ SEGREDO = "segredo-do-banco"
 
 @pytest.fixture
 def config_overrides():
-    return {"PAGAMENTOS_WEBHOOK_SECRET": SEGREDO, "MAIL_BACKEND": "locmem"}
+    return {"PAGAMENTOS_WEBHOOK_SECRET": SEGREDO}
 
 
 @pytest.fixture
