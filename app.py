@@ -6,6 +6,7 @@ import os
 
 from flask import Flask
 from flask_mailman import Mail
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import database
 import settings
@@ -28,6 +29,10 @@ def create_app(config=None):
             raise RuntimeError("Defina SECRET_KEY no ambiente (veja README.md, 'Configuração').")
         app.config["SECRET_KEY"] = "dev-only-not-secret"
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies: the client IP (rate limits) and scheme come from X-Forwarded-*.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     mail.init_app(app)
     _init_jobs(app)  # before the database: its teardown must run after the connection closes
@@ -38,12 +43,12 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import (agenda, agendamento, ajuda, auth, certificados, financeiro, inicio,
-                            loja, pagamentos, pedidos, solicitacao, titular)
+    from blueprints import (agenda, agendamento, ajuda, auth, certificados, conta, financeiro,
+                            inicio, loja, pagamentos, pedidos, solicitacao, titular)
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp):
+                      financeiro.bp, pagamentos.bp, conta.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

@@ -1,9 +1,18 @@
 """The database connection: bound from DATABASE_URL, opened per request, closed on teardown."""
+import logging
+
 from flask import request
+from peewee import OperationalError
 from playhouse.db_url import connect
 
 from models import db
 import migrations
+
+log = logging.getLogger(__name__)
+
+
+class BancoIndisponivel(Exception):
+    """The database could not be reached: the page says so (503) and asks to retry."""
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -29,8 +38,14 @@ def init_app(app):
         # A counted context: the connection closes when its last user (request, job,
         # CLI command or test) is done with it.
         if request.endpoint != "static":
-            request.db_context = db.connection_context()
-            request.db_context.__enter__()
+            context = db.connection_context()
+            try:
+                context.__enter__()
+            except OperationalError as error:
+                # Nothing was entered, so teardown has nothing to exit.
+                log.error("banco de dados inacessível: %s", error.__class__.__name__)
+                raise BancoIndisponivel() from None
+            request.db_context = context
 
     @app.teardown_request
     def _close(exc):

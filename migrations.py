@@ -4,13 +4,25 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
+from peewee import CharField, IntegerField
+from playhouse.migrate import SchemaMigrator, migrate as run_migrations
 
 from models import ALL_MODELS, SchemaVersion, db
+
+
+def _2_session_generation_and_token_nonces(migrator):
+    """Sessions that end on logout; tokens re-derivable only with SECRET_KEY."""
+    run_migrations(
+        migrator.add_column("conta", "sessao_geracao", IntegerField(default=1)),
+        migrator.add_column("token_conta", "nonce", CharField(max_length=64, default="")),
+        migrator.add_column("link_titular", "nonce", CharField(max_length=64, default="")),
+    )
+
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
 STEPS = [
     lambda migrator: None,  # 1: the initial schema (created from the models)
+    _2_session_generation_and_token_nonces,
 ]
 
 LATEST = len(STEPS)

@@ -53,7 +53,7 @@ def enviar_email(email_id):
     from flask_mailman import EmailMultiAlternatives
 
     from models import Email, db, utcnow
-    from services import mail
+    from services import mail, segredos
     from services.formatting import mask_email
     from services.lifecycle import SISTEMA, registrar_evento
 
@@ -61,9 +61,10 @@ def enviar_email(email_id):
         email = Email.get_or_none(Email.id == email_id)
         if email is None or email.situacao == "enviado":
             return  # rolled back with its transaction, or already delivered
-        mensagem = EmailMultiAlternatives(email.assunto, email.texto, to=[email.destinatario])
+        mensagem = EmailMultiAlternatives(email.assunto, segredos.revelar(email.texto),
+                                          to=[email.destinatario])
         if email.html:
-            mensagem.attach_alternative(email.html, "text/html")
+            mensagem.attach_alternative(segredos.revelar(email.html), "text/html")
         for nome, tipo, dados in mail.anexos(email):
             mensagem.attach(nome, dados, tipo)
         try:

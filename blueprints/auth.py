@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
+from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
@@ -13,7 +14,7 @@ from extensions import limiter
 from models import Conta, db
 from services import contas, formatting, mail
 from services.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
-from web import current_account, redirect_see_other, render
+from web import current_account, redirect_see_other, render, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -54,8 +55,8 @@ def _dummy_hash():
 
 
 def _safe_next(target):
-    """Only a path on this site: never an open redirect."""
-    if not target:
+    """Only a path on this site, printable and short: never an open redirect."""
+    if not target or len(target) > 500 or not target.isprintable() or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -63,8 +64,16 @@ def _safe_next(target):
     return target
 
 
+def _ip_e_cpf():
+    """Rate-limit key: the client's IP and the CPF tried (digits only)."""
+    cpf = "".join(c for c in request.form.get("cpf", "")[:30] if c.isascii() and c.isdigit())
+    return f"{get_remote_address()}:{cpf}"
+
+
 @bp.route("/entrar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_ip_e_cpf, deduct_when=lambda response: response.status_code != 303)
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_account() is not None and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")) or url_for("inicio.index"))
@@ -74,9 +83,7 @@ def login():
         senha_ok = check_password_hash(conta.senha_hash if conta and conta.senha_hash
                                        else _dummy_hash(), form.senha.data)
         if conta is not None and senha_ok:
-            session.clear()
-            session.permanent = True
-            session["conta_id"] = conta.id
+            sign_in(conta)
             destino = _safe_next(request.args.get("next")) or url_for("inicio.index")
             return redirect(destino, code=303)
         form.senha.errors.append("CPF ou senha inválidos.")
@@ -87,6 +94,10 @@ def login():
 
 @bp.post("/sair")
 def logout():
+    # Every session of the account ends, so a copied cookie dies with this one.
+    conta = current_account()
+    if conta is not None:
+        contas.encerrar_sessoes(conta.id)
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 
@@ -204,7 +215,8 @@ def primeiro_acesso_dados():
         with db.atomic():
             conta = contas.registrar(inicio["cpf"], inicio["email"], form.nome.limpo,
                                      form.celular.limpo)
-            if conta is not None:
+            if conta is not None and (contas.links_recentes(conta)
+                                      < current_app.config["LINKS_SENHA_POR_HORA"]):
                 _enviar_link(conta, contas.PRIMEIRO_ACESSO, inicio["email"], inicio["next"])
         session.pop(PRIMEIRO_ACESSO, None)
         if conta is None:
@@ -231,7 +243,9 @@ def esqueci_senha():
     if form.validate_on_submit():
         with db.atomic():
             conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
-            if conta is not None:
+            # Past the hourly allowance no e-mail goes out, and the answer is the same.
+            if (conta is not None and contas.links_recentes(conta)
+                    < current_app.config["LINKS_SENHA_POR_HORA"]):
                 _enviar_link(conta, contas.RECUPERAR_SENHA, conta.email, next_url)
         # The same answer whether or not the CPF has an account.
         return render_template("auth/link_enviado.html", primeiro_acesso=False, email=None,
@@ -267,9 +281,7 @@ def definir_senha():
         if conta is None:
             return _link_senha_inativo()
         destino = _safe_next(session.get(NEXT_CONTA)) or url_for("inicio.index")
-        session.clear()
-        session.permanent = True
-        session["conta_id"] = conta.id
+        sign_in(conta)
         flash("Senha definida com sucesso. Você já está conectado à Área do Cliente.", "sucesso")
         return redirect(destino, code=303)
     status = 422 if form.errors else 200

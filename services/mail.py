@@ -6,12 +6,17 @@ failed send never undoes or blocks the action that caused it.
 """
 import base64
 import json
+import logging
 import threading
 
 from flask import render_template
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from models import Email
+from services import segredos
 
+log = logging.getLogger(__name__)
 _pendentes = threading.local()
 
 
@@ -22,8 +27,9 @@ def enfileirar(destinatario, assunto, modelo, contexto=None, processo=None, cert
     email = Email.create(
         destinatario=destinatario,
         assunto=assunto,
-        texto=render_template(f"emails/{modelo}.txt", **contexto),
-        html=render_template(f"emails/{modelo}.html", **contexto),
+        # Links carry placeholders here; the sending job renders them (services.segredos).
+        texto=segredos.ocultar(render_template(f"emails/{modelo}.txt", **contexto)),
+        html=segredos.ocultar(render_template(f"emails/{modelo}.html", **contexto)),
         anexos=json.dumps([
             {"nome": nome, "tipo": tipo, "conteudo": base64.b64encode(dados).decode()}
             for nome, tipo, dados in anexos
@@ -43,6 +49,7 @@ def anexos(email):
 def _fila():
     if not hasattr(_pendentes, "ids"):
         _pendentes.ids = []
+    segredos.esquecer()
     return _pendentes.ids
 
 
@@ -51,10 +58,17 @@ def despachar():
     from tasks import enviar_email
 
     ids, _pendentes.ids = _fila(), []
+    segredos.esquecer()
     for email_id in ids:
-        enviar_email(email_id)
+        try:
+            enviar_email(email_id)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            # The queue is down; the row stays pending and `reenviar_pendentes` sends it.
+            log.warning("fila indisponível; e-mail %s fica pendente: %s", email_id,
+                        error.__class__.__name__)
 
 
 def descartar():
     """Forget queued ids after a rollback (their rows no longer exist)."""
     _pendentes.ids = []
+    segredos.esquecer()

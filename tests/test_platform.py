@@ -98,14 +98,15 @@ def test_an_older_schema_is_migrated_step_by_step(app, monkeypatch):
     import migrations
 
     applied = []
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(2)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
+    latest = migrations.LATEST
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(1)])
+    monkeypatch.setattr(migrations, "LATEST", latest + 1)
     with db.connection_context():
-        assert migrations.migrate() == 2
-        assert migrations.migrate() == 2
-        assert applied == [2]
-        assert migrations.current_version() == 2
-        SchemaVersion.delete().where(SchemaVersion.versao > 1).execute()
+        assert migrations.migrate() == latest + 1
+        assert migrations.migrate() == latest + 1
+        assert applied == [1]
+        assert migrations.current_version() == latest + 1
+        SchemaVersion.delete().where(SchemaVersion.versao > latest).execute()
 
 
 def test_demo_accounts_have_unique_cpfs(app, demo):
