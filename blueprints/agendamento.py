@@ -4,21 +4,18 @@ then sees, reschedules or cancels the booking.
 Without JavaScript: day page → times page → confirmation page → booking. With htmx,
 choosing a day swaps its times into the day page (same URL, fragment).
 """
-from datetime import date, datetime
-
 from flask import Blueprint, abort, current_app, flash, render_template, request
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from access import acesso_titular
 from models import Agendamento, Horario, Solicitacao
-from services import agendamentos
+from services import agendamentos, entrada
 from services.agenda import TZ
 from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
-from web import redirect_see_other, render
+from web import Formulario, redirect_see_other, render
 
 bp = Blueprint("agendamento", __name__)
 PREFIXO = "/titular/<numero>/agendamento"
@@ -30,7 +27,7 @@ def agora():
     return relogio() if relogio else agendamentos.agora()
 
 
-class ElegibilidadeForm(FlaskForm):
+class ElegibilidadeForm(Formulario):
     elegivel = RadioField(
         "Você tem algum deles?",
         choices=[
@@ -44,7 +41,7 @@ class ElegibilidadeForm(FlaskForm):
     )
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     inicio = HiddenField()
     acao = HiddenField()  # agendar | reagendar: a stale "agendar" tab cannot double-book
 
@@ -86,17 +83,13 @@ def _dia_rotulo(d):
 
 
 def _parse_dia(valor):
-    try:
-        return date.fromisoformat(valor or "")
-    except ValueError:
-        return None
+    return entrada.data_iso(valor)
 
 
 def _parse_inicio(valor):
     """A time from the form, read in Brasília time; None if it is not a date-time at all."""
-    try:
-        local = datetime.fromisoformat(valor or "")
-    except ValueError:
+    local = entrada.data_hora_iso(valor)
+    if local is None:
         return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=TZ)
@@ -261,7 +254,7 @@ def cancelar(numero):
     ctx = _Contexto(numero)
     if not ctx.reagendando:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    form = FlaskForm()
+    form = Formulario()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)

@@ -5,14 +5,13 @@ certificate; the request, the termo and the scheduling are the same views as eve
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from blueprints.solicitacao import EXPLICACOES, passo
 from models import Certificado, ProcessoCompra
 from services import ajuda, atribuicoes, formatting, pessoa
 from services.lifecycle import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
-from web import current_account, login_required, render
+from web import Formulario, current_account, login_required, render
 
 bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
 
@@ -80,7 +79,7 @@ def interativa():
                   gerenciar="certificados.index" in current_app.view_functions)
 
 
-class AtribuirForm(FlaskForm):
+class AtribuirForm(Formulario):
     cpf = StringField("CPF do titular", render_kw={"inputmode": "numeric", "autocomplete": "off",
                                                    "spellcheck": "false", "maxlength": "18"})
     email = StringField("E-mail do titular", render_kw={"type": "email", "autocomplete": "email",

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import InputRequired, ValidationError
@@ -14,7 +13,7 @@ from extensions import limiter
 from models import Conta, db
 from services import contas, formatting, mail
 from services.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
-from web import current_account, redirect_see_other, render, sign_in
+from web import Formulario, current_account, redirect_see_other, render, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +35,7 @@ def validate_cpf(form, field):
         raise ValidationError(str(error)) from None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Formulario):
     cpf = cpf_field()
     senha = PasswordField(
         "Senha",
@@ -124,7 +123,7 @@ def _validar(funcao, field):
         raise ValidationError(str(error)) from None
 
 
-class PrimeiroAcessoForm(FlaskForm):
+class PrimeiroAcessoForm(Formulario):
     cpf = StringField("CPF", render_kw={"autocomplete": "username", "inputmode": "numeric",
                                         "spellcheck": "false", "maxlength": "18"})
     email = EmailField("E-mail", render_kw={"autocomplete": "email", "spellcheck": "false",
@@ -137,7 +136,7 @@ class PrimeiroAcessoForm(FlaskForm):
         field.limpo = _validar(clean_email, field)
 
 
-class DadosForm(FlaskForm):
+class DadosForm(Formulario):
     nome = StringField("Nome completo", render_kw={"autocomplete": "name", "maxlength": "120"})
     # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
     celular = TelField("Celular com DDD", render_kw={"autocomplete": "tel",
@@ -150,14 +149,14 @@ class DadosForm(FlaskForm):
         field.limpo = _validar(clean_celular, field)
 
 
-class EsqueciForm(FlaskForm):
+class EsqueciForm(Formulario):
     cpf = PrimeiroAcessoForm.cpf
 
     def validate_cpf(self, field):
         field.limpo = _validar(clean_cpf, field)
 
 
-class SenhaForm(FlaskForm):
+class SenhaForm(Formulario):
     senha = PasswordField("Nova senha", render_kw={"autocomplete": "new-password"})
     confirmacao = PasswordField("Confirme a nova senha", render_kw={"autocomplete": "new-password"})
 

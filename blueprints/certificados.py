@@ -10,7 +10,6 @@ import secrets
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_wtf import FlaskForm
 from peewee import IntegrityError
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import ValidationError
@@ -22,7 +21,7 @@ from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import (CERTIFICADO_SITUACOES, Ator, EstadoAlterado, TransicaoInvalida,
                                 destino, pode)
 from services.pessoa import clean_cpf, clean_email
-from web import current_account, login_required, redirect_see_other, render
+from web import Formulario, current_account, login_required, redirect_see_other, render
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
@@ -40,7 +39,7 @@ def nova_chave():
     return secrets.token_urlsafe(32)
 
 
-class AcaoForm(FlaskForm):
+class AcaoForm(Formulario):
     """A one-button form (CSRF + the one-time key)."""
 
     chave = HiddenField()

@@ -1,6 +1,5 @@
 """"Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
 from flask import Blueprint, abort, current_app, flash, request
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
@@ -8,14 +7,15 @@ from wtforms.validators import DataRequired
 from models import Boleto, ProcessoCompra
 from services import compras, entrada, pix
 from services.lifecycle import Ator, TransicaoInvalida
-from web import current_account, login_required, pdf_response, redirect_see_other, render
+from web import (Formulario, current_account, login_required, pdf_response, redirect_see_other,
+                 render)
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
 SITUACOES = {"vencido": "Vencido"}  # shown on top of BOLETO_SITUACOES
 
 
-class NovoBoletoForm(FlaskForm):
+class NovoBoletoForm(Formulario):
     aceite = BooleanField(
         "Li e aceito os termos para gerar o novo boleto",
         validators=[DataRequired("Aceite os termos para gerar o novo boleto.")],

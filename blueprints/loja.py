@@ -3,13 +3,12 @@ import re
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from services import compras
 from services.lifecycle import Ator
-from web import current_account, login_required, redirect_see_other, render
+from web import Formulario, current_account, login_required, redirect_see_other, render
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
@@ -32,7 +31,7 @@ def _validar_quantidade(form, field):
         raise ValidationError(str(error)) from None
 
 
-class QuantidadeForm(FlaskForm):
+class QuantidadeForm(Formulario):
     quantidade = StringField(
         "Quantidade de certificados",
         validators=[_validar_quantidade],
@@ -41,7 +40,7 @@ class QuantidadeForm(FlaskForm):
     )
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     quantidade = HiddenField(validators=[_validar_quantidade])
     # Idempotency key: made when the page is shown, so a resent form buys once.
     chave = HiddenField()

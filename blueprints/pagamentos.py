@@ -5,19 +5,18 @@ from datetime import date
 
 import click
 from flask import Blueprint, abort, current_app, flash, jsonify, request
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
 from services import compras, entrada, formatting, mail, pagamentos
 from services.lifecycle import Ator
-from web import agente_required, current_account, redirect_see_other, render
+from web import Formulario, agente_required, current_account, redirect_see_other, render
 
 bp = Blueprint("pagamentos", __name__)
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     valor = StringField("Valor pago",
                         render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "curto"})
     data_pagamento = StringField("Data do pagamento", render_kw={"type": "date"})

@@ -6,7 +6,6 @@ carries a plain-language explanation). Progress lives in the database, never the
 """
 from flask import (Blueprint, abort, current_app, flash, g, redirect, request,
                    url_for)
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +15,7 @@ from services import agenda, pessoa, solicitacoes, termo_pdf
 from services.formatting import format_cpf
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
-from web import pdf_response, render
+from web import Formulario, pdf_response, render
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
 
@@ -95,7 +94,7 @@ _UF_OPCOES = [SelectChoice("", "Selecione")] + [SelectChoice(sigla, f"{sigla} â€
                                                 for sigla, nome in pessoa.UFS.items()]
 
 
-class EtapaForm(FlaskForm):
+class EtapaForm(Formulario):
     versao = HiddenField()
 
 
@@ -144,11 +143,11 @@ FORMS = {"dados": DadosForm, "contato": ContatoForm, "endereco": EnderecoForm,
          "documento": DocumentoForm}
 
 
-class ConfiraForm(FlaskForm):
+class ConfiraForm(Formulario):
     versao = HiddenField()
 
 
-class AceiteForm(FlaskForm):
+class AceiteForm(Formulario):
     termo_versao = HiddenField()
     concordo = BooleanField("Li e concordo com o termo de titularidade")
 
