@@ -4,19 +4,26 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
+import re
+
 from peewee import CharField, IntegerField
 from playhouse.migrate import SchemaMigrator, migrate as run_migrations
 
-from models import ALL_MODELS, SchemaVersion, db
+from models import ALL_MODELS, Email, SchemaVersion, db
 
 
 def _2_session_generation_and_token_nonces(migrator):
-    """Sessions that end on logout; tokens re-derivable only with SECRET_KEY."""
+    """Sessions that end on logout; tokens re-derivable only with SECRET_KEY. E-mails
+    already delivered lose the links their bodies kept (the person has the message)."""
     run_migrations(
         migrator.add_column("conta", "sessao_geracao", IntegerField(default=1)),
         migrator.add_column("token_conta", "nonce", CharField(max_length=64, default="")),
         migrator.add_column("link_titular", "nonce", CharField(max_length=64, default="")),
     )
+    link = re.compile(r"(/t/|/definir-senha/)[A-Za-z0-9_\-]{20,}")
+    for email in Email.select().where(Email.situacao != "pendente"):
+        Email.update(texto=link.sub(r"\1***", email.texto), html=link.sub(r"\1***", email.html)
+                     ).where(Email.id == email.id).execute()
 
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
