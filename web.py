@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from htmx_flask import make_response
-
 from peewee import InterfaceError, OperationalError
 from wtforms.validators import StopValidation
 
@@ -98,11 +97,10 @@ def _session_timeouts():
     if request.endpoint == "static" or not any(k in session for k in SESSION_AUTH_KEYS):
         return
     agora = int(time.time())
-    config = current_app.config
     entrou_em = session.setdefault("entrou_em", agora)
     visto_em = session.get("visto_em", agora)
     if (agora - entrou_em > current_app.permanent_session_lifetime.total_seconds()
-            or agora - visto_em > config["SESSION_IDLE_MINUTES"] * 60):
+            or agora - visto_em > current_app.config["SESSION_IDLE_MINUTES"] * 60):
         end_session()
     else:
         session["visto_em"] = agora

@@ -82,10 +82,6 @@ def _dia_rotulo(d):
                                             f"{d:%d/%m}", "data": d}
 
 
-def _parse_dia(valor):
-    return entrada.data_iso(valor)
-
-
 def _parse_inicio(valor):
     """A time from the form, read in Brasília time; None if it is not a date-time at all."""
     local = entrada.data_hora_iso(valor)
@@ -169,7 +165,7 @@ def horarios(numero):
     ctx = _Contexto(numero)
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    dia = _parse_dia(request.args.get("dia"))
+    dia = entrada.data_iso(request.args.get("dia"))
     if dia is None or dia not in agendamentos.dias_livres(agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
                         status=422)
