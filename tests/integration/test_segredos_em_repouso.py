@@ -109,15 +109,17 @@ def gunicorn(tmp_path):
                                  "app:create_app()"], cwd=RAIZ, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{porta}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/entrar", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    yield base, log
-    processo.terminate()
-    processo.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/entrar", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        yield base, log
+    finally:
+        processo.terminate()
+        processo.wait(timeout=40)
 
 
 def test_gunicorn_access_log_masks_token_paths(gunicorn):
