@@ -52,7 +52,8 @@ def _backoff(tentativas):
 def enviar_email(email_id):
     from flask_mailman import EmailMultiAlternatives
 
-    from models import Email, db, utcnow
+    from models import Email, db
+    from services.relogio import utcnow
     from services import mail
     from services.formatting import mask_email
     from services.lifecycle import SISTEMA, registrar_evento
@@ -99,7 +100,8 @@ def enviar_email(email_id):
 @huey.periodic_task(crontab(minute="*/5"), context=False)
 def reenviar_pendentes():
     """Safety net: a message whose job was lost (crash after commit) is sent again."""
-    from models import Email, db, utcnow
+    from models import Email, db
+    from services.relogio import utcnow
 
     with app_context(), db.connection_context():
         limite = utcnow() - timedelta(minutes=5)
@@ -116,10 +118,10 @@ def lembretes_videoconferencia():
     from flask import current_app
 
     from models import db
-    from services import agendamentos, mail
+    from services import agendamentos, mail, relogio
 
     with app_context(), db.connection_context():
-        agora = agendamentos.agora()
+        agora = relogio.agora()
         enviados = agendamentos.enviar_lembretes(agora, current_app.config)
         agendamentos.preparar_horizonte(agora, agendamentos.config_agenda(current_app.config))
     mail.despachar()
@@ -127,7 +129,8 @@ def lembretes_videoconferencia():
 @huey.periodic_task(crontab(minute="17", hour="3"), context=False)
 def limpar_chaves_idempotencia():
     """One-time form keys only matter for minutes (a double click); keep a day of them."""
-    from models import ChaveIdempotencia, db, utcnow
+    from models import ChaveIdempotencia, db
+    from services.relogio import utcnow
 
     with app_context(), db.connection_context():
         (ChaveIdempotencia.delete()

@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 import pytest
 
 import tasks
-from models import Agendamento, Certificado, Email, Horario, db, utcnow
+from models import Agendamento, Certificado, Email, Horario, db
 from services import agendamentos
 from services.agenda import AgendaConfig
 from services.lifecycle import Ator
-from tests.agendamento_util import AGORA, certificado_solicitado, sp
+from services.relogio import utcnow
+from tests.agendamento_util import certificado_solicitado, sp
+from tests.conftest import AGORA
 
 TITULAR = Ator("Titular (teste)")
 
