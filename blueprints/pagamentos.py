@@ -8,9 +8,10 @@ from flask import Blueprint, abort, current_app, flash, jsonify, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+import jobs
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services import compras, entrada, formatting, mail, pagamentos, relogio
+from services import compras, entrada, formatting, pagamentos, relogio
 from services.lifecycle import Ator
 from web import agente_required, current_account, redirect_see_other, render
 
@@ -140,7 +141,7 @@ def confirmar_cli(nosso_numero, valor, data_texto):
         pagamento, novo = pagamentos.confirmar_manual(
             boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
         numero = ProcessoCompra.get_by_id(boleto.processo_id).numero
-    mail.despachar()
+    jobs.despachar()
     if not novo:
         click.echo(f"Pagamento do boleto {boleto.nosso_numero} já estava registrado; nada mudou.")
     elif pagamento.sinalizado:
@@ -159,6 +160,6 @@ def cancelar_vencidos_cli(hoje_texto):
         raise click.BadParameter("use AAAA-MM-DD", param_hint="--hoje") from None
     with db.connection_context():
         cancelados = compras.cancelar_vencidos(dia)
-    mail.despachar()
+    jobs.despachar()
     click.echo(f"{len(cancelados)} compra(s) cancelada(s)"
                + (": " + ", ".join(p.numero for p in cancelados) if cancelados else "."))

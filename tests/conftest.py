@@ -24,6 +24,7 @@ TEST_CONFIG = {
     "PIX_CHAVE": "12345678909",
     # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
     "MAIL_BACKEND": "locmem",
+    "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
 }
 
 

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+import jobs
 from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, LinkTitular,
                     ProcessoCompra, Solicitacao, db)
 from services import links
@@ -511,12 +512,11 @@ def test_meus_pedidos_links_each_certificate_to_its_gerenciar_page(maria):
 
 
 def test_old_one_time_keys_are_cleaned_up_daily(app, dbconn):
-    import tasks
     from datetime import timedelta
 
     ChaveIdempotencia.create(chave="velha", criado_em=utcnow() - timedelta(days=2))
     ChaveIdempotencia.create(chave="nova")
-    tasks.limpar_chaves_idempotencia.call_local()
+    jobs.limpar_chaves_idempotencia.call_local()
     assert [c.chave for c in ChaveIdempotencia.select()] == ["nova"]
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+import jobs
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
 from services.boleto import format_digitable_line
 from services.pagamentos import assinatura
@@ -357,12 +358,10 @@ def test_cli_cancels_unpaid_purchases_after_the_window(app, demo):
 
 
 def test_daily_job_cancels_through_the_same_function(app, demo):
-    import tasks
-
     with db.connection_context():
         vencida = helpers.nova_compra(app, hoje() - timedelta(days=11))
         recente = helpers.nova_compra(app, hoje() - timedelta(days=10))
-    assert tasks.cancelar_compras_vencidas.call_local() == [vencida.numero]
+    assert jobs.cancelar_compras_vencidas.call_local() == [vencida.numero]
     with db.connection_context():
         assert ProcessoCompra.get_by_id(vencida.id).situacao == "cancelado"
         assert ProcessoCompra.get_by_id(recente.id).situacao == "aguardando_pagamento"
