@@ -359,7 +359,7 @@ def gerar_novo_boleto(boleto, vencimento, beneficiario, ator, dia=None):
 def cancelar_vencidos(dia=None, ator=SISTEMA):
     """Cancel purchases still unpaid after the window (original due date + 10 days).
 
-    Runs daily (tasks.cancelar_compras_vencidas) and by `flask pagamentos cancelar-vencidos`.
+    Runs daily (jobs.cancelar_compras_vencidas) and by `flask pagamentos cancelar-vencidos`.
     Returns the cancelled purchases; one that got paid meanwhile is left alone.
     """
     dia = dia or relogio.hoje()
