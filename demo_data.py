@@ -9,9 +9,10 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
-                    db, utcnow)
-from services import agenda, agendamentos, compras, termo_pdf
+                    db)
+from services import agendamentos, compras, relogio, termo_pdf
 from services.lifecycle import Ator, mover_certificado
+from services.relogio import utcnow
 
 DEMO_ATOR = Ator("Dados de demonstração")
 
@@ -62,7 +63,7 @@ def _videoconferencia_agendada(certificado, conta):
         nome=solicitacao.nome, cpf="22233366638", data_nascimento=solicitacao.data_nascimento,
         email=solicitacao.email, documento_tipo="CNH", documento_numero=solicitacao.doc_numero,
         documento_emissor="DETRAN", documento_uf="SP", processo_id=certificado.processo.numero,
-        versao=1, gerado_em=agendamentos.agora())
+        versao=1, gerado_em=relogio.agora())
     pdf = termo_pdf.render_termo_pdf(dados)
     Termo.create(certificado=certificado, solicitacao=solicitacao, versao=1,
                  codigo_verificacao=termo_pdf.verification_code(dados),
@@ -71,10 +72,9 @@ def _videoconferencia_agendada(certificado, conta):
     titular = Ator("Roberto Alves Lima (titular)")
     mover_certificado(certificado, "solicitar", titular)
     # The next business day after today, 10:00 if free, else its first free time.
-    agora = agendamentos.agora()
+    agora = relogio.agora()
     cfg = agendamentos.config_agenda(current_app.config)
-    hoje_local = agora.astimezone(agenda.TZ).date()
-    dia = next(d for d in agendamentos.dias_livres(agora, cfg) if d > hoje_local)
+    dia = next(d for d in agendamentos.dias_livres(agora, cfg) if d > relogio.hoje())
     livres = agendamentos.horarios_livres(agora, dia, cfg)
     inicio = next((h for h in livres if h.hour == 10), livres[0])
     agendamentos.agendar(certificado, inicio, agora, titular, current_app.config,
@@ -83,7 +83,7 @@ def _videoconferencia_agendada(certificado, conta):
 
 def criar(hoje=None):
     """Create the demo data unless it exists; returns True when it was created."""
-    hoje = hoje or agenda.hoje()
+    hoje = hoje or relogio.hoje()
     if Conta.select().where(Conta.cpf == COMPRADORA["cpf"]).exists():
         return False
     beneficiario = compras.Beneficiario.from_config(current_app.config)

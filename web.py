@@ -4,7 +4,6 @@ import functools
 import hashlib
 import os
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
@@ -14,8 +13,7 @@ from services import boleto as boleto_numbers
 from services import formatting
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
-
-TZ = ZoneInfo("America/Sao_Paulo")
+from services.relogio import TZ
 
 
 # --- page or fragment -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
 from models import Boleto, ProcessoCompra
-from services import compras, entrada, pix
+from services import compras, entrada, pix, relogio
 from services.lifecycle import Ator, TransicaoInvalida
 from web import current_account, login_required, pdf_response, redirect_see_other, render
 
@@ -42,7 +42,7 @@ def _situacao(boleto, hoje):
 @bp.get("/")
 @login_required
 def index():
-    hoje = compras.hoje()
+    hoje = relogio.hoje()
     resultado = compras.boletos_do_comprador(current_account().id,
                                              request.args.get("pagina", 1, type=int),
                                              current_app.config["PAGE_SIZE"])
@@ -56,7 +56,7 @@ def index():
 @login_required
 def boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
-    hoje = compras.hoje()
+    hoje = relogio.hoje()
     chave, rotulo = _situacao(boleto, hoje)
     qr = Markup(pix.qr_svg(boleto.pix_copia_e_cola)) if boleto.pix_copia_e_cola else None
     # The fragment is what "Gerar novo Boleto" with htmx lands on after its redirect.
@@ -102,7 +102,7 @@ def _ja_substituido(substituto):
 @login_required
 def novo_boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
-    hoje = compras.hoje()
+    hoje = relogio.hoje()
     substituto = compras.substituto(boleto)
     if substituto is not None:
         return _ja_substituido(substituto)

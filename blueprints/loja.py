@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from services import compras
+from services import compras, relogio
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
 
@@ -116,5 +116,5 @@ def confirmar():
     quantidade = form.quantidade.numero
     return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
                   total=produto.preco_centavos * quantidade,
-                  vencimento=compras.vencimento_inicial(compras.hoje()), conta=conta,
+                  vencimento=compras.vencimento_inicial(relogio.hoje()), conta=conta,
                   status=422 if form.errors else 200)

@@ -8,9 +8,10 @@ from flask import Blueprint, abort, current_app, flash, jsonify, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+import jobs
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services import compras, entrada, formatting, mail, pagamentos
+from services import compras, entrada, formatting, pagamentos, relogio
 from services.lifecycle import Ator
 from web import agente_required, current_account, redirect_see_other, render
 
@@ -33,12 +34,12 @@ def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
                        .where(Pagamento.sinalizado == True)  # noqa: E712 (SQL comparison)
                        .order_by(Pagamento.criado_em.desc()).limit(100))
     contexto = {"busca": busca, "boleto": boleto, "form": form, "erro_busca": erro_busca,
-                "sinalizados": sinalizados, "hoje": compras.hoje()}
+                "sinalizados": sinalizados, "hoje": relogio.hoje()}
     if boleto is not None:
         processo = ProcessoCompra.get_by_id(boleto.processo_id)
         contexto.update(
             processo=processo, comprador=Conta.get_by_id(processo.comprador_id),
-            situacao=compras.situacao_exibida(boleto, compras.hoje()),
+            situacao=compras.situacao_exibida(boleto, relogio.hoje()),
             pagamentos_da_compra=list(Pagamento.select().where(Pagamento.processo == processo.id)
                                       .order_by(Pagamento.id)),
         )
@@ -57,7 +58,7 @@ def index():
         return _pagina(busca, erro_busca=str(error), status=422 if not isinstance(
             error, pagamentos.BoletoNaoEncontrado) else 404)
     form = ConfirmarForm(data={"valor": _valor_texto(boleto.valor_centavos),
-                               "data_pagamento": compras.hoje().isoformat()})
+                               "data_pagamento": relogio.hoje().isoformat()})
     return _pagina(busca, boleto, form)
 
 
@@ -76,7 +77,7 @@ def confirmar(boleto_id):
         form.valor.errors = [*form.valor.errors, str(error)]
     try:
         data_pagamento = entrada.ler_data(form.data_pagamento.data)
-        if data_pagamento > compras.hoje():
+        if data_pagamento > relogio.hoje():
             raise ValueError("A data do pagamento não pode ser futura.")
     except ValueError as error:
         form.data_pagamento.errors = [*form.data_pagamento.errors, str(error)]
@@ -134,13 +135,13 @@ def confirmar_cli(nosso_numero, valor, data_texto):
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--valor") from None
         try:
-            data_pagamento = entrada.ler_data(data_texto) if data_texto else compras.hoje()
+            data_pagamento = entrada.ler_data(data_texto) if data_texto else relogio.hoje()
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--data") from None
         pagamento, novo = pagamentos.confirmar_manual(
             boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
         numero = ProcessoCompra.get_by_id(boleto.processo_id).numero
-    mail.despachar()
+    jobs.despachar()
     if not novo:
         click.echo(f"Pagamento do boleto {boleto.nosso_numero} já estava registrado; nada mudou.")
     elif pagamento.sinalizado:
@@ -154,11 +155,11 @@ def confirmar_cli(nosso_numero, valor, data_texto):
 def cancelar_vencidos_cli(hoje_texto):
     """Cancela compras não pagas 10 dias após o vencimento original (a tarefa diária)."""
     try:
-        dia = date.fromisoformat(hoje_texto) if hoje_texto else compras.hoje()
+        dia = date.fromisoformat(hoje_texto) if hoje_texto else relogio.hoje()
     except ValueError:
         raise click.BadParameter("use AAAA-MM-DD", param_hint="--hoje") from None
     with db.connection_context():
         cancelados = compras.cancelar_vencidos(dia)
-    mail.despachar()
+    jobs.despachar()
     click.echo(f"{len(cancelados)} compra(s) cancelada(s)"
                + (": " + ", ".join(p.numero for p in cancelados) if cancelados else "."))

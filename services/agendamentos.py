@@ -17,9 +17,10 @@ from peewee import Case, IntegrityError
 from models import (Agendamento, Atribuicao, Certificado, Horario, ProcessoCompra, Solicitacao,
                     Termo, db)
 from services import agenda, atribuicoes, ics, links, mail
-from services.agenda import TZ, AgendaConfig, SlotNotBookable
+from services.agenda import AgendaConfig, SlotNotBookable
 from services.lifecycle import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
+from services.relogio import TZ
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
@@ -67,10 +68,6 @@ def config_agenda(config):
         min_notice=timedelta(hours=int(config.get("AGENDA_ANTECEDENCIA_MINIMA_HORAS", 2))),
         change_notice=timedelta(hours=int(config.get("AGENDA_ALTERACAO_HORAS", 1))),
     )
-
-
-def agora():
-    return datetime.now(timezone.utc)
 
 
 def para_banco(momento):

@@ -2,10 +2,11 @@
 
 Each is one transaction: the state move, the assignment row, the new link and the e-mails.
 """
-from models import Atribuicao, Certificado, Solicitacao, db, utcnow
+from models import Atribuicao, Certificado, Solicitacao, db
 from services import formatting, links, mail
 from services.lifecycle import (PREENCHIVEIS, TransicaoInvalida, mover_certificado,
                                 registrar_evento)
+from services.relogio import utcnow
 
 
 class AtribuicaoRecusada(TransicaoInvalida):

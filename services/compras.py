@@ -5,13 +5,14 @@ from datetime import date, timedelta, timezone
 
 from peewee import IntegrityError, fn
 
-from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, Produto, db, utcnow
-from services import agenda, formatting, mail
+from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, Produto, db
+from services import agenda, formatting, mail, relogio
 from services import boleto as boleto_numbers
 from services import lifecycle, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
 from services.processos import Pagina
+from services.relogio import TZ, utcnow
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -179,9 +180,6 @@ JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 cal
 QUANTIDADE_MAXIMA = 100
 
 
-hoje = agenda.hoje  # purchases count calendar days in Brasília
-
-
 def vencimento_inicial(dia):
     """The 3rd business day after `dia` (national holidays and weekends skipped)."""
     return agenda.business_days_ahead(dia + timedelta(days=1), PRAZO_DIAS_UTEIS)[-1]
@@ -203,7 +201,7 @@ def comprar(conta, quantidade, chave, beneficiario, ator, dia=None):
     if existente:
         return (*existente, False)
     produto = Produto.get(Produto.codigo == PRODUTO_CODIGO)
-    vencimento = vencimento_inicial(dia or hoje())
+    vencimento = vencimento_inicial(dia or relogio.hoje())
     try:
         with db.atomic():
             processo = criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
@@ -284,7 +282,7 @@ def pdf_do_boleto(boleto, beneficiario):
     )
     banco, codigo = BANCOS.get(beneficiario.banco, (f"Banco {beneficiario.banco}",
                                                     beneficiario.banco))
-    criado = boleto.criado_em.replace(tzinfo=timezone.utc).astimezone(agenda.TZ).date()
+    criado = boleto.criado_em.replace(tzinfo=timezone.utc).astimezone(TZ).date()
     return render_boleto_pdf(BoletoPdfData(
         numbers=numeros, beneficiario_nome=beneficiario.nome,
         beneficiario_cnpj=beneficiario.cnpj, pagador_nome=comprador.nome,
@@ -326,7 +324,7 @@ def gerar_novo_boleto(boleto, vencimento, beneficiario, ator, dia=None):
     new one (`Boleto.substitui` is unique). A second submit, even concurrent, loses one of
     the two and gets the boleto the first one made.
     """
-    dia = dia or hoje()
+    dia = dia or relogio.hoje()
     if not pode_gerar_novo(boleto, dia):
         novo = substituto(boleto)
         if novo is not None:
@@ -361,10 +359,10 @@ def gerar_novo_boleto(boleto, vencimento, beneficiario, ator, dia=None):
 def cancelar_vencidos(dia=None, ator=SISTEMA):
     """Cancel purchases still unpaid after the window (original due date + 10 days).
 
-    Runs daily (tasks.cancelar_compras_vencidas) and by `flask pagamentos cancelar-vencidos`.
+    Runs daily (jobs.cancelar_compras_vencidas) and by `flask pagamentos cancelar-vencidos`.
     Returns the cancelled purchases; one that got paid meanwhile is left alone.
     """
-    dia = dia or hoje()
+    dia = dia or relogio.hoje()
     limite = dia - timedelta(days=JANELA_DIAS)
     candidatos = (ProcessoCompra.select().join(Boleto)
                   .where((ProcessoCompra.situacao == "aguardando_pagamento")

@@ -7,7 +7,8 @@ action and call `mover_*`; they never compare states themselves.
 """
 from dataclasses import dataclass
 
-from models import Boleto, Certificado, Evento, ProcessoCompra, db, utcnow
+from models import Boleto, Certificado, Evento, ProcessoCompra, db
+from services.relogio import utcnow
 
 
 class TransicaoInvalida(Exception):

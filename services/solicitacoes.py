@@ -11,9 +11,10 @@ from datetime import date, timezone
 
 from peewee import IntegrityError
 
-from models import Solicitacao, Termo, db, utcnow
+from models import Solicitacao, Termo, db
 from services import mail, pessoa, termo_pdf
 from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
+from services.relogio import utcnow
 
 ETAPAS = ("dados", "contato", "endereco", "documento")
 TITULOS = {

@@ -3,12 +3,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import tasks
-from models import Agendamento, Certificado, Email, Horario, db, utcnow
+import jobs
+from models import Agendamento, Certificado, Email, Horario, db
 from services import agendamentos
 from services.agenda import AgendaConfig
 from services.lifecycle import Ator
-from tests.agendamento_util import AGORA, certificado_solicitado, sp
+from services.relogio import utcnow
+from tests.agendamento_util import certificado_solicitado, sp
+from tests.conftest import AGORA
 
 TITULAR = Ator("Titular (teste)")
 
@@ -204,11 +206,11 @@ def test_the_periodic_job_sends_due_reminders(app, demo):
         Agendamento.create(certificado=certificado, horario=horario,
                            link_reuniao="http://portal.test/videoconferencia/abc",
                            ativo_certificado=certificado.id)
-    assert tasks.lembretes_videoconferencia.call_local() >= 1
+    assert jobs.lembretes_videoconferencia.call_local() >= 1
     with db.connection_context():
         assert Agendamento.get(Agendamento.certificado == certificado.id).lembrete_enviado_em
         [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete")
                                           & (Email.certificado == certificado.id))
         assert lembrete.situacao == "enviado"  # handed to the queue and delivered
         assert Horario.select().count() > 1  # and the horizon's slots were created ahead
-    assert tasks.lembretes_videoconferencia.call_local() == 0
+    assert jobs.lembretes_videoconferencia.call_local() == 0

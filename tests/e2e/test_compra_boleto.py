@@ -8,14 +8,15 @@ from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
 from services import compras
+from services.relogio import hoje
 from tests.e2e.conftest import entrar, no_horizontal_scroll
 
 
 def boleto_de_maria(vencido):
     with db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
-        hoje = compras.hoje()
-        cond = Boleto.vencimento < hoje if vencido else Boleto.vencimento >= hoje
+        dia = hoje()
+        cond = Boleto.vencimento < dia if vencido else Boleto.vencimento >= dia
         return (Boleto.select().join(ProcessoCompra)
                 .where((ProcessoCompra.comprador == maria.id) & (Boleto.situacao == "em_aberto")
                        & cond).get())
@@ -90,7 +91,7 @@ def test_financeiro_acoes_gerar_novo_boleto(phone, server):
     if phone.js:
         phone.evaluate("window.mesmaPagina = true")  # survives only in-place swaps
     # Submitting without accepting: the message is at the field, the date kept.
-    nova = compras.hoje() + timedelta(days=2)
+    nova = hoje() + timedelta(days=2)
     phone.get_by_label("Nova data de vencimento").fill(nova.isoformat())
     with phone.expect_response(lambda r: r.request.method == "POST") as resposta:
         phone.get_by_role("button", name="Gerar novo Boleto").click()

@@ -6,6 +6,7 @@ import pytest
 from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
 from services import compras
 from services.lifecycle import Ator, TransicaoInvalida
+from services.relogio import hoje
 from tests.integration.helpers import conta, nova_compra
 
 ATOR = Ator("Teste")
@@ -132,10 +133,10 @@ def test_quantity_outside_one_to_a_hundred_is_refused(ctx, quantidade):
 # --- "Gerar novo Boleto" -----------------------------------------------------------------
 
 def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
-    hoje = date.today()
-    antigo = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    novo, criado = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3),
-                                             beneficiario(ctx), ATOR, hoje)
+    dia = hoje()
+    antigo = nova_compra(ctx, dia - timedelta(days=2)).boletos.get()
+    novo, criado = compras.gerar_novo_boleto(antigo, dia + timedelta(days=3),
+                                             beneficiario(ctx), ATOR, dia)
     assert criado
     assert Boleto.get_by_id(antigo.id).situacao == "substituido"
     assert novo.substitui_id == antigo.id and novo.situacao == "em_aberto"
@@ -147,38 +148,38 @@ def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
 
 
 def test_second_request_for_the_same_boleto_gets_the_same_replacement(ctx):
-    hoje = date.today()
-    antigo = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    primeiro, _ = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
-                                            ATOR, hoje)
+    dia = hoje()
+    antigo = nova_compra(ctx, dia - timedelta(days=2)).boletos.get()
+    primeiro, _ = compras.gerar_novo_boleto(antigo, dia + timedelta(days=3), beneficiario(ctx),
+                                            ATOR, dia)
     stale = Boleto.get_by_id(antigo.id)
     stale.situacao = "em_aberto"  # what a second worker read before the first committed
-    segundo, criado = compras.gerar_novo_boleto(stale, hoje + timedelta(days=4),
-                                                beneficiario(ctx), ATOR, hoje)
+    segundo, criado = compras.gerar_novo_boleto(stale, dia + timedelta(days=4),
+                                                beneficiario(ctx), ATOR, dia)
     assert (segundo.id, criado) == (primeiro.id, False)
     assert Boleto.select().where(Boleto.substitui == antigo.id).count() == 1
 
 
 def test_a_paid_boleto_cannot_be_replaced(ctx):
-    hoje = date.today()
-    boleto = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje, "agente", "x", ATOR)
+    dia = hoje()
+    boleto = nova_compra(ctx, dia - timedelta(days=2)).boletos.get()
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, dia, "agente", "x", ATOR)
     with pytest.raises(TransicaoInvalida):
-        compras.gerar_novo_boleto(Boleto.get_by_id(boleto.id), hoje + timedelta(days=2),
-                                  beneficiario(ctx), ATOR, hoje)
+        compras.gerar_novo_boleto(Boleto.get_by_id(boleto.id), dia + timedelta(days=2),
+                                  beneficiario(ctx), ATOR, dia)
 
 
 def test_paying_the_replaced_boleto_still_credits_once(ctx):
-    hoje = date.today()
-    processo = nova_compra(ctx, hoje - timedelta(days=2))
+    dia = hoje()
+    processo = nova_compra(ctx, dia - timedelta(days=2))
     antigo = processo.boletos.get()
-    novo, _ = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
-                                        ATOR, hoje)
-    compras.reconhecer_pagamento(Boleto.get_by_id(antigo.id), antigo.valor_centavos, hoje,
+    novo, _ = compras.gerar_novo_boleto(antigo, dia + timedelta(days=3), beneficiario(ctx),
+                                        ATOR, dia)
+    compras.reconhecer_pagamento(Boleto.get_by_id(antigo.id), antigo.valor_centavos, dia,
                                  "agente", "pagou-o-antigo", ATOR)
     assert ProcessoCompra.get_by_id(processo.id).situacao == "pago"
     assert Boleto.get_by_id(novo.id).situacao == "cancelado"
-    segundo = compras.reconhecer_pagamento(Boleto.get_by_id(novo.id), novo.valor_centavos, hoje,
+    segundo = compras.reconhecer_pagamento(Boleto.get_by_id(novo.id), novo.valor_centavos, dia,
                                            "agente", "pagou-o-novo-tambem", ATOR)
     assert segundo.sinalizado and not segundo.creditado
 
@@ -186,9 +187,9 @@ def test_paying_the_replaced_boleto_still_credits_once(ctx):
 # --- payment recognised ------------------------------------------------------------------
 
 def test_recognised_payment_e_mails_the_buyer(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente", "r1",
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente", "r1",
                                  ATOR)
     email = Email.get(Email.assunto.contains("Pagamento reconhecido"))
     assert email.destinatario == conta().email
@@ -196,8 +197,8 @@ def test_recognised_payment_e_mails_the_buyer(ctx):
 
 
 def test_wrong_amount_sends_no_payment_e_mail(ctx):
-    boleto = nova_compra(ctx, date.today() + timedelta(days=2)).boletos.get()
-    compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r2", ATOR)
+    boleto = nova_compra(ctx, hoje() + timedelta(days=2)).boletos.get()
+    compras.reconhecer_pagamento(boleto, 100, hoje(), "agente", "r2", ATOR)
     assert not Email.select().where(Email.assunto.contains("Pagamento reconhecido")).exists()
 
 
@@ -207,9 +208,9 @@ def aviso_de_devolucao(processo):
 
 
 def test_wrong_amount_tells_the_buyer_it_will_be_refunded_and_what_to_pay(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r3", ATOR)
+    compras.reconhecer_pagamento(boleto, 100, hoje(), "agente", "r3", ATOR)
     [email] = aviso_de_devolucao(processo)
     assert email.destinatario == conta().email
     assert processo.numero in email.assunto
@@ -220,18 +221,18 @@ def test_wrong_amount_tells_the_buyer_it_will_be_refunded_and_what_to_pay(ctx):
 
 
 def test_second_payment_of_a_paid_purchase_tells_the_buyer_it_will_be_refunded(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente", "p1",
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente", "p1",
                                  ATOR)
     assert aviso_de_devolucao(processo) == []
     compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
-                                 date.today(), "notificacao", "p2", ATOR)
+                                 hoje(), "notificacao", "p2", ATOR)
     [email] = aviso_de_devolucao(processo)
     assert "já estava paga" in email.texto and "R$ 150,00, será devolvido" in email.texto
     # A replayed notification of the same payment is not a new payment: no second e-mail.
     compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
-                                 date.today(), "notificacao", "p2", ATOR)
+                                 hoje(), "notificacao", "p2", ATOR)
     assert len(aviso_de_devolucao(processo)) == 1
 
 
@@ -247,9 +248,9 @@ def test_payment_of_a_cancelled_purchase_tells_the_buyer_it_will_be_refunded(ctx
 
 
 def test_a_flagged_payment_recorded_without_notice_sends_nothing(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    pagamento = compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r4", ATOR,
+    pagamento = compras.reconhecer_pagamento(boleto, 100, hoje(), "agente", "r4", ATOR,
                                              avisar=False)
     assert pagamento.sinalizado and aviso_de_devolucao(processo) == []
 
@@ -315,7 +316,7 @@ def test_two_workers_replacing_the_same_boleto_at_once_make_one(app, demo):
     from models import db
 
     with app.app_context(), db.connection_context():
-        antigo = nova_compra(app, date.today() - timedelta(days=2)).boletos.get()
+        antigo = nova_compra(app, hoje() - timedelta(days=2)).boletos.get()
     barreira = threading.Barrier(2)
     resultados, erros = [], []
 
@@ -325,8 +326,8 @@ def test_two_workers_replacing_the_same_boleto_at_once_make_one(app, demo):
                 boleto = Boleto.get_by_id(antigo.id)
                 barreira.wait(timeout=5)
                 resultados.append(compras.gerar_novo_boleto(
-                    boleto, date.today() + timedelta(days=dias), beneficiario(app), ATOR,
-                    date.today()))
+                    boleto, hoje() + timedelta(days=dias), beneficiario(app), ATOR,
+                    hoje()))
         except Exception as error:  # reported below, with the test's assertion
             erros.append(error)
 

@@ -6,6 +6,7 @@ import pytest
 
 from models import Boleto, Email, db
 from services import compras
+from services.relogio import hoje
 from tests.conftest import htmx_headers, text
 from tests.integration import helpers
 
@@ -14,10 +15,6 @@ from tests.integration import helpers
 def vencido(maria):
     with db.connection_context():
         return helpers.boleto_vencido()
-
-
-def hoje():
-    return compras.hoje()
 
 
 def fmt(d):
