@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
 
@@ -96,7 +96,7 @@ def confirmar():
             try:
                 processo, boleto, criada = compras.comprar(
                     conta, form.quantidade.numero, form.chave.data,
-                    compras.Beneficiario.from_config(current_app.config),
+                    boletos.Beneficiario.from_config(current_app.config),
                     Ator(conta.nome, conta.id))
             except compras.CompraRecusada as error:
                 form.chave.errors.append(str(error))

@@ -10,7 +10,7 @@ from wtforms import StringField
 
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services import compras, entrada, formatting, mail, pagamentos
+from services import boletos, compras, entrada, formatting, mail, pagamentos
 from services.lifecycle import Ator
 from web import agente_required, current_account, redirect_see_other, render
 
@@ -38,7 +38,7 @@ def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
         processo = ProcessoCompra.get_by_id(boleto.processo_id)
         contexto.update(
             processo=processo, comprador=Conta.get_by_id(processo.comprador_id),
-            situacao=compras.situacao_exibida(boleto, compras.hoje()),
+            situacao=boletos.situacao_exibida(boleto, compras.hoje()),
             pagamentos_da_compra=list(Pagamento.select().where(Pagamento.processo == processo.id)
                                       .order_by(Pagamento.id)),
         )

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator, mover_certificado
 from tests.agendamento_util import certificado_solicitado
 from tests.conftest import TEST_CONFIG
@@ -146,7 +146,7 @@ def preparar(app):
         hoje = compras.hoje()
         compras.criar_processo(maria, compras.garantir_produto(app.config["PRECO_CENTAVOS"]), 1,
                                hoje - timedelta(days=30),
-                               compras.Beneficiario.from_config(app.config),
+                               boletos.Beneficiario.from_config(app.config),
                                Ator(maria.nome, maria.id))
         compras.cancelar_vencidos(hoje)
 

@@ -6,7 +6,7 @@ import pytest
 
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
 from services import compras
-from services.boleto import format_digitable_line
+from services.febraban import format_digitable_line
 from services.pagamentos import assinatura
 from tests.conftest import login, text
 from tests.integration import helpers
