@@ -76,15 +76,17 @@ def confirmar(boleto_id):
         form.valor.errors = [*form.valor.errors, str(error)]
     try:
         data_pagamento = entrada.ler_data(form.data_pagamento.data)
-        if data_pagamento > compras.hoje():
-            raise ValueError("A data do pagamento não pode ser futura.")
     except ValueError as error:
         form.data_pagamento.errors = [*form.data_pagamento.errors, str(error)]
+    if not any(f.errors for f in form):
+        conta = current_account()
+        try:
+            pagamento, novo = pagamentos.confirmar_manual(boleto, valor, data_pagamento,
+                                                          "agente", Ator(conta.nome, conta.id))
+        except pagamentos.PagamentoRecusado as recusa:
+            form[recusa.campo].errors = [recusa.mensagem]
     if any(f.errors for f in form):
         return _pagina(boleto.nosso_numero, boleto, form, status=422)
-    conta = current_account()
-    pagamento, novo = pagamentos.confirmar_manual(boleto, valor, data_pagamento, "agente",
-                                                  Ator(conta.nome, conta.id))
     if not novo:
         flash(f"O pagamento deste boleto já estava registrado "
               f"({pagamento.data_pagamento:%d/%m/%Y}); nada mudou.", "info")
@@ -111,6 +113,8 @@ def notificacao():
         return jsonify(erro=str(error)), 404
     except pagamentos.NotificacaoInvalida as error:
         return jsonify(erro=str(error)), 400
+    except pagamentos.PagamentoRecusado as recusa:
+        return jsonify(erro=recusa.mensagem, campo=recusa.campo), 422
     return jsonify(situacao=resultado, pagamento=pagamento.id,
                    creditado=pagamento.creditado, motivo=pagamento.motivo), 200
 
@@ -137,8 +141,12 @@ def confirmar_cli(nosso_numero, valor, data_texto):
             data_pagamento = entrada.ler_data(data_texto) if data_texto else compras.hoje()
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--data") from None
-        pagamento, novo = pagamentos.confirmar_manual(
-            boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
+        try:
+            pagamento, novo = pagamentos.confirmar_manual(
+                boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
+        except pagamentos.PagamentoRecusado as recusa:
+            opcao = {"valor": "--valor", "data_pagamento": "--data"}[recusa.campo]
+            raise click.BadParameter(recusa.mensagem, param_hint=opcao) from None
         numero = ProcessoCompra.get_by_id(boleto.processo_id).numero
     mail.despachar()
     if not novo:

@@ -8,9 +8,10 @@ action and call `mover_*`; they never compare states themselves.
 from dataclasses import dataclass
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, db, utcnow
+from services.recusas import Recusa
 
 
-class TransicaoInvalida(Exception):
+class TransicaoInvalida(Recusa):
     """The action is not allowed from the current state (message in Portuguese)."""
 
 

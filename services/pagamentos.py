@@ -10,8 +10,9 @@ from datetime import date
 from peewee import IntegrityError
 
 from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, db, utcnow
-from services import febraban, lifecycle, mail
+from services import agenda, febraban, lifecycle, mail
 from services.lifecycle import registrar_evento
+from services.recusas import Recusa
 
 
 class BoletoNaoEncontrado(ValueError):
@@ -45,14 +46,28 @@ def localizar_boleto(texto):
     return boleto
 
 
+class PagamentoRecusado(Recusa):
+    """The payment cannot be recorded as stated; `campo` is "valor" or "data_pagamento"."""
+
+
+def conferir_pagamento(valor_centavos, data_pagamento):
+    """The rules every door (agent page, CLI, bank notification) is held to."""
+    if valor_centavos <= 0:
+        raise PagamentoRecusado("O valor deve ser maior que zero.", "valor")
+    if data_pagamento > agenda.hoje():
+        raise PagamentoRecusado("A data do pagamento não pode ser futura.", "data_pagamento")
+
+
 def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referencia, ator,
                          avisar=True):
     """Record a payment once (by `referencia`) and credit the purchase at most once.
 
     Returns the Pagamento. A wrong amount, or a purchase already paid or cancelled, is
     recorded and flagged for the back office instead of credited; the buyer is told (if
-    `avisar`) what happened and that the amount will be refunded.
+    `avisar`) what happened and that the amount will be refunded. Raises PagamentoRecusado
+    for a payment no door may record (see `conferir_pagamento`).
     """
+    conferir_pagamento(valor_centavos, data_pagamento)
     with db.atomic():
         existente = Pagamento.get_or_none(Pagamento.referencia == referencia)
         if existente is not None:
