@@ -5,6 +5,7 @@ from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
+from blueprints.forms import limpo
 from models import Boleto, ProcessoCompra
 from services import boletos, compras, entrada, pix
 from services.lifecycle import Ator, TransicaoInvalida
@@ -74,14 +75,6 @@ def pdf(boleto_id):
     return pdf_response(boletos.pdf_do_boleto(boleto, beneficiario), boletos.nome_pdf(boleto))
 
 
-def _motivo(boleto, hoje):
-    """Why no new boleto can be generated for `boleto` (None: it can)."""
-    if boletos.pode_gerar_novo(boleto, hoje):
-        return None
-    return ("fora_da_janela" if boletos.vencido(boleto, hoje) else
-            "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
-
-
 def _pagina_novo(boleto, hoje, form=None, motivo=None, erro=None, status=200):
     response = render("financeiro/novo_boleto.html", "financeiro/_novo_boleto.html", status,
                       boleto=boleto, motivo=motivo, limite=boletos.limite_novo_boleto(boleto),
@@ -106,39 +99,34 @@ def novo_boleto(boleto_id):
     substituto = boletos.substituto(boleto)
     if substituto is not None:
         return _ja_substituido(substituto)
-    motivo = _motivo(boleto, hoje)
+    motivo = boletos.motivo_sem_novo(boleto, hoje)
     if motivo:
         return _pagina_novo(boleto, hoje, motivo=motivo,
                             status=409 if request.method == "POST" else 200)
     form = NovoBoletoForm()
     form.vencimento.render_kw = {**form.vencimento.render_kw, "min": hoje.isoformat(),
                                  "max": boletos.limite_novo_boleto(boleto).isoformat()}
-    if request.method == "POST":
-        form.validate()
-        vencimento = None
+    # The service's own check, asked here too so every error shows at once.
+    vencimento = limpo(lambda texto: boletos.validar_novo_vencimento(
+        boleto, entrada.ler_data(texto), hoje))
+    if form.validate_on_submit(extra_validators={"vencimento": [vencimento]}):
+        conta = current_account()
         try:
-            vencimento = entrada.ler_data(form.vencimento.data)
-            boletos.validar_novo_vencimento(boleto, vencimento, hoje)
-        except ValueError as error:
-            form.vencimento.errors = [*form.vencimento.errors, str(error)]
-        if not any(f.errors for f in form):
-            conta = current_account()
-            try:
-                novo, criado = boletos.gerar_novo_boleto(
-                    boleto, vencimento, boletos.Beneficiario.from_config(current_app.config),
-                    Ator(conta.nome, conta.id), hoje)
-            except TransicaoInvalida as error:
-                # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
-                boleto = _boleto_do_comprador(boleto_id)
-                substituto = boletos.substituto(boleto)
-                if substituto is not None:
-                    return _ja_substituido(substituto)
-                return _pagina_novo(boleto, hoje, motivo=_motivo(boleto, hoje) or "alterado",
-                                    erro=str(error), status=409)
-            if not criado:
-                return _ja_substituido(novo)
-            flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
-                  "anterior foi substituído: não o pague mais.", "sucesso")
-            return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
-    return _pagina_novo(boleto, hoje, form=form,
-                        status=422 if any(f.errors for f in form) else 200)
+            novo, criado = boletos.gerar_novo_boleto(
+                boleto, form.vencimento.limpo, boletos.Beneficiario.from_config(current_app.config),
+                Ator(conta.nome, conta.id), hoje)
+        except (boletos.NovoBoletoRecusado, TransicaoInvalida) as error:
+            # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
+            boleto = _boleto_do_comprador(boleto_id)
+            substituto = boletos.substituto(boleto)
+            if substituto is not None:
+                return _ja_substituido(substituto)
+            return _pagina_novo(boleto, hoje,
+                                motivo=boletos.motivo_sem_novo(boleto, hoje) or "alterado",
+                                erro=str(error), status=409)
+        if not criado:
+            return _ja_substituido(novo)
+        flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
+              "anterior foi substituído: não o pague mais.", "sucesso")
+        return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
+    return _pagina_novo(boleto, hoje, form=form, status=422 if form.errors else 200)

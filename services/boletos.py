@@ -8,8 +8,9 @@ from peewee import IntegrityError, fn
 from models import Boleto, Conta, ProcessoCompra, db
 from services import agenda, febraban, formatting, lifecycle, mail, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
-from services.lifecycle import EstadoAlterado, TransicaoInvalida, registrar_evento
+from services.lifecycle import EstadoAlterado, registrar_evento
 from services.processos import Pagina
+from services.recusas import Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
 
@@ -94,15 +95,36 @@ def pode_gerar_novo(boleto, dia):
     return vencido(boleto, dia) and dia <= limite_novo_boleto(boleto)
 
 
+class NovoBoletoRecusado(Recusa):
+    """No new boleto for this one: `motivo` says why ("fora_da_janela", "no_prazo" or the
+    boleto's state) for the page to explain; or not with that due date (`campo` "vencimento")."""
+
+    def __init__(self, mensagem, motivo=None, campo=None):
+        super().__init__(mensagem, campo)
+        self.motivo = motivo
+
+
+def motivo_sem_novo(boleto, dia):
+    """Why no new boleto can be generated for `boleto` on `dia` (None: it can)."""
+    if pode_gerar_novo(boleto, dia):
+        return None
+    return ("fora_da_janela" if vencido(boleto, dia) else
+            "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
+
+
 def validar_novo_vencimento(boleto, vencimento, dia):
-    """Raise ValueError (Portuguese) unless `vencimento` is within [today, original + 10]."""
+    """`vencimento`, unless it is outside [today, original + 10] (NovoBoletoRecusado)."""
     limite = limite_novo_boleto(boleto)
     if vencimento < dia:
-        raise ValueError(f"A data já passou. Escolha uma data entre {formatting.format_date(dia)}"
-                         f" e {formatting.format_date(limite)}.")
+        raise NovoBoletoRecusado(
+            f"A data já passou. Escolha uma data entre {formatting.format_date(dia)}"
+            f" e {formatting.format_date(limite)}.", campo="vencimento")
     if vencimento > limite:
-        raise ValueError(f"A data deve ser até {formatting.format_date(limite)} (10 dias após o "
-                         f"vencimento original, {formatting.format_date(boleto.vencimento_original)}).")
+        raise NovoBoletoRecusado(
+            f"A data deve ser até {formatting.format_date(limite)} (10 dias após o "
+            f"vencimento original, {formatting.format_date(boleto.vencimento_original)}).",
+            campo="vencimento")
+    return vencimento
 
 
 def nome_pdf(boleto):
@@ -160,14 +182,16 @@ def gerar_novo_boleto(boleto, vencimento, beneficiario, ator, dia=None):
 
     One transaction moves the old one to "substituido" (conditional UPDATE) and issues the
     new one (`Boleto.substitui` is unique). A second submit, even concurrent, loses one of
-    the two and gets the boleto the first one made.
+    the two and gets the boleto the first one made. Raises NovoBoletoRecusado when the
+    boleto cannot be replaced or not with that due date.
     """
     dia = dia or agenda.hoje()
-    if not pode_gerar_novo(boleto, dia):
+    motivo = motivo_sem_novo(boleto, dia)
+    if motivo:
         novo = substituto(boleto)
         if novo is not None:
             return novo, False
-        raise TransicaoInvalida("Não é possível gerar um novo boleto para este boleto.")
+        raise NovoBoletoRecusado("Não é possível gerar um novo boleto para este boleto.", motivo)
     validar_novo_vencimento(boleto, vencimento, dia)
     processo = ProcessoCompra.get_by_id(boleto.processo_id)
     try:

@@ -5,7 +5,7 @@ import pytest
 
 from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
 from services import boletos, compras, pagamentos
-from services.lifecycle import Ator, TransicaoInvalida
+from services.lifecycle import Ator
 from tests.integration.helpers import conta, nova_compra
 
 ATOR = Ator("Teste")
@@ -81,13 +81,13 @@ def test_new_date_from_today_to_original_plus_ten_is_accepted(nova):
     (date(2026, 3, 16), "até 15/03/2026"),
 ])
 def test_new_date_outside_the_window_is_refused(nova, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(boletos.NovoBoletoRecusado, match=message):
         boletos.validar_novo_vencimento(_boleto(date(2026, 3, 5)), nova, date(2026, 3, 8))
 
 
 def test_window_counts_from_the_original_date_even_for_a_replacement():
     replacement = _boleto(date(2026, 3, 12), original=date(2026, 3, 5))
-    with pytest.raises(ValueError, match="até 15/03/2026"):
+    with pytest.raises(boletos.NovoBoletoRecusado, match="até 15/03/2026"):
         boletos.validar_novo_vencimento(replacement, date(2026, 3, 22), date(2026, 3, 13))
 
 
@@ -163,7 +163,7 @@ def test_a_paid_boleto_cannot_be_replaced(ctx):
     hoje = date.today()
     boleto = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
     pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje, "agente", "x", ATOR)
-    with pytest.raises(TransicaoInvalida):
+    with pytest.raises(boletos.NovoBoletoRecusado):
         boletos.gerar_novo_boleto(Boleto.get_by_id(boleto.id), hoje + timedelta(days=2),
                                   beneficiario(ctx), ATOR, hoje)
 
