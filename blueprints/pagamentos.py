@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from blueprints.forms import limpo
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
 from services import boletos, compras, entrada, formatting, mail, pagamentos
@@ -18,9 +19,10 @@ bp = Blueprint("pagamentos", __name__)
 
 
 class ConfirmarForm(FlaskForm):
-    valor = StringField("Valor pago",
+    valor = StringField("Valor pago", validators=[limpo(entrada.ler_valor)],
                         render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "curto"})
-    data_pagamento = StringField("Data do pagamento", render_kw={"type": "date"})
+    data_pagamento = StringField("Data do pagamento", validators=[limpo(entrada.ler_data)],
+                                 render_kw={"type": "date"})
 
 
 def _valor_texto(centavos):
@@ -68,23 +70,14 @@ def confirmar(boleto_id):
     if boleto is None:
         abort(404)
     form = ConfirmarForm()
-    form.validate()
-    valor = data_pagamento = None
-    try:
-        valor = entrada.ler_valor(form.valor.data)
-    except ValueError as error:
-        form.valor.errors = [*form.valor.errors, str(error)]
-    try:
-        data_pagamento = entrada.ler_data(form.data_pagamento.data)
-    except ValueError as error:
-        form.data_pagamento.errors = [*form.data_pagamento.errors, str(error)]
-    if not any(f.errors for f in form):
+    if form.validate():
         conta = current_account()
         try:
-            pagamento, novo = pagamentos.confirmar_manual(boleto, valor, data_pagamento,
-                                                          "agente", Ator(conta.nome, conta.id))
+            pagamento, novo = pagamentos.confirmar_manual(
+                boleto, form.valor.limpo, form.data_pagamento.limpo, "agente",
+                Ator(conta.nome, conta.id))
         except pagamentos.PagamentoRecusado as recusa:
-            form[recusa.campo].errors = [recusa.mensagem]
+            form[recusa.campo].errors.append(recusa.mensagem)
     if any(f.errors for f in form):
         return _pagina(boleto.nosso_numero, boleto, form, status=422)
     if not novo:

@@ -1,6 +1,7 @@
 """Purchases: "Solicite agora" (once per form), and cancelling what was not paid in time.
 
 Boletos live in `services/boletos.py`, payments in `services/pagamentos.py`."""
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from models import Boleto, Certificado, Conta, ProcessoCompra, Produto, db, utcn
 from services import agenda, boletos, formatting, lifecycle, mail
 from services.boletos import JANELA_DIAS
 from services.lifecycle import SISTEMA, EstadoAlterado, registrar_evento
+from services.recusas import Recusa
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -71,8 +73,25 @@ def vencimento_inicial(dia):
     return agenda.business_days_ahead(dia + timedelta(days=1), PRAZO_DIAS_UTEIS)[-1]
 
 
-class CompraRecusada(Exception):
-    """The purchase cannot be made as submitted (message in Portuguese)."""
+class CompraRecusada(Recusa):
+    """The purchase cannot be made as submitted (`campo` "quantidade" or "chave")."""
+
+
+def conferir_quantidade(quantidade):
+    if not 1 <= quantidade <= QUANTIDADE_MAXIMA:
+        raise CompraRecusada(f"A quantidade deve ser de 1 a {QUANTIDADE_MAXIMA} certificados.",
+                             "quantidade")
+    return quantidade
+
+
+def ler_quantidade(texto):
+    """The quantity typed on "Solicite agora" (ValueError / CompraRecusada otherwise)."""
+    texto = (texto or "").strip()
+    if not texto:
+        raise ValueError("Informe a quantidade de certificados.")
+    if not re.fullmatch(r"[0-9]{1,3}", texto):
+        raise ValueError(f"Informe a quantidade em números, de 1 a {QUANTIDADE_MAXIMA}.")
+    return conferir_quantidade(int(texto))
 
 
 def comprar(conta, quantidade, chave, beneficiario, ator, dia=None):
@@ -81,8 +100,7 @@ def comprar(conta, quantidade, chave, beneficiario, ator, dia=None):
     A second submit of the same form (double click, Back + resend, two workers) finds the
     purchase the first one made instead of buying again.
     """
-    if not 1 <= quantidade <= QUANTIDADE_MAXIMA:
-        raise CompraRecusada(f"A quantidade deve ser de 1 a {QUANTIDADE_MAXIMA}.")
+    conferir_quantidade(quantidade)
     existente = _compra_da_chave(conta, chave)
     if existente:
         return (*existente, False)
@@ -113,7 +131,8 @@ def _compra_da_chave(conta, chave):
     if processo is None:
         return None
     if processo.comprador_id != conta.id:
-        raise CompraRecusada("Este formulário não é seu. Recarregue a página e confirme de novo.")
+        raise CompraRecusada("Este formulário não é seu. Recarregue a página e confirme de novo.",
+                             "chave")
     primeiro = (Boleto.select().where(Boleto.processo == processo.id)
                 .order_by(Boleto.id).first())
     return processo, primeiro
