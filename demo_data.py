@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
                     db)
-from services import agendamentos, compras, relogio, termo_pdf
+from services import agendamentos, boletos, compras, pagamentos, relogio, termo_pdf
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import utcnow
 
@@ -86,7 +86,7 @@ def criar(hoje=None):
     hoje = hoje or relogio.hoje()
     if Conta.select().where(Conta.cpf == COMPRADORA["cpf"]).exists():
         return False
-    beneficiario = compras.Beneficiario.from_config(current_app.config)
+    beneficiario = boletos.Beneficiario.from_config(current_app.config)
     produto = compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
     with db.atomic():
         maria = _conta(COMPRADORA)
@@ -99,7 +99,7 @@ def criar(hoje=None):
         a = compras.criar_processo(maria, produto, 3, hoje - timedelta(days=9), beneficiario,
                                    ator_maria)
         boleto_a = a.boletos.get()
-        compras.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
+        pagamentos.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
                                      "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR,
                                      avisar=False)
         _, segundo, terceiro = Certificado.select().where(Certificado.processo == a.id) \
@@ -133,7 +133,7 @@ def criar(hoje=None):
         d = compras.criar_processo(maria, produto, 1, hoje - timedelta(days=4), beneficiario,
                                    ator_maria)
         boleto_d = d.boletos.get()
-        compras.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
+        pagamentos.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
                                      "agente", f"demo-{boleto_d.nosso_numero}", DEMO_ATOR,
                                      avisar=False)
         _videoconferencia_agendada(d.certificados.get(), maria)

@@ -9,7 +9,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from htmx_flask import make_response
 
 from models import Conta
-from services import boleto as boleto_numbers
+from services import febraban
 from services import formatting
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
@@ -205,7 +205,7 @@ def init_app(app):
         data_hora=format_datetime,
         cpf=formatting.format_cpf,
         cpf_mascarado=formatting.mask_cpf,
-        linha_digitavel=boleto_numbers.format_digitable_line,
+        linha_digitavel=febraban.format_digitable_line,
     )
 
     for code in (400, 403, 404, 405, 429, 500):

@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
 from services import agenda as calendario
 from services import agendamentos, andamento, relogio
-from services.agendamentos import AgendamentoRecusado
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator
+from services.recusas import Recusa
 from services.relogio import TZ
 from web import agente_required, current_account, pdf_response, redirect_see_other, render
 
@@ -155,10 +155,8 @@ def termo(agendamento_id):
 def _decidir(agendamento_id, fazer, sucesso):
     try:
         fazer()
-    except AgendamentoRecusado as erro:
-        return _detalhe(agendamento_id, erro=erro.mensagem, status=409)
-    except TransicaoInvalida as erro:
-        return _detalhe(agendamento_id, erro=str(erro), status=409)
+    except Recusa as recusa:
+        return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash(sucesso, "sucesso")
     return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
 

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from access import acesso_titular
-from models import Agendamento, Horario, Solicitacao
+from models import Agendamento, Horario
 from services import agendamentos, relogio
 from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
@@ -149,8 +149,11 @@ def elegibilidade(numero):
     form = ElegibilidadeForm(data={"elegivel": None if atual is None else
                                    ("cnh" if atual else "nao")})
     if form.validate_on_submit():
-        (Solicitacao.update(elegivel_video=form.elegivel.data != "nao")
-         .where(Solicitacao.id == ctx.solicitacao.id).execute())
+        try:
+            agendamentos.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
+                                                 form.elegivel.data != "nao")
+        except TransicaoInvalida:
+            pass  # booked meanwhile: the start page shows the booking
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     status = 422 if form.errors else 200
     return render("agendamento/elegibilidade.html", None, status, form=form, **ctx.base())
@@ -193,14 +196,10 @@ def confirmar(numero):
     inicio_ = _parse_inicio(request.args.get("inicio"))
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
-    if inicio_ not in agendamentos.horarios_livres(relogio.agora(), inicio_.astimezone(TZ).date(),
-                                                     ctx.cfg):
-        try:
-            agendamentos.agenda.check_bookable(relogio.agora(), inicio_, ctx.cfg)
-            erro = agendamentos.MSG_ESGOTADO
-        except agendamentos.SlotNotBookable as e:
-            erro = e.reason
-        return _recusa_escolha(ctx, inicio_, erro)
+    try:
+        agendamentos.conferir_horario(relogio.agora(), inicio_, ctx.cfg)
+    except AgendamentoRecusado as recusa:
+        return _recusa_escolha(ctx, inicio_, recusa.mensagem)
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
@@ -264,7 +263,7 @@ def cancelar(numero):
             agendamentos.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
                                   current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
-            return _resumo(_Contexto(numero), erro=getattr(erro, "mensagem", str(erro)),
+            return _resumo(_Contexto(numero), erro=erro.mensagem,
                            status=409)
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")

@@ -297,13 +297,13 @@ def confira(numero):
     if request.method == "POST" and sem_mudancas:
         return _ir(".enviada", numero=numero)
     if request.method == "POST":
-        if request.form.get("versao") == str(solicitacao.versao):
+        try:
             solicitacoes.gerar_termo(solicitacao, certificado, certificado.processo.numero,
-                                     acesso.ator)
+                                     acesso.ator, versao_vista=request.form.get("versao", ""))
+        except VersaoDesatualizada as recusa:
+            aviso, status = recusa.mensagem, 409
+        else:
             return _ir(".termo", numero=numero)
-        aviso, status = (str(VersaoDesatualizada(
-            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
-            "página. Confira os dados atuais abaixo antes de gerar o termo.")), 409)
     return _pagina("confira", status, certificado=certificado, solicitacao=solicitacao,
                    form=form, aviso=aviso, titulo="Confira seus dados", passo=passo("confira"),
                    secoes=[(e, TITULOS[e], linhas) for e, linhas in

@@ -21,6 +21,7 @@ from services.agenda import AgendaConfig, SlotNotBookable
 from services.lifecycle import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
 from services.relogio import TZ
+from services.recusas import Recusa
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
@@ -37,12 +38,8 @@ TENHA_EM_MAOS = (
 )
 
 
-class AgendamentoRecusado(Exception):
+class AgendamentoRecusado(Recusa):
     """The booking or the decision cannot be done; `mensagem` is Portuguese, for the user."""
-
-    def __init__(self, mensagem):
-        super().__init__(mensagem)
-        self.mensagem = mensagem
 
 
 class HorarioEsgotado(AgendamentoRecusado):
@@ -168,6 +165,22 @@ def termo_aceito(certificado_id):
     return (Termo.select().where((Termo.certificado == certificado_id)
                                  & Termo.aceito_em.is_null(False))
             .order_by(Termo.versao.desc()).first())
+
+
+def registrar_elegibilidade(certificado, solicitacao, elegivel):
+    """The holder's answer to "Você tem algum deles?" (CNH from 2017 or an earlier certificate
+    issued with biometrics): True books a videoconference, False means in person."""
+    destino(certificado.situacao, "agendar")  # answered before booking, never after
+    (Solicitacao.update(elegivel_video=elegivel)
+     .where(Solicitacao.id == solicitacao.id).execute())
+    solicitacao.elegivel_video = elegivel
+
+
+def conferir_horario(momento, inicio, cfg):
+    """Raise AgendamentoRecusado (why) unless `inicio` can be booked at `momento`."""
+    _validar_inicio(momento, inicio, cfg)
+    if inicio not in horarios_livres(momento, inicio.astimezone(TZ).date(), cfg):
+        raise HorarioEsgotado(MSG_ESGOTADO)
 
 
 def pode_alterar(agendamento, momento, cfg):

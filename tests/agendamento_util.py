@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 
 from models import Conta, Solicitacao, Termo
-from services import atribuicoes, compras, termo_pdf
+from services import atribuicoes, boletos, compras, pagamentos, termo_pdf
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import TZ, agora, hoje, utcnow
 
@@ -25,9 +25,9 @@ def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome=
     ator = Ator(maria.nome, maria.id)
     produto = compras.garantir_produto(config["PRECO_CENTAVOS"])
     processo = compras.criar_processo(maria, produto, 1, hoje() + timedelta(days=3),
-                                      compras.Beneficiario.from_config(config), ator)
+                                      boletos.Beneficiario.from_config(config), ator)
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
                                  f"teste-{boleto.nosso_numero}", ator)
     certificado = processo.certificados.get()
     token = atribuicoes.atribuir(certificado, cpf, email, maria, ator, config["BASE_URL"], 30)

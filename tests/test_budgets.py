@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from models import Conta
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator
 from services.relogio import hoje
 
@@ -82,7 +82,7 @@ def count_queries():
 def add_purchases(n):
     maria = Conta.get(Conta.cpf == "12345678909")
     produto = compras.garantir_produto(15000)
-    beneficiario = compras.Beneficiario("B", "00", "001", "1234567", "17")
+    beneficiario = boletos.Beneficiario("B", "00", "001", "1234567", "17")
     return [compras.criar_processo(maria, produto, 2, hoje() + timedelta(days=3),
                                    beneficiario, Ator("t")) for _ in range(n)]
 
@@ -103,7 +103,7 @@ def test_the_purchase_detail_costs_the_same_queries_whatever_its_size(maria, dbc
     maria_conta = Conta.get(Conta.cpf == "12345678909")
     produto = compras.garantir_produto(15000)
     grande = compras.criar_processo(maria_conta, produto, 40, hoje(),
-                                    compras.Beneficiario("B", "00", "001", "1234567", "17"),
+                                    boletos.Beneficiario("B", "00", "001", "1234567", "17"),
                                     Ator("t"))
     a = count_queries(maria, f"/pedidos/processos/{pequeno.numero}")
     b = count_queries(maria, f"/pedidos/processos/{grande.numero}")

@@ -180,11 +180,11 @@ def test_list_uses_a_constant_number_of_queries(maria, app, monkeypatch):
 
     antes = queries()
     with app.app_context(), db.connection_context():
-        from services import compras
+        from services import boletos, compras
 
         maria_conta = Conta.get(Conta.cpf == "12345678909")
         produto = compras.garantir_produto(15000)
-        beneficiario = compras.Beneficiario.from_config(app.config)
+        beneficiario = boletos.Beneficiario.from_config(app.config)
         for _ in range(3):
             compras.criar_processo(maria_conta, produto, 2, hoje(), beneficiario,
                                    Ator("teste"))

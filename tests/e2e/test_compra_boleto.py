@@ -7,7 +7,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import compras
+from services import febraban
 from services.relogio import hoje
 from tests.e2e.conftest import entrar, no_horizontal_scroll
 
@@ -118,7 +118,7 @@ def test_financeiro_acoes_gerar_novo_boleto(phone, server):
         assert phone.evaluate("window.mesmaPagina === true")
     expect(phone.locator("dl.dados")).to_contain_text(nova.strftime("%d/%m/%Y"))
     expect(phone.locator("#linha-digitavel")).not_to_contain_text(
-        compras.boleto_numbers.format_digitable_line(antigo.linha_digitavel))
+        febraban.format_digitable_line(antigo.linha_digitavel))
 
     phone.get_by_role("link", name="Financeiro").first.click()
     expect(phone.locator(f"#boleto-{antigo.id}")).to_contain_text("Substituído")
@@ -133,7 +133,7 @@ def test_agent_recognises_payment_and_certificates_become_assignable(phone, serv
     phone.get_by_role("link", name="Pagamentos").first.click()
     expect(phone.get_by_role("heading", name="Pagamentos", exact=True)).to_be_visible()
     phone.get_by_label("Nosso número ou linha digitável").fill(
-        compras.boleto_numbers.format_digitable_line(boleto.linha_digitavel))
+        febraban.format_digitable_line(boleto.linha_digitavel))
     phone.get_by_role("button", name="Buscar").click()
     expect(phone.get_by_role("heading", name=f"Boleto {boleto.numero_documento}")).to_be_visible()
     expect(phone.get_by_label("Valor pago")).to_have_value("300,00")

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
 from tests.agendamento_util import certificado_solicitado
@@ -147,7 +147,7 @@ def preparar(app):
         dia = hoje()
         compras.criar_processo(maria, compras.garantir_produto(app.config["PRECO_CENTAVOS"]), 1,
                                dia - timedelta(days=30),
-                               compras.Beneficiario.from_config(app.config),
+                               boletos.Beneficiario.from_config(app.config),
                                Ator(maria.nome, maria.id))
         compras.cancelar_vencidos(dia)
 

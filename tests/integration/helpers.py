@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator
 from services.relogio import hoje
 
@@ -41,7 +41,7 @@ def nova_compra(app, vencimento, quantidade=1, cpf=MARIA_CPF):
     produto = compras.garantir_produto(app.config["PRECO_CENTAVOS"])
     with db.atomic():
         return compras.criar_processo(comprador, produto, quantidade, vencimento,
-                                      compras.Beneficiario.from_config(app.config),
+                                      boletos.Beneficiario.from_config(app.config),
                                       Ator(comprador.nome, comprador.id))
 
 

@@ -6,7 +6,8 @@ import pytest
 
 import jobs
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
-from services.boleto import format_digitable_line
+from services import compras
+from services.febraban import format_digitable_line
 from services.pagamentos import assinatura
 from services.relogio import hoje
 from tests.conftest import login, text
@@ -134,6 +135,7 @@ def test_confirming_twice_credits_once(agente, aberto):
 @pytest.mark.parametrize("valor, data_pagamento, campo, message", [
     ("", "today", "valor", "Informe o valor"),
     ("trezentos", "today", "valor", "em reais"),
+    ("0,00", "today", "valor", "maior que zero"),
     ("300,00", "", "data_pagamento", "Informe a data"),
     ("300,00", "32/01/2026", "data_pagamento", "não existe"),
     ("300,00", "tomorrow", "data_pagamento", "não pode ser futura"),
@@ -373,3 +375,38 @@ def test_the_buyer_is_told_a_wrong_amount_will_be_refunded(agente, aberto, outbo
     [mensagem] = [m for m in outbox if "será devolvido" in m.subject]
     assert mensagem.to == ["maria@example.com"]
     assert "R$ 30,00" in mensagem.body and "não foi creditado" in mensagem.body
+
+
+# --- the same payment rules at every door --------------------------------------------------
+# The agents' page is covered above (test_bad_confirmation_is_refused_at_the_field_and_kept).
+
+def amanha():
+    return hoje() + timedelta(days=1)
+
+
+@pytest.mark.parametrize("opcao, valor, message", [
+    ("--data", lambda: amanha().isoformat(), "A data do pagamento não pode ser futura."),
+    ("--valor", lambda: "0,00", "O valor deve ser maior que zero."),
+])
+def test_cli_refuses_what_the_page_refuses(app, aberto, opcao, valor, message):
+    result = app.test_cli_runner().invoke(args=["pagamentos", "confirmar", aberto.nosso_numero,
+                                                opcao, valor()])
+    assert result.exit_code != 0
+    assert message in result.output and opcao in result.output
+    assert pagamentos_de(aberto) == []
+    assert situacoes(aberto)[0] == "aguardando_pagamento"
+
+
+def test_notification_with_a_future_payment_date_is_refused(client, aberto):
+    response = notificar(client, evento(aberto, data_pagamento=amanha()))
+    assert response.status_code == 422
+    assert response.json == {"erro": "A data do pagamento não pode ser futura.",
+                             "campo": "data_pagamento"}
+    assert pagamentos_de(aberto) == []
+    assert situacoes(aberto)[0] == "aguardando_pagamento"
+
+
+def test_notification_without_an_amount_is_refused(client, aberto):
+    response = notificar(client, evento(aberto, valor=0))
+    assert response.status_code == 400
+    assert pagamentos_de(aberto) == []
