@@ -5,8 +5,9 @@ from flask import request
 from peewee import OperationalError
 from playhouse.db_url import connect
 
-from models import db
 import migrations
+from models import db
+from services.compras import garantir_produto
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,6 @@ def init_app(app):
     @app.cli.command("init-db")
     def init_db_command():
         """Create the tables, or migrate an existing database (idempotent)."""
-        from services.compras import garantir_produto
-
         with db.connection_context():
             version = migrations.migrate()
             garantir_produto(app.config["PRECO_CENTAVOS"])

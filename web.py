@@ -5,22 +5,17 @@ import hashlib
 import os
 import time
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
 from htmx_flask import make_response
 from peewee import InterfaceError, OperationalError
-from wtforms.validators import StopValidation
 
 from database import BancoIndisponivel
 from models import Conta
-from services import boleto as boleto_numbers
-from services import entrada, formatting
+from services import entrada, febraban, formatting
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
-
-TZ = ZoneInfo("America/Sao_Paulo")
+from services.relogio import TZ
 
 
 # --- page or fragment -------------------------------------------------------------------
@@ -197,31 +192,6 @@ def menu_items():
     ]
 
 
-def _campo_seguro(form, field):
-    """First validator of every field: no control characters, no megabyte of text. Stops
-    the field's other checks, so nothing hostile reaches a parser or the database."""
-    multilinha = field.type == "TextAreaField"
-    limite = int((field.render_kw or {}).get("maxlength") or (5000 if multilinha else 500))
-    for valor in field.raw_data or ():
-        if not isinstance(valor, str):
-            continue
-        if entrada.tem_controle(valor, multilinha):
-            raise StopValidation(entrada.MENSAGEM_CONTROLE)
-        if len(valor) > limite:
-            raise StopValidation(f"Use no máximo {limite} caracteres.")
-
-
-class Formulario(FlaskForm):
-    """FlaskForm whose every field is first checked by `_campo_seguro`."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field = super().bind_field(form, unbound_field, options)
-            if field.type != "CSRFTokenField":
-                field.validators = [_campo_seguro, *field.validators]
-            return field
-
-
 def form_errors(form):
     """[(field id, first message)] in the order the fields appear, for the error summary."""
     return [(f.id, f.errors[0]) for f in form if f.errors and f.type != "CSRFTokenField"]
@@ -300,7 +270,7 @@ def init_app(app):
         data_hora=format_datetime,
         cpf=formatting.format_cpf,
         cpf_mascarado=formatting.mask_cpf,
-        linha_digitavel=boleto_numbers.format_digitable_line,
+        linha_digitavel=febraban.format_digitable_line,
     )
 
     for code in (400, 403, 404, 405, 413, 429, 500):

@@ -5,7 +5,8 @@ One active link per certificate: issuing a new one (resend, reassignment) revoke
 """
 from datetime import timedelta
 
-from models import Atribuicao, LinkTitular, utcnow
+from models import Atribuicao, LinkTitular
+from services.relogio import utcnow
 from services.segredos import hash_token as _hash
 from services.segredos import novo_token
 

@@ -1,22 +1,19 @@
 """E-mail as an outbox: `enfileirar` writes the message in the caller's transaction;
-`tasks.enviar_email` delivers it after commit, with retries, through Flask-Mailman.
+after commit `jobs.despachar` hands it to `jobs.enviar_email`, which delivers it with retries
+through Flask-Mailman.
 
 Bodies come from templates `emails/<nome>.txt` and `emails/<nome>.html` (pt-BR), so a
 failed send never undoes or blocks the action that caused it.
 """
 import base64
 import json
-import logging
 import threading
 
 from flask import render_template
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from models import Email
 from services import segredos
 
-log = logging.getLogger(__name__)
 _pendentes = threading.local()
 
 
@@ -49,23 +46,14 @@ def anexos(email):
 def _fila():
     if not hasattr(_pendentes, "ids"):
         _pendentes.ids = []
-    segredos.esquecer()
     return _pendentes.ids
 
 
-def despachar():
-    """Hand the messages queued by this thread to the job queue (call after commit)."""
-    from tasks import enviar_email
-
+def retirar_fila():
+    """The ids this thread queued since the last call, for `jobs.despachar` after commit."""
     ids, _pendentes.ids = _fila(), []
-    segredos.esquecer()
-    for email_id in ids:
-        try:
-            enviar_email(email_id)
-        except (RedisConnectionError, RedisTimeoutError) as error:
-            # The queue is down; the row stays pending and `reenviar_pendentes` sends it.
-            log.warning("fila indisponível; e-mail %s fica pendente: %s", email_id,
-                        error.__class__.__name__)
+    segredos.esquecer()  # the request or job is over: its tokens are in the e-mails' rows
+    return ids
 
 
 def descartar():
