@@ -9,8 +9,8 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, request,
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from blueprints.forms import Formulario
 from access import acesso_titular
+from blueprints.forms import Formulario
 from models import Termo
 from services import pessoa, relogio, solicitacoes, termo_pdf
 from services.formatting import format_cpf
