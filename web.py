@@ -3,7 +3,6 @@ security and cache headers, fingerprinted static files, pt-BR filters and error 
 import functools
 import hashlib
 import os
-import time
 from datetime import date, datetime, timezone
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -12,7 +11,7 @@ from peewee import InterfaceError, OperationalError
 
 from database import BancoIndisponivel
 from models import Conta
-from services import entrada, febraban, formatting
+from services import entrada, febraban, formatting, relogio
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
 from services.relogio import TZ
@@ -59,7 +58,7 @@ def sign_in(conta):
     """Start a signed-in session for `conta` (a fresh cookie: no fixation)."""
     session.clear()
     session.permanent = True
-    agora = int(time.time())
+    agora = relogio.segundos_reais()
     session.update(conta_id=conta.id, geracao=conta.sessao_geracao, entrou_em=agora,
                    visto_em=agora)
     request.conta = conta
@@ -91,7 +90,7 @@ def _session_timeouts():
     """Idle timeout and absolute lifetime, for accounts and holder links alike."""
     if request.endpoint == "static" or not any(k in session for k in SESSION_AUTH_KEYS):
         return
-    agora = int(time.time())
+    agora = relogio.segundos_reais()
     entrou_em = session.setdefault("entrou_em", agora)
     visto_em = session.get("visto_em", agora)
     if (agora - entrou_em > current_app.permanent_session_lifetime.total_seconds()

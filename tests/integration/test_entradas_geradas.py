@@ -3,14 +3,13 @@ characters, overlong text, huge numbers, impossible dates, other scripts, markup
 form and to the bank's notification. Never a 500; the form comes back with a message; nothing
 is stored. Prints how many inputs were tried."""
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import ALL_MODELS, Agendamento, Boleto, Certificado, db
-from services import atribuicoes, contas, links
+from services import atribuicoes, contas, links, relogio
 from services.pagamentos import assinatura
 from tests.integration import helpers
 from tests.solicitacao_helpers import JOAO_CPF, novo_link, preencher
@@ -41,7 +40,7 @@ def cliente(app, conta=None, **sessao):
     client = app.test_client()
     with client.session_transaction() as s:
         if conta is not None:
-            agora = int(time.time())
+            agora = relogio.segundos_reais()
             s.update(conta_id=conta.id, geracao=conta.sessao_geracao, entrou_em=agora,
                      visto_em=agora)
         s.update(sessao)

@@ -1,11 +1,10 @@
 """The 17 inputs that used to crash the site (500) now each get their answer: a message
 at the field, a 400/401 for the bank's notification, or the page as if they were absent."""
 import json
-from datetime import date
-
 import pytest
 
 from models import Certificado, Pagamento, Solicitacao, db
+from services import relogio
 from services.entrada import MENSAGEM_CONTROLE
 from services.pagamentos import assinatura
 from tests.conftest import login, text
@@ -37,7 +36,7 @@ def notificar(client, corpo, cabecalho=None):
 def evento(boleto, **campos):
     return {"id": "evt-1", "nosso_numero": boleto.nosso_numero,
             "valor_centavos": boleto.valor_centavos,
-            "data_pagamento": date.today().isoformat(), **campos}
+            "data_pagamento": relogio.hoje().isoformat(), **campos}
 
 
 def pagamentos():
@@ -105,7 +104,7 @@ def test_an_amount_of_10_to_the_23_is_refused_at_the_field(agente, boleto):
     antes = pagamentos()
     resposta = agente.post(f"/pagamentos/boletos/{boleto.id}/confirmar",
                            data={"valor": "1" + "0" * 23,
-                                 "data_pagamento": date.today().isoformat()})
+                                 "data_pagamento": relogio.hoje().isoformat()})
     assert resposta.status_code == 422
     assert "Valor alto demais" in text(resposta)
     assert pagamentos() == antes

@@ -6,13 +6,12 @@ holder's personal link of the certificate in the URL, the link of another certif
 a revoked link of this certificate. Each cell runs inside a transaction rolled back after
 it, so a POST that changes something (a logout, a resent link) never changes the next cell.
 """
-import time
 
 from flask import url_for
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular,
                     ProcessoCompra, db)
-from services import atribuicoes, contas, links
+from services import atribuicoes, contas, links, relogio
 from tests.solicitacao_helpers import JOAO_CPF
 
 ATORES = ("anonimo", "comprador", "outro_comprador", "agente", "link_deste", "link_de_outro",
@@ -158,7 +157,7 @@ class Cenario:
         certificado = self.certificado(endpoint)
         outro = self.agendado if certificado.id == self.joao.id else self.joao
         with client.session_transaction() as sessao:
-            agora = int(time.time())
+            agora = relogio.segundos_reais()
             if ator in self.contas:
                 conta = self.contas[ator]
                 sessao.update(conta_id=conta.id, geracao=conta.sessao_geracao,

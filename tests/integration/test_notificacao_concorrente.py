@@ -3,11 +3,10 @@ gets its 200 and is recorded; the purchase is credited once, the rest flagged fo
 import json
 import os
 import threading
-from datetime import date
-
 import pytest
 
 from models import Pagamento, ProcessoCompra, db
+from services import relogio
 from services.pagamentos import assinatura
 from tests.integration import helpers
 
@@ -36,7 +35,7 @@ def test_concurrent_notifications_for_one_boleto_are_all_recorded(app, demo):
     def notificar(i):
         corpo = json.dumps({"id": f"evt-{i}", "nosso_numero": boleto.nosso_numero,
                             "valor_centavos": boleto.valor_centavos,
-                            "data_pagamento": date.today().isoformat()}).encode()
+                            "data_pagamento": relogio.hoje().isoformat()}).encode()
         client = app.test_client()
         largada.wait()
         respostas[i] = client.post("/api/pagamentos/notificacao", data=corpo,
