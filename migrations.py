@@ -6,11 +6,26 @@ SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
 from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
 
-from models import ALL_MODELS, SchemaVersion, db
+from models import ALL_MODELS, Boleto, Certificado, SchemaVersion, db
+
+
+def _comprador_e_indices(migrator):
+    """2: the buyer copied onto certificates and boletos, and the indexes every list pages on."""
+    from playhouse.migrate import migrate as aplicar
+
+    for model in (Certificado, Boleto):
+        tabela = model._meta.table_name
+        aplicar(migrator.add_column(tabela, "comprador_id", model.comprador))
+        db.execute_sql(f'UPDATE "{tabela}" SET comprador_id = (SELECT p.comprador_id FROM '
+                       f'processo_compra p WHERE p.id = "{tabela}".processo_id)')
+    for model in ALL_MODELS:
+        model._schema.create_indexes(safe=True)
+
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
 STEPS = [
     lambda migrator: None,  # 1: the initial schema (created from the models)
+    _comprador_e_indices,  # 2
 ]
 
 LATEST = len(STEPS)

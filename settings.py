@@ -3,6 +3,7 @@
 Every variable here is documented in README.md ("Configuração").
 """
 import os
+import re
 
 
 def _bool(name, default=False):
@@ -17,15 +18,31 @@ def _int(name, default):
     return int(value) if value else default
 
 
+def database_url(instance_path):
+    return os.environ.get("DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'portal.db')}")
+
+
+def huey_sqlite_path(instance_path):
+    """The SQLite queue file (no Redis), tied to the database: two instances started from one
+    checkout with different DATABASE_URLs must never take each other's jobs."""
+    if os.environ.get("HUEY_SQLITE_PATH"):
+        return os.environ["HUEY_SQLITE_PATH"]
+    url = database_url(instance_path)
+    if url.startswith("sqlite:///"):
+        # Next to the database file: portal.db -> portal.huey.db
+        return os.path.splitext(url.removeprefix("sqlite:///"))[0] + ".huey.db"
+    # A server database: named from its host, port and name, inside instance/.
+    nome = re.sub(r"[^A-Za-z0-9]+", "-", url.split("@")[-1].split("?")[0]).strip("-")
+    return os.path.join(instance_path, f"huey-{nome}.db")
+
+
 def from_environment(instance_path, debug=False):
     """Build the config mapping the factory applies before any test overrides."""
     embed_origins = os.environ.get("EMBED_ORIGINS", "").split()
     secure_cookie = _bool("SESSION_COOKIE_SECURE", default=not debug)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'portal.db')}"
-        ),
+        "DATABASE_URL": database_url(instance_path),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).

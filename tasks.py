@@ -11,6 +11,8 @@ from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 
+import settings
+
 log = logging.getLogger(__name__)
 
 INSTANCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
@@ -21,8 +23,7 @@ def _make_huey():
     if os.environ.get("REDIS_URL"):
         return RedisHuey("area-cliente", url=os.environ["REDIS_URL"])
     os.makedirs(INSTANCE, exist_ok=True)
-    return SqliteHuey("area-cliente", filename=os.environ.get(
-        "HUEY_SQLITE_PATH", os.path.join(INSTANCE, "huey.db")))
+    return SqliteHuey("area-cliente", filename=settings.huey_sqlite_path(INSTANCE))
 
 
 huey = _make_huey()

@@ -22,7 +22,7 @@ from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import (CERTIFICADO_SITUACOES, Ator, EstadoAlterado, TransicaoInvalida,
                                 destino, pode)
 from services.pessoa import clean_cpf, clean_email
-from web import current_account, login_required, redirect_see_other, render
+from web import current_account, cursores, login_required, redirect_see_other, render
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
@@ -88,9 +88,8 @@ def index():
 @login_required
 def lista():
     filtro = consulta.normalizar_filtro(request.args.get("situacao"))
-    pagina = request.args.get("pagina", 1, type=int)
-    resultado = consulta.listar(current_account(), filtro, pagina,
-                                current_app.config["PAGE_SIZE"])
+    resultado = consulta.listar(current_account(), filtro, current_app.config["PAGE_SIZE"],
+                                *cursores())
     return render("certificados/lista.html", "certificados/_lista_resultados.html",
                   resultado=resultado, filtro=filtro, filtros=consulta.FILTROS)
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from services import andamento, processos
 from services.lifecycle import CERTIFICADO_SITUACOES
-from web import login_required, current_account, render
+from web import current_account, cursores, login_required, render
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 
@@ -40,9 +40,8 @@ def index():
 @login_required
 def processos_lista():
     busca = request.args.get("q", "")
-    pagina = request.args.get("pagina", 1, type=int)
-    resultado = processos.listar(current_account(), busca, pagina,
-                                 current_app.config["PAGE_SIZE"])
+    resultado = processos.listar(current_account(), busca, current_app.config["PAGE_SIZE"],
+                                 *cursores())
     return render("pedidos/processos.html", "pedidos/_processos_resultados.html",
                   resultado=resultado, busca=busca)
 

@@ -11,7 +11,7 @@ from services import boleto as boleto_numbers
 from services import lifecycle, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
-from services.processos import Pagina
+from services.paginacao import paginar
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -68,7 +68,8 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
         processo.numero = f"{processo.criado_em:%Y}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
-            {"processo": processo.id, "numero": f"{processo.numero}-{i:02d}",
+            {"processo": processo.id, "comprador": processo.comprador_id,
+             "numero": f"{processo.numero}-{i:02d}",
              "situacao": "aguardando_pagamento", "atualizado_em": utcnow()}
             for i in range(1, quantidade + 1)
         ]).execute()
@@ -98,7 +99,7 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                                               beneficiario.nome, beneficiario.pix_cidade,
                                               f"CP{processo.numero}S{sequencia}")
                 boleto = Boleto.create(
-                    processo=processo, sequencia=sequencia, nosso_numero=numeros.nosso_numero,
+                    processo=processo, comprador=processo.comprador_id, sequencia=sequencia, nosso_numero=numeros.nosso_numero,
                     numero_documento=f"{processo.numero}-{sequencia}",
                     valor_centavos=processo.total_centavos, vencimento=vencimento,
                     vencimento_original=original, codigo_barras=numeros.barcode,
@@ -301,16 +302,12 @@ def pdf_do_boleto(boleto, beneficiario):
     ))
 
 
-def boletos_do_comprador(conta_id, pagina=1, por_pagina=10):
-    """One page of the buyer's boletos ("Financeiro"), newest purchase first: two queries
-    (count + page, the purchase joined), however many boletos there are."""
-    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
-             .where(ProcessoCompra.comprador == conta_id))
-    total = query.count()
-    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
-    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
-                                Boleto.id.desc()).paginate(pagina, por_pagina))
-    return Pagina(itens, pagina, total, por_pagina)
+def boletos_do_comprador(conta_id, por_pagina=10, depois=None, antes=None):
+    """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
+    index (comprador, id) however many boletos there are (see services.paginacao)."""
+    condicao = Boleto.comprador == conta_id
+    query = Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra).where(condicao)
+    return paginar(query, Boleto.select().where(condicao), Boleto.id, por_pagina, depois, antes)
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

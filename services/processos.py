@@ -1,30 +1,10 @@
 """Reading a buyer's purchases ("Consulta Processos de Compra"): constant queries per page."""
 import re
-from dataclasses import dataclass
 
 from peewee import fn
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
-
-
-@dataclass
-class Pagina:
-    itens: list
-    pagina: int
-    total: int
-    por_pagina: int
-
-    @property
-    def paginas(self):
-        return max(1, -(-self.total // self.por_pagina))
-
-    @property
-    def anterior(self):
-        return self.pagina - 1 if self.pagina > 1 else None
-
-    @property
-    def proxima(self):
-        return self.pagina + 1 if self.pagina < self.paginas else None
+from services.paginacao import paginar
 
 
 def normalizar_busca(texto):
@@ -32,18 +12,16 @@ def normalizar_busca(texto):
     return re.sub(r"\D", "", texto or "")[:20]
 
 
-def listar(conta, busca="", pagina=1, por_pagina=10):
-    query = (ProcessoCompra.select(ProcessoCompra, Produto)
-             .join(Produto)
-             .where(ProcessoCompra.comprador == conta.id))
+def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
+    """Newest first; the search matches the start of the ID (digits), on the index
+    (comprador, numero): a range, since the ID is digits only and ":" sorts right after "9"."""
+    condicao = ProcessoCompra.comprador == conta.id
     termo = normalizar_busca(busca)
     if termo:
-        query = query.where(ProcessoCompra.numero.contains(termo))
-    total = query.count()
-    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
-    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc())
-                 .paginate(pagina, por_pagina))
-    return Pagina(itens, pagina, total, por_pagina)
+        condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
+    query = ProcessoCompra.select(ProcessoCompra, Produto).join(Produto).where(condicao)
+    base = ProcessoCompra.select().where(condicao)
+    return paginar(query, base, ProcessoCompra.id, por_pagina, depois, antes)
 
 
 def obter(conta, numero):
