@@ -46,9 +46,11 @@ def create_app(config=None):
                       financeiro.bp, pagamentos.bp):
         app.register_blueprint(blueprint)
 
+    import bench_data
     import demo_data
 
     demo_data.init_app(app)
+    bench_data.init_app(app)
     return app
 
 

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from services import andamento, processos
+from services.paginacao import cursor
 from services.lifecycle import CERTIFICADO_SITUACOES
 from web import current_account, cursores, login_required, render
 
@@ -53,13 +54,17 @@ def processo(numero):
     if processo is None:
         abort(404)
     certificados = processos.certificados(processo)
+    eventos, anteriores = processos.eventos(processo, cursor(request.args.get("andamento_antes")))
     return render_template(
         "pedidos/processo.html",
         processo=processo,
         certificados=[(c, CERTIFICADO_SITUACOES[c.situacao], *proximo_passo(c))
                       for c in certificados],
         boletos=processos.boletos(processo),
-        eventos=[(e, andamento.titulo(e), andamento.situacao(e))
-                 for e in processos.eventos(processo)],
+        eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
+        andamento_anterior=anteriores and url_for(
+            "pedidos.processo", numero=numero, andamento_antes=anteriores, _anchor="andamento"),
+        andamento_recente=request.args.get("andamento_antes") and url_for(
+            "pedidos.processo", numero=numero, _anchor="andamento"),
         numeros={c.id: c.numero for c in certificados},
     )

@@ -40,9 +40,23 @@ def boletos(processo):
     return list(Boleto.select().where(Boleto.processo == processo.id).order_by(Boleto.id))
 
 
-def eventos(processo):
-    return list(Evento.select().where(Evento.processo == processo.id)
-                .order_by(Evento.criado_em, Evento.id))
+ANDAMENTO_LIMITE = 30
+
+
+def eventos(processo, antes=None, limite=ANDAMENTO_LIMITE):
+    """The latest `limite` events of the andamento (before the event id `antes`), oldest
+    first, and the cursor of the ones before them (None: this is the start).
+
+    A purchase of 100 certificates gathers hundreds of events; the page reads its window of
+    the index (processo, id) backwards instead of all of them.
+    """
+    condicao = Evento.processo == processo.id
+    if antes is not None:
+        condicao &= Evento.id < antes
+    linhas = list(Evento.select().where(condicao).order_by(Evento.id.desc()).limit(limite + 1))
+    anteriores = len(linhas) > limite
+    linhas = linhas[:limite][::-1]
+    return linhas, (linhas[0].id if anteriores and linhas else None)
 
 
 def contagem_por_situacao(processo):
