@@ -110,8 +110,9 @@ class _Ids:
 
 
 def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
-             analisar=True, semente=10, saida=print):
-    """Bring the database to the bench volume; returns the number of rows written."""
+             analisar=True, semente=10, maior_compra=100, saida=print):
+    """Bring the database to the bench volume (purchases of 1 to `maior_compra`
+    certificates); returns the number of rows written."""
     inicio = relogio.monotonic()
     rnd = random.Random(semente)
     config = current_app.config
@@ -225,10 +226,12 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
             evento(processo["id"], f"certificado.{'aprovar' if situacao == 'emitido' else 'recusar'}",
                    quando, cert_id, "agendado", situacao)
 
-    def compra(conta, quantidade, quando):
+    def compra(conta, quantidade, quando, ordem):
         processo_id = ids(ProcessoCompra)
         sorteio = rnd.random()
-        situacao = ("aguardando_pagamento" if sorteio < 0.08 else
+        # Each buyer's first three purchases: one of each purchase state, then at random.
+        situacao = (("aguardando_pagamento", "cancelado", "pago")[ordem] if ordem < 3 else
+                    "aguardando_pagamento" if sorteio < 0.08 else
                     "cancelado" if sorteio < 0.12 else "pago")
         processo = {"id": processo_id, "numero": f"{quando:%Y}{processo_id:06d}",
                     "comprador": conta.id, "produto": produto.id, "quantidade": quantidade,
@@ -259,7 +262,9 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                    para="pago")
             pesos = [(s, p) for s, p in PAGOS if s != "agendado" or vagas]
             estados = rnd.choices([s for s, _ in pesos], [p for _, p in pesos], k=quantidade)
-            if rnd.random() < 0.15:
+            if ordem == 2:  # one certificate in each state a paid purchase can hold
+                estados[:len(PAGOS)] = [s for s, _ in PAGOS][:quantidade]
+            elif rnd.random() < 0.15:
                 estados = ["emitido"] * quantidade
                 processo["situacao"] = "concluido"
             for i, estado in enumerate(estados, 1):
@@ -289,14 +294,14 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         faltam = alvo - Certificado.select().where(Certificado.comprador == conta.id).count()
         if faltam <= 0:
             continue
-        tamanhos = []
+        tamanhos = [1, 1, len(PAGOS)] if faltam >= 2 + len(PAGOS) else []
         while sum(tamanhos) < faltam:
-            tamanhos.append(min(rnd.randint(1, 100), faltam - sum(tamanhos)))
+            tamanhos.append(min(rnd.randint(1, maior_compra), faltam - sum(tamanhos)))
         # Oldest first, a year back to yesterday: ids grow with time, as in real use.
         passo = timedelta(days=365) / len(tamanhos)
         with db.atomic():
             for k, quantidade in enumerate(tamanhos):
-                compra(conta, quantidade, agora - timedelta(days=366) + passo * k)
+                compra(conta, quantidade, agora - timedelta(days=366) + passo * k, k)
                 if sum(len(v) for v in lotes.linhas.values()) > 50_000:
                     escritos += _gravar_em_ordem(lotes)
             escritos += _gravar_em_ordem(lotes)

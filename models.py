@@ -128,8 +128,10 @@ class Pagamento(BaseModel):
     motivo = CharField(max_length=200, default="")
     criado_em = DateTimeField(default=utcnow)
 
-    class Meta:
-        indexes = ((("sinalizado", "criado_em"), False),)  # the agents' "sinalizados" list
+
+# The agents' "Pagamentos sinalizados": few rows among all payments, newest first.
+Pagamento.add_index(Pagamento.id, where=Pagamento.sinalizado == True,  # noqa: E712
+                    name="pagamento_sinalizado")
 
 
 class Certificado(BaseModel):

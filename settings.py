@@ -45,6 +45,8 @@ def from_environment(instance_path, debug=False):
         "DATABASE_URL": database_url(instance_path),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # PostgreSQL connections kept open per process (at least gunicorn's threads).
+        "DB_POOL_MAX": _int("DB_POOL_MAX", 10),
         # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).
         "EMBED_ORIGINS": embed_origins,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 60 per hour"),

@@ -2,7 +2,7 @@
 whatever the number of purchases or certificates (see services.paginacao)."""
 from models import Certificado, ProcessoCompra
 from services.lifecycle import CERTIFICADO_SITUACOES, EM_ANDAMENTO
-from services.paginacao import paginar
+from services.paginacao import anexar, paginar
 
 EM_ANDAMENTO_FILTRO = "em_andamento"
 TODOS = "todos"
@@ -23,9 +23,10 @@ def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=
         condicao &= Certificado.situacao.in_(EM_ANDAMENTO)
     elif filtro != TODOS:
         condicao &= Certificado.situacao == filtro
-    query = Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra).where(condicao)
-    base = Certificado.select().where(condicao)
-    return paginar(query, base, Certificado.id, por_pagina, depois, antes)
+    pagina = paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
+                     antes)
+    anexar(pagina.itens, "processo", ProcessoCompra)
+    return pagina
 
 
 def do_comprador(conta, numero):

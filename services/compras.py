@@ -11,7 +11,7 @@ from services import boleto as boleto_numbers
 from services import lifecycle, pix
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
-from services.paginacao import paginar
+from services.paginacao import anexar, paginar
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -305,9 +305,10 @@ def pdf_do_boleto(boleto, beneficiario):
 def boletos_do_comprador(conta_id, por_pagina=10, depois=None, antes=None):
     """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
     index (comprador, id) however many boletos there are (see services.paginacao)."""
-    condicao = Boleto.comprador == conta_id
-    query = Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra).where(condicao)
-    return paginar(query, Boleto.select().where(condicao), Boleto.id, por_pagina, depois, antes)
+    pagina = paginar(Boleto.select().where(Boleto.comprador == conta_id), Boleto.id, por_pagina,
+                     depois, antes)
+    anexar(pagina.itens, "processo", ProcessoCompra)
+    return pagina
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

@@ -6,7 +6,12 @@ last row seen) and reads the next rows of an index in order, so page 1 000 costs
 Lists show the newest first (descending id). `depois=<id>` ("Próxima") shows older rows,
 `antes=<id>` ("Anterior") newer ones. A cursor past either end shows the first or last page.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from peewee import SQL, Select, fn
+
+from models import db
 
 LIMITE_CONTAGEM = 1000
 _MAIOR_ID = 2 ** 63 - 1
@@ -38,25 +43,60 @@ def cursor(valor):
     return numero if 0 < numero <= _MAIOR_ID else None
 
 
+def anexar(itens, campo, model):
+    """Load the `model` rows that `itens` point to by `campo` (a foreign key) in one query by
+    primary key, and attach them. Lists page on their own table alone and then fetch the
+    few related rows: a join would let the planner, misled by missing or stale statistics,
+    hash the whole related table."""
+    ids = {getattr(item, f"{campo}_id") for item in itens}
+    if not ids:
+        return itens
+    linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
+    for item in itens:
+        setattr(item, campo, linhas[getattr(item, f"{campo}_id")])
+    return itens
+
+
 def contar(base, chave):
     """How many rows `base` has, stopping at LIMITE_CONTAGEM + 1 (reads at most that many
     index entries)."""
-    return base.select(chave).limit(LIMITE_CONTAGEM + 1).count()
+    # Ordered like the list, so the plan is the list's index read, stopped early (without
+    # an order, a planner short of statistics may scan the table hoping to stop soon).
+    primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
+    return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))]).bind(db).scalar()
 
 
-def paginar(query, base, chave, por_pagina, depois=None, antes=None):
-    """One page of `query` in descending `chave`, from a cursor.
+@contextmanager
+def lendo_o_indice_em_ordem(ligado):
+    """On PostgreSQL, forbid sorting for the list's reads: the only plan left is the index
+    read in the list's order, which stops after a page. Without this, a planner with no or
+    stale statistics (right after a bulk load) may think a buyer has 5 rows, fetch all
+    100 000 and sort them."""
+    if not ligado or "postgres" not in type(db.obj).__name__.lower():
+        yield
+        return
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_sort = off")
+        yield
 
-    `base` is the same filter without joins, for the count and the "is there more" probe.
+
+def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
+    """One page of `base` (one table, filtered) in descending `chave`, from a cursor.
+
     Three queries, each an index range read of at most `por_pagina + 1` rows (the count at
-    most LIMITE_CONTAGEM + 1), whatever the volume.
+    most LIMITE_CONTAGEM + 1), whatever the volume. `em_ordem=False` lets the planner sort
+    (a search whose index narrows the rows by another column).
     """
-    por_pagina = max(1, por_pagina)
+    with lendo_o_indice_em_ordem(em_ordem):
+        return _paginar(base, chave, max(1, por_pagina), depois, antes)
+
+
+def _paginar(base, chave, por_pagina, depois, antes):
     total = contar(base, chave)
 
     def ler(condicao, crescente):
         ordem = chave.asc() if crescente else chave.desc()
-        q = query.where(condicao) if condicao is not None else query
+        q = base.where(condicao) if condicao is not None else base
         linhas = list(q.order_by(ordem).limit(por_pagina + 1))
         mais = len(linhas) > por_pagina
         linhas = linhas[:por_pagina]

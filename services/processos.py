@@ -4,7 +4,7 @@ import re
 from peewee import fn
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
-from services.paginacao import paginar
+from services.paginacao import anexar, lendo_o_indice_em_ordem, paginar
 
 
 def normalizar_busca(texto):
@@ -19,9 +19,11 @@ def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
     termo = normalizar_busca(busca)
     if termo:
         condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
-    query = ProcessoCompra.select(ProcessoCompra, Produto).join(Produto).where(condicao)
-    base = ProcessoCompra.select().where(condicao)
-    return paginar(query, base, ProcessoCompra.id, por_pagina, depois, antes)
+    # A search reads the range of its prefix and sorts it: a full ID matches one purchase.
+    pagina = paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
+                     depois, antes, em_ordem=not termo)
+    anexar(pagina.itens, "produto", Produto)
+    return pagina
 
 
 def obter(conta, numero):
@@ -53,7 +55,9 @@ def eventos(processo, antes=None, limite=ANDAMENTO_LIMITE):
     condicao = Evento.processo == processo.id
     if antes is not None:
         condicao &= Evento.id < antes
-    linhas = list(Evento.select().where(condicao).order_by(Evento.id.desc()).limit(limite + 1))
+    with lendo_o_indice_em_ordem(True):
+        linhas = list(Evento.select().where(condicao).order_by(Evento.id.desc())
+                      .limit(limite + 1))
     anteriores = len(linhas) > limite
     linhas = linhas[:limite][::-1]
     return linhas, (linhas[0].id if anteriores and linhas else None)
