@@ -189,9 +189,10 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         lotes.add(Atribuicao, {"id": atribuicao, "certificado": cert_id, "cpf": titular,
                                "email": email, "atribuido_por": processo["comprador"],
                                "criado_em": quando})
+        # Token "bench-<certificate id>": `make bench` opens the holder's pages with it.
         lotes.add(LinkTitular, {"id": ids(LinkTitular), "atribuicao": atribuicao,
                                 "token_hash": hashlib.sha256(f"bench-{cert_id}".encode()).hexdigest(),
-                                "criado_em": quando, "expira_em": quando + timedelta(days=30)})
+                                "criado_em": quando, "expira_em": agora + timedelta(days=30)})
         evento(processo["id"], "certificado.atribuir", quando, cert_id, "disponivel", "atribuido")
         if situacao == "atribuido":
             return
