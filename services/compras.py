@@ -9,7 +9,7 @@ from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, Produt
 from services import agenda, formatting, mail
 from services import boleto as boleto_numbers
 from services import lifecycle, pix
-from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
+from services.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
 from services.paginacao import anexar, paginar
 
@@ -286,7 +286,7 @@ def pdf_do_boleto(boleto, beneficiario):
     banco, codigo = BANCOS.get(beneficiario.banco, (f"Banco {beneficiario.banco}",
                                                     beneficiario.banco))
     criado = boleto.criado_em.replace(tzinfo=timezone.utc).astimezone(agenda.TZ).date()
-    return render_boleto_pdf(BoletoPdfData(
+    return render_boleto_pdf_em_cache(BoletoPdfData(
         numbers=numeros, beneficiario_nome=beneficiario.nome,
         beneficiario_cnpj=beneficiario.cnpj, pagador_nome=comprador.nome,
         pagador_cpf_mascarado=formatting.mask_cpf(comprador.cpf),
