@@ -120,9 +120,9 @@ with db.connection_context():
         return maior.numero, cert.numero, boleto.id
     import bench_data
     um_mil = bench_data.cpf(800_000_001)
-    titular = (Certificado.select().join(Solicitacao).where(
-        (Certificado.situacao == "solicitado") & (Certificado.comprador ==
-         Conta.get(Conta.cpf == um_mil).id)).first())
+    titular = (Certificado.select().join(Atribuicao).join(LinkTitular).where(
+        (Certificado.situacao == "solicitado") & (LinkTitular.expira_em > utcnow())
+        & (LinkTitular.token_hash.startswith(""))).order_by(Certificado.id.desc()).first())
     print(repr({"maria": de("12345678909"), "mil": de(um_mil), "mil_cpf": um_mil,
                 "titular": (titular.id, titular.numero)}))
 """

@@ -98,14 +98,15 @@ def test_an_older_schema_is_migrated_step_by_step(app, monkeypatch):
     import migrations
 
     applied = []
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(2)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
+    nova = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(nova)])
+    monkeypatch.setattr(migrations, "LATEST", nova)
     with db.connection_context():
-        assert migrations.migrate() == 2
-        assert migrations.migrate() == 2
-        assert applied == [2]
-        assert migrations.current_version() == 2
-        SchemaVersion.delete().where(SchemaVersion.versao > 1).execute()
+        assert migrations.migrate() == nova
+        assert migrations.migrate() == nova
+        assert applied == [nova]
+        assert migrations.current_version() == nova
+        SchemaVersion.delete().where(SchemaVersion.versao >= nova).execute()
 
 
 def test_demo_accounts_have_unique_cpfs(app, demo):
