@@ -251,8 +251,6 @@ def test_two_instances_with_different_databases_never_share_a_queue(tmp_path):
 
 def test_a_version_1_database_gets_the_buyer_copied_and_the_list_indexes(app, demo, dbconn):
     try:
-
-
         migrator = SchemaMigrator.from_database(db.obj)
         if not POSTGRES:
             db.pragma("foreign_keys", 0)  # the legacy rebuild drops and renames tables
