@@ -75,9 +75,12 @@ def lendo_o_indice_em_ordem(ligado):
     if not ligado or "postgres" not in type(db.obj).__name__.lower():
         yield
         return
+    dentro_de_outra = db.in_transaction()
     with db.atomic():
         db.execute_sql("SET LOCAL enable_sort = off")
         yield
+        if dentro_de_outra:  # SET LOCAL lasts until the outer transaction ends: undo it
+            db.execute_sql("SET LOCAL enable_sort = on")
 
 
 def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
