@@ -8,12 +8,14 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Processes: one per core by default. Threads (gthread worker) serve keep-alive connections
-# and overlap the waits on PostgreSQL and Redis; each thread holds at most one pooled
-# database connection, so DB_POOL_MAX must be at least GUNICORN_THREADS.
+# Processes: one per core by default, one thread each (the sync worker): on the 2-core
+# reference machine that served both the hello-world ceiling and the pages best (see
+# bench/RESULTS.md). GUNICORN_THREADS > 1 switches to the gthread worker, which keeps
+# connections alive (GUNICORN_KEEPALIVE) and overlaps waits on PostgreSQL and Redis; each
+# thread holds at most one pooled database connection, so DB_POOL_MAX >= GUNICORN_THREADS.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
-worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20

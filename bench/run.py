@@ -207,7 +207,7 @@ def medir_banco(nome, database_url, compradores):
         }
         return {"nome": nome, "carga": carga, "linhas": linhas, "teto": teto, "pdfs": pdfs,
                 "workers": env["WEB_CONCURRENCY"],
-                "threads": env.get("GUNICORN_THREADS", "4")}
+                "threads": env.get("GUNICORN_THREADS", "1")}
     finally:
         for p in processos:
             p.terminate()
@@ -218,8 +218,8 @@ def medir_banco(nome, database_url, compradores):
 def tabela(resultado):
     linhas = [f"### {resultado['nome']}", "",
               f"Carga: {resultado['carga']}  ",
-              f"gunicorn: {resultado['workers']} workers × {resultado['threads']} threads "
-              f"(gthread), wrk {SEGUNDOS} s por URL e número de conexões.", "",
+              f"gunicorn: {resultado['workers']} workers × {resultado['threads']} thread(s), "
+              f"wrk {SEGUNDOS} s por URL e número de conexões.", "",
               "| certificados | página | conexões | req/s | p50 ms | p95 ms | p99 ms | erros | "
               "% do teto |", "|---|---|---|---|---|---|---|---|---|"]
     for volume, rotulo, c, r in resultado["linhas"]:
