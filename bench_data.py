@@ -11,7 +11,7 @@ Idempotent: each buyer only gets the certificates it lacks, so a second run adds
 """
 import hashlib
 import random
-import time as relogio
+import time as cronometro
 from datetime import datetime, timedelta
 
 import click
@@ -22,8 +22,7 @@ from werkzeug.security import generate_password_hash
 import demo_data
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Evento, Horario,
                     LinkTitular, Pagamento, ProcessoCompra, Solicitacao, Termo, db, utcnow)
-from services import agendamentos, compras, pix
-from services import boleto as boleto_numbers
+from services import agendamentos, boletos, compras, febraban, pix, relogio
 
 DOMINIO = "bench.example"  # bench accounts' e-mails: how they are told from real ones
 SENHA = "demo12345"
@@ -119,7 +118,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
              analisar=True, semente=10, maior_compra=100, saida=print):
     """Bring the database to the bench volume (purchases of 1 to `maior_compra`
     certificates); returns the number of rows written."""
-    inicio = relogio.monotonic()
+    inicio = cronometro.monotonic()
     rnd = random.Random(semente)
     config = current_app.config
     produto = compras.garantir_produto(config["PRECO_CENTAVOS"])
@@ -140,12 +139,12 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
 
     agora = utcnow()
     cfg = agendamentos.config_agenda(config)
-    agendamentos.preparar_horizonte(agendamentos.agora(), cfg)
+    agendamentos.preparar_horizonte(relogio.agora(), cfg)
     # Bookings fill at most every other slot, so the booking pages still offer times.
     vagas = [[h.id, h.inicio, h.capacidade - h.ocupados] for h in
              Horario.select().where((Horario.inicio > agora) & (Horario.ocupados == 0))
              .order_by(Horario.inicio)][::2]
-    beneficiario = compras.Beneficiario.from_config(config)
+    beneficiario = boletos.Beneficiario.from_config(config)
     ids = _Ids(ProcessoCompra, Certificado, Boleto, Pagamento, Atribuicao, LinkTitular,
                Solicitacao, Termo, Agendamento, Evento)
     sequencia = (Boleto.select(fn.MAX(Boleto.sequencia)).scalar() or 0) + 1
@@ -159,7 +158,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
 
     def boleto(processo, situacao, vencimento, quando, substitui=None):
         nonlocal sequencia
-        numeros = boleto_numbers.make_boleto_numbers(
+        numeros = febraban.make_boleto_numbers(
             beneficiario.banco, beneficiario.convenio, sequencia, vencimento,
             processo["total_centavos"], beneficiario.carteira)
         copia = (pix.brcode(beneficiario.pix_chave, processo["total_centavos"], beneficiario.nome,
@@ -317,7 +316,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                            f"(SELECT COALESCE(MAX(id), 1) FROM \"{tabela}\"))")
         if analisar:
             db.execute_sql("ANALYZE")
-    saida(f"{escritos} linhas gravadas em {relogio.monotonic() - inicio:.1f} s.")
+    saida(f"{escritos} linhas gravadas em {cronometro.monotonic() - inicio:.1f} s.")
     return escritos
 
 

@@ -11,13 +11,10 @@ import sys
 import time
 
 import pytest
-from playhouse.migrate import SchemaMigrator
-from playhouse.migrate import migrate as aplicar
 
 import bench_data
 import migrations
-from models import (ALL_MODELS, Boleto, Certificado, Conta, Evento, ProcessoCompra, SchemaVersion,
-                    db)
+from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
 from services import paginacao, processos
 from tests.conftest import login, text
 
@@ -234,8 +231,8 @@ def _enfileirar_e_listar(database_url, email_id):
     running it, then list the e-mail ids waiting in that instance's queue."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH")}
     env["DATABASE_URL"] = database_url
-    codigo = (f"import tasks; tasks.enviar_email({email_id}); "
-              "print(sorted(t.args[0] for t in tasks.huey.pending()))")
+    codigo = (f"import jobs; jobs.enviar_email({email_id}); "
+              "print(sorted(t.args[0] for t in jobs.huey.pending()))")
     saida = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=env, check=True,
                            capture_output=True, text=True).stdout
     return saida.strip().splitlines()[-1]
@@ -249,29 +246,24 @@ def test_two_instances_with_different_databases_never_share_a_queue(tmp_path):
     assert (tmp_path / "a.huey.db").exists() and (tmp_path / "b.huey.db").exists()
 
 
-def test_a_version_1_database_gets_the_buyer_copied_and_the_list_indexes(app, demo, dbconn):
-    try:
-        migrator = SchemaMigrator.from_database(db.obj)
-        if not POSTGRES:
-            db.pragma("foreign_keys", 0)  # the legacy rebuild drops and renames tables
-        for tabela in ("certificado", "boleto"):  # back to schema 1
-            for indice in db.get_indexes(tabela):
-                if "comprador_id" in indice.columns or indice.name == "certificado_em_andamento":
-                    aplicar(migrator.drop_index(tabela, indice.name))
-            # SQLite drops a column with a foreign key only by rebuilding the table (legacy).
-            extra = {"legacy": True} if not POSTGRES else {}
-            aplicar(migrator.drop_column(tabela, "comprador_id", **extra))
-        SchemaVersion.delete().execute()
-        SchemaVersion.create(versao=1)
-        if not POSTGRES:
-            db.pragma("foreign_keys", 1)
-        assert migrations.migrate() == 2
-        maria = Conta.get(Conta.cpf == "12345678909")
-        assert Certificado.select().where(Certificado.comprador == maria.id).count() == 7
-        assert Boleto.select().where(Boleto.comprador.is_null()).count() == 0
-        indices = {i.name for i in db.get_indexes("certificado")}
-        assert {"certificado_em_andamento", "certificado_comprador_id_situacao_id"} <= indices
-    finally:
-        if POSTGRES:  # this database outlives the test: never leave it half-migrated
-            db.drop_tables(ALL_MODELS, cascade=True)
-            migrations.migrate()
+def test_a_version_1_database_gets_the_buyer_copied_onto_its_certificates(tmp_path):
+    from tests.integration.test_migracoes import banco_vazio
+
+    with banco_vazio(tmp_path) as banco:
+        migrations.migrate(banco, ate=1)
+        for sql in (
+            "INSERT INTO conta (id, cpf, nome, email, telefone, senha_hash, papel, criado_em) "
+            "VALUES (7, '12345678909', 'Maria', 'm@example.com', '', '', 'comprador', "
+            "'2026-01-02 03:04:05')",
+            "INSERT INTO produto (id, codigo, nome, descricao, preco_centavos, validade_meses) "
+            "VALUES (1, 'p', 'P', '', 15000, 12)",
+            "INSERT INTO processo_compra (id, numero, comprador_id, produto_id, quantidade, "
+            "valor_unitario_centavos, total_centavos, situacao, criado_em) VALUES (3, "
+            "'2026000003', 7, 1, 1, 15000, 15000, 'pago', '2026-01-02 03:04:05')",
+            "INSERT INTO certificado (id, processo_id, numero, situacao, versao, atualizado_em) "
+            "VALUES (5, 3, '2026000003-01', 'disponivel', 1, '2026-01-02 03:04:05')"):
+            banco.execute_sql(sql)
+        assert migrations.migrate(banco) == migrations.ULTIMA
+        assert banco.execute_sql("SELECT comprador_id FROM certificado").fetchall() == [(7,)]
+        indices = {i.name for i in banco.get_indexes("certificado")}
+        assert "certificado_em_andamento" in indices
