@@ -4,13 +4,21 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as migrate_schema
 
-from models import ALL_MODELS, SchemaVersion, db
+from models import ALL_MODELS, Email, Lote, LoteLinha, SchemaVersion, db
+
+
+def _lotes(migrator):
+    migrate_schema(migrator.add_column("email", "enviar_apos", Email.enviar_apos))
+    db.create_tables([Lote, LoteLinha], safe=True)
+
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
 STEPS = [
     lambda migrator: None,  # 1: the initial schema (created from the models)
+    _lotes,  # 2: Atribuir em lote (batches, e-mails held back by a sending rate)
 ]
 
 LATEST = len(STEPS)

@@ -72,6 +72,8 @@ def from_environment(instance_path, debug=False):
             "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
         "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
+        # At most this many e-mails a minute from one "Atribuir em lote" (the sender's limit).
+        "MAIL_MAX_POR_MINUTO": _int("MAIL_MAX_POR_MINUTO", 60),
         # Without Redis, jobs run in a thread of the web process (see tasks.py).
         "JOBS_EMBUTIDOS": _bool("JOBS_EMBUTIDOS", default=not os.environ.get("REDIS_URL")),
         "SESSION_COOKIE_HTTPONLY": True,

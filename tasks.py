@@ -105,9 +105,24 @@ def reenviar_pendentes():
         limite = utcnow() - timedelta(minutes=5)
         ids = [e.id for e in Email.select(Email.id).where(
             (Email.situacao == "pendente") & (Email.criado_em < limite)
-            & (Email.tentativas == 0))]
+            & (Email.tentativas == 0)
+            & (Email.enviar_apos.is_null() | (Email.enviar_apos < limite)))]
     for email_id in ids:
         enviar_email(email_id)
+
+
+@huey.task(context=False, retries=3, retry_delay=60)
+def aplicar_lote(lote_id):
+    """Atribuir em lote: apply a confirmed batch; a retry resumes at the first line left."""
+    from flask import current_app
+
+    from models import db
+    from services import lotes
+
+    with app_context(), db.connection_context():
+        config = current_app.config
+        return lotes.aplicar(lote_id, config["BASE_URL"], config["LINK_TITULAR_DIAS"],
+                             config["MAIL_MAX_POR_MINUTO"])
 
 
 @huey.periodic_task(crontab(minute="*/10"), context=False)

@@ -7,10 +7,11 @@ failed send never undoes or blocks the action that caused it.
 import base64
 import json
 import threading
+from datetime import timedelta
 
 from flask import render_template
 
-from models import Email
+from models import Email, utcnow
 
 _pendentes = threading.local()
 
@@ -46,13 +47,23 @@ def _fila():
     return _pendentes.ids
 
 
-def despachar():
-    """Hand the messages queued by this thread to the job queue (call after commit)."""
+def despachar(atraso=None):
+    """Hand the messages queued by this thread to the job queue (call after commit).
+
+    `atraso()`, when given, says how many seconds each next message waits (a sending rate).
+    """
     from tasks import enviar_email
 
     ids, _pendentes.ids = _fila(), []
     for email_id in ids:
-        enviar_email(email_id)
+        segundos = atraso() if atraso else 0
+        if segundos > 0:
+            # Recorded so the safety net (tasks.reenviar_pendentes) does not send it early.
+            Email.update(enviar_apos=utcnow() + timedelta(seconds=segundos)).where(
+                Email.id == email_id).execute()
+            enviar_email.schedule(args=(email_id,), delay=segundos)
+        else:
+            enviar_email(email_id)
 
 
 def descartar():
