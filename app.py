@@ -39,11 +39,11 @@ def create_app(config=None):
     web.init_app(app)
 
     from blueprints import (agenda, agendamento, ajuda, auth, certificados, financeiro, inicio,
-                            loja, pagamentos, pedidos, solicitacao, titular)
+                            loja, lotes, pagamentos, pedidos, solicitacao, titular)
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp):
+                      financeiro.bp, pagamentos.bp, lotes.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

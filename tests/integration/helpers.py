@@ -46,3 +46,14 @@ def nova_compra(app, vencimento, quantidade=1, cpf=MARIA_CPF):
 
 def dias(n):
     return date.today() + timedelta(days=n)
+
+
+def compra_paga(app, quantidade, cpf=MARIA_CPF):
+    """A paid purchase: its `quantidade` certificates are pending assignment."""
+    from services.lifecycle import SISTEMA
+
+    processo = nova_compra(app, dias(3), quantidade, cpf)
+    boleto = processo.boletos.get()
+    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente",
+                                 f"teste-{boleto.nosso_numero}", SISTEMA, avisar=False)
+    return processo
