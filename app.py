@@ -38,12 +38,13 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import (agenda, agendamento, ajuda, auth, certificados, financeiro, inicio,
-                            loja, lotes, pagamentos, pedidos, solicitacao, titular)
+    from blueprints import (agenda, agendamento, ajuda, auth, certificados, exportacao,
+                            financeiro, inicio, loja, lotes, pagamentos, pedidos, solicitacao,
+                            titular)
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp, lotes.bp):
+                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp):
         app.register_blueprint(blueprint)
 
     import demo_data

@@ -2,13 +2,13 @@
 sheet, upload it filled, check the preview, confirm, follow the progress, download the lines
 to fix. The rules are `services.lotes` (and `services.atribuicoes`, the only gate).
 """
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, abort, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import tasks
-from models import db
+from blueprints import downloads
 from services import lotes, planilhas
 from services.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web import current_account, login_required, redirect_see_other, render
@@ -17,7 +17,6 @@ bp = Blueprint("lotes", __name__, url_prefix="/certificados/lote")
 
 ACOES = {"atribuir": "Atribuir em lote", "reatribuir": "Reatribuir em lote"}
 POR_PAGINA = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class EnviarForm(FlaskForm):
@@ -80,41 +79,12 @@ def receber():
 
 # --- model sheet --------------------------------------------------------------------------
 
-def _com_conexao(partes):
-    # The request's connection closes before a streamed body is read: the body opens its own.
-    with db.connection_context():
-        yield from partes
-
-
-def _arquivo_csv(nome, cabecalho, linhas):
-    response = Response(
-        stream_with_context(_com_conexao(planilhas.csv_linhas(cabecalho, linhas))),
-        mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{nome}.csv"'
-    return response
-
-
-def _arquivo_xlsx(nome, cabecalho, linhas):
-    response = Response(planilhas.xlsx_bytes(cabecalho, linhas), mimetype=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="{nome}.xlsx"'
-    return response
-
-
-def _arquivo(formato, nome, cabecalho, linhas):
-    if formato == "csv":
-        return _arquivo_csv(nome, cabecalho, linhas)
-    if formato == "xlsx":
-        return _arquivo_xlsx(nome, cabecalho, linhas)
-    abort(404)
-
-
 @bp.get("/modelo.<formato>")
 @login_required
 def modelo(formato):
     acao = _acao()
-    return _arquivo(formato, f"{acao}-em-lote-modelo", planilhas.CABECALHO_MODELO,
-                    lotes.modelo_linhas(current_account(), acao))
+    return downloads.planilha(formato, f"{acao}-em-lote-modelo", planilhas.CABECALHO_MODELO,
+                              lotes.modelo_linhas(current_account(), acao), "Certificados")
 
 
 # --- preview, progress, report ------------------------------------------------------------
@@ -171,6 +141,6 @@ def erros(lote_id, formato):
     lote = _lote(lote_id)
     cabecalho = (planilhas.CABECALHO_MODELO if lote.formato == planilhas.MODELO
                  else planilhas.CABECALHO_LISTA) + ["Erro"]
-    return _arquivo(formato, f"lote-{lote.id}-linhas-com-erro", cabecalho,
-                    lotes.linhas_para_corrigir(lote))
+    return downloads.planilha(formato, f"lote-{lote.id}-linhas-com-erro", cabecalho,
+                              lotes.linhas_para_corrigir(lote), "Linhas com erro")
 
