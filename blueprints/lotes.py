@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 import tasks
 from blueprints import downloads
+from extensions import csrf
 from services import lotes, planilhas
 from services.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web import current_account, login_required, redirect_see_other, render
@@ -47,12 +48,15 @@ def enviar():
 
 
 @bp.post("/")
+@csrf.exempt  # checked by EnviarForm itself, after the size limit below is in place
 @login_required
 def receber():
     # A little over the file limit, for the form's other fields; beyond it, a 413 we explain.
     request.max_content_length = LIMITE_BYTES + 64 * 1024
     acao = _acao()
     try:
+        if (request.content_length or 0) > request.max_content_length:
+            raise RequestEntityTooLarge()  # said before reading (and spooling) the body
         form = EnviarForm()
         escolhidas = [int(p) for p in request.form.getlist("processo") if p.isdigit()]
     except RequestEntityTooLarge:
