@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 import tasks
 from models import Certificado, Email, Lote, LoteLinha, db, utcnow
@@ -28,9 +30,12 @@ def csv_de(*linhas, cabecalho="ID Processo Compra;Certificado;CPF;E-mail;Confirm
 
 
 def enviar(client, dados, nome="lote.csv", processos=(), acao="atribuir"):
-    return client.post(f"/certificados/lote/?acao={acao}", data={
-        "arquivo": (io.BytesIO(dados), nome), "processo": [str(p) for p in processos]},
-        content_type="multipart/form-data")
+    # Encoded in memory: the test client would spool a large body to a file left open.
+    campos = MultiDict([("arquivo", FileStorage(io.BytesIO(dados), nome))]
+                       + [("processo", str(p)) for p in processos])
+    limite, corpo = encode_multipart(campos)
+    return client.post(f"/certificados/lote/?acao={acao}", data=corpo,
+                       content_type=f"multipart/form-data; boundary={limite}")
 
 
 def lote_de(response):
