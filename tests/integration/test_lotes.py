@@ -326,3 +326,20 @@ def test_reatribuir_em_lote_only_for_certificates_whose_emission_was_not_request
     maria.post(f"/certificados/lote/{lote}/confirmar")
     # The new holder gets the link, the previous one is told.
     assert sorted(m.to[0] for m in outbox) == ["joao@example.com", "novo@x.gov.br"]
+
+
+def test_a_database_from_before_batches_is_migrated(app):
+    import migrations
+    from playhouse.migrate import SchemaMigrator, migrate
+    from models import SchemaVersion
+
+    with db.connection_context():
+        db.drop_tables([LoteLinha, Lote])
+        migrate(SchemaMigrator.from_database(db.obj).drop_column("email", "enviar_apos"))
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(versao=1)  # the schema as it was before this step
+        assert migrations.migrate() == migrations.LATEST
+        assert Lote.table_exists() and LoteLinha.table_exists()
+        assert "enviar_apos" in {c.name for c in db.get_columns("email")}
+        # As a new database has it (on PostgreSQL the rows outlive the test).
+        SchemaVersion.delete().where(SchemaVersion.versao < migrations.LATEST).execute()
