@@ -2,7 +2,7 @@
 sheet, upload it filled, check the preview, confirm, follow the progress, download the lines
 to fix. The rules are `services.lotes` (and `services.atribuicoes`, the only gate).
 """
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, flash, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -148,3 +148,36 @@ def erros(lote_id, formato):
     return downloads.planilha(formato, f"lote-{lote.id}-linhas-com-erro", cabecalho,
                               lotes.linhas_para_corrigir(lote), "Linhas com erro")
 
+
+
+# --- Reenviar links -----------------------------------------------------------------------
+
+@bp.get("/reenviar")
+@login_required
+def reenviar():
+    pagina = max(1, request.args.get("pagina", 1, type=int))
+    certificados = lotes.aguardando_titular(current_account(), pagina, POR_PAGINA + 1)
+    return render("lotes/reenviar.html", form=ConfirmarForm(),
+                  certificados=certificados[:POR_PAGINA], pagina=pagina,
+                  proxima=len(certificados) > POR_PAGINA, todos=request.args.get("todos") == "1")
+
+
+@bp.post("/reenviar")
+@login_required
+def reenviar_selecionados():
+    if not ConfirmarForm().validate_on_submit():
+        abort(400)
+    numeros = list(dict.fromkeys(request.form.getlist("certificado")))[:POR_PAGINA]
+    if not numeros:
+        flash("Marque ao menos um certificado para reenviar o link.", "erro")
+        return redirect_see_other("lotes.reenviar")
+    config = current_app.config
+    enviados, recusados = lotes.reenviar_links(current_account(), numeros, config["BASE_URL"],
+                                               config["LINK_TITULAR_DIAS"],
+                                               config["MAIL_MAX_POR_MINUTO"])
+    if enviados:
+        flash(f"Enviamos {len(enviados)} {'link novo' if len(enviados) == 1 else 'links novos'}"
+              ". Os links anteriores deixaram de funcionar.", "sucesso")
+    for numero, motivo in recusados:
+        flash(f"Certificado {numero}: {motivo}", "erro")
+    return redirect_see_other("lotes.reenviar")

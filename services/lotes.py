@@ -352,3 +352,37 @@ def _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias):
         mail.descartar()
         (LoteLinha.update(situacao=FALHOU, erro=str(error)[:300])
          .where((LoteLinha.id == linha.id) & (LoteLinha.situacao == VALIDA)).execute())
+
+
+# --- Reenviar links for a selection -------------------------------------------------------
+
+def aguardando_titular(conta, pagina=1, por_pagina=50):
+    """The buyer's certificates whose holders have not sent their request yet, oldest first."""
+    return list(pendentes(conta, "reatribuir").paginate(pagina, por_pagina))
+
+
+def reenviar_links(conta, numeros, base_url, validade_dias, por_minuto):
+    """A fresh link to each selected holder (each certificate its own transaction).
+
+    Returns (numbers sent, [(number, reason)] refused); someone else's number is refused.
+    """
+    ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
+    atraso = espacador(por_minuto)
+    enviados, recusados = [], []
+    certificados = {c.numero: c for c in (
+        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+        .where(Certificado.numero.in_(list(numeros)[:500])
+               & (ProcessoCompra.comprador == conta.id)))}
+    for numero in numeros:
+        certificado = certificados.get(numero)
+        try:
+            if certificado is None:
+                raise TransicaoInvalida("Certificado não encontrado.")
+            atribuicoes.reenviar_link(certificado, conta, ator, base_url, validade_dias)
+        except TransicaoInvalida as error:
+            mail.descartar()
+            recusados.append((numero, str(error)))
+        else:
+            mail.despachar(atraso)
+            enviados.append(numero)
+    return enviados, recusados

@@ -343,3 +343,28 @@ def test_a_database_from_before_batches_is_migrated(app):
         assert "enviar_apos" in {c.name for c in db.get_columns("email")}
         # As a new database has it (on PostgreSQL the rows outlive the test).
         SchemaVersion.delete().where(SchemaVersion.versao < migrations.LATEST).execute()
+
+
+# --- reenviar links ------------------------------------------------------------------------
+
+def test_reenviar_links_to_a_selection_of_holders_waiting(maria, compra, outbox):
+    lote = lote_de(enviar(maria, csv_de(*linhas_validas(compra, 3))))
+    maria.post(f"/certificados/lote/{lote}/confirmar")
+    outbox.clear()
+    c = certificados(compra)
+    pagina = maria.get("/certificados/lote/reenviar")
+    assert f'value="{c[0].numero}">' in pagina.get_data(as_text=True)
+    todos = maria.get("/certificados/lote/reenviar?pagina=1&todos=1").get_data(as_text=True)
+    assert todos.count(" checked>") == 4  # demo João's certificate and the three new ones
+    response = maria.post("/certificados/lote/reenviar", data={
+        "certificado": [c[0].numero, c[2].numero, "2026999999-01"]})
+    assert response.status_code == 303
+    final = text(maria.get(response.headers["Location"]))
+    assert "Enviamos 2 links novos" in final
+    assert "Certificado 2026999999-01: Certificado não encontrado." in final
+    assert sorted(m.to[0] for m in outbox) == ["t0@x.gov.br", "t2@x.gov.br"]
+
+
+def test_reenviar_links_without_a_selection_says_what_to_do(maria):
+    response = maria.post("/certificados/lote/reenviar", data={})
+    assert "Marque ao menos um certificado" in text(maria.get(response.headers["Location"]))
