@@ -4,6 +4,7 @@ upload 300 lines with 7 kinds of errors, see the counts, confirm, read the final
 them and send them again."""
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,35 @@ def test_300_lines_with_7_kinds_of_errors_preview_confirm_report_emails_and_fix(
     phone.get_by_role("button", name="Confirmar 2 atribuições").click()
     expect(phone.locator("#progresso")).to_contain_text("2 aplicadas")
     assert len(smtp.mensagens) == 295
+
+
+def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.e2e.conftest import PHONE
+
+    def conferir(page, nome):
+        violacoes = [v["id"] for v in Axe().run(page).response["violations"]]
+        assert violacoes == [] and no_horizontal_scroll(page), (nome, violacoes)
+
+    linhas = planilha_com_erros(server.app)[-10:]  # a few valid lines and the errors
+    contexto = browser.new_context(base_url=server.url, **PHONE)
+    page = contexto.new_page()
+    page.js = True
+    try:
+        entrar(page)
+        for url in ("/certificados/lista", "/certificados/lote/", "/certificados/lote/reenviar"):
+            page.goto(url)
+            conferir(page, url)
+        page.goto("/certificados/lote/")
+        page.get_by_role("button", name="Conferir a planilha").click()  # no file: the error
+        expect(page.locator(".erro-resumo")).to_contain_text("Escolha o arquivo")
+        conferir(page, "envio com erro")
+        page.goto("/certificados/")
+        enviar_planilha(page, como_csv(linhas))
+        conferir(page, "prévia")
+        page.get_by_role("button", name=re.compile(r"^Confirmar \d+ atribuições$")).click()
+        expect(page.locator("#progresso")).to_contain_text("Relatório final")
+        conferir(page, "relatório")
+    finally:
+        contexto.close()
