@@ -156,3 +156,33 @@ def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
         conferir(page, "relatório")
     finally:
         contexto.close()
+
+
+def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(phone, server, smtp):  # noqa: F811
+    from models import Lote
+    from services import lotes
+
+    linhas = planilha_com_erros(server.app)[:5]
+    entrar(phone)
+    phone.goto("/certificados/")
+    enviar_planilha(phone, como_csv(linhas))
+    expect(phone.get_by_role("status").first).to_contain_text("5 válidas · 0 com erro")
+    with db.connection_context():
+        lote = Lote.select().order_by(Lote.id.desc()).get()
+        lotes.confirmar(lote)  # confirmed; the queue has not started it yet
+    phone.reload()
+    progresso = phone.locator("#progresso")
+    expect(progresso).to_contain_text("Aplicando…")
+    expect(progresso).to_contain_text("0 de 5 linhas")
+    if phone.js:
+        phone.evaluate("window.semRecarregar = true")
+    with server.app.app_context(), db.connection_context():
+        lotes.aplicar(lote.id, server.app.config["BASE_URL"], 30, 1000)  # the queue's worker
+    if phone.js:
+        expect(progresso).to_contain_text("Relatório final", timeout=10_000)
+        assert phone.evaluate("window.semRecarregar") is True  # swapped in place, no reload
+    else:
+        progresso.get_by_role("link", name="Atualizar").click()
+        expect(phone.locator("#progresso")).to_contain_text("Relatório final")
+    expect(phone.locator("#progresso")).to_contain_text("5 aplicadas")
+    assert len(smtp.mensagens) == 5
