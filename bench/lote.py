@@ -45,8 +45,10 @@ def main():
     opcoes = argumentos.parse_args()
 
     pasta = tempfile.mkdtemp()
+    import jobs
     from app import create_app
-    from models import Certificado, Conta, ProcessoCompra, db, utcnow
+    from models import Certificado, Conta, ProcessoCompra, db
+    from services.relogio import utcnow
     from services import compras, lotes, planilhas
     from tests.conftest import empty_database
     import migrations
@@ -92,7 +94,7 @@ def main():
         lotes.confirmar(lote)
         outbox = app.extensions["mailman"].outbox = []
         t = time.perf_counter()
-        contagem = lotes.aplicar(lote.id, "http://bench", 30, 1_000_000)
+        contagem = lotes.aplicar(lote.id, "http://bench", 30, jobs.despachar)
         aplicar = time.perf_counter() - t
         print(f"aplicar: {aplicar:.1f} s ({opcoes.linhas / aplicar:.0f} linhas/s), "
               f"{contagem.get('aplicada', 0)} aplicadas, {len(outbox)} e-mails entregues")

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 
-import tasks
+import jobs
 from blueprints import downloads
 from extensions import csrf
 from services import lotes, planilhas
@@ -135,7 +135,7 @@ def confirmar(lote_id):
     if not ConfirmarForm().validate_on_submit():
         abort(400)
     if lotes.confirmar(lote):  # a second click finds the batch already applying
-        tasks.aplicar_lote(lote.id)
+        jobs.aplicar_lote(lote.id)
     return redirect_see_other("lotes.lote", lote_id=lote.id)
 
 
@@ -172,9 +172,10 @@ def reenviar_selecionados():
         flash("Marque ao menos um certificado para reenviar o link.", "erro")
         return redirect_see_other("lotes.reenviar")
     config = current_app.config
+    atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
     enviados, recusados = lotes.reenviar_links(current_account(), numeros, config["BASE_URL"],
                                                config["LINK_TITULAR_DIAS"],
-                                               config["MAIL_MAX_POR_MINUTO"])
+                                               lambda: jobs.despachar(atraso))
     if enviados:
         flash(f"Enviamos {len(enviados)} {'link novo' if len(enviados) == 1 else 'links novos'}"
               ". Os links anteriores deixaram de funcionar.", "sucesso")

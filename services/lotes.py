@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from models import Certificado, Lote, LoteLinha, ProcessoCompra, db, utcnow
+from models import Certificado, Lote, LoteLinha, ProcessoCompra, db
 from services import atribuicoes, formatting, mail
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
 from services.pessoa import clean_cpf, clean_email
 from services.planilhas import LISTA, MODELO
+from services.relogio import utcnow
 
 VALIDA, ERRO, APLICADA, FALHOU = "valida", "erro", "aplicada", "falhou"
 PREVIA, APLICANDO, CONCLUIDO = "previa", "aplicando", "concluido"
@@ -310,14 +311,17 @@ def espacador(por_minuto, ja_enviados=0):
     return atraso
 
 
-def aplicar(lote_id, base_url, validade_dias, por_minuto):
-    """Apply every line still `valida`, each in its own transaction. Returns the counts."""
+def ja_aplicadas(lote_id):
+    return (LoteLinha.select().where((LoteLinha.lote == lote_id)
+                                     & (LoteLinha.situacao == APLICADA)).count())
+
+
+def aplicar(lote_id, base_url, validade_dias, despachar):
+    """Apply every line still `valida`, each in its own transaction, calling `despachar()`
+    after each commit (its e-mails now exist). Returns the counts."""
     lote = Lote.get_by_id(lote_id)
     conta = lote.conta
     ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
-    enviados = (LoteLinha.select().where((LoteLinha.lote == lote.id)
-                                         & (LoteLinha.situacao == APLICADA)).count())
-    atraso = espacador(por_minuto, enviados)
     while True:
         bloco = list(LoteLinha.select().where((LoteLinha.lote == lote.id)
                                               & (LoteLinha.situacao == VALIDA))
@@ -326,7 +330,7 @@ def aplicar(lote_id, base_url, validade_dias, por_minuto):
             break
         for linha in bloco:
             _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias)
-            mail.despachar(atraso)  # after the line's commit: its messages now exist
+            despachar()
     (Lote.update(situacao=CONCLUIDO, concluido_em=utcnow())
      .where((Lote.id == lote.id) & (Lote.situacao == APLICANDO)).execute())
     return contagem(lote)
@@ -345,9 +349,8 @@ def _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias):
                            .where(Certificado.id == linha.certificado_id).get())
             if certificado.situacao != PENDENTE[lote.acao]:
                 raise TransicaoInvalida(_situacao_recusada(certificado, lote.acao))
-            destino(certificado.situacao, lote.acao)
             atribuicoes.atribuir(certificado, _cpf(linha.cpf), linha.email.strip().lower(),
-                                 conta, ator, base_url, validade_dias)
+                                 conta, ator, base_url, validade_dias, acao=lote.acao)
     except TransicaoInvalida as error:  # AtribuicaoRecusada and EstadoAlterado included
         mail.descartar()
         (LoteLinha.update(situacao=FALHOU, erro=str(error)[:300])
@@ -361,13 +364,11 @@ def aguardando_titular(conta, pagina=1, por_pagina=50):
     return list(pendentes(conta, "reatribuir").paginate(pagina, por_pagina))
 
 
-def reenviar_links(conta, numeros, base_url, validade_dias, por_minuto):
-    """A fresh link to each selected holder (each certificate its own transaction).
-
-    Returns (numbers sent, [(number, reason)] refused); someone else's number is refused.
+def reenviar_links(conta, numeros, base_url, validade_dias, despachar):
+    """A fresh link to each selected holder (each certificate its own transaction, then
+    `despachar()`). Returns (numbers sent, [(number, reason)]); another buyer's is refused.
     """
     ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
-    atraso = espacador(por_minuto)
     enviados, recusados = [], []
     certificados = {c.numero: c for c in (
         Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
@@ -383,6 +384,6 @@ def reenviar_links(conta, numeros, base_url, validade_dias, por_minuto):
             mail.descartar()
             recusados.append((numero, str(error)))
         else:
-            mail.despachar(atraso)
+            despachar()
             enviados.append(numero)
     return enviados, recusados

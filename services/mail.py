@@ -1,5 +1,6 @@
 """E-mail as an outbox: `enfileirar` writes the message in the caller's transaction;
-`tasks.enviar_email` delivers it after commit, with retries, through Flask-Mailman.
+after commit `jobs.despachar` hands it to `jobs.enviar_email`, which delivers it with retries
+through Flask-Mailman.
 
 Bodies come from templates `emails/<nome>.txt` and `emails/<nome>.html` (pt-BR), so a
 failed send never undoes or blocks the action that caused it.
@@ -7,11 +8,10 @@ failed send never undoes or blocks the action that caused it.
 import base64
 import json
 import threading
-from datetime import timedelta
 
 from flask import render_template
 
-from models import Email, utcnow
+from models import Email
 
 _pendentes = threading.local()
 
@@ -47,23 +47,10 @@ def _fila():
     return _pendentes.ids
 
 
-def despachar(atraso=None):
-    """Hand the messages queued by this thread to the job queue (call after commit).
-
-    `atraso()`, when given, says how many seconds each next message waits (a sending rate).
-    """
-    from tasks import enviar_email
-
+def retirar_fila():
+    """The ids this thread queued since the last call, for `jobs.despachar` after commit."""
     ids, _pendentes.ids = _fila(), []
-    for email_id in ids:
-        segundos = atraso() if atraso else 0
-        if segundos > 0:
-            # Recorded so the safety net (tasks.reenviar_pendentes) does not send it early.
-            Email.update(enviar_apos=utcnow() + timedelta(seconds=segundos)).where(
-                Email.id == email_id).execute()
-            enviar_email.schedule(args=(email_id,), delay=segundos)
-        else:
-            enviar_email(email_id)
+    return ids
 
 
 def descartar():

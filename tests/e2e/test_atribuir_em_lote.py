@@ -159,6 +159,7 @@ def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
 
 
 def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(phone, server, smtp):  # noqa: F811
+    import jobs
     from models import Lote
     from services import lotes
 
@@ -177,7 +178,7 @@ def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(phone, 
     if phone.js:
         phone.evaluate("window.semRecarregar = true")
     with server.app.app_context(), db.connection_context():
-        lotes.aplicar(lote.id, server.app.config["BASE_URL"], 30, 1000)  # the queue's worker
+        lotes.aplicar(lote.id, server.app.config["BASE_URL"], 30, jobs.despachar)  # the worker
     if phone.js:
         expect(progresso).to_contain_text("Relatório final", timeout=10_000)
         assert phone.evaluate("window.semRecarregar") is True  # swapped in place, no reload

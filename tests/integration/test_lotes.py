@@ -8,10 +8,11 @@ from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-import tasks
-from models import Certificado, Email, Lote, LoteLinha, db, utcnow
+import jobs
+from models import Certificado, Email, Lote, LoteLinha, db
 from services import atribuicoes, lotes, mail
 from services.lifecycle import Ator
+from services.relogio import utcnow
 from tests.conftest import htmx_headers, text
 from tests.integration import helpers
 
@@ -207,7 +208,7 @@ def test_confirming_twice_or_sending_the_same_file_again_assigns_nothing_twice(m
     maria.post(f"/certificados/lote/{lote}/confirmar")
     maria.post(f"/certificados/lote/{lote}/confirmar")
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, 60)  # a job retried by the queue
+        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)  # the queue retried it
     assert len(outbox) == 2
     de_novo = lote_de(enviar(maria, dados))
     assert "0 válidas · 2 com erro" in text(maria.get(f"/certificados/lote/{de_novo}"))
@@ -253,27 +254,27 @@ def test_a_failure_midway_leaves_each_line_applied_with_its_email_or_not(maria, 
     assert "2 aplicadas" in text(maria.get(f"/certificados/lote/{lote}"))
     monkeypatch.setattr(mail, "enfileirar", enfileirar)
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, 60)  # the queue's retry resumes
+        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)  # the queue's retry resumes
     assert len(outbox) == 4
     assert [c.situacao for c in certificados(compra)][:4] == ["atribuido"] * 4
 
 
 def test_emails_leave_at_most_mail_max_por_minuto_a_minute(app, maria, compra, outbox):
     app.config["MAIL_MAX_POR_MINUTO"] = 2
-    tasks.huey.storage.flush_schedule()
+    jobs.huey.storage.flush_schedule()
     lote = lote_de(enviar(maria, csv_de(*linhas_validas(compra, 5))))
     antes = utcnow()
     maria.post(f"/certificados/lote/{lote}/confirmar")
     assert len(outbox) == 2  # the first minute's share; the rest wait in the queue
-    agendados = sorted(t.eta for t in tasks.huey.scheduled())
+    agendados = sorted(t.eta for t in jobs.huey.scheduled())
     assert len(agendados) == 3
     assert [round((eta - antes).total_seconds() / 60) for eta in agendados] == [1, 1, 2]
     with db.connection_context():
         # The five-minute safety net leaves the held-back messages to their turn.
         Email.update(criado_em=utcnow() - timedelta(minutes=6)).execute()
-        tasks.reenviar_pendentes.call_local()
+        jobs.reenviar_pendentes.call_local()
     assert len(outbox) == 2
-    tasks.huey.storage.flush_schedule()
+    jobs.huey.storage.flush_schedule()
 
 
 def test_progress_polls_every_2s_while_applying_and_stops_at_the_report(app, maria, compra):
@@ -286,7 +287,7 @@ def test_progress_polls_every_2s_while_applying_and_stops_at_the_report(app, mar
     sem_js = maria.get(f"/certificados/lote/{lote}")
     assert f'href="/certificados/lote/{lote}">Atualizar' in sem_js.get_data(as_text=True)
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, 60)
+        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)
     final = maria.get(f"/certificados/lote/{lote}/progresso", headers=htmx_headers())
     assert "every 2s" not in final.get_data(as_text=True) and "Relatório final" in text(final)
 
@@ -326,23 +327,6 @@ def test_reatribuir_em_lote_only_for_certificates_whose_emission_was_not_request
     maria.post(f"/certificados/lote/{lote}/confirmar")
     # The new holder gets the link, the previous one is told.
     assert sorted(m.to[0] for m in outbox) == ["joao@example.com", "novo@x.gov.br"]
-
-
-def test_a_database_from_before_batches_is_migrated(app):
-    import migrations
-    from playhouse.migrate import SchemaMigrator, migrate
-    from models import SchemaVersion
-
-    with db.connection_context():
-        db.drop_tables([LoteLinha, Lote])
-        migrate(SchemaMigrator.from_database(db.obj).drop_column("email", "enviar_apos"))
-        SchemaVersion.delete().execute()
-        SchemaVersion.create(versao=1)  # the schema as it was before this step
-        assert migrations.migrate() == migrations.LATEST
-        assert Lote.table_exists() and LoteLinha.table_exists()
-        assert "enviar_apos" in {c.name for c in db.get_columns("email")}
-        # As a new database has it (on PostgreSQL the rows outlive the test).
-        SchemaVersion.delete().where(SchemaVersion.versao < migrations.LATEST).execute()
 
 
 # --- reenviar links ------------------------------------------------------------------------
