@@ -48,12 +48,13 @@ def main():
     import jobs
     from app import create_app
     from models import Certificado, Conta, ProcessoCompra, db
-    from services.relogio import utcnow
     from services import compras, lotes, planilhas
+    from services.relogio import utcnow
     from tests.conftest import empty_database
     import migrations
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "MAIL_BACKEND": "locmem",
+    app = create_app({"TESTING": True, "HUEY_IMMEDIATE": True, "SECRET_KEY": "bench",
+                      "MAIL_BACKEND": "locmem",
                       "MAIL_MAX_POR_MINUTO": 1_000_000, "DATABASE_URL": os.environ.get(
                           "DATABASE_URL", f"sqlite:///{pasta}/bench.db")})
     with app.app_context(), db.connection_context():
