@@ -158,7 +158,8 @@ def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
         contexto.close()
 
 
-def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(phone, server, smtp):  # noqa: F811
+def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(
+        phone, server, smtp):  # noqa: F811
     import jobs
     from models import Lote
     from services import lotes
