@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from models import Certificado, Termo, db
-from tests.e2e.conftest import PHONE, entrar, no_horizontal_scroll
-from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
-from tests.solicitacao_helpers import novo_link
+from tests.support.navegador import PHONE, entrar, no_horizontal_scroll
+from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
+from tests.support.solicitacao import novo_link
 
 
 

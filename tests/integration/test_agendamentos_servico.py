@@ -9,8 +9,8 @@ from services import agendamentos
 from services.agenda import AgendaConfig
 from services.lifecycle import Ator, TransicaoInvalida
 from services.relogio import utcnow
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import AGORA
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
 
 TITULAR = Ator("Titular (teste)")
 

@@ -8,8 +8,9 @@ from icalendar import Calendar
 from models import Agendamento, Certificado, Horario, db
 from services import agendamentos
 from services.lifecycle import Ator, mover_certificado
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import AGORA, htmx_headers, text
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
+from tests.support.http import htmx_headers, text
 
 pytestmark = pytest.mark.usefixtures("demo")
 

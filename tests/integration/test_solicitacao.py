@@ -12,8 +12,8 @@ from models import Certificado, Email, Evento, Solicitacao, Termo, db
 from services import mail
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
-from tests.conftest import htmx_headers, text
-from tests.solicitacao_helpers import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
+from tests.support.http import htmx_headers, text
+from tests.support.solicitacao import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
                                        versao)
 
 
@@ -130,7 +130,7 @@ def test_someone_without_the_link_gets_404(client, demo, app):
 
 
 def test_another_buyer_cannot_open_the_request(client, demo, app):
-    from tests.conftest import login
+    from tests.support.http import login
 
     numero, _ = novo_link(app)
     login(client, "111.444.777-35", "demo12345")
