@@ -12,6 +12,7 @@ from htmx_flask import make_response
 from models import Conta
 from services import boleto as boleto_numbers
 from services import formatting
+from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
 
@@ -197,6 +198,7 @@ def init_app(app):
         form_errors=form_errors,
         wants_fragment=wants_fragment,
         current_account=current_account,
+        url_externa=url_externa,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,
         BOLETO_SITUACOES=BOLETO_SITUACOES,

@@ -287,9 +287,8 @@ def sala(codigo):
     """Landing page of the default meeting address (no personal data on it)."""
     if len(codigo) > 40:
         abort(404)
-    endereco = f"{current_app.config['BASE_URL']}/videoconferencia/{codigo}"
     agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
-                   .where((Agendamento.link_reuniao == endereco)
+                   .where((Agendamento.link_reuniao == agendamentos.sala(codigo))
                           & (Agendamento.situacao == Agendamento.ATIVO)).first())
     if agendamento is None:
         abort(404)

@@ -129,7 +129,6 @@ def atribuir(numero):
         return _pagina_atribuir(certificado, form, 422)
     try:
         atribuicoes.atribuir(certificado, cpf, email, conta, Ator(conta.nome, conta.id),
-                             current_app.config["BASE_URL"],
                              current_app.config["LINK_TITULAR_DIAS"])
     except atribuicoes.AtribuicaoRecusada as erro:
         form.cpf.errors = [str(erro)]

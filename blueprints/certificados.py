@@ -198,7 +198,6 @@ def _form_atribuicao(numero, acao):
                     raise EstadoAlterado(ALTERADO)
                 destino(certificado.situacao, acao)  # refuses, with the reason, if not allowed
                 atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
-                                     current_app.config["BASE_URL"],
                                      current_app.config["LINK_TITULAR_DIAS"])
                 return (f"Certificado {certificado.numero} atribuído ao CPF "
                         f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
@@ -242,7 +241,7 @@ def reenviar(numero):
     conta = current_account()
 
     def reenviar_link():
-        atribuicoes.reenviar_link(certificado, conta, _ator(), current_app.config["BASE_URL"],
+        atribuicoes.reenviar_link(certificado, conta, _ator(),
                                   current_app.config["LINK_TITULAR_DIAS"])
         return (f"Enviamos um novo link para {formatting.mask_email(certificado.titular_email)}. "
                 "O link anterior deixou de funcionar.")

@@ -210,10 +210,15 @@ def _encerrar(agendamento, situacao):
                              "situação atual.")
 
 
+def sala(codigo):
+    """The portal's own meeting page for `codigo` (used when VIDEOCONFERENCIA_URL is unset)."""
+    return mail.url_externa("agendamento.sala", codigo=codigo)
+
+
 def _link_reuniao(config):
     codigo = secrets.token_urlsafe(12)
-    modelo = config.get("VIDEOCONFERENCIA_URL") or f"{config['BASE_URL']}/videoconferencia/{{codigo}}"
-    return modelo.replace("{codigo}", codigo)
+    modelo = config.get("VIDEOCONFERENCIA_URL")
+    return modelo.replace("{codigo}", codigo) if modelo else sala(codigo)
 
 
 def _validar_inicio(momento, inicio, cfg):
@@ -341,7 +346,7 @@ def _link_novo(certificado, config):
     if atribuicao is None:
         return None
     token = links.emitir(atribuicao, int(config.get("LINK_TITULAR_DIAS", 30)))
-    return f"{config['BASE_URL']}/t/{token}"
+    return mail.url_externa("titular.link", token=token)
 
 
 def aprovar(agendamento_id, momento, ator, config):
@@ -432,7 +437,7 @@ def _contexto_base(certificado, config):
     return {
         "certificado": certificado,
         "tenha_em_maos": TENHA_EM_MAOS,
-        "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}/agendamento",
+        "pagina": mail.url_externa("agendamento.inicio", numero=certificado.numero),
         "prazo_alteracao": agenda._duration_text(cfg.change_notice),
     }
 

@@ -25,17 +25,17 @@ def _cpf_ja_usado(certificado, cpf):
         & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
 
 
-def _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias):
+def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
     mail.enfileirar(
         atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
         "titular_link",
         {"nome_responsavel": conta.nome, "certificado": certificado,
-         "link": f"{base_url}/t/{token}", "validade_dias": validade_dias},
+         "link": mail.url_externa("titular.link", token=token), "validade_dias": validade_dias},
         processo=certificado.processo_id, certificado=certificado.id,
     )
 
 
-def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias):
+def atribuir(certificado, cpf, email, conta, ator, validade_dias):
     """Assign (or reassign, while emission was not requested). Returns the new token."""
     cpf, email = cpf.strip(), email.strip().lower()
     acao = "reatribuir" if certificado.situacao == "atribuido" else "atribuir"
@@ -60,11 +60,11 @@ def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias):
         atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,
                                        atribuido_por=conta.id)
         token = links.emitir(atribuicao, validade_dias)
-        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 
 
-def reenviar_link(certificado, conta, ator, base_url, validade_dias):
+def reenviar_link(certificado, conta, ator, validade_dias):
     """A fresh link by e-mail; the previous one dies at once."""
     if certificado.situacao not in PREENCHIVEIS:
         raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
@@ -75,6 +75,6 @@ def reenviar_link(certificado, conta, ator, base_url, validade_dias):
         token = links.emitir(atribuicao, validade_dias)
         registrar_evento(certificado.processo_id, "link.reenviado", ator, certificado.id,
                          detalhes=f"Para {formatting.mask_email(atribuicao.email)}")
-        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 

@@ -189,8 +189,7 @@ def test_before_the_request_is_sent_there_is_nothing_to_schedule(app, client, de
     with app.app_context(), db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
         certificado = (Certificado.select().where(Certificado.situacao == "atribuido").get())
-        token = atribuicoes.reenviar_link(certificado, maria, Ator("teste"), "http://portal.test",
-                                          30)
+        token = atribuicoes.reenviar_link(certificado, maria, Ator("teste"), 30)
     client.get(f"/t/{token}")
     assert "Agendar videoconferência" not in text(client.get(f"/titular/{certificado.numero}"))
     page = client.get(f"/titular/{certificado.numero}/agendamento")

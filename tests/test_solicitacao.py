@@ -494,7 +494,7 @@ def test_buyer_on_their_own_cpf_fills_the_request_without_a_link(app, maria):
         conta = Conta.get(Conta.cpf == "12345678909")
         certificado = Certificado.get(Certificado.situacao == "disponivel")
         atribuicoes.atribuir(certificado, conta.cpf, conta.email, conta,
-                             Ator(conta.nome), app.config["BASE_URL"], 30)
+                             Ator(conta.nome), 30)
         mail.descartar()
     r = maria.get(f"/solicitacao/{certificado.numero}/")
     assert r.status_code == 303, text(r)
