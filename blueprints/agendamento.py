@@ -140,7 +140,7 @@ def _resumo(ctx, erro=None, status=200):
         "agendamento/resumo.html",
         **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
                    pode_alterar=agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg),
-                   prazo=agendamentos.agenda._duration_text(ctx.cfg.change_notice),
+                   prazo=agendamentos.agenda.duration_text(ctx.cfg.change_notice),
                    duracao=ctx.cfg.slot_minutes,
                    tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
 

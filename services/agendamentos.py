@@ -24,7 +24,7 @@ from services.lifecycle import (SISTEMA, EstadoAlterado, concluir_processo_se_em
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
 
-# What the holder must have at hand (DOMAIN.md §6); shown on screen and in every e-mail.
+# What the holder must have at hand (docs/dominio.md §6); shown on screen and in every e-mail.
 TENHA_EM_MAOS = (
     "Documento de identidade original com foto (RG, CNH, passaporte ou carteira de conselho "
     "profissional; estrangeiros residentes: CNE/CRNM).",
@@ -312,7 +312,7 @@ def _agendamento_alteravel(certificado, acao, momento, cfg, verbo):
 
 def _msg_prazo_alteracao(cfg, verbo):
     return (f"Não é mais possível {verbo}: faltam menos de "
-            f"{agenda._duration_text(cfg.change_notice)} para o início da videoconferência.")
+            f"{agenda.duration_text(cfg.change_notice)} para o início da videoconferência.")
 
 
 def _quando_texto(inicio):
@@ -438,7 +438,7 @@ def _contexto_base(certificado, config):
         "certificado": certificado,
         "tenha_em_maos": TENHA_EM_MAOS,
         "pagina": mail.url_externa("agendamento.inicio", numero=certificado.numero),
-        "prazo_alteracao": agenda._duration_text(cfg.change_notice),
+        "prazo_alteracao": agenda.duration_text(cfg.change_notice),
     }
 
 

@@ -265,7 +265,7 @@ def validar_novo_vencimento(boleto, vencimento, dia):
         raise ValueError(f"A data já passou. Escolha uma data entre {formatting.format_date(dia)}"
                          f" e {formatting.format_date(limite)}.")
     if vencimento > limite:
-        raise ValueError(f"A data deve ser até {formatting.format_date(limite)} (10 dias após o "
+        raise ValueError(f"A data deve ser até {formatting.format_date(limite)} ({JANELA_DIAS} dias após o "
                          f"vencimento original, {formatting.format_date(boleto.vencimento_original)}).")
 
 
@@ -379,7 +379,7 @@ def cancelar_vencidos(dia=None, ator=SISTEMA):
                 if isinstance(original, str):  # SQLite hands an aggregate back as text
                     original = date.fromisoformat(original)
                 motivo = (f"Boleto não pago até {formatting.format_date(original + timedelta(days=JANELA_DIAS))}"
-                          " (10 dias após o vencimento original).")
+                          f" ({JANELA_DIAS} dias após o vencimento original).")
                 lifecycle.mover_processo(processo, "cancelado", ator, motivo)
                 for boleto in Boleto.select().where((Boleto.processo == processo.id)
                                                     & (Boleto.situacao == "em_aberto")):
