@@ -4,7 +4,7 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
+from playhouse.migrate import SchemaMigrator
 
 from models import ALL_MODELS, SchemaVersion, db
 

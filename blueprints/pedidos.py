@@ -25,7 +25,7 @@ PROXIMO_PASSO = {
 def proximo_passo(certificado):
     texto, endpoint, args = PROXIMO_PASSO[certificado.situacao]
     url = None
-    if endpoint and endpoint in current_app.view_functions:
+    if endpoint:
         url = url_for(endpoint, numero=certificado.numero) if args.get("cert") else url_for(endpoint)
     return texto, url
 

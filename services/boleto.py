@@ -1,6 +1,6 @@
 """FEBRABAN "ficha de compensação": barcode, digitable line and their check digits.
 
-Layout of the 44-digit barcode (DOMAIN.md §8): bank (3) + currency (1) + general DV (1)
+Layout of the 44-digit barcode (docs/dominio.md §8): bank (3) + currency (1) + general DV (1)
 + due-date factor (4) + amount in cents (10) + bank-specific free field (25).
 """
 

@@ -1,4 +1,4 @@
-"""The holder fills the request step by step from the personal link (DESIGN §5, issue 4)."""
+"""The holder fills the request step by step from the personal link (issue 4)."""
 import gzip
 import hashlib
 import io
