@@ -150,6 +150,16 @@ def menu_items():
     ]
 
 
+def horario_atendimento():
+    """'das 8h às 18h': the service hours, which are the agenda's (AGENDA_INICIO, AGENDA_FIM)."""
+    def hora(texto):
+        h, m = texto.split(":")
+        return f"{int(h)}h{m if m != '00' else ''}"
+
+    config = current_app.config
+    return f"das {hora(config['AGENDA_INICIO'])} às {hora(config['AGENDA_FIM'])}"
+
+
 def form_errors(form):
     """[(field id, first message)] in the order the fields appear, for the error summary."""
     return [(f.id, f.errors[0]) for f in form if f.errors and f.type != "CSRFTokenField"]
@@ -201,6 +211,7 @@ def init_app(app):
         wants_fragment=wants_fragment,
         current_account=current_account,
         url_externa=url_externa,
+        horario_atendimento=horario_atendimento,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,
         BOLETO_SITUACOES=BOLETO_SITUACOES,

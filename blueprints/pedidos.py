@@ -7,7 +7,7 @@ from web import login_required, current_account, render
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 
-# What the buyer sees as each certificate's next step, and where it is done (once it exists).
+# What the buyer sees as each certificate's next step, and where it is done (if anywhere).
 PROXIMO_PASSO = {
     "aguardando_pagamento": ("Pagar o boleto", "financeiro.index", {}),
     "disponivel": ("Atribuir o certificado", "certificados.gerenciar", {"cert": True}),

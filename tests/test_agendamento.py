@@ -130,6 +130,20 @@ def test_without_js_choosing_a_day_opens_its_times_page(titular):
     assert 'value="2026-12-22T18:00"' not in html
 
 
+
+class TestOutrosHorarios:
+    """The page states the hours and slot length the agenda is configured with."""
+
+    @pytest.fixture
+    def config_overrides(self, relogio):
+        return {"RELOGIO": relogio, "AGENDA_SLOT_MINUTOS": 60, "AGENDA_INICIO": "09:00"}
+
+    def test_the_times_page_states_the_configured_length_and_hours(self, titular):
+        page = text(titular.get(url(titular, "/horarios?dia=2026-12-22")))
+        assert "Cada videoconferência dura até 1 hora." in page
+        assert "Atendimento em dias úteis, das 9h às 18h" in page
+
+
 def test_with_htmx_choosing_a_day_swaps_in_only_its_times(titular):
     response = titular.get(url(titular, "/horarios?dia=2026-12-21"), headers=htmx_headers())
     html = response.get_data(as_text=True)
