@@ -77,7 +77,7 @@ class _Contexto:
         return {"certificado": self.certificado, "numero": self.numero,
                 "situacao": CERTIFICADO_SITUACOES[self.certificado.situacao],
                 "solicitacao": self.solicitacao, "agendamento": self.agendamento,
-                "reagendando": self.reagendando, **extra}
+                "reagendando": self.reagendando, "duracao": self.cfg.slot_minutes, **extra}
 
 
 def _dia_rotulo(d):
@@ -141,7 +141,6 @@ def _resumo(ctx, erro=None, status=200):
         **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
                    pode_alterar=agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg),
                    prazo=agendamentos.agenda.duration_text(ctx.cfg.change_notice),
-                   duracao=ctx.cfg.slot_minutes,
                    tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
 
 
@@ -209,7 +208,7 @@ def confirmar(numero):
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
-                           quando=agendamentos.descrever(inicio_), duracao=ctx.cfg.slot_minutes,
+                           quando=agendamentos.descrever(inicio_),
                            tenha_em_maos=agendamentos.TENHA_EM_MAOS, **ctx.base())
 
 

@@ -12,4 +12,3 @@ def index():
     if conta is not None and conta.is_agente:
         return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
-
