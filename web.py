@@ -4,21 +4,17 @@ import functools
 import hashlib
 import os
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
 
 from models import Conta
-from services import agenda
-from services import boleto as boleto_numbers
-from services import compras
+from services import agenda, boletos, febraban
 from services import formatting
 from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
-
-TZ = ZoneInfo("America/Sao_Paulo")
+from services.relogio import TZ
 
 
 # --- page or fragment -------------------------------------------------------------------
@@ -215,7 +211,7 @@ def init_app(app):
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,
         BOLETO_SITUACOES=BOLETO_SITUACOES,
-        JANELA_DIAS=compras.JANELA_DIAS,
+        JANELA_DIAS=boletos.JANELA_DIAS,
     )
     app.jinja_env.filters.update(
         brl=formatting.format_brl,
@@ -223,7 +219,7 @@ def init_app(app):
         data_hora=format_datetime,
         cpf=formatting.format_cpf,
         cpf_mascarado=formatting.mask_cpf,
-        linha_digitavel=boleto_numbers.format_digitable_line,
+        linha_digitavel=febraban.format_digitable_line,
         duracao=lambda minutos: agenda.duration_text(timedelta(minutes=minutos)),
     )
 

@@ -5,7 +5,7 @@ Each answer names the screens by their visible names and links to them.
 import unicodedata
 from dataclasses import dataclass
 
-from services.compras import JANELA_DIAS
+from services.boletos import JANELA_DIAS
 
 
 @dataclass(frozen=True)
