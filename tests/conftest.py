@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: an app on a clean database, a client, demo data, logins.
+"""Fixtures for every test: an app on a clean database, a client, demo data, logins.
 
 The database is SQLite in a fresh temporary file per test, or, when DATABASE_URL points
 at PostgreSQL, that database with every table emptied between tests.

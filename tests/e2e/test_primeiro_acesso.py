@@ -1,4 +1,4 @@
-"""DOMAIN.md §2 on a phone, JavaScript on and off: "Primeiro acesso" from the login page,
+"""docs/dominio.md §2 on a phone, JavaScript on and off: "Primeiro acesso" from the login page,
 the "Definir minha senha" e-mail from a real SMTP server, back where the person started."""
 import re
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §2: "Primeiro acesso" (CPF + e-mail, then name and phone, then an e-mail with
+"""docs/dominio.md §2: "Primeiro acesso" (CPF + e-mail, then name and phone, then an e-mail with
 "Definir minha senha") and "Esqueci minha senha" (the same link), from the login page."""
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The holder fills the request step by step from the personal link (DESIGN §5, issue 4)."""
+"""The holder fills the request step by step from the personal link (issue 4)."""
 import gzip
 import hashlib
 import io
@@ -495,7 +495,7 @@ def test_buyer_on_their_own_cpf_fills_the_request_without_a_link(app, maria):
         conta = Conta.get(Conta.cpf == "12345678909")
         certificado = Certificado.get(Certificado.situacao == "disponivel")
         atribuicoes.atribuir(certificado, conta.cpf, conta.email, conta,
-                             Ator(conta.nome), app.config["BASE_URL"], 30)
+                             Ator(conta.nome), 30)
         mail.descartar()
     r = maria.get(f"/solicitacao/{certificado.numero}/")
     assert r.status_code == 303, text(r)
