@@ -148,7 +148,7 @@ def aplicar_lote(lote_id):
     with app_context(), db.connection_context():
         config = current_app.config
         atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"], lotes.ja_aplicadas(lote_id))
-        return lotes.aplicar(lote_id, config["BASE_URL"], config["LINK_TITULAR_DIAS"],
+        return lotes.aplicar(lote_id, config["LINK_TITULAR_DIAS"],
                              lambda: despachar(atraso))
 
 

@@ -50,7 +50,7 @@ def main():
     from models import Certificado, Conta, ProcessoCompra, db
     from services import compras, lotes, planilhas
     from services.relogio import utcnow
-    from tests.conftest import empty_database
+    from tests.support.ambiente import empty_database
     import migrations
 
     app = create_app({"TESTING": True, "HUEY_IMMEDIATE": True, "SECRET_KEY": "bench",
@@ -95,7 +95,7 @@ def main():
         lotes.confirmar(lote)
         outbox = app.extensions["mailman"].outbox = []
         t = time.perf_counter()
-        contagem = lotes.aplicar(lote.id, "http://bench", 30, jobs.despachar)
+        contagem = lotes.aplicar(lote.id, 30, jobs.despachar)
         aplicar = time.perf_counter() - t
         print(f"aplicar: {aplicar:.1f} s ({opcoes.linhas / aplicar:.0f} linhas/s), "
               f"{contagem.get('aplicada', 0)} aplicadas, {len(outbox)} e-mails entregues")

@@ -173,7 +173,7 @@ def reenviar_selecionados():
         return redirect_see_other("lotes.reenviar")
     config = current_app.config
     atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
-    enviados, recusados = lotes.reenviar_links(current_account(), numeros, config["BASE_URL"],
+    enviados, recusados = lotes.reenviar_links(current_account(), numeros,
                                                config["LINK_TITULAR_DIAS"],
                                                lambda: jobs.despachar(atraso))
     if enviados:

@@ -316,7 +316,7 @@ def ja_aplicadas(lote_id):
                                      & (LoteLinha.situacao == APLICADA)).count())
 
 
-def aplicar(lote_id, base_url, validade_dias, despachar):
+def aplicar(lote_id, validade_dias, despachar):
     """Apply every line still `valida`, each in its own transaction, calling `despachar()`
     after each commit (its e-mails now exist). Returns the counts."""
     lote = Lote.get_by_id(lote_id)
@@ -329,14 +329,14 @@ def aplicar(lote_id, base_url, validade_dias, despachar):
         if not bloco:
             break
         for linha in bloco:
-            _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias)
+            _aplicar_linha(lote, linha, conta, ator, validade_dias)
             despachar()
     (Lote.update(situacao=CONCLUIDO, concluido_em=utcnow())
      .where((Lote.id == lote.id) & (Lote.situacao == APLICANDO)).execute())
     return contagem(lote)
 
 
-def _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias):
+def _aplicar_linha(lote, linha, conta, ator, validade_dias):
     try:
         with db.atomic():
             # Claimed first: a twin job waits on this row, then finds it applied.
@@ -350,7 +350,7 @@ def _aplicar_linha(lote, linha, conta, ator, base_url, validade_dias):
             if certificado.situacao != PENDENTE[lote.acao]:
                 raise TransicaoInvalida(_situacao_recusada(certificado, lote.acao))
             atribuicoes.atribuir(certificado, _cpf(linha.cpf), linha.email.strip().lower(),
-                                 conta, ator, base_url, validade_dias, acao=lote.acao)
+                                 conta, ator, validade_dias, acao=lote.acao)
     except TransicaoInvalida as error:  # AtribuicaoRecusada and EstadoAlterado included
         mail.descartar()
         (LoteLinha.update(situacao=FALHOU, erro=str(error)[:300])
@@ -364,7 +364,7 @@ def aguardando_titular(conta, pagina=1, por_pagina=50):
     return list(pendentes(conta, "reatribuir").paginate(pagina, por_pagina))
 
 
-def reenviar_links(conta, numeros, base_url, validade_dias, despachar):
+def reenviar_links(conta, numeros, validade_dias, despachar):
     """A fresh link to each selected holder (each certificate its own transaction, then
     `despachar()`). Returns (numbers sent, [(number, reason)]); another buyer's is refused.
     """
@@ -379,7 +379,7 @@ def reenviar_links(conta, numeros, base_url, validade_dias, despachar):
         try:
             if certificado is None:
                 raise TransicaoInvalida("Certificado não encontrado.")
-            atribuicoes.reenviar_link(certificado, conta, ator, base_url, validade_dias)
+            atribuicoes.reenviar_link(certificado, conta, ator, validade_dias)
         except TransicaoInvalida as error:
             mail.descartar()
             recusados.append((numero, str(error)))

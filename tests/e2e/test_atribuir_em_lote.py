@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from models import Certificado, ProcessoCompra, db
-from tests.conftest import TEST_CONFIG
-from tests.e2e.caixa_smtp import smtp  # noqa: F401  (fixture: a real SMTP server)
-from tests.e2e.conftest import entrar, no_horizontal_scroll
-from tests.integration import helpers
 from tests.integration.test_lotes import cpf_valido
+from tests.support import financeiro as helpers
+from tests.support.ambiente import TEST_CONFIG
+from tests.support.caixa_smtp import smtp  # noqa: F401  (fixture: a real SMTP server)
+from tests.support.navegador import PHONE, entrar, no_horizontal_scroll
 
 CABECALHO = ["ID Processo Compra", "Certificado", "CPF", "E-mail", "Confirme o e-mail"]
 
@@ -129,8 +129,6 @@ def test_300_lines_with_7_kinds_of_errors_preview_confirm_report_emails_and_fix(
 def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
     from axe_playwright_python.sync_playwright import Axe
 
-    from tests.e2e.conftest import PHONE
-
     def conferir(page, nome):
         violacoes = [v["id"] for v in Axe().run(page).response["violations"]]
         assert violacoes == [] and no_horizontal_scroll(page), (nome, violacoes)
@@ -179,7 +177,7 @@ def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(
     if phone.js:
         phone.evaluate("window.semRecarregar = true")
     with server.app.app_context(), db.connection_context():
-        lotes.aplicar(lote.id, server.app.config["BASE_URL"], 30, jobs.despachar)  # the worker
+        lotes.aplicar(lote.id, 30, jobs.despachar)  # the queue worker
     if phone.js:
         expect(progresso).to_contain_text("Relatório final", timeout=10_000)
         assert phone.evaluate("window.semRecarregar") is True  # swapped in place, no reload

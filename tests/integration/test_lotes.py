@@ -13,8 +13,8 @@ from models import Certificado, Email, Lote, LoteLinha, db
 from services import atribuicoes, lotes, mail
 from services.lifecycle import Ator
 from services.relogio import utcnow
-from tests.conftest import htmx_headers, text
-from tests.integration import helpers
+from tests.support import financeiro as helpers
+from tests.support.http import htmx_headers, text
 
 
 def cpf_valido(n):
@@ -97,8 +97,7 @@ def test_every_kind_of_error_is_explained_in_portuguese_on_its_line(app, maria, 
     with db.connection_context():
         de_jose = helpers.compra_paga(app, 1, helpers.JOSE_CPF)
         c = certificados(compra)
-        atribuicoes.atribuir(c[4], "52998224725", "ja@x.gov.br", helpers.conta(), Ator("t"),
-                             "http://t", 30)
+        atribuicoes.atribuir(c[4], "52998224725", "ja@x.gov.br", helpers.conta(), Ator("t"), 30)
         mail.descartar()
     jose = certificados(de_jose)[0]
     linhas = [
@@ -208,7 +207,7 @@ def test_confirming_twice_or_sending_the_same_file_again_assigns_nothing_twice(m
     maria.post(f"/certificados/lote/{lote}/confirmar")
     maria.post(f"/certificados/lote/{lote}/confirmar")
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)  # the queue retried it
+        lotes.aplicar(lote, 30, jobs.despachar)  # the queue retried it
     assert len(outbox) == 2
     de_novo = lote_de(enviar(maria, dados))
     assert "0 válidas · 2 com erro" in text(maria.get(f"/certificados/lote/{de_novo}"))
@@ -254,7 +253,7 @@ def test_a_failure_midway_leaves_each_line_applied_with_its_email_or_not(maria, 
     assert "2 aplicadas" in text(maria.get(f"/certificados/lote/{lote}"))
     monkeypatch.setattr(mail, "enfileirar", enfileirar)
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)  # the queue's retry resumes
+        lotes.aplicar(lote, 30, jobs.despachar)  # the queue's retry resumes
     assert len(outbox) == 4
     assert [c.situacao for c in certificados(compra)][:4] == ["atribuido"] * 4
 
@@ -287,7 +286,7 @@ def test_progress_polls_every_2s_while_applying_and_stops_at_the_report(app, mar
     sem_js = maria.get(f"/certificados/lote/{lote}")
     assert f'href="/certificados/lote/{lote}">Atualizar' in sem_js.get_data(as_text=True)
     with db.connection_context():
-        lotes.aplicar(lote, "http://portal.test", 30, jobs.despachar)
+        lotes.aplicar(lote, 30, jobs.despachar)
     final = maria.get(f"/certificados/lote/{lote}/progresso", headers=htmx_headers())
     assert "every 2s" not in final.get_data(as_text=True) and "Relatório final" in text(final)
 

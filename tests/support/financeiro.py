@@ -56,5 +56,5 @@ def compra_paga(app, quantidade, cpf=MARIA_CPF):
     processo = nova_compra(app, dias(3), quantidade, cpf)
     boleto = processo.boletos.get()
     pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
-                                 f"teste-{boleto.nosso_numero}", SISTEMA, avisar=False)
+                                    f"teste-{boleto.nosso_numero}", SISTEMA, avisar=False)
     return processo
