@@ -75,6 +75,8 @@ def from_environment(instance_path, debug=False):
             "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
         "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
+        # At most this many e-mails a minute from one "Atribuir em lote" (the sender's limit).
+        "MAIL_MAX_POR_MINUTO": _int("MAIL_MAX_POR_MINUTO", 60),
         # Job queue (jobs.py): on Redis with REDIS_URL, else in this SQLite file, with a
         # consumer thread in the web process. Immediate: jobs run inline, in memory (tests).
         "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH",
