@@ -13,8 +13,8 @@ import demo_data
 import jobs
 import settings
 import web
-from blueprints import (agenda, agendamento, ajuda, auth, certificados, financeiro, inicio, loja,
-                        pagamentos, pedidos, solicitacao, titular)
+from blueprints import (agenda, agendamento, ajuda, auth, certificados, exportacao, financeiro,
+                        inicio, loja, lotes, pagamentos, pedidos, solicitacao, titular)
 from extensions import compress, csrf, htmx, limiter
 
 mail = Mail()
@@ -43,7 +43,7 @@ def create_app(config=None):
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp):
+                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp):
         app.register_blueprint(blueprint)
     demo_data.init_app(app)
     bench_data.init_app(app)

@@ -279,6 +279,8 @@ class Email(BaseModel):
     certificado = ForeignKeyField(Certificado, null=True, backref="emails")
     criado_em = DateTimeField(default=utcnow)
     enviado_em = DateTimeField(null=True)
+    # Held back until then by a sending rate (MAIL_MAX_POR_MINUTO); null: send at once.
+    enviar_apos = DateTimeField(null=True)
 
 
 class ChaveIdempotencia(BaseModel):
@@ -289,6 +291,44 @@ class ChaveIdempotencia(BaseModel):
     criado_em = DateTimeField(default=utcnow)
 
 
+class Lote(BaseModel):
+    """An uploaded spreadsheet of assignments ("Atribuir em lote"): previewed, then applied
+    line by line by a background job. Kept in the database so any worker can show it."""
+
+    conta = ForeignKeyField(Conta, backref="lotes", index=True)
+    acao = CharField(max_length=20, default="atribuir")  # atribuir | reatribuir
+    formato = CharField(max_length=10)  # modelo | lista (see services.planilhas)
+    nome_arquivo = CharField(max_length=200, default="")
+    situacao = CharField(max_length=20, default="previa")  # previa|aplicando|concluido
+    total = IntegerField(default=0)
+    validas = IntegerField(default=0)
+    erros = IntegerField(default=0)
+    criado_em = DateTimeField(default=utcnow)
+    confirmado_em = DateTimeField(null=True)
+    concluido_em = DateTimeField(null=True)
+
+
+class LoteLinha(BaseModel):
+    """One line of a batch, as typed (so an errors file gives it back unchanged)."""
+
+    lote = ForeignKeyField(Lote, backref="linhas", on_delete="CASCADE")
+    linha = IntegerField()  # line number in the uploaded file
+    processo_numero = CharField(max_length=300, default="")
+    certificado_numero = CharField(max_length=300, default="")
+    cpf = CharField(max_length=300, default="")
+    email = CharField(max_length=300, default="")
+    email_confirmacao = CharField(max_length=300, default="")
+    nome = CharField(max_length=300, default="")
+    # The certificate the line will assign (for a CPF + e-mail list: the one chosen for it).
+    certificado = ForeignKeyField(Certificado, null=True)
+    situacao = CharField(max_length=20)  # valida | erro | aplicada | falhou
+    erro = CharField(max_length=300, default="")
+    aplicada_em = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("lote", "situacao", "linha"), False), (("lote", "linha"), False))
+
+
 class SchemaVersion(BaseModel):
     versao = IntegerField()
     aplicada_em = DateTimeField(default=utcnow)
@@ -297,5 +337,5 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [
     Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, Evento, Email, ChaveIdempotencia,
-    SchemaVersion,
+    Lote, LoteLinha, SchemaVersion,
 ]

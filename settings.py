@@ -69,7 +69,7 @@ def from_environment(instance_path, debug=False):
         # Empty: every notification is refused (401).
         "PAGAMENTOS_WEBHOOK_SECRET": os.environ.get("PAGAMENTOS_WEBHOOK_SECRET", ""),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
-        # Videoconference agenda (DOMAIN.md §6): Brasília business hours, slot length,
+        # Videoconference agenda (docs/dominio.md §6): Brasília business hours, slot length,
         # agents per slot, booking horizon and notice periods.
         "AGENDA_INICIO": os.environ.get("AGENDA_INICIO", "08:00"),
         "AGENDA_FIM": os.environ.get("AGENDA_FIM", "18:00"),
@@ -94,6 +94,8 @@ def from_environment(instance_path, debug=False):
             "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
         "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
+        # At most this many e-mails a minute from one "Atribuir em lote" (the sender's limit).
+        "MAIL_MAX_POR_MINUTO": _int("MAIL_MAX_POR_MINUTO", 60),
         # Job queue (jobs.py): on Redis with REDIS_URL, else in this SQLite file, with a
         # consumer thread in the web process. Immediate: jobs run inline, in memory (tests).
         "HUEY_SQLITE_PATH": huey_sqlite_path(instance_path),

@@ -10,7 +10,7 @@ bp = Blueprint("inicio", __name__)
 @bp.get("/")
 def index():
     conta = current_account()
-    if conta is not None and conta.is_agente and "agenda.index" in _endpoints():
+    if conta is not None and conta.is_agente:
         return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
 
@@ -21,8 +21,3 @@ def saude():
     db.execute_sql("SELECT 1").fetchone()
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions

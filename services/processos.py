@@ -1,8 +1,6 @@
 """Reading a buyer's purchases ("Consulta Processos de Compra"): constant queries per page."""
 import re
 
-from peewee import fn
-
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
 from services.paginacao import anexar, lendo_o_indice_em_ordem, paginar
 
@@ -62,8 +60,3 @@ def eventos(processo, antes=None, limite=ANDAMENTO_LIMITE):
     linhas = linhas[:limite][::-1]
     return linhas, (linhas[0].id if anteriores and linhas else None)
 
-
-def contagem_por_situacao(processo):
-    rows = (Certificado.select(Certificado.situacao, fn.COUNT(Certificado.id).alias("n"))
-            .where(Certificado.processo == processo.id).group_by(Certificado.situacao).tuples())
-    return dict(rows)

@@ -16,7 +16,7 @@ import bench_data
 import migrations
 from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
 from services import paginacao, processos
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 RAIZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from models import Conta, ProcessoCompra
-from tests.conftest import htmx_headers, text
+from tests.support.http import htmx_headers, text
 
 
 def processos_de(cpf):
