@@ -24,13 +24,14 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
 
 RAIZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(RAIZ, ".venv", "bin")
 SEGUNDOS = int(os.environ.get("BENCH_SEGUNDOS", 5))
 CONEXOES = [int(c) for c in os.environ.get("BENCH_CONEXOES", "1 16 64").split()]
 RESULTADOS = os.path.join(RAIZ, "bench", "RESULTS.md")
+sys.path.insert(0, RAIZ)
+from services import relogio  # noqa: E402  (the repository root is on the path only now)
 MARIA = "12345678909"
 AGENTE = ("98765432100", "agente12345")
 
@@ -246,7 +247,7 @@ def maquina():
 def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=RAIZ, text=True,
                             capture_output=True).stdout.strip()
-    cabecalho = (f"# Medidas (`make bench`)\n\n{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+    cabecalho = (f"# Medidas (`make bench`)\n\n{relogio.agora():%Y-%m-%d %H:%M} UTC, "
                  f"commit {commit}, {maquina()}.\n")
     bancos = os.environ.get("BENCH_BANCOS", "sqlite postgres").split()
     partes = []

@@ -18,7 +18,7 @@ import pytest
 
 from models import Certificado, Email
 
-RAIZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RAIZ = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDIS = os.environ.get("TEST_REDIS_URL")
 
 pytestmark = [

@@ -18,7 +18,7 @@ from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
 from services import paginacao, processos
 from tests.support.http import login, text
 
-RAIZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RAIZ = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
