@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from flask_mailman import Mail
 
+import bench_data
 import database
 import demo_data
 import jobs
@@ -45,5 +46,6 @@ def create_app(config=None):
                       financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp):
         app.register_blueprint(blueprint)
     demo_data.init_app(app)
+    bench_data.init_app(app)
     return app
 

@@ -81,9 +81,15 @@ class ProcessoCompra(BaseModel):
     # The client's idempotency key, so a double-submitted "Confirmar" buys once.
     chave_idempotencia = CharField(max_length=64, null=True, unique=True)
 
+    class Meta:
+        # "Consulta Processos de Compra": newest first, and the search by number (prefix).
+        indexes = ((("comprador", "id"), False), (("comprador", "numero"), False))
+
 
 class Boleto(BaseModel):
     processo = ForeignKeyField(ProcessoCompra, backref="boletos", index=True)
+    # The purchase's buyer, copied (it never changes) so "Financeiro" pages on one index.
+    comprador = ForeignKeyField(Conta, null=True, index=False)
     sequencia = IntegerField(unique=True)  # the "nosso número" sequence
     nosso_numero = CharField(max_length=20, unique=True)
     numero_documento = CharField(max_length=20)
@@ -99,6 +105,9 @@ class Boleto(BaseModel):
     substitui = ForeignKeyField("self", null=True, unique=True, backref="substituto")
     criado_em = DateTimeField(default=utcnow)
     pago_em = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("comprador", "id"), False),)
 
 
 class Pagamento(BaseModel):
@@ -117,8 +126,20 @@ class Pagamento(BaseModel):
     criado_em = DateTimeField(default=utcnow)
 
 
+# The agents' "Pagamentos sinalizados": few rows among all payments, newest first.
+Pagamento.add_index(Pagamento.id, where=Pagamento.sinalizado == True,  # noqa: E712
+                    name="pagamento_sinalizado")
+
+
 class Certificado(BaseModel):
+    # States in which the buyer still has something to follow (the default "Situação" filter).
+    EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
+                    "pendente_correcao")
+
     processo = ForeignKeyField(ProcessoCompra, backref="certificados", index=True)
+    # The purchase's buyer, copied (it never changes) so "Gerenciar Certificados" reads one
+    # index in order, whatever the buyer's volume, instead of sorting across a join.
+    comprador = ForeignKeyField(Conta, null=True, index=False)
     numero = CharField(max_length=30, unique=True)
     situacao = CharField(max_length=30, index=True)
     titular_cpf = CharField(max_length=11, null=True, index=True)
@@ -126,6 +147,15 @@ class Certificado(BaseModel):
     # Bumped by every state move: a conditional UPDATE on it detects concurrent changes.
     versao = IntegerField(default=1)
     atualizado_em = DateTimeField(default=utcnow)
+
+    class Meta:
+        # One index per "Situação" filter, each in the list's order (newest first).
+        indexes = ((("comprador", "id"), False), (("comprador", "situacao", "id"), False))
+
+
+Certificado.add_index(Certificado.comprador, Certificado.id,
+                      where=Certificado.situacao.in_(Certificado.EM_ANDAMENTO),
+                      name="certificado_em_andamento")
 
 
 class Atribuicao(BaseModel):
@@ -228,6 +258,10 @@ class Evento(BaseModel):
     para = CharField(max_length=30, default="")
     detalhes = TextField(default="")
     criado_em = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        # A purchase's or a certificate's andamento, paged by id.
+        indexes = ((("processo", "id"), False), (("certificado", "id"), False))
 
 
 class Email(BaseModel):
