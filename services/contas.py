@@ -1,5 +1,5 @@
 """Accounts without a session: "Primeiro acesso" (sign-up) and the "Definir minha senha"
-link, which also serves "Esqueci minha senha" (DOMAIN.md §2).
+link, which also serves "Esqueci minha senha" (docs/dominio.md §2).
 
 The link carries a token derived from SECRET_KEY and a stored nonce; only the nonce and
 the token's SHA-256 are stored (services.segredos). It expires, works once, a new link

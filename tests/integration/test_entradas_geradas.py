@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from models import ALL_MODELS, Agendamento, Boleto, Certificado, db
 from services import atribuicoes, contas, links, relogio
 from services.pagamentos import assinatura
-from tests.integration import helpers
-from tests.solicitacao_helpers import JOAO_CPF, novo_link, preencher
+from tests.support import financeiro as helpers
+from tests.support.solicitacao import JOAO_CPF, novo_link, preencher
 
 SEGREDO = "segredo-do-banco"
 EXEMPLOS = 25  # per form; the whole test stays well under a minute

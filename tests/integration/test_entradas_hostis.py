@@ -7,9 +7,9 @@ from models import Certificado, Pagamento, Solicitacao, db
 from services import relogio
 from services.entrada import MENSAGEM_CONTROLE
 from services.pagamentos import assinatura
-from tests.conftest import login, text
-from tests.integration import helpers
-from tests.solicitacao_helpers import enviar_etapa, novo_link, preencher
+from tests.support.http import login, text
+from tests.support import financeiro as helpers
+from tests.support.solicitacao import enviar_etapa, novo_link, preencher
 
 SEGREDO = "segredo-do-banco"
 NUL = "\x00"

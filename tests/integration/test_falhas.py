@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.conftest import TEST_CONFIG, htmx_headers, text
+from tests.support.ambiente import TEST_CONFIG
+from tests.support.http import htmx_headers, text
 
 RAIZ = Path(__file__).resolve().parents[2]
 PORTA_MORTA = "127.0.0.1:1"

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from app import create_app
-from tests.conftest import TEST_CONFIG, login, text
+from tests.support.ambiente import TEST_CONFIG
+from tests.support.http import login, text
 
 MARIA, JOSE = "123.456.789-09", "111.444.777-35"
 

@@ -12,7 +12,7 @@ from flask import url_for
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular,
                     ProcessoCompra, db)
 from services import atribuicoes, contas, links, relogio
-from tests.solicitacao_helpers import JOAO_CPF
+from tests.support.solicitacao import JOAO_CPF
 
 ATORES = ("anonimo", "comprador", "outro_comprador", "agente", "link_deste", "link_de_outro",
           "link_revogado")

@@ -8,7 +8,7 @@ import pytest
 from models import Pagamento, ProcessoCompra, db
 from services import relogio
 from services.pagamentos import assinatura
-from tests.integration import helpers
+from tests.support import financeiro as helpers
 
 pytestmark = [
     pytest.mark.postgres,

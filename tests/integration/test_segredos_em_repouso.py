@@ -17,8 +17,8 @@ import pytest
 
 from models import ALL_MODELS, Certificado, Email, db
 from services import segredos
-from tests.conftest import login
-from tests.solicitacao_helpers import JOAO_CPF
+from tests.support.http import login
+from tests.support.solicitacao import JOAO_CPF
 
 RAIZ = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"/(?:t|definir-senha)/([A-Za-z0-9_\-]{20,})")
@@ -99,8 +99,8 @@ def gunicorn(tmp_path):
     """The production server, as configured by gunicorn.conf.py, with its access log."""
     porta, log = porta_livre(), tmp_path / "access.log"
     env = {**os.environ, "SECRET_KEY": "s", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-           "GUNICORN_BIND": f"127.0.0.1:{porta}", "GUNICORN_WORKERS": "1",
-           "GUNICORN_ACCESS_LOG": str(log), "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+           "GUNICORN_BIND": f"127.0.0.1:{porta}", "WEB_CONCURRENCY": "1",
+           "GUNICORN_ACCESSLOG": str(log), "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
            "JOBS_EMBUTIDOS": "0"}
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "init-db"], cwd=RAIZ,

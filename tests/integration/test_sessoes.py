@@ -4,7 +4,7 @@ session ends by itself."""
 import re
 
 from models import Conta, db
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 MARIA = ("123.456.789-09", "demo12345")
 
