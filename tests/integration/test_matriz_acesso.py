@@ -9,7 +9,7 @@ it, so a POST that changes something (a logout, a resent link) never changes the
 
 from flask import url_for
 
-from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular,
+from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
                     ProcessoCompra, db)
 from services import atribuicoes, contas, links, relogio
 from tests.support.solicitacao import JOAO_CPF
@@ -100,6 +100,19 @@ MATRIZ = {
     ("pagamentos.confirmar", "POST"): ("login", "404", "404", "422", "login", "login",
                                        "login"),
     ("pagamentos.notificacao", "POST"): ("401",) * 7,
+    ("inicio.saude", "GET"): P,
+    ("exportacao.certificados", "GET"): LOGIN,  # each buyer exports their own list
+    ("exportacao.processos", "GET"): LOGIN,
+    ("lotes.enviar", "GET"): LOGIN,
+    ("lotes.receber", "POST"): ("login", "422", "422", "422", "login", "login", "login"),
+    ("lotes.modelo", "GET"): LOGIN,
+    ("lotes.lote", "GET"): DONO,
+    ("lotes.progresso", "GET"): DONO,
+    ("lotes.erros", "GET"): DONO,
+    ("lotes.confirmar", "POST"): ("login", "→", "404", "404", "login", "login", "login"),
+    ("lotes.reenviar", "GET"): LOGIN,
+    ("lotes.reenviar_selecionados", "POST"): ("login", "→", "→", "→", "login", "login",
+                                              "login"),  # nothing selected: back to the list
     ("conta.index", "GET"): LOGIN,
     ("conta.sair_de_todos", "POST"): ("login",) * 7,
 }
@@ -131,6 +144,7 @@ class Cenario:
             self.tokens[certificado.id] = links.emitir(atribuicao, 30)
             self.ativos[certificado.id] = links.verificar(self.tokens[certificado.id]).id
         self.token_senha = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
+        self.lote = Lote.create(conta=maria, formato="modelo", nome_arquivo="equipe.csv")
 
     def certificado(self, endpoint):
         if endpoint.startswith("agendamento."):
@@ -144,7 +158,8 @@ class Cenario:
         valores = {"numero": certificado.numero, "filename": "css/app.css",
                    "token": self.tokens[self.joao.id], "etapa": "dados", "versao": 1,
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
-                   "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1]}
+                   "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
+                   "lote_id": self.lote.id, "formato": "csv"}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":
