@@ -3,11 +3,10 @@ import re
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from blueprints.forms import limpo
+from blueprints.forms import Formulario, limpo
 from services import boletos, compras, relogio
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
@@ -15,7 +14,7 @@ from web import current_account, login_required, redirect_see_other, render
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
 
-class QuantidadeForm(FlaskForm):
+class QuantidadeForm(Formulario):
     quantidade = StringField(
         "Quantidade de certificados",
         validators=[limpo(compras.ler_quantidade)],
@@ -24,7 +23,7 @@ class QuantidadeForm(FlaskForm):
     )
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     quantidade = HiddenField(validators=[limpo(compras.ler_quantidade)])
     # Idempotency key: made when the page is shown, so a resent form buys once.
     chave = HiddenField()
