@@ -339,7 +339,8 @@ def termo(numero):
             try:
                 solicitacoes.enviar(pendente, solicitacao, certificado, processo_numero,
                                     acesso.ator, request.remote_addr,
-                                    request.headers.get("User-Agent", ""))
+                                    request.headers.get("User-Agent", ""),
+                                    current_app.config)
             except (VersaoDesatualizada, TransicaoInvalida) as erro:
                 flash(str(erro), "erro")
                 return _ir(".inicio", numero=numero)

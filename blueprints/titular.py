@@ -24,6 +24,21 @@ def link(token):
                     code=303)
 
 
+@bp.get("/t/direto/<assinatura>")
+@limiter.limit("30 per minute")
+def direto(assinatura):
+    """A later e-mail's direct link: the same session as the personal link, then straight to
+    the page the e-mail asks for (e.g. "Agendar videoconferência")."""
+    link, destino = links.por_assinatura(assinatura, current_app.config["SECRET_KEY"])
+    if link is None:
+        return make_response(render_template("titular/link_inativo.html", motivo="invalido"), 404)
+    entrar_com_link(link)
+    numero = link.atribuicao.certificado.numero
+    if destino == "agendamento" and "agendamento.inicio" in current_app.view_functions:
+        return redirect(url_for("agendamento.inicio", numero=numero), code=303)
+    return redirect(url_for("titular.certificado", numero=numero), code=303)
+
+
 @bp.get("/titular/<numero>")
 def certificado(numero):
     acesso = acesso_titular(numero)

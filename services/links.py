@@ -6,7 +6,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from itsdangerous import BadSignature, URLSafeSerializer
+
 from models import Atribuicao, LinkTitular, utcnow
+
+# Where a direct link from an e-mail may lead once it opened the holder's session.
+DESTINOS = ("certificado", "agendamento")
 
 
 def _hash(token):
@@ -57,3 +62,32 @@ def situacao(token):
     if link is not None and link.revogado_em is None and link.expira_em <= utcnow():
         return "expirado"
     return "invalido"
+
+
+def _assinador(secret_key):
+    return URLSafeSerializer(secret_key, salt="link-titular-direto")
+
+
+def assinar(link_id, destino, secret_key):
+    """A direct link for later e-mails: the token itself is never stored, so they carry the
+    link's id signed with SECRET_KEY. It works exactly as long as the link row does."""
+    assert destino in DESTINOS, destino
+    return _assinador(secret_key).dumps([link_id, destino])
+
+
+def por_assinatura(valor, secret_key):
+    """(active link, destino) for a signed direct link, or (None, None)."""
+    try:
+        link_id, destino = _assinador(secret_key).loads(valor or "")
+    except (BadSignature, ValueError, TypeError):
+        return None, None
+    if destino not in DESTINOS or not isinstance(link_id, int):
+        return None, None
+    return ativo(link_id), destino
+
+
+def ultimo_ativo(atribuicao_id):
+    """The assignment's active link (the one the holder's e-mail carries), or None."""
+    return _ativo(LinkTitular.select(LinkTitular, Atribuicao)
+                  .where(LinkTitular.atribuicao == atribuicao_id)
+                  .order_by(LinkTitular.id.desc()))

@@ -12,7 +12,7 @@ from datetime import date, timezone
 from peewee import IntegrityError
 
 from models import Solicitacao, Termo, db, utcnow
-from services import mail, pessoa, termo_pdf
+from services import agendamentos, mail, pessoa, termo_pdf
 from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
 
 ETAPAS = ("dados", "contato", "endereco", "documento")
@@ -266,12 +266,13 @@ class Envio:
     repetido: bool = False  # the same acceptance arrived twice (double click)
 
 
-def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent,
+def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent, config,
            agora=None):
     """Accept `termo` and request emission (or register the correction), in one transaction.
 
     Records time, IP, user agent and the document's SHA-256; moves the certificate; queues
-    the confirmation e-mail with the termo attached.
+    the confirmation e-mail with the termo attached and, when the request now waits for a
+    booking, the e-mail with the direct "Agendar videoconferência" link.
     """
     agora = agora or utcnow()
     if termo.aceito_em is not None:
@@ -290,6 +291,7 @@ def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agen
         Solicitacao.update(enviada_em=agora).where(Solicitacao.id == solicitacao.id).execute()
         registrar_evento(certificado.processo_id, "termo.aceito", ator, certificado.id,
                          detalhes=f"Versão {termo.versao}, SHA-256 {termo.sha256}")
+        origem = certificado.situacao
         mover_certificado(certificado, acao, ator, detalhes=f"Termo versão {termo.versao}")
         mail.enfileirar(
             solicitacao.email,
@@ -297,11 +299,14 @@ def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agen
             else "Correção da solicitação do Certificado Digital recebida",
             "solicitacao_enviada",
             {"nome": solicitacao.nome, "certificado": certificado, "termo": termo,
-             "correcao": acao == "corrigir"},
+             "correcao": acao == "corrigir",
+             "link": agendamentos.link_direto(certificado, "certificado", config)},
             processo=certificado.processo_id, certificado=certificado.id,
             anexos=[(f"termo-titularidade-{certificado.numero}-v{termo.versao}.pdf",
                      "application/pdf", bytes(termo.pdf))],
         )
+        if origem != certificado.situacao and pode(certificado.situacao, "agendar"):
+            agendamentos.convidar(certificado, config)
     termo.aceito_em = agora
     solicitacao.enviada_em = agora
     return Envio(termo, acao)

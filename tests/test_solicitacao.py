@@ -12,9 +12,8 @@ from models import Certificado, Email, Evento, Solicitacao, Termo, db
 from services import mail
 from services.lifecycle import Ator, mover_certificado
 from tests.conftest import htmx_headers, text
-from tests.solicitacao_helpers import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
-                                       versao)
-
+from tests.solicitacao_helpers import (JOAO_CPF, VALIDOS, aceitar, enviar_etapa, gerar_termo,
+                                       novo_link, preencher, versao)
 
 
 def termos_de(numero):
@@ -289,11 +288,6 @@ def test_alterar_returns_to_confira_after_the_step(holder):
     assert "(61) 98888-7777" in text(holder.get(response.location))
 
 
-def gerar_termo(client, numero):
-    url = f"/solicitacao/{numero}/confira"
-    return client.post(url, data={"versao": versao(client, url)})
-
-
 def test_generating_the_termo_stores_version_1_with_its_hash(holder):
     preencher(holder, holder.numero)
     response = gerar_termo(holder, holder.numero)
@@ -343,12 +337,6 @@ def test_accepting_needs_the_box_ticked(holder):
     assert '<a href="#concordo">' in response.get_data(as_text=True)
     with db.connection_context():
         assert Certificado.get(Certificado.numero == holder.numero).situacao == "atribuido"
-
-
-def aceitar(client, numero, versao_termo="1"):
-    return client.post(f"/solicitacao/{numero}/termo",
-                       data={"termo_versao": versao_termo, "concordo": "y"},
-                       headers={"User-Agent": "Teste/1.0 (celular)"})
 
 
 def test_accepting_records_it_and_requests_emission(holder):
