@@ -50,8 +50,6 @@ def _backoff(tentativas):
 
 @huey.task(context=False)
 def enviar_email(email_id):
-    from flask_mailman import EmailMultiAlternatives
-
     from models import Email, db, utcnow
     from services import mail
     from services.formatting import mask_email
@@ -61,7 +59,7 @@ def enviar_email(email_id):
         email = Email.get_or_none(Email.id == email_id)
         if email is None or email.situacao == "enviado":
             return  # rolled back with its transaction, or already delivered
-        mensagem = EmailMultiAlternatives(email.assunto, email.texto, to=[email.destinatario])
+        mensagem = mail.Mensagem(email.assunto, email.texto, to=[email.destinatario])
         if email.html:
             mensagem.attach_alternative(email.html, "text/html")
         for nome, tipo, dados in mail.anexos(email):
