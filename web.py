@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
 
-from models import Conta
+from models import Certificado, Conta
 from services import boleto as boleto_numbers
 from services import formatting
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
@@ -136,8 +136,31 @@ MENU = [
 ]
 
 
+# The holder's session: {certificado id: link id} of the personal links this browser opened.
+SESSAO_TITULAR = "links_titular"
+
+
+def certificados_do_titular():
+    """Numbers of the certificates opened here by personal link, when nobody is signed in."""
+    if not hasattr(request, "titular_numeros"):
+        ids = [int(i) for i in session.get(SESSAO_TITULAR, {})]
+        request.titular_numeros = [] if current_account() is not None or not ids else [
+            c.numero for c in Certificado.select(Certificado.numero)
+            .where(Certificado.id.in_(ids)).order_by(Certificado.numero)]
+    return request.titular_numeros
+
+
 def menu_items():
     conta = current_account()
+    numeros = certificados_do_titular()
+    if numeros:
+        # The holder opened the e-mail's link: their certificate and help, never the buyer's.
+        aberto = (request.view_args or {}).get("numero")
+        return [{"rotulo": "Meu certificado" if len(numeros) == 1 else f"Certificado {n}",
+                 "url": url_for("titular.certificado", numero=n), "atual": n == aberto}
+                for n in numeros] + [
+            {"rotulo": "Ajuda", "url": url_for("ajuda.index"),
+             "atual": request.blueprint == "ajuda"}]
     papel = conta.papel if conta else None
     atual = (request.blueprint or "") + "."
     return [
@@ -145,6 +168,11 @@ def menu_items():
         for rotulo, endpoint, quem in MENU
         if endpoint in current_app.view_functions and (quem is None or quem == papel)
     ]
+
+
+def pode_sair():
+    """Someone is signed in, or a holder's link opened a session here."""
+    return current_account() is not None or bool(certificados_do_titular())
 
 
 def form_errors(form):
@@ -194,6 +222,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         static_url=static_url,
         menu_items=menu_items,
+        pode_sair=pode_sair,
         form_errors=form_errors,
         wants_fragment=wants_fragment,
         current_account=current_account,

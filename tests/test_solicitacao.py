@@ -541,3 +541,26 @@ def test_guided_journey_counts_the_scheduling_step(app, holder):
     assert "Etapa 2 de 8" in text(page)
     body = text(holder.get(f"/solicitacao/{holder.numero}/enviada?guia=1"))
     assert "Etapa 8 de 8" in body and "Agendar videoconferência" in body
+
+
+# --- the holder's menu ---------------------------------------------------------------------
+
+def menu(response):
+    html = response.get_data(as_text=True)
+    return text_of(html[html.index('<nav class="menu"'):html.index("</nav>")])
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_holder_sees_their_own_menu_and_can_leave(holder):
+    for url in (f"/titular/{holder.numero}", f"/solicitacao/{holder.numero}/dados", "/ajuda/"):
+        response = holder.get(url)
+        assert menu(response) == "Meu certificado Ajuda", url
+        assert "Solicite agora" not in text(response) and "Sair" in text(response)
+    assert 'href="/titular/%s" aria-current="page"' % holder.numero in \
+        holder.get(f"/titular/{holder.numero}").get_data(as_text=True)
+    assert holder.post("/sair").status_code == 303
+    assert holder.get(f"/titular/{holder.numero}").status_code == 404
+    assert "Solicite agora" in menu(holder.get("/ajuda/"))
