@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired
 from models import Boleto, ProcessoCompra
 from services import compras, entrada, pix
 from services.lifecycle import Ator, TransicaoInvalida
-from web import current_account, login_required, pdf_response, redirect_see_other, render
+from web import (current_account, login_required, para_o_login, pdf_liberado, pdf_response,
+                 redirect_see_other, render)
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -67,9 +68,14 @@ def boleto(boleto_id):
 
 
 @bp.get("/boletos/<int:boleto_id>/boleto.pdf")
-@login_required
 def pdf(boleto_id):
-    boleto = _boleto_do_comprador(boleto_id)
+    if pdf_liberado() == boleto_id:
+        # A signed address from the buyer's page (a new tab outside the frame has no session).
+        boleto = Boleto.get_or_none(Boleto.id == boleto_id) or abort(404)
+    elif current_account() is None:
+        return para_o_login()
+    else:
+        boleto = _boleto_do_comprador(boleto_id)
     beneficiario = compras.Beneficiario.from_config(current_app.config)
     return pdf_response(compras.pdf_do_boleto(boleto, beneficiario), compras.nome_pdf(boleto))
 

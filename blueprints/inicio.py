@@ -1,7 +1,7 @@
-"""Home: where each kind of visitor starts."""
-from flask import Blueprint, redirect, render_template, url_for
+"""Home: where each kind of visitor starts; the frame's session probe."""
+from flask import Blueprint, jsonify, redirect, render_template, session, url_for
 
-from web import current_account
+from web import SONDA_QUADRO, current_account
 
 bp = Blueprint("inicio", __name__)
 
@@ -12,6 +12,12 @@ def index():
     if conta is not None and conta.is_agente and "agenda.index" in _endpoints():
         return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
+
+
+@bp.get("/quadro/sessao")
+def sessao_quadro():
+    """Whether this browser sent back the cookie a framed page set (see web._embedded)."""
+    return jsonify(sessao=bool(session.get(SONDA_QUADRO)))
 
 
 def _endpoints():

@@ -16,7 +16,7 @@ from services import agenda, pessoa, solicitacoes, termo_pdf
 from services.formatting import format_cpf
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
-from web import pdf_response, render
+from web import pdf_liberado, pdf_response, render
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
 
@@ -355,10 +355,16 @@ def termo(numero):
 
 @bp.get("/<numero>/termo-v<int:versao>.pdf")
 def termo_pdf_arquivo(numero, versao):
-    acesso, certificado = _carregar(numero)
-    solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
-    if termo is None:
+    termo_id = pdf_liberado()
+    if termo_id is not None:
+        # A signed address from the holder's page (a new tab outside the frame has no session).
+        termo = Termo.get_or_none((Termo.id == termo_id) & (Termo.versao == versao))
+        certificado = termo and termo.certificado
+    else:
+        acesso, certificado = _carregar(numero)
+        solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
+        termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
+    if termo is None or certificado.numero != numero:
         abort(404)
     return pdf_response(termo.pdf, f"termo-titularidade-{certificado.numero}-v{versao}.pdf")
 
