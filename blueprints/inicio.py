@@ -1,5 +1,8 @@
 """Home: where each kind of visitor starts; the frame's session probe."""
-from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+import os
+
+from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
+                   session, url_for)
 
 from web import SONDA_QUADRO, current_account
 
@@ -20,7 +23,15 @@ def sessao_quadro():
     return jsonify(sessao=bool(session.get(SONDA_QUADRO)))
 
 
-def _endpoints():
-    from flask import current_app
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the same SVG icon."""
+    with open(os.path.join(current_app.static_folder, "favicon.svg"), "rb") as arquivo:
+        response = make_response(arquivo.read())
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
+
+def _endpoints():
     return current_app.view_functions

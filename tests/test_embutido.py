@@ -104,3 +104,11 @@ class TestSemCookie:
         response = app.test_client(use_cookies=False).post("/entrar", data={
             "cpf": "123.456.789-09", "senha": "demo12345"})
         assert response.status_code == 400 and "Recarregue" in response.get_data(as_text=True)
+
+
+def test_the_icon_and_a_description_are_there_for_every_page(client, demo):
+    icone = client.get("/favicon.ico")
+    assert icone.status_code == 200 and icone.mimetype == "image/svg+xml"
+    pagina = client.get("/entrar").get_data(as_text=True)
+    assert re.search(r'<meta name="description" content="[^"]{50,}">', pagina)
+    assert 'rel="icon"' in pagina
