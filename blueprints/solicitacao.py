@@ -133,7 +133,9 @@ class DocumentoForm(EtapaForm):
                            + [SelectChoice(t, t) for t in pessoa.DOCUMENTO_TIPOS],
                            validate_choice=False)
     doc_numero = StringField("Número do documento", render_kw={"spellcheck": "false"})
-    doc_emissor = StringField("Órgão emissor", render_kw={"class": "curto"})
+    doc_emissor = StringField("Órgão emissor", render_kw={
+        "class": "curto", "list": "orgaos-emissores", "autocapitalize": "characters",
+        "spellcheck": "false", "maxlength": str(pessoa.ORGAO_EMISSOR_MAX)})
     doc_uf = SelectField("UF de emissão", choices=_UF_OPCOES, validate_choice=False)
     emissao_dia = StringField("Dia", render_kw=_numerico("off", "2"))
     emissao_mes = StringField("Mês", render_kw=_numerico("off", "2"))
@@ -192,7 +194,7 @@ def _contexto_etapa(certificado, solicitacao, etapa, form, aviso=None):
         voltar = url_for("titular.certificado", numero=certificado.numero)
     return dict(certificado=certificado, solicitacao=solicitacao, etapa=etapa, form=form,
                 titulo=TITULOS[etapa], passo=passo(etapa), voltar=voltar, voltar_fora=indice == 0,
-                aviso=aviso,
+                aviso=aviso, orgaos_emissores=pessoa.ORGAOS_EMISSORES,
                 ajuda=AJUDA[etapa], explicacao=EXPLICACOES[etapa],
                 acao=url_for(".etapa", numero=certificado.numero, etapa=etapa,
                              volta=request.args.get("volta")))

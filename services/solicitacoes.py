@@ -31,12 +31,10 @@ CAMPOS = {
                   "emissao_dia", "emissao_mes", "emissao_ano"),
 }
 # Free-text limits: the model's column sizes.
-LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60,
-           "doc_emissor": 30}
+LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60}
 OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
                 "numero": "Informe o número (ou “S/N” se não houver).",
-                "bairro": "Informe o bairro.", "cidade": "Informe a cidade.",
-                "doc_emissor": "Informe o órgão emissor, como SSP ou DETRAN."}
+                "bairro": "Informe o bairro.", "cidade": "Informe a cidade."}
 
 
 
@@ -116,7 +114,8 @@ def limpar(etapa, entrada, hoje, nascimento=None):
         valores["doc_tipo"] = tipo
         valores["doc_numero"] = _aplicar(erros, "doc_numero", pessoa.clean_documento_numero,
                                          entrada.get("doc_numero"))
-        valores["doc_emissor"] = _texto(entrada, "doc_emissor", erros).upper()
+        valores["doc_emissor"] = _aplicar(erros, "doc_emissor", pessoa.clean_orgao_emissor,
+                                          entrada.get("doc_emissor"))
         valores["doc_uf"] = _aplicar(erros, "doc_uf", pessoa.clean_uf, entrada.get("doc_uf"))
         try:
             emitido = _data(entrada.get("emissao_dia"), entrada.get("emissao_mes"),

@@ -158,6 +158,9 @@ BAD = [
     ("documento", {"doc_tipo": "Certidão"}, "doc_tipo", "tipo de documento"),
     ("documento", {"doc_numero": "ABC"}, "doc_numero", "algarismos"),
     ("documento", {"doc_uf": "ZZ"}, "doc_uf", "UF inválida"),
+    ("documento", {"doc_emissor": "02/05/2010"}, "doc_emissor", "Use só letras"),
+    ("documento", {"doc_emissor": "SSP/DF"}, "doc_emissor", "a UF vai no campo"),
+    ("documento", {"doc_emissor": ""}, "doc_emissor", "Informe o órgão emissor"),
     ("documento", {"emissao_ano": "1989"}, "emissao_dia", "anterior ao nascimento"),
     ("documento", {"emissao_ano": str(date.today().year + 1)}, "emissao_dia", "futuro"),
 ]
@@ -564,3 +567,13 @@ def test_the_holder_sees_their_own_menu_and_can_leave(holder):
     assert holder.post("/sair").status_code == 303
     assert holder.get(f"/titular/{holder.numero}").status_code == 404
     assert "Solicite agora" in menu(holder.get("/ajuda/"))
+
+
+def test_the_issuing_body_is_suggested_and_stored_in_capitals(holder):
+    preencher(holder, holder.numero, ate="endereco")
+    html = holder.get(f"/solicitacao/{holder.numero}/documento").get_data(as_text=True)
+    assert 'list="orgaos-emissores"' in html
+    assert all(f'<option value="{o}">' in html for o in ("SSP", "DETRAN", "PC", "IFP"))
+    assert enviar_etapa(holder, holder.numero, "documento", {"doc_emissor": " detran "}) \
+        .status_code == 303
+    assert salvo(holder.numero).doc_emissor == "DETRAN"
