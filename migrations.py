@@ -4,13 +4,15 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
+from playhouse.migrate import SchemaMigrator, migrate as aplicar
 
 from models import ALL_MODELS, SchemaVersion, db
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
 STEPS = [
     lambda migrator: None,  # 1: the initial schema (created from the models)
+    # 2: each purchase numbers its own boletos (…-1, …-2): the number is unique on its own.
+    lambda migrator: aplicar(migrator.add_index("boleto", ("numero_documento",), unique=True)),
 ]
 
 LATEST = len(STEPS)
