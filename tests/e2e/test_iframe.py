@@ -21,11 +21,11 @@ ORIGENS = ["http://localhost:*"]  # the host site runs on localhost, on a random
 class HostSite:
     """A page on http://localhost:<port> with the README's snippet for the portal."""
 
-    def __init__(self, portal_url, caminho="/entrar"):
+    def __init__(self, portal_url, caminho="/entrar", allow="clipboard-write; storage-access"):
         html = f"""<!doctype html><html lang="pt-BR"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>gov.br</title></head><body style="margin:0"><h1>Site anfitrião</h1>
 <iframe id="portal" src="{portal_url}{caminho}" title="Área do Cliente — Certificado Digital"
-        allow="clipboard-write; storage-access" style="width:100%;border:0"></iframe>
+        allow="{allow}" style="width:100%;border:0"></iframe>
 <script src="{portal_url}/static/embed.js" async></script>
 <p id="rodape-anfitriao">Rodapé do site anfitrião</p>
 </body></html>""".encode()
