@@ -112,3 +112,16 @@ def test_the_icon_and_a_description_are_there_for_every_page(client, demo):
     pagina = client.get("/entrar").get_data(as_text=True)
     assert re.search(r'<meta name="description" content="[^"]{50,}">', pagina)
     assert 'rel="icon"' in pagina
+
+
+def test_the_agents_termo_pdf_opens_in_a_tab_without_the_session(app, agente):
+    from models import Agendamento
+
+    with db.connection_context():
+        agendamento = Agendamento.get(Agendamento.situacao == "ativo")
+    html = agente.get(f"/agenda/{agendamento.id}").get_data(as_text=True)
+    url = link_pdf(html, "Termo de titularidade (PDF)")
+    response = app.test_client().get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert app.test_client().get(url.split("?")[0]).status_code == 302
+    assert agente.get(url.split("?")[0]).status_code == 200
