@@ -98,14 +98,15 @@ def test_an_older_schema_is_migrated_step_by_step(app, monkeypatch):
     import migrations
 
     applied = []
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(2)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
+    novo = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [lambda m: applied.append(novo)])
+    monkeypatch.setattr(migrations, "LATEST", novo)
     with db.connection_context():
-        assert migrations.migrate() == 2
-        assert migrations.migrate() == 2
-        assert applied == [2]
-        assert migrations.current_version() == 2
-        SchemaVersion.delete().where(SchemaVersion.versao > 1).execute()
+        assert migrations.migrate() == novo
+        assert migrations.migrate() == novo
+        assert applied == [novo]
+        assert migrations.current_version() == novo
+        SchemaVersion.delete().where(SchemaVersion.versao >= novo).execute()
 
 
 def test_demo_accounts_have_unique_cpfs(app, demo):
