@@ -305,7 +305,8 @@ def test_generating_the_termo_stores_version_1_with_its_hash(holder):
     assert "Termo de titularidade" in body and "Etapa 6 de 6" in body and codigo in body
     assert "chave privada" in body  # the key clauses, in HTML
     html = page.get_data(as_text=True)
-    assert f'href="/solicitacao/{holder.numero}/termo-v1.pdf" target="_blank"' in html
+    pdf = rf'href="/solicitacao/{holder.numero}/termo-v1.pdf\?acesso=[^"]+" target="_blank"'
+    assert re.search(pdf, html)  # signed: it opens in a tab outside a frame too
     assert "Li e concordo" in body
 
 
@@ -365,6 +366,25 @@ def test_accepting_records_it_and_requests_emission(holder):
     body = text(holder.get(response.location))
     assert "Emissão solicitada" in body and "por e-mail" in body
     assert "Agendar videoconferência" in body
+
+
+def test_after_sending_the_holder_gets_the_scheduling_email_with_a_direct_link(app, holder):
+    """The confirmation promises scheduling instructions by e-mail: they come, and their
+    "Agendar videoconferência" link opens the booking on any device, without the session."""
+    preencher(holder, holder.numero)
+    gerar_termo(holder, holder.numero)
+    aceitar(holder, holder.numero)
+    with db.connection_context():
+        email = Email.get(Email.assunto.contains("Agende a videoconferência"))
+    assert email.destinatario == "joao@example.com"
+    [link] = set(re.findall(r"http://portal\.test/t/direto/[^\s\"<]+", email.texto))
+    assert f'href="{link}"' in email.html and "Agendar videoconferência" in email.html
+    response = app.test_client().get(link.removeprefix("http://portal.test"),
+                                     follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path.startswith(f"/titular/{holder.numero}/agendamento")
+    # A tampered link opens nothing.
+    assert app.test_client().get(link.removeprefix("http://portal.test") + "x").status_code == 404
 
 
 def test_double_submitted_acceptance_acts_once(holder):
