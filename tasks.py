@@ -1,167 +1,19 @@
-"""Background jobs (Huey). With REDIS_URL the queue lives on Redis and `huey_consumer`
-runs as its own process; without it, SQLite storage in instance/ and a consumer thread
-inside the web process, so `make run` needs nothing else. Tests run jobs immediately.
+"""Entry point of the queue consumer: `huey_consumer tasks.huey -w 2 -k thread`.
+
+The jobs live in jobs.py; here each worker, on start, builds the portal's app (settings,
+database, mail, templates) for them to run in, once per process.
 """
-import logging
-import os
 import threading
-from datetime import timedelta
 
-from huey import RedisHuey, SqliteHuey, crontab
-from huey.consumer import Consumer
-from huey.exceptions import RetryTask
+import jobs
+from app import create_app
 
-log = logging.getLogger(__name__)
-
-INSTANCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
-MAX_TENTATIVAS = 6
+huey = jobs.huey
+_building = threading.Lock()
 
 
-def _make_huey():
-    if os.environ.get("REDIS_URL"):
-        return RedisHuey("area-cliente", url=os.environ["REDIS_URL"])
-    os.makedirs(INSTANCE, exist_ok=True)
-    return SqliteHuey("area-cliente", filename=os.environ.get(
-        "HUEY_SQLITE_PATH", os.path.join(INSTANCE, "huey.db")))
-
-
-huey = _make_huey()
-_app = None
-
-
-def bind_app(app):
-    """The Flask app jobs run in (a consumer process creates its own on first use)."""
-    global _app
-    _app = app
-
-
-def app_context():
-    global _app
-    if _app is None:
-        from app import create_app
-
-        _app = create_app()
-    return _app.app_context()
-
-
-def _backoff(tentativas):
-    return min(3600, 30 * 2 ** tentativas)
-
-
-@huey.task(context=False)
-def enviar_email(email_id):
-    from models import Email, db, utcnow
-    from services import mail
-    from services.formatting import mask_email
-    from services.lifecycle import SISTEMA, registrar_evento
-
-    with app_context(), db.connection_context():
-        email = Email.get_or_none(Email.id == email_id)
-        if email is None or email.situacao == "enviado":
-            return  # rolled back with its transaction, or already delivered
-        mensagem = mail.Mensagem(email.assunto, email.texto, to=[email.destinatario])
-        if email.html:
-            mensagem.attach_alternative(email.html, "text/html")
-        for nome, tipo, dados in mail.anexos(email):
-            mensagem.attach(nome, dados, tipo)
-        try:
-            mensagem.send()
-        except Exception as error:  # any delivery failure is retried, never raised to users
-            tentativas = email.tentativas + 1
-            falhou = tentativas >= MAX_TENTATIVAS
-            Email.update(tentativas=tentativas, erro=str(error)[:500],
-                         situacao="falhou" if falhou else "pendente").where(
-                Email.id == email.id).execute()
-            log.warning("e-mail %s não enviado (tentativa %s): %s", email.id, tentativas,
-                        error.__class__.__name__)
-            if email.processo_id and (falhou or tentativas == 1):
-                registrar_evento(email.processo_id, "email.falhou", SISTEMA,
-                                 email.certificado_id,
-                                 detalhes=f"“{email.assunto}” para "
-                                          f"{mask_email(email.destinatario)} — "
-                                          + ("sem novas tentativas." if falhou
-                                             else "nova tentativa em instantes."))
-            if not falhou:
-                raise RetryTask(delay=_backoff(tentativas)) from None
-            return
-        with db.atomic():
-            Email.update(situacao="enviado", enviado_em=utcnow(), tentativas=email.tentativas + 1,
-                         erro="").where(Email.id == email.id).execute()
-            if email.processo_id:
-                registrar_evento(email.processo_id, "email.enviado", SISTEMA,
-                                 email.certificado_id,
-                                 detalhes=f"“{email.assunto}” para "
-                                          f"{mask_email(email.destinatario)}")
-
-
-@huey.periodic_task(crontab(minute="*/5"), context=False)
-def reenviar_pendentes():
-    """Safety net: a message whose job was lost (crash after commit) is sent again."""
-    from models import Email, db, utcnow
-
-    with app_context(), db.connection_context():
-        limite = utcnow() - timedelta(minutes=5)
-        ids = [e.id for e in Email.select(Email.id).where(
-            (Email.situacao == "pendente") & (Email.criado_em < limite)
-            & (Email.tentativas == 0))]
-    for email_id in ids:
-        enviar_email(email_id)
-
-
-@huey.periodic_task(crontab(minute="*/10"), context=False)
-def lembretes_videoconferencia():
-    """Reminder e-mails 24 h before each videoconference; slot rows created ahead."""
-    from flask import current_app
-
-    from models import db
-    from services import agendamentos, mail
-
-    with app_context(), db.connection_context():
-        agora = agendamentos.agora()
-        enviados = agendamentos.enviar_lembretes(agora, current_app.config)
-        agendamentos.preparar_horizonte(agora, agendamentos.config_agenda(current_app.config))
-    mail.despachar()
-    return enviados
-@huey.periodic_task(crontab(minute="17", hour="3"), context=False)
-def limpar_chaves_idempotencia():
-    """One-time form keys only matter for minutes (a double click); keep a day of them."""
-    from models import ChaveIdempotencia, db, utcnow
-
-    with app_context(), db.connection_context():
-        (ChaveIdempotencia.delete()
-         .where(ChaveIdempotencia.criado_em < utcnow() - timedelta(days=1)).execute())
-
-
-class _EmbeddedConsumer(Consumer):
-    # The web server owns the process signals; the consumer's threads are daemons.
-    def _set_signal_handlers(self):
-        pass
-
-
-_embedded = None
-_embedded_lock = threading.Lock()
-
-
-def start_embedded_consumer():
-    """Run the queue inside this process (no Redis): one worker thread plus the scheduler."""
-    global _embedded
-    with _embedded_lock:
-        if _embedded is None:
-            _embedded = _EmbeddedConsumer(huey, workers=1, worker_type="thread",
-                                          periodic=True, check_worker_health=False)
-            _embedded.start()
-    return _embedded
-
-
-@huey.periodic_task(crontab(hour="9", minute="0"), context=False)  # 06:00 in Brasília (UTC-3)
-def cancelar_compras_vencidas():
-    """Daily: cancel purchases unpaid 10 days after the original due date, with an e-mail."""
-    from models import db
-    from services import compras, mail
-
-    with app_context(), db.connection_context():
-        cancelados = compras.cancelar_vencidos()
-    mail.despachar()  # after the connection closed, as a request's teardown does
-    if cancelados:
-        log.info("%s compra(s) cancelada(s) por falta de pagamento", len(cancelados))
-    return [p.numero for p in cancelados]
+@huey.on_startup()
+def build_app():
+    with _building:
+        if not jobs.has_app():
+            create_app()  # binds itself to the jobs (jobs.init_app)

@@ -7,42 +7,25 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from services import compras
+from blueprints.forms import limpo
+from services import boletos, compras, relogio
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
 
-def ler_quantidade(texto):
-    texto = (texto or "").strip()
-    if not texto:
-        raise ValueError("Informe a quantidade de certificados.")
-    if not re.fullmatch(r"[0-9]{1,3}", texto):
-        raise ValueError("Informe a quantidade em números, de 1 a 100.")
-    if not 1 <= int(texto) <= compras.QUANTIDADE_MAXIMA:
-        raise ValueError("A quantidade deve ser de 1 a 100 certificados.")
-    return int(texto)
-
-
-def _validar_quantidade(form, field):
-    try:
-        field.numero = ler_quantidade(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-
-
 class QuantidadeForm(FlaskForm):
     quantidade = StringField(
         "Quantidade de certificados",
-        validators=[_validar_quantidade],
+        validators=[limpo(compras.ler_quantidade)],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3",
                    "class": "curto"},
     )
 
 
 class ConfirmarForm(FlaskForm):
-    quantidade = HiddenField(validators=[_validar_quantidade])
+    quantidade = HiddenField(validators=[limpo(compras.ler_quantidade)])
     # Idempotency key: made when the page is shown, so a resent form buys once.
     chave = HiddenField()
 
@@ -73,7 +56,7 @@ def index():
                           if request.method == "GET" else None)
     if form.validate_on_submit():
         # Anonymous visitors pass through the login, which brings them back to confirm.
-        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.numero)
+        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo)
     return _pagina_produto(form, 422 if form.errors else 200)
 
 
@@ -87,19 +70,19 @@ def confirmar():
         form = ConfirmarForm(data={"quantidade": request.args["quantidade"],
                                    "chave": uuid.uuid4().hex})
         try:
-            form.quantidade.numero = ler_quantidade(form.quantidade.data)
-        except ValueError as error:
+            form.quantidade.limpo = compras.ler_quantidade(form.quantidade.data)
+        except (ValueError, compras.CompraRecusada) as error:
             return _erro_de_quantidade(form.quantidade.data, [str(error)])
     else:
         form = ConfirmarForm()
         if form.validate_on_submit():
             try:
                 processo, boleto, criada = compras.comprar(
-                    conta, form.quantidade.numero, form.chave.data,
-                    compras.Beneficiario.from_config(current_app.config),
+                    conta, form.quantidade.limpo, form.chave.data,
+                    boletos.Beneficiario.from_config(current_app.config),
                     Ator(conta.nome, conta.id))
-            except compras.CompraRecusada as error:
-                form.chave.errors.append(str(error))
+            except compras.CompraRecusada as recusa:
+                form[recusa.campo].errors.append(recusa.mensagem)
             else:
                 if criada:
                     flash(f"Compra {processo.numero} registrada. Pague o boleto até "
@@ -113,8 +96,8 @@ def confirmar():
             return _erro_de_quantidade(form.quantidade.data, form.quantidade.errors)
         form.chave.data = uuid.uuid4().hex
     produto = _produto()
-    quantidade = form.quantidade.numero
+    quantidade = form.quantidade.limpo
     return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
                   total=produto.preco_centavos * quantidade,
-                  vencimento=compras.vencimento_inicial(compras.hoje()), conta=conta,
+                  vencimento=compras.vencimento_inicial(relogio.hoje()), conta=conta,
                   status=422 if form.errors else 200)

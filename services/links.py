@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from models import Atribuicao, LinkTitular, utcnow
+from models import Atribuicao, LinkTitular
+from services.relogio import utcnow
 
 # Where a direct link from an e-mail may lead once it opened the holder's session.
 DESTINOS = ("certificado", "agendamento")

@@ -4,16 +4,16 @@ the recipient's own session (the buyer signed in) or with nothing but the link i
 holder, a password link) — never the login page or "Página não encontrada"."""
 import os
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from flask import current_app
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, db
-from services import agendamentos, atribuicoes, compras, mail
-from services.agenda import TZ, hoje
+from services import agendamentos, atribuicoes, boletos, compras, mail, pagamentos, relogio
 from services.lifecycle import Ator
+from services.relogio import TZ, hoje
 from tests.agendamento_util import certificado_solicitado
 from tests.conftest import login
 from tests.solicitacao_helpers import aceitar, gerar_termo, preencher
@@ -97,7 +97,7 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
             return acao()
 
     maria_email = servico(lambda: Conta.get(Conta.cpf == MARIA).email)
-    beneficiario = servico(lambda: compras.Beneficiario.from_config(current_app.config))
+    beneficiario = servico(lambda: boletos.Beneficiario.from_config(current_app.config))
     maria = servico(lambda: Conta.get(Conta.cpf == MARIA))
 
     # "Esqueci minha senha": the link alone, in a fresh browser.
@@ -108,17 +108,17 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
     processo, boleto, _ = servico(lambda: compras.comprar(maria, 1, "chave-emails",
                                                           beneficiario, ATOR))
     seguir(app, caixa, cliente_de)
-    servico(lambda: compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), 15000, hoje(),
+    servico(lambda: pagamentos.reconhecer_pagamento(Boleto.get_by_id(boleto.id), 15000, hoje(),
                                                  "agente", "emails-1", ATOR))
     seguir(app, caixa, cliente_de)
-    servico(lambda: compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), 15000, hoje(),
+    servico(lambda: pagamentos.reconhecer_pagamento(Boleto.get_by_id(boleto.id), 15000, hoje(),
                                                  "agente", "emails-2", ATOR))
     seguir(app, caixa, cliente_de)
     vencido = servico(lambda: Boleto.select().join(ProcessoCompra)
                       .where((ProcessoCompra.comprador == maria.id)
                              & (Boleto.vencimento < hoje())
                              & (Boleto.situacao == "em_aberto")).get())
-    servico(lambda: compras.gerar_novo_boleto(vencido, hoje(), beneficiario, ATOR))
+    servico(lambda: boletos.gerar_novo_boleto(vencido, hoje(), beneficiario, ATOR))
     seguir(app, caixa, cliente_de)
 
     # Assigning, reassigning; the holder fills the request from the link and sends it.
@@ -138,7 +138,7 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
     seguir(app, caixa, cliente_de)
 
     # Booking, reminder, cancelling, a no-show, a refusal; and an approval elsewhere.
-    agora = datetime.now(TZ)
+    agora = relogio.agora().astimezone(TZ)
     cfg = agendamentos.config_agenda(app.config)
 
     def agendar(cert_id):

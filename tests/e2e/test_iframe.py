@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Boleto, Certificado, Conta, ProcessoCompra, db
-from services import compras
+from services import relogio
 from tests.e2e.conftest import PHONE, servidor_demo
 from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
 
@@ -192,7 +192,7 @@ def test_the_whole_journey_works_inside_the_frame(anfitriao, server):
     # Financeiro: Gerar novo Boleto for the overdue one, then its PDF.
     with db.connection_context():
         vencido = (Boleto.select().join(ProcessoCompra)
-                   .where((Boleto.situacao == "em_aberto") & (Boleto.vencimento < compras.hoje())
+                   .where((Boleto.situacao == "em_aberto") & (Boleto.vencimento < relogio.hoje())
                           & (ProcessoCompra.comprador == Conta.get(Conta.cpf == "12345678909")))
                    .get())
     clicar("link", "Financeiro", "Financeiro")
@@ -201,7 +201,7 @@ def test_the_whole_journey_works_inside_the_frame(anfitriao, server):
     tocar(linha.get_by_role("link", name="Gerar novo Boleto"))
     chegou("Gerar novo Boleto")
     frame.get_by_label("Nova data de vencimento").fill(
-        (compras.hoje() + timedelta(days=2)).isoformat())
+        (relogio.hoje() + timedelta(days=2)).isoformat())
     marcar(frame.get_by_label("Li e aceito os termos"))
     tocar(frame.get_by_role("button", name="Gerar novo Boleto"))
     expect(frame.get_by_text("Novo boleto gerado")).to_be_visible()
