@@ -128,7 +128,7 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
     seguir(app, caixa, cliente_de)
     token = servico(lambda: atribuicoes.atribuir(
         Certificado.get_by_id(certificado.id), "52998224725", "joao@example.com", maria, ATOR,
-        app.config["BASE_URL"], 30))
+        app.config["BASE_URL"], 30, acao="reatribuir"))
     seguir(app, caixa, cliente_de)
     titular = app.test_client()
     titular.get(f"/t/{token}")
