@@ -18,7 +18,7 @@ from services import atribuicoes, certificados as consulta, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
-from web import current_account, login_required, redirect_see_other, render
+from web import current_account, cursores, login_required, redirect_see_other, render
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
@@ -44,9 +44,8 @@ def index():
 @login_required
 def lista():
     filtro = consulta.normalizar_filtro(request.args.get("situacao"))
-    pagina = request.args.get("pagina", 1, type=int)
-    resultado = consulta.listar(current_account(), filtro, pagina,
-                                current_app.config["PAGE_SIZE"])
+    resultado = consulta.listar(current_account(), filtro, current_app.config["PAGE_SIZE"],
+                                *cursores())
     return render("certificados/lista.html", "certificados/_lista_resultados.html",
                   resultado=resultado, filtro=filtro, filtros=consulta.FILTROS)
 
@@ -56,10 +55,6 @@ def _certificado(numero):
     if certificado is None:
         abort(404)
     return certificado
-
-
-def _endpoint(name):
-    return name if name in current_app.view_functions else None
 
 
 def _painel(certificado):
@@ -74,10 +69,7 @@ def _painel(certificado):
             recusa_reatribuir = str(error)
     solicitar_url = None
     if titular_ativo and certificado.titular_cpf == current_account().cpf:
-        # The holder's wizard is built elsewhere; until it exists, the holder's home page.
-        endpoint = _endpoint("solicitacao.inicio") or "titular.certificado"
-        solicitar_url = url_for(endpoint, numero=certificado.numero)
-    financeiro = _endpoint("financeiro.index")
+        solicitar_url = url_for("solicitacao.inicio", numero=certificado.numero)
     return {
         "aguardando_pagamento": pode(situacao, "reconhecer_pagamento"),
         "pode_atribuir": pode(situacao, "atribuir"),
@@ -85,7 +77,7 @@ def _painel(certificado):
         "titular_ativo": titular_ativo,
         "recusa_reatribuir": recusa_reatribuir,
         "solicitar_url": solicitar_url,
-        "financeiro_url": url_for(financeiro) if financeiro else None,
+        "financeiro_url": url_for("financeiro.index"),
     }
 
 
@@ -147,7 +139,6 @@ def _form_atribuicao(numero, acao):
 
         def atribuir():
             atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
-                                 current_app.config["BASE_URL"],
                                  current_app.config["LINK_TITULAR_DIAS"], acao, versao)
             return (f"Certificado {certificado.numero} atribuído ao CPF "
                     f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
@@ -191,7 +182,7 @@ def reenviar(numero):
     conta = current_account()
 
     def reenviar_link():
-        atribuicoes.reenviar_link(certificado, conta, _ator(), current_app.config["BASE_URL"],
+        atribuicoes.reenviar_link(certificado, conta, _ator(),
                                   current_app.config["LINK_TITULAR_DIAS"])
         return (f"Enviamos um novo link para {formatting.mask_email(certificado.titular_email)}. "
                 "O link anterior deixou de funcionar.")

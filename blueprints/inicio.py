@@ -1,9 +1,11 @@
-"""Home: where each kind of visitor starts; the frame's session probe."""
+"""Home: where each kind of visitor starts; the frame's session probe; and `/saude`, the load
+balancer's health check."""
 import os
 
 from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
                    session, url_for)
 
+from models import db
 from web import SONDA_QUADRO, current_account
 
 bp = Blueprint("inicio", __name__)
@@ -12,7 +14,7 @@ bp = Blueprint("inicio", __name__)
 @bp.get("/")
 def index():
     conta = current_account()
-    if conta is not None and conta.is_agente and "agenda.index" in _endpoints():
+    if conta is not None and conta.is_agente:
         return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
 
@@ -33,5 +35,9 @@ def favicon():
     return response
 
 
-def _endpoints():
-    return current_app.view_functions
+
+@bp.get("/saude")
+def saude():
+    """One query: the process answers and reaches the database (a 500 otherwise)."""
+    db.execute_sql("SELECT 1").fetchone()
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

@@ -26,12 +26,12 @@ def _cpf_ja_usado(certificado, cpf):
         & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
 
 
-def _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias):
+def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
     mail.enfileirar(
         atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
         "titular_link",
         {"nome_responsavel": conta.nome, "certificado": certificado,
-         "link": f"{base_url}/t/{token}", "validade_dias": validade_dias},
+         "link": mail.url_externa("titular.link", token=token), "validade_dias": validade_dias},
         processo=certificado.processo_id, certificado=certificado.id,
     )
 
@@ -40,7 +40,7 @@ ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra 
             "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
 
 
-def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias, acao="atribuir",
+def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir",
              versao=None):
     """Assign ("atribuir") or reassign ("reatribuir", while emission was not requested) to a
     clean CPF and e-mail. Returns the new token.
@@ -77,11 +77,11 @@ def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias, acao
         atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,
                                        atribuido_por=conta.id)
         token = links.emitir(atribuicao, validade_dias)
-        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 
 
-def reenviar_link(certificado, conta, ator, base_url, validade_dias):
+def reenviar_link(certificado, conta, ator, validade_dias):
     """A fresh link by e-mail; the previous one dies at once."""
     if certificado.situacao not in PREENCHIVEIS:
         raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
@@ -92,6 +92,6 @@ def reenviar_link(certificado, conta, ator, base_url, validade_dias):
         token = links.emitir(atribuicao, validade_dias)
         registrar_evento(certificado.processo_id, "link.reenviado", ator, certificado.id,
                          detalhes=f"Para {formatting.mask_email(atribuicao.email)}")
-        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 

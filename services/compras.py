@@ -50,7 +50,8 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
         processo.numero = f"{processo.criado_em:%Y}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
-            {"processo": processo.id, "numero": f"{processo.numero}-{i:02d}",
+            {"processo": processo.id, "comprador": processo.comprador_id,
+             "numero": f"{processo.numero}-{i:02d}",
              "situacao": "aguardando_pagamento", "atualizado_em": utcnow()}
             for i in range(1, quantidade + 1)
         ]).execute()
@@ -159,7 +160,7 @@ def cancelar_vencidos(dia=None, ator=SISTEMA):
                 if isinstance(original, str):  # SQLite hands an aggregate back as text
                     original = date.fromisoformat(original)
                 motivo = (f"Boleto não pago até {formatting.format_date(original + timedelta(days=JANELA_DIAS))}"
-                          " (10 dias após o vencimento original).")
+                          f" ({JANELA_DIAS} dias após o vencimento original).")
                 lifecycle.mover_processo(processo, "cancelado", ator, motivo)
                 for boleto in Boleto.select().where((Boleto.processo == processo.id)
                                                     & (Boleto.situacao == "em_aberto")):

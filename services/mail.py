@@ -9,8 +9,9 @@ import base64
 import json
 import threading
 from email.header import Header
+from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 
 from models import Email
@@ -49,6 +50,18 @@ class Mensagem(EmailMultiAlternatives):
     @property
     def assunto_limpo(self):
         return " ".join(str(self.subject).split())
+
+
+def url_externa(endpoint, **values):
+    """Absolute address of a route at BASE_URL, for links in e-mails.
+
+    Built from the URL map (so a renamed route cannot leave a dead link behind) with an
+    adapter bound to BASE_URL: e-mails are also rendered by jobs, outside any request.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def anexos(email):

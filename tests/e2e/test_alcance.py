@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
-from tests.e2e.conftest import PHONE, entrar
-from tests.e2e.passos import continuar, dados_pessoais
+from tests.support.navegador import PHONE, entrar
+from tests.support.passos import continuar, dados_pessoais
 from tests.e2e.test_iframe import ORIGENS, HostSite, assentar, tocar
-from tests.solicitacao_helpers import novo_link
+from tests.support.solicitacao import novo_link
 
 
 @pytest.fixture

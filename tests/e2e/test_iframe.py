@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from models import Boleto, Certificado, Conta, ProcessoCompra, db
 from services import relogio
-from tests.e2e.conftest import PHONE, servidor_demo
-from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
+from tests.support.navegador import PHONE, servidor_demo
+from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
 
 ORIGENS = ["http://localhost:*"]  # the host site runs on localhost, on a random port
 

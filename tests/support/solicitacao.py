@@ -1,0 +1,61 @@
+"""Shared by the request tests: the holder's link, valid answers for each step, versions."""
+import re
+
+from models import Certificado, Conta, db
+from services import atribuicoes, mail
+from services.lifecycle import Ator
+
+JOAO_CPF = "52998224725"  # demo: Maria's purchase A, certificate assigned to João
+
+VALIDOS = {
+    "dados": {"nome": "João Carlos Alves", "nascimento_dia": "10", "nascimento_mes": "03",
+              "nascimento_ano": "1990"},
+    "contato": {"email": "joao@example.com", "celular": "(61) 99123-4567"},
+    "endereco": {"cep": "70040-010", "logradouro": "SBS Quadra 2", "numero": "10",
+                 "complemento": "", "bairro": "Asa Sul", "cidade": "Brasília", "uf": "DF"},
+    "documento": {"doc_tipo": "RG", "doc_numero": "12.345.678-9", "doc_emissor": "SSP",
+                  "doc_uf": "DF", "emissao_dia": "02", "emissao_mes": "05",
+                  "emissao_ano": "2010"},
+}
+
+
+def novo_link(app, cpf=JOAO_CPF):
+    """A fresh personal link for the certificate assigned to `cpf` (the old one dies)."""
+    with app.app_context(), db.connection_context():
+        certificado = Certificado.get(Certificado.titular_cpf == cpf)
+        maria = Conta.get(Conta.cpf == "12345678909")
+        token = atribuicoes.reenviar_link(certificado, maria, Ator(maria.nome, maria.id), 30)
+        mail.descartar()  # not sent: these tests read the outbox rows
+    return certificado.numero, token
+
+
+def versao(client, url):
+    """The `versao` hidden field of the form at `url`, as the browser would send it back."""
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="versao" type="hidden" value="(\d+)"', html).group(1)
+
+
+def enviar_etapa(client, numero, etapa, dados=None, **extra):
+    url = f"/solicitacao/{numero}/{etapa}"
+    dados = {**VALIDOS[etapa], **(dados or {})}
+    return client.post(url, data={**dados, "versao": versao(client, url)}, **extra)
+
+
+def preencher(client, numero, ate="documento"):
+    for etapa in VALIDOS:
+        response = enviar_etapa(client, numero, etapa)
+        assert response.status_code == 303, (etapa, response.status_code)
+        if etapa == ate:
+            return response
+    return response
+
+
+def gerar_termo(client, numero):
+    url = f"/solicitacao/{numero}/confira"
+    return client.post(url, data={"versao": versao(client, url)})
+
+
+def aceitar(client, numero, versao_termo="1"):
+    return client.post(f"/solicitacao/{numero}/termo",
+                       data={"termo_versao": versao_termo, "concordo": "y"},
+                       headers={"User-Agent": "Teste/1.0 (celular)"})
