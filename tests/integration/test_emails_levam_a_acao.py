@@ -18,7 +18,7 @@ from tests.support.agendamento import certificado_solicitado
 from tests.support.http import login
 from tests.support.solicitacao import aceitar, gerar_termo, preencher
 
-EMAILS = os.path.join(os.path.dirname(__file__), os.pardir, "templates", "emails")
+EMAILS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "templates", "emails")
 # Messages that only inform: nothing to do, so no link is required.
 SO_INFORMAM = {"certificado_emitido", "titular_reatribuido"}
 MARIA = "12345678909"
@@ -124,11 +124,11 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
     # Assigning, reassigning; the holder fills the request from the link and sends it.
     certificado = servico(lambda: Certificado.get(Certificado.processo == processo.id))
     servico(lambda: atribuicoes.atribuir(certificado, "39053344705", "antes@example.com", maria,
-                                         ATOR, app.config["BASE_URL"], 30))
+                                         ATOR, 30))
     seguir(app, caixa, cliente_de)
     token = servico(lambda: atribuicoes.atribuir(
         Certificado.get_by_id(certificado.id), "52998224725", "joao@example.com", maria, ATOR,
-        app.config["BASE_URL"], 30, acao="reatribuir"))
+        30, acao="reatribuir"))
     seguir(app, caixa, cliente_de)
     titular = app.test_client()
     titular.get(f"/t/{token}")
