@@ -11,9 +11,8 @@ from flask import abort, make_response, render_template, session
 from models import Atribuicao, Certificado, ProcessoCompra
 from services import atribuicoes, links
 from services.lifecycle import Ator
+from web import SESSAO_TITULAR as SESSION_KEY
 from web import current_account
-
-SESSION_KEY = "links_titular"  # {certificado id: link id}
 
 
 @dataclass

@@ -9,7 +9,6 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
-from flask_mailman import EmailMultiAlternatives
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
@@ -101,8 +100,8 @@ def enviar_email(email_id):
         if email is None or email.situacao == "enviado":
             return  # rolled back with its transaction, or already delivered
         # The links are rendered only now, from their nonces (services.segredos).
-        mensagem = EmailMultiAlternatives(email.assunto, segredos.revelar(email.texto),
-                                          to=[email.destinatario])
+        mensagem = mail.Mensagem(email.assunto, segredos.revelar(email.texto),
+                                 to=[email.destinatario])
         if email.html:
             mensagem.attach_alternative(segredos.revelar(email.html), "text/html")
         for nome, tipo, dados in mail.anexos(email):

@@ -96,7 +96,8 @@ class Boleto(BaseModel):
     comprador = ForeignKeyField(Conta, null=True, index=False)
     sequencia = IntegerField(unique=True)  # the "nosso número" sequence
     nosso_numero = CharField(max_length=20, unique=True)
-    numero_documento = CharField(max_length=20)
+    # "<purchase>-<n>": n counts the purchase's own boletos, 1, 2, 3.
+    numero_documento = CharField(max_length=20, unique=True)
     valor_centavos = IntegerField()
     vencimento = DateField()
     # Due date of the first boleto of the purchase: the new-boleto window counts from it.

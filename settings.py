@@ -77,6 +77,9 @@ def from_environment(instance_path, debug=False):
         # ("PIX_CHAVE=") to issue boletos without PIX.
         "PIX_CHAVE": os.environ.get("PIX_CHAVE", "123e4567-e12b-12d1-a456-426655440000"),
         "PIX_CIDADE": os.environ.get("PIX_CIDADE", "BRASILIA"),
+        # The receiver name in the PIX code (25 letters at most); empty: BENEFICIARIO_NOME,
+        # cut after the last whole word that fits.
+        "PIX_NOME": os.environ.get("PIX_NOME", ""),
         "PRECO_CENTAVOS": _int("PRECO_CENTAVOS", 15000),
         # Shared with the bank: POST /api/pagamentos/notificacao must carry its HMAC-SHA256.
         # Empty: every notification is refused (401).

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from peewee import InterfaceError, OperationalError
 
 from database import BancoIndisponivel
-from models import Conta
+from models import Certificado, Conta
 from services import agenda, boletos, entrada, febraban, formatting, paginacao, relogio
 from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
@@ -42,6 +43,34 @@ def pdf_response(data, filename):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+# A signed PDF address opens without the session this long (see url_pdf).
+PDF_MINUTOS = 15
+
+
+def _assinador_pdf():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pdf")
+
+
+def url_pdf(endpoint, objeto_id, **values):
+    """A PDF's address that also opens, for PDF_MINUTOS, without the session: a tab opened
+    from a cross-site frame does not share the frame's partitioned cookie. It names the
+    object (boleto, termo) it was issued for, and only this path."""
+    caminho = url_for(endpoint, **values)
+    return url_for(endpoint, **values, acesso=_assinador_pdf().dumps([caminho, objeto_id]))
+
+
+def pdf_liberado():
+    """The id a fresh signed address (url_pdf) of this very path grants, or None."""
+    valor = request.args.get("acesso")
+    if not valor:
+        return None
+    try:
+        caminho, objeto_id = _assinador_pdf().loads(valor, max_age=PDF_MINUTOS * 60)
+    except (BadSignature, ValueError, TypeError):  # expired is a BadSignature too
+        return None
+    return objeto_id if caminho == request.path else None
 
 
 def cursores():
@@ -107,11 +136,16 @@ def _session_timeouts():
         session["visto_em"] = agora
 
 
+def para_o_login():
+    """To the login page, coming back here afterwards."""
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if current_account() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return para_o_login()
         return view(*args, **kwargs)
 
     return wrapped
@@ -185,8 +219,31 @@ MENU = [
 ]
 
 
+# The holder's session: {certificado id: link id} of the personal links this browser opened.
+SESSAO_TITULAR = "links_titular"
+
+
+def certificados_do_titular():
+    """Numbers of the certificates opened here by personal link, when nobody is signed in."""
+    if not hasattr(request, "titular_numeros"):
+        ids = [int(i) for i in session.get(SESSAO_TITULAR, {})]
+        request.titular_numeros = [] if current_account() is not None or not ids else [
+            c.numero for c in Certificado.select(Certificado.numero)
+            .where(Certificado.id.in_(ids)).order_by(Certificado.numero)]
+    return request.titular_numeros
+
+
 def menu_items():
     conta = current_account()
+    numeros = certificados_do_titular()
+    if numeros:
+        # The holder opened the e-mail's link: their certificate and help, never the buyer's.
+        aberto = (request.view_args or {}).get("numero")
+        return [{"rotulo": "Meu certificado" if len(numeros) == 1 else f"Certificado {n}",
+                 "url": url_for("titular.certificado", numero=n), "atual": n == aberto}
+                for n in numeros] + [
+            {"rotulo": "Ajuda", "url": url_for("ajuda.index"),
+             "atual": request.blueprint == "ajuda"}]
     papel = conta.papel if conta else None
     atual = (request.blueprint or "") + "."
     return [
@@ -194,6 +251,27 @@ def menu_items():
         for rotulo, endpoint, quem in MENU
         if quem is None or quem == papel or (quem == "conta" and conta is not None)
     ]
+
+
+SONDA_QUADRO = "quadro"
+
+
+def sem_cookie_no_quadro():
+    """A framed request that arrived without the session cookie the portal had set."""
+    return g.get("embedded") and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+def url_nova_aba():
+    """This page's address for a top-level tab (where the browser keeps cookies)."""
+    args = {k: v for k, v in request.args.items() if k != "embed"}
+    if not request.endpoint:
+        return url_for("inicio.index")
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+
+
+def pode_sair():
+    """Someone is signed in, or a holder's link opened a session here."""
+    return current_account() is not None or bool(certificados_do_titular())
 
 
 def horario_atendimento():
@@ -267,10 +345,16 @@ def init_app(app):
         # A page inside an <iframe> drops its own header/footer: the host site draws them.
         g.embedded = (request.headers.get("Sec-Fetch-Dest") == "iframe"
                       or request.args.get("embed") == "1")
+        if g.embedded and request.method == "GET" and not session.get(SONDA_QUADRO):
+            # Read back by /quadro/sessao: missing there means the frame keeps no cookie.
+            session[SONDA_QUADRO] = True
 
     app.jinja_env.globals.update(
         static_url=static_url,
+        url_pdf=url_pdf,
         menu_items=menu_items,
+        pode_sair=pode_sair,
+        url_nova_aba=url_nova_aba,
         form_errors=form_errors,
         wants_fragment=wants_fragment,
         current_account=current_account,
@@ -316,10 +400,16 @@ _ERRORS = {
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     titulo, mensagem = _ERRORS.get(code, _ERRORS[500])
+    sem_cookie = False
     if code == 400 and "CSRF" in str(getattr(error, "description", "")):
         mensagem = ("Sua sessão expirou ou o formulário ficou aberto por muito tempo. "
                     "Recarregue a página e envie de novo.")
-    return render_template("erro.html", titulo=titulo, mensagem=mensagem, codigo=code), code
+        # In a frame that keeps no cookie, reloading never helps: say so, offer a new tab.
+        sem_cookie = sem_cookie_no_quadro()
+        if sem_cookie:
+            titulo, mensagem = "Não foi possível continuar neste quadro", ""
+    return render_template("erro.html", titulo=titulo, mensagem=mensagem, codigo=code,
+                           quadro_sem_cookie=sem_cookie), code
 
 
 def _banco_indisponivel(error):

@@ -14,7 +14,8 @@ from services import agendamentos, andamento, entrada, relogio
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator
 from services.recusas import Recusa
 from services.relogio import TZ
-from web import agente_required, current_account, pdf_response, redirect_see_other, render
+from web import (agente_required, current_account, pdf_liberado, pdf_response, redirect_see_other,
+                 render)
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 
@@ -139,14 +140,23 @@ def detalhe(agendamento_id):
     return _detalhe(agendamento_id)
 
 
-@bp.get("/<int:agendamento_id>/termo.pdf")
-@agente_required
-def termo(agendamento_id):
+def _termo_pdf(agendamento_id):
     _, certificado = _carregar(agendamento_id)
     termo_ = agendamentos.termo_aceito(certificado.id)
     if termo_ is None:
         abort(404)
     return pdf_response(termo_.pdf, f"termo-{certificado.numero}-v{termo_.versao}.pdf")
+
+
+_termo_da_sessao = agente_required(_termo_pdf)
+
+
+@bp.get("/<int:agendamento_id>/termo.pdf")
+def termo(agendamento_id):
+    # A signed address (url_pdf) opens in a new tab outside the frame; else the agent's session.
+    if pdf_liberado() == agendamento_id:
+        return _termo_pdf(agendamento_id)
+    return _termo_da_sessao(agendamento_id)
 
 
 def _decidir(agendamento_id, fazer, sucesso):

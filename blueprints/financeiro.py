@@ -8,8 +8,8 @@ from blueprints.forms import Formulario, limpo
 from models import Boleto, ProcessoCompra
 from services import boletos, entrada, pix, relogio
 from services.lifecycle import Ator, TransicaoInvalida
-from web import (current_account, cursores, login_required, pdf_response, redirect_see_other,
-                 render)
+from web import (current_account, cursores, login_required, para_o_login, pdf_liberado,
+                 pdf_response, redirect_see_other, render)
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -67,9 +67,14 @@ def boleto(boleto_id):
 
 
 @bp.get("/boletos/<int:boleto_id>/boleto.pdf")
-@login_required
 def pdf(boleto_id):
-    boleto = _boleto_do_comprador(boleto_id)
+    if pdf_liberado() == boleto_id:
+        # A signed address from the buyer's page (a new tab outside the frame has no session).
+        boleto = Boleto.get_or_none(Boleto.id == boleto_id) or abort(404)
+    elif current_account() is None:
+        return para_o_login()
+    else:
+        boleto = _boleto_do_comprador(boleto_id)
     beneficiario = boletos.Beneficiario.from_config(current_app.config)
     return pdf_response(boletos.pdf_do_boleto(boleto, beneficiario), boletos.nome_pdf(boleto))
 

@@ -1,8 +1,12 @@
-"""Home: where each kind of visitor starts; and `/saude`, the load balancer's health check."""
-from flask import Blueprint, redirect, render_template, url_for
+"""Home: where each kind of visitor starts; the frame's session probe; and `/saude`, the load
+balancer's health check."""
+import os
+
+from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
+                   session, url_for)
 
 from models import db
-from web import current_account
+from web import SONDA_QUADRO, current_account
 
 bp = Blueprint("inicio", __name__)
 
@@ -15,9 +19,25 @@ def index():
     return render_template("inicio/index.html")
 
 
+@bp.get("/quadro/sessao")
+def sessao_quadro():
+    """Whether this browser sent back the cookie a framed page set (see web._embedded)."""
+    return jsonify(sessao=bool(session.get(SONDA_QUADRO)))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the same SVG icon."""
+    with open(os.path.join(current_app.static_folder, "favicon.svg"), "rb") as arquivo:
+        response = make_response(arquivo.read())
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+
 @bp.get("/saude")
 def saude():
     """One query: the process answers and reaches the database (a 500 otherwise)."""
     db.execute_sql("SELECT 1").fetchone()
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-

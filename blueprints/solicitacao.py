@@ -4,7 +4,7 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 "Ajuda Interativa" (`?guia=1`: the stepper then counts the whole journey and each step
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -15,7 +15,7 @@ from services import pessoa, relogio, solicitacoes, termo_pdf
 from services.formatting import format_cpf
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
-from web import pdf_response, render
+from web import pdf_liberado, pdf_response, render
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
 
@@ -128,7 +128,9 @@ class DocumentoForm(EtapaForm):
                            + [SelectChoice(t, t) for t in pessoa.DOCUMENTO_TIPOS],
                            validate_choice=False)
     doc_numero = StringField("Número do documento", render_kw={"spellcheck": "false"})
-    doc_emissor = StringField("Órgão emissor", render_kw={"class": "curto"})
+    doc_emissor = StringField("Órgão emissor", render_kw={
+        "class": "curto", "list": "orgaos-emissores", "autocapitalize": "characters",
+        "spellcheck": "false", "maxlength": str(pessoa.ORGAO_EMISSOR_MAX)})
     doc_uf = SelectField("UF de emissão", choices=_UF_OPCOES, validate_choice=False)
     emissao_dia = StringField("Dia", render_kw=_numerico("off", "2"))
     emissao_mes = StringField("Mês", render_kw=_numerico("off", "2"))
@@ -190,7 +192,7 @@ def _contexto_etapa(certificado, solicitacao, etapa, form, aviso=None):
         voltar = url_for("titular.certificado", numero=certificado.numero)
     return dict(certificado=certificado, solicitacao=solicitacao, etapa=etapa, form=form,
                 titulo=TITULOS[etapa], passo=passo(etapa), voltar=voltar, voltar_fora=indice == 0,
-                aviso=aviso,
+                aviso=aviso, orgaos_emissores=pessoa.ORGAOS_EMISSORES,
                 ajuda=AJUDA[etapa], explicacao=EXPLICACOES[etapa],
                 acao=url_for(".etapa", numero=certificado.numero, etapa=etapa,
                              volta=request.args.get("volta")))
@@ -337,7 +339,8 @@ def termo(numero):
             try:
                 solicitacoes.enviar(pendente, solicitacao, certificado, processo_numero,
                                     acesso.ator, request.remote_addr,
-                                    request.headers.get("User-Agent", ""))
+                                    request.headers.get("User-Agent", ""),
+                                    current_app.config)
             except (VersaoDesatualizada, TransicaoInvalida) as erro:
                 flash(str(erro), "erro")
                 return _ir(".inicio", numero=numero)
@@ -352,10 +355,16 @@ def termo(numero):
 
 @bp.get("/<numero>/termo-v<int:versao>.pdf")
 def termo_pdf_arquivo(numero, versao):
-    acesso, certificado = _carregar(numero)
-    solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
-    if termo is None:
+    termo_id = pdf_liberado()
+    if termo_id is not None:
+        # A signed address from the holder's page (a new tab outside the frame has no session).
+        termo = Termo.get_or_none((Termo.id == termo_id) & (Termo.versao == versao))
+        certificado = termo and termo.certificado
+    else:
+        acesso, certificado = _carregar(numero)
+        solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
+        termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
+    if termo is None or certificado.numero != numero:
         abort(404)
     return pdf_response(termo.pdf, f"termo-titularidade-{certificado.numero}-v{versao}.pdf")
 

@@ -24,6 +24,22 @@ def link(token):
                     code=303)
 
 
+@bp.get("/t/<token>/<destino>")
+@limiter.limit("30 per minute")
+def direto(token, destino):
+    """A later e-mail's direct link: the same session as the personal link, then straight to
+    the page the e-mail asks for (e.g. "Agendar videoconferência")."""
+    link = links.verificar(token) if destino in links.DESTINOS else None
+    if link is None:
+        page = render_template("titular/link_inativo.html", motivo=links.situacao(token))
+        return make_response(page, 404)
+    entrar_com_link(link)
+    numero = link.atribuicao.certificado.numero
+    if destino == "agendamento":
+        return redirect(url_for("agendamento.inicio", numero=numero), code=303)
+    return redirect(url_for("titular.certificado", numero=numero), code=303)
+
+
 @bp.get("/titular/<numero>")
 def certificado(numero):
     acesso = acesso_titular(numero)

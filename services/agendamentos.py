@@ -442,12 +442,27 @@ def _titular(certificado):
     return _Destino(email, solicitacao.nome if solicitacao else "")
 
 
+def link_direto(certificado, destino, config):
+    """The holder's direct link to `destino` ("agendamento" or "certificado"): it opens their
+    session from any inbox, as the personal link does. An assignment whose link expired gets
+    a new one (there is none to revoke). The e-mail row keeps the token's placeholder only
+    (services.segredos)."""
+    atribuicao = atribuicoes.ativa(certificado)
+    if atribuicao is None:
+        return None
+    link = links.ultimo_ativo(atribuicao.id)
+    token = links.token(link) if link else None
+    if token is None:
+        token = links.emitir(atribuicao, int(config.get("LINK_TITULAR_DIAS", 30)))
+    return mail.url_externa("titular.direto", token=token, destino=destino)
+
+
 def _contexto_base(certificado, config):
     cfg = config_agenda(config)
     return {
         "certificado": certificado,
         "tenha_em_maos": TENHA_EM_MAOS,
-        "pagina": mail.url_externa("agendamento.inicio", numero=certificado.numero),
+        "pagina": link_direto(certificado, "agendamento", config),
         "prazo_alteracao": agenda.duration_text(cfg.change_notice),
     }
 
@@ -457,6 +472,12 @@ def _enviar(certificado, assunto, modelo, contexto, config, anexos=()):
     mail.enfileirar(destino_.email, assunto, modelo,
                     {**_contexto_base(certificado, config), "nome": destino_.nome, **contexto},
                     processo=certificado.processo_id, certificado=certificado.id, anexos=anexos)
+
+
+def convidar(certificado, config):
+    """The e-mail the request's confirmation promises: how to book, with the direct link."""
+    _enviar(certificado, "Agende a videoconferência do seu Certificado Digital",
+            "agendar_videoconferencia", {}, config)
 
 
 def _convite_uid(certificado, config):

@@ -26,16 +26,23 @@ class Beneficiario:
     carteira: str
     pix_chave: str = ""
     pix_cidade: str = "BRASILIA"
+    pix_nome: str = ""  # the name the payer's bank app shows (25 letters); empty: `nome`
 
     @classmethod
     def from_config(cls, config):
         return cls(config["BENEFICIARIO_NOME"], config["BENEFICIARIO_CNPJ"],
                    config["BOLETO_BANCO"], config["BOLETO_CONVENIO"], config["BOLETO_CARTEIRA"],
-                   config["PIX_CHAVE"], config["PIX_CIDADE"])
+                   config["PIX_CHAVE"], config["PIX_CIDADE"], config.get("PIX_NOME", ""))
 
 
 def _proxima_sequencia():
     return (Boleto.select(fn.MAX(Boleto.sequencia)).scalar() or 0) + 1
+
+
+def _numero_na_compra(processo):
+    """The next boleto number within the purchase; two at once collide on the unique
+    document number and the loser tries again below."""
+    return Boleto.select().where(Boleto.processo == processo.id).count() + 1
 
 
 def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
@@ -51,12 +58,13 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                 copia_e_cola = ""
                 if beneficiario.pix_chave:
                     copia_e_cola = pix.brcode(beneficiario.pix_chave, processo.total_centavos,
-                                              beneficiario.nome, beneficiario.pix_cidade,
+                                              beneficiario.pix_nome or beneficiario.nome,
+                                              beneficiario.pix_cidade,
                                               f"CP{processo.numero}S{sequencia}")
                 boleto = Boleto.create(
                     processo=processo, comprador=processo.comprador_id, sequencia=sequencia,
                     nosso_numero=numeros.nosso_numero,
-                    numero_documento=f"{processo.numero}-{sequencia}",
+                    numero_documento=f"{processo.numero}-{_numero_na_compra(processo)}",
                     valor_centavos=processo.total_centavos, vencimento=vencimento,
                     vencimento_original=original, codigo_barras=numeros.barcode,
                     linha_digitavel=numeros.linha_digitavel, pix_copia_e_cola=copia_e_cola,

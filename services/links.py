@@ -5,10 +5,14 @@ One active link per certificate: issuing a new one (resend, reassignment) revoke
 """
 from datetime import timedelta
 
+
 from models import Atribuicao, LinkTitular
 from services.relogio import utcnow
 from services.segredos import hash_token as _hash
-from services.segredos import novo_token
+from services.segredos import novo_token, token_de
+
+# Where a direct link from an e-mail may lead once it opened the holder's session.
+DESTINOS = ("certificado", "agendamento")
 
 
 def emitir(atribuicao, validade_dias):
@@ -55,3 +59,16 @@ def situacao(token):
     if link is not None and link.revogado_em is None and link.expira_em <= utcnow():
         return "expirado"
     return "invalido"
+
+
+def token(link):
+    """The token of an active link, rebuilt from its nonce for a later e-mail (the e-mail row
+    keeps its placeholder, never the token). None for a link from before nonces existed."""
+    return token_de("titular", link.nonce) if link.nonce else None
+
+
+def ultimo_ativo(atribuicao_id):
+    """The assignment's active link (the one the holder's e-mail carries), or None."""
+    return _ativo(LinkTitular.select(LinkTitular, Atribuicao)
+                  .where(LinkTitular.atribuicao == atribuicao_id)
+                  .order_by(LinkTitular.id.desc()))

@@ -8,9 +8,11 @@ failed send never undoes or blocks the action that caused it.
 import base64
 import json
 import threading
+from email.header import Header
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_mailman import EmailMultiAlternatives
 
 from models import Email
 from services import segredos
@@ -36,6 +38,20 @@ def enfileirar(destinatario, assunto, modelo, contexto=None, processo=None, cert
     )
     _fila().append(email.id)
     return email
+
+
+class Mensagem(EmailMultiAlternatives):
+    """Flask-Mailman folds an encoded Subject onto a line of its own, which mail readers
+    decode with a leading space; the header is encoded knowing its name, on one line."""
+
+    def message(self):
+        msg = super().message()
+        msg.replace_header("Subject", Header(self.assunto_limpo, "utf-8", header_name="Subject"))
+        return msg
+
+    @property
+    def assunto_limpo(self):
+        return " ".join(str(self.subject).split())
 
 
 def url_externa(endpoint, **values):

@@ -182,6 +182,29 @@ def clean_documento_numero(text: str) -> str:
     return numero
 
 
+# The bodies that issue most identity documents, suggested as the person types.
+ORGAOS_EMISSORES = ("SSP", "DETRAN", "PC", "IFP", "SDS", "SESP", "SEJUSP", "IGP", "DPF",
+                    "MRE", "CREA", "CRM", "OAB")
+ORGAO_EMISSOR_MAX = 30
+
+
+def clean_orgao_emissor(text: str) -> str:
+    """The issuing body's acronym or name, in capitals: letters and spaces only (the UF has
+    its own field), so a date or a number typed here is refused."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValueError("Informe o órgão emissor, como SSP ou DETRAN.")
+    if len(text) > ORGAO_EMISSOR_MAX:
+        raise ValueError(f"Use no máximo {ORGAO_EMISSOR_MAX} caracteres.")
+    if re.fullmatch(rf"[{_LETTERS}]+\s*/\s*[A-Za-z]{{2}}", text):
+        raise ValueError("Informe só o órgão (por exemplo SSP); a UF vai no campo "
+                         "“UF de emissão”.")
+    if not re.fullmatch(rf"[{_LETTERS}]+(?: [{_LETTERS}]+)*", text):
+        raise ValueError("Use só letras, como está no documento: por exemplo SSP, DETRAN, PC "
+                         "ou IFP.")
+    return text.upper()
+
+
 def clean_data_emissao(issue: date, birth: date, today: date) -> date:
     if issue > today:
         raise ValueError("A data de emissão não pode estar no futuro.")

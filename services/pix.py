@@ -72,8 +72,22 @@ def qr_svg(payload: str, scale: int = 4) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+# Words a cut name must not end on ("AUTORIDADE DE REGISTRO DE").
+_LIGACOES = {"DE", "DA", "DO", "DAS", "DOS", "E"}
+
+
 def _plain_upper(text: str, limit: int) -> str:
-    """'São Paulo' -> 'SAO PAULO': name and city are plain ASCII, upper case is the canonical form."""
+    """'São Paulo' -> 'SAO PAULO': name and city are plain ASCII, upper case is the canonical
+    form. Too long, it is cut after the last whole word that fits (a bank app shows it)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
-    return " ".join(ascii_text.upper().split())[:limit].rstrip()
+    words = decomposed.encode("ascii", "ignore").decode("ascii").upper().split()
+    kept = []
+    for word in words:
+        if len(" ".join(kept + [word])) > limit:
+            break
+        kept.append(word)
+    if not kept:  # a single word longer than the limit
+        return words[0][:limit] if words else ""
+    while len(kept) > 1 and kept[-1] in _LIGACOES:
+        kept.pop()
+    return " ".join(kept)

@@ -32,9 +32,14 @@ def novo_token(finalidade):
     """(token, nonce) for a new link. The token is remembered in this thread so that an
     e-mail queued in the same transaction stores its placeholder instead (`ocultar`)."""
     nonce = secrets.token_hex(16)
+    return token_de(finalidade, nonce), nonce
+
+
+def token_de(finalidade, nonce):
+    """The token of a stored nonce, remembered in this thread like a new one (`ocultar`)."""
     token = derivar(finalidade, nonce)
     _registro()[token] = f"__segredo_{finalidade}_{nonce}__"
-    return token, nonce
+    return token
 
 
 def _registro():

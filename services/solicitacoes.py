@@ -12,8 +12,8 @@ from datetime import date, timezone
 from peewee import IntegrityError
 
 from models import Solicitacao, Termo, db
+from services import agendamentos, mail, pessoa, termo_pdf
 from services import entrada as entrada_texto
-from services import mail, pessoa, termo_pdf
 from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
 from services.relogio import utcnow
 from services.recusas import Recusa
@@ -34,12 +34,10 @@ CAMPOS = {
                   "emissao_dia", "emissao_mes", "emissao_ano"),
 }
 # Free-text limits: the model's column sizes.
-LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60,
-           "doc_emissor": 30}
+LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60}
 OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
                 "numero": "Informe o número (ou “S/N” se não houver).",
-                "bairro": "Informe o bairro.", "cidade": "Informe a cidade.",
-                "doc_emissor": "Informe o órgão emissor, como SSP ou DETRAN."}
+                "bairro": "Informe o bairro.", "cidade": "Informe a cidade."}
 
 
 
@@ -127,7 +125,8 @@ def limpar(etapa, entrada, hoje, nascimento=None):
         valores["doc_tipo"] = tipo
         valores["doc_numero"] = _aplicar(erros, "doc_numero", pessoa.clean_documento_numero,
                                          entrada.get("doc_numero"))
-        valores["doc_emissor"] = _texto(entrada, "doc_emissor", erros).upper()
+        valores["doc_emissor"] = _aplicar(erros, "doc_emissor", pessoa.clean_orgao_emissor,
+                                          entrada.get("doc_emissor"))
         valores["doc_uf"] = _aplicar(erros, "doc_uf", pessoa.clean_uf, entrada.get("doc_uf"))
         try:
             emitido = _data(entrada.get("emissao_dia"), entrada.get("emissao_mes"),
@@ -285,12 +284,13 @@ class Envio:
     repetido: bool = False  # the same acceptance arrived twice (double click)
 
 
-def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent,
+def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent, config,
            agora=None):
     """Accept `termo` and request emission (or register the correction), in one transaction.
 
     Records time, IP, user agent and the document's SHA-256; moves the certificate; queues
-    the confirmation e-mail with the termo attached.
+    the confirmation e-mail with the termo attached and, when the request now waits for a
+    booking, the e-mail with the direct "Agendar videoconferência" link.
     """
     agora = agora or utcnow()
     if termo.aceito_em is not None:
@@ -311,6 +311,7 @@ def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agen
         Solicitacao.update(enviada_em=agora).where(Solicitacao.id == solicitacao.id).execute()
         registrar_evento(certificado.processo_id, "termo.aceito", ator, certificado.id,
                          detalhes=f"Versão {termo.versao}, SHA-256 {termo.sha256}")
+        origem = certificado.situacao
         mover_certificado(certificado, acao, ator, detalhes=f"Termo versão {termo.versao}")
         mail.enfileirar(
             solicitacao.email,
@@ -318,11 +319,14 @@ def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agen
             else "Correção da solicitação do Certificado Digital recebida",
             "solicitacao_enviada",
             {"nome": solicitacao.nome, "certificado": certificado, "termo": termo,
-             "correcao": acao == "corrigir"},
+             "correcao": acao == "corrigir",
+             "link": agendamentos.link_direto(certificado, "certificado", config)},
             processo=certificado.processo_id, certificado=certificado.id,
             anexos=[(f"termo-titularidade-{certificado.numero}-v{termo.versao}.pdf",
                      "application/pdf", bytes(termo.pdf))],
         )
+        if origem != certificado.situacao and pode(certificado.situacao, "agendar"):
+            agendamentos.convidar(certificado, config)
     termo.aceito_em = agora
     solicitacao.enviada_em = agora
     return Envio(termo, acao)

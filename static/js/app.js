@@ -8,6 +8,14 @@
     window.setTimeout(function () { regiao.textContent = texto; }, 50);
   };
 
+  // A page that came back with errors: focus the summary, as after an htmx swap.
+  var focarResumo = function () {
+    var resumo = document.querySelector(".erro-resumo[data-foco]");
+    if (resumo && document.activeElement !== resumo) resumo.focus();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focarResumo);
+  else focarResumo();
+
   // After an htmx swap: move focus to the error summary or the new heading, keep the
   // document title in step, and announce the change to screen readers.
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -25,37 +33,124 @@
     }
   });
 
+  // While an htmx form travels: its button is disabled and says "Enviando…", the form is
+  // aria-busy. A failure keeps every field as typed and says how to retry.
+  var envios = [];
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return;
+    var gatilho = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var botao = (gatilho && gatilho.submitter) || form.querySelector("button[type=submit], button:not([type])");
+    var falha = form.querySelector(".falha-envio");
+    if (falha) falha.remove();
+    form.setAttribute("aria-busy", "true");
+    if (botao) {
+      envios.push({ form: form, botao: botao, texto: botao.innerHTML });
+      botao.disabled = true;
+      botao.textContent = "Enviando…";
+    }
+  });
+  var liberar = function (form) {
+    form.removeAttribute("aria-busy");
+    envios = envios.filter(function (envio) {
+      if (envio.form !== form) return true;
+      envio.botao.disabled = false;
+      envio.botao.innerHTML = envio.texto;
+      return false;
+    });
+  };
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.tagName === "FORM") liberar(form);
+  });
+  var falhou = function (event, texto) {
+    var form = event.detail.elt;
+    if (form && form.tagName === "FORM") {
+      var aviso = document.createElement("p");
+      aviso.className = "aviso aviso-erro falha-envio";
+      aviso.setAttribute("role", "alert");
+      aviso.textContent = texto + " O que você digitou continua aqui: confira e toque no botão de novo.";
+      form.insertBefore(aviso, form.firstChild);
+      liberar(form);
+    }
+    anuncio(texto);
+  };
   // htmx does not swap 4xx/5xx answers: say something instead of doing nothing.
   document.addEventListener("htmx:responseError", function (event) {
     var codigo = event.detail.xhr ? event.detail.xhr.status : 0;
-    anuncio(codigo === 429 ? "Muitas tentativas. Aguarde alguns minutos." :
+    falhou(event, codigo === 429 ? "Muitas tentativas. Aguarde alguns minutos." :
       codigo === 503 ? "Sistema indisponível no momento. Tente de novo em 1 minuto." :
-      "Não foi possível concluir. Recarregue a página e tente de novo.");
+      "Não foi possível concluir o envio.");
   });
-  document.addEventListener("htmx:sendError", function () {
-    anuncio("Sem conexão. Verifique sua internet e tente de novo.");
+  document.addEventListener("htmx:sendError", function (event) {
+    falhou(event, "Sem conexão: o envio não chegou.");
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    falhou(event, "A conexão demorou demais e o envio foi interrompido.");
   });
 
-  // "Copiar" buttons: copy the text of the element named in data-copiar.
+  // "Copiar" buttons: copy the text of the element named in data-copiar. Where the clipboard
+  // is refused (a frame without allow="clipboard-write"), select the text for the person.
+  var selecionar = function (botao, origem) {
+    var selecao = window.getSelection();
+    selecao.removeAllRanges();
+    var faixa = document.createRange();
+    faixa.selectNodeContents(origem);
+    selecao.addRange(faixa);
+    var dica = document.getElementById(origem.id + "-dica");
+    if (!dica) {
+      dica = document.createElement("p");
+      dica.id = origem.id + "-dica";
+      dica.className = "dica";
+      dica.setAttribute("role", "status");
+      origem.insertAdjacentElement("afterend", dica);
+    }
+    dica.textContent = "Selecione e copie: o código acima já está selecionado; use a opção Copiar do seu aparelho.";
+  };
   document.addEventListener("click", function (event) {
     var botao = event.target.closest("[data-copiar]");
-    if (!botao || !navigator.clipboard) return;
+    if (!botao) return;
     var origem = document.getElementById(botao.getAttribute("data-copiar"));
     if (!origem) return;
     event.preventDefault();
+    if (!navigator.clipboard) return selecionar(botao, origem);
     navigator.clipboard.writeText(origem.textContent.replace(/\s+/g, " ").trim()).then(function () {
       anuncio("Copiado.");
       botao.setAttribute("data-copiado", "");
-    });
+    }, function () { selecionar(botao, origem); });
   });
 
-  // Inside an iframe: tell the host page our height so the frame can grow.
-  if (window.parent !== window) {
-    var avisar = function () {
-      window.parent.postMessage({ tipo: "area-cliente:altura", altura: document.documentElement.scrollHeight }, "*");
-    };
-    window.addEventListener("load", avisar);
-    document.addEventListener("htmx:afterSettle", avisar);
-    if (window.ResizeObserver) new ResizeObserver(avisar).observe(document.body);
-  }
+  if (window.parent === window) return;
+
+  // Inside an iframe: tell the host page (static/embed.js) the content's height. Measured on
+  // the body, which is as tall as its content, not the document, which is never shorter
+  // than the frame: the frame can then shrink as well as grow.
+  var ultima = 0;
+  var avisar = function () {
+    var altura = Math.ceil(document.body.getBoundingClientRect().height);
+    if (altura === ultima) return;
+    ultima = altura;
+    window.parent.postMessage({ tipo: "area-cliente:altura", altura: altura }, "*");
+  };
+  window.addEventListener("load", avisar);
+  document.addEventListener("htmx:afterSettle", avisar);
+  if (window.ResizeObserver) new ResizeObserver(avisar).observe(document.body);
+
+  // A frame whose browser refuses the portal's cookie can never sign in: say so at once,
+  // offer the Storage Access API where the browser has it, and a tab of its own.
+  var aviso = document.getElementById("quadro-sem-sessao");
+  if (!aviso || !window.fetch) return;
+  fetch(aviso.getAttribute("data-sonda"), { credentials: "same-origin" })
+    .then(function (resposta) { return resposta.json(); })
+    .then(function (dados) {
+      if (dados.sessao) return;
+      aviso.hidden = false;
+      var permitir = aviso.querySelector("[data-permitir-acesso]");
+      if (!permitir || !document.requestStorageAccess) return;
+      permitir.hidden = false;
+      permitir.addEventListener("click", function () {
+        document.requestStorageAccess().then(function () { window.location.reload(); },
+          function () { permitir.hidden = true; });
+      });
+    }, function () {});
 })();

@@ -1,5 +1,6 @@
 """Every page a person can reach, on a 360×740 phone with JavaScript on: no axe-core violation,
-no horizontal scroll, touch targets of at least 44 px, and valid HTML (Nu Html Checker).
+no horizontal scroll (at 360 px, at 320 px and at 200 % zoom), touch targets of at least
+44×44 px (a link inside a sentence may be narrower), and valid HTML (Nu Html Checker).
 
 One journey visits the pages in order (some pages need the state the previous ones left);
 each page then has its own tests, so a failure names the page.
@@ -19,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import boletos, compras
+from services import agendamentos, boletos, compras
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
 from tests.support.agendamento import certificado_solicitado
@@ -82,24 +83,31 @@ MEDIR = """() => {
   const pequenos = [];
   const alvos = document.querySelectorAll(
     'a[href], button, input:not([type=hidden]), select, textarea, summary');
+  // A link inside a sentence may be as narrow as its words (WCAG 2.5.8's inline exception).
+  const naFrase = el => el.tagName === 'A' && el.parentElement
+    && el.parentElement.textContent.trim().length > el.textContent.trim().length + 2
+    && !['LI', 'DD', 'TD'].includes(el.parentElement.tagName);
   for (const el of alvos) {
     if (!visivel(el)) continue;
-    const altura = el.getBoundingClientRect().height;
+    const {width: largura, height: altura} = el.getBoundingClientRect();
     let ok;
     if (el.matches('input[type=checkbox], input[type=radio]')) {
       const rotulo = el.closest('label')
         || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
       ok = altura + 0.5 >= 24 && !!rotulo && rotulo.getBoundingClientRect().height + 0.5 >= 44;
     } else {
-      ok = altura + 0.5 >= 44;
+      ok = altura + 0.5 >= 44 && (largura + 0.5 >= 44 || naFrase(el));
     }
-    if (!ok) pequenos.push(`${seletor(el)} (${Math.round(altura)} px)`);
+    if (!ok) pequenos.push(`${seletor(el)} (${Math.round(largura)}×${Math.round(altura)} px)`);
   }
   return {
     rolagem: document.documentElement.scrollWidth > window.innerWidth,
     pequenos: pequenos,
   };
 }"""
+
+
+ROLAGEM = "document.documentElement.scrollWidth > window.innerWidth"
 
 
 @dataclass
@@ -109,6 +117,7 @@ class Resultado:
     rolagem: bool
     pequenos: list
     arquivo: Path
+    rolagem_estreita: dict  # {"320 px": scrolls?, "zoom 200 %": scrolls?}
 
 
 @dataclass
@@ -166,6 +175,8 @@ def preparar(app):
             "processo": certificados["disponivel"].processo.numero,
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
             "agendamento": agendamento.id,
+            # The booked day, so the Agenda lists it (with its "Abrir" link).
+            "dia_agenda": agendamentos.do_banco(agendamento.horario.inicio).date().isoformat(),
         }
 
 
@@ -187,12 +198,18 @@ def visitas(browser, servidor, tmp_path_factory, request):
         assert nome in PAGINAS and nome not in visitas.resultados, nome
         page.wait_for_load_state()
         medidas = page.evaluate(MEDIR)
+        # The narrowest phone, and a 1280 px screen zoomed to 200 % (640 CSS px).
+        estreitas = {}
+        for rotulo, largura in (("320 px", 320), ("zoom 200 %", 640)):
+            page.set_viewport_size({"width": largura, "height": PHONE["viewport"]["height"]})
+            estreitas[rotulo] = page.evaluate(ROLAGEM)
+        page.set_viewport_size(PHONE["viewport"])
         violacoes = [(v["id"], [n["target"] for n in v["nodes"]])
                      for v in axe.run(page).response["violations"]]
         arquivo = visitas.pasta / (nome.replace("/", "__") + ".html")
         arquivo.write_text(page.content(), encoding="utf-8")
         visitas.resultados[nome] = Resultado(page.url, violacoes, medidas["rolagem"],
-                                             medidas["pequenos"], arquivo)
+                                             medidas["pequenos"], arquivo, estreitas)
 
     try:
         dados = preparar(servidor.app)
@@ -278,7 +295,7 @@ def visitas(browser, servidor, tmp_path_factory, request):
 
         page = novo_celular()
         entrar(page, "987.654.321-00", "agente12345")
-        for nome, url in [("agente/agenda", "/agenda/"),
+        for nome, url in [("agente/agenda", f"/agenda/?dia={dados['dia_agenda']}"),
                           ("agente/agendamento", f"/agenda/{dados['agendamento']}"),
                           ("agente/pagamentos", "/pagamentos/"),
                           ("agente/pagamentos-busca", f"/pagamentos/?q={dados['nosso_numero']}")]:
@@ -398,6 +415,8 @@ def test_page_has_no_axe_violations(visitas, nome):
 def test_page_fits_the_phone_and_its_targets_are_touchable(visitas, nome):
     resultado = visitas.de(nome)
     assert not resultado.rolagem, f"{nome} ({resultado.url}) scrolls sideways"
+    estreitas = [onde for onde, rola in resultado.rolagem_estreita.items() if rola]
+    assert estreitas == [], f"{nome} ({resultado.url}) scrolls sideways at {estreitas}"
     assert resultado.pequenos == [], f"{nome} ({resultado.url}): targets under 44 px:\n" + \
         "\n".join(resultado.pequenos)
 

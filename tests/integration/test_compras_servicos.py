@@ -146,6 +146,22 @@ def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
     assert Email.select().where(Email.assunto.contains("novo boleto")).count() == 1
 
 
+def test_each_purchase_numbers_its_own_boletos_1_2_3(ctx):
+    hoje = date.today()
+    processo = nova_compra(ctx, hoje - timedelta(days=4))
+    outra = nova_compra(ctx, hoje + timedelta(days=3))  # issued in between: no gap below
+    primeiro = processo.boletos.get()
+    segundo, _ = boletos.gerar_novo_boleto(primeiro, hoje - timedelta(days=0), beneficiario(ctx),
+                                           ATOR, hoje - timedelta(days=2))
+    terceiro, _ = boletos.gerar_novo_boleto(Boleto.get_by_id(segundo.id), hoje + timedelta(days=2),
+                                            beneficiario(ctx), ATOR, hoje + timedelta(days=1))
+    assert [b.numero_documento for b in (primeiro, segundo, terceiro)] == [
+        f"{processo.numero}-1", f"{processo.numero}-2", f"{processo.numero}-3"]
+    assert outra.boletos.get().numero_documento == f"{outra.numero}-1"
+    # The bank's "nosso número" stays unique across all purchases.
+    assert len({b.nosso_numero for b in Boleto.select()}) == Boleto.select().count()
+
+
 def test_second_request_for_the_same_boleto_gets_the_same_replacement(ctx):
     hoje = relogio.hoje()
     antigo = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()

@@ -1,6 +1,8 @@
 """How e-mails leave: without MAIL_SERVER each message is an .eml file in the outbox folder;
 with a failing SMTP server the action stands and the andamento says the e-mail failed."""
 import email
+import email.header
+import email.policy
 import re
 import socket
 
@@ -51,6 +53,16 @@ class TestEml:
         assert mensagem["To"] == "ana@example.com"
         corpo = next(p for p in mensagem.walk() if p.get_content_type() == "text/plain")
         assert "http://portal.test/t/" in corpo.get_payload(decode=True).decode()
+
+    def test_subjects_decode_exactly_as_written(self, client, demo, tmp_path):
+        """No leading space, however the reader decodes the encoded header."""
+        login(client, "123.456.789-09", "demo12345")
+        atribuir(client, certificado_disponivel().numero)
+        bruto = next((tmp_path / "outbox").glob("*.eml")).read_bytes()
+        esperado = "Seu Certificado Digital e-CPF A1: preencha a solicitação"
+        assert email.message_from_bytes(bruto, policy=email.policy.default)["Subject"] == esperado
+        cabecalho = email.message_from_bytes(bruto)["Subject"]
+        assert str(email.header.make_header(email.header.decode_header(cabecalho))) == esperado
 
 
 def porta_fechada():

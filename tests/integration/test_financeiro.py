@@ -46,7 +46,8 @@ def test_each_row_has_acoes_with_pdf_copy_and_new_boleto_only_when_overdue(maria
     assert "Visualizar boleto" in html and "Copiar linha digitável" in html
     assert html.count("Gerar novo Boleto</a>") == 1
     assert f'/financeiro/boletos/{vencido.id}/novo"' in html
-    assert f'/financeiro/boletos/{vencido.id}/boleto.pdf" target="_blank"' in html
+    pdf = rf'/financeiro/boletos/{vencido.id}/boleto.pdf\?acesso=[^"]+" target="_blank"'
+    assert re.search(pdf, html)  # signed: it opens in a tab outside a frame too
     # With JavaScript a button copies; without, a link leads to the line on the boleto page.
     assert f'data-copiar="linha-{vencido.id}"' in html
     assert f'href="/financeiro/boletos/{vencido.id}#linha-digitavel"' in html

@@ -45,6 +45,9 @@ MATRIZ = {
     ("pedidos.processos_lista", "GET"): LOGIN,
     ("pedidos.processo", "GET"): DONO,
     ("titular.link", "GET"): ("→",) * 7,
+    ("titular.direto", "GET"): ("→",) * 7,  # the token opens the holder's session anywhere
+    ("inicio.sessao_quadro", "GET"): P,
+    ("inicio.favicon", "GET"): P,
     ("titular.certificado", "GET"): TITULAR,
     ("certificados.index", "GET"): LOGIN,
     ("certificados.lista", "GET"): LOGIN,
@@ -159,7 +162,7 @@ class Cenario:
                    "token": self.tokens[self.joao.id], "etapa": "dados", "versao": 1,
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
-                   "lote_id": self.lote.id, "formato": "csv"}
+                   "lote_id": self.lote.id, "formato": "csv", "destino": "certificado"}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":

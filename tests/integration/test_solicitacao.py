@@ -9,12 +9,12 @@ import pytest
 from pypdf import PdfReader
 
 from models import Certificado, Email, Evento, Solicitacao, Termo, db
-from services import mail
+from services import mail, segredos
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
 from tests.support.http import htmx_headers, text
-from tests.support.solicitacao import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
-                                       versao)
+from tests.support.solicitacao import (JOAO_CPF, VALIDOS, aceitar, enviar_etapa, gerar_termo,
+                                       novo_link, preencher, versao)
 
 
 
@@ -160,6 +160,9 @@ BAD = [
     ("documento", {"doc_tipo": "Certidão"}, "doc_tipo", "tipo de documento"),
     ("documento", {"doc_numero": "ABC"}, "doc_numero", "algarismos"),
     ("documento", {"doc_uf": "ZZ"}, "doc_uf", "UF inválida"),
+    ("documento", {"doc_emissor": "02/05/2010"}, "doc_emissor", "Use só letras"),
+    ("documento", {"doc_emissor": "SSP/DF"}, "doc_emissor", "a UF vai no campo"),
+    ("documento", {"doc_emissor": ""}, "doc_emissor", "Informe o órgão emissor"),
     ("documento", {"emissao_ano": "1989"}, "emissao_dia", "anterior ao nascimento"),
     ("documento", {"emissao_ano": str(hoje().year + 1)}, "emissao_dia", "futuro"),
 ]
@@ -290,11 +293,6 @@ def test_alterar_returns_to_confira_after_the_step(holder):
     assert "(61) 98888-7777" in text(holder.get(response.location))
 
 
-def gerar_termo(client, numero):
-    url = f"/solicitacao/{numero}/confira"
-    return client.post(url, data={"versao": versao(client, url)})
-
-
 def test_generating_the_termo_stores_version_1_with_its_hash(holder):
     preencher(holder, holder.numero)
     response = gerar_termo(holder, holder.numero)
@@ -309,7 +307,8 @@ def test_generating_the_termo_stores_version_1_with_its_hash(holder):
     assert "Termo de titularidade" in body and "Etapa 6 de 6" in body and codigo in body
     assert "chave privada" in body  # the key clauses, in HTML
     html = page.get_data(as_text=True)
-    assert f'href="/solicitacao/{holder.numero}/termo-v1.pdf" target="_blank"' in html
+    pdf = rf'href="/solicitacao/{holder.numero}/termo-v1.pdf\?acesso=[^"]+" target="_blank"'
+    assert re.search(pdf, html)  # signed: it opens in a tab outside a frame too
     assert "Li e concordo" in body
 
 
@@ -346,12 +345,6 @@ def test_accepting_needs_the_box_ticked(holder):
         assert Certificado.get(Certificado.numero == holder.numero).situacao == "atribuido"
 
 
-def aceitar(client, numero, versao_termo="1"):
-    return client.post(f"/solicitacao/{numero}/termo",
-                       data={"termo_versao": versao_termo, "concordo": "y"},
-                       headers={"User-Agent": "Teste/1.0 (celular)"})
-
-
 def test_accepting_records_it_and_requests_emission(holder):
     preencher(holder, holder.numero)
     gerar_termo(holder, holder.numero)
@@ -375,6 +368,27 @@ def test_accepting_records_it_and_requests_emission(holder):
     body = text(holder.get(response.location))
     assert "Emissão solicitada" in body and "por e-mail" in body
     assert "Agendar videoconferência" in body
+
+
+def test_after_sending_the_holder_gets_the_scheduling_email_with_a_direct_link(app, holder):
+    """The confirmation promises scheduling instructions by e-mail: they come, and their
+    "Agendar videoconferência" link opens the booking on any device, without the session."""
+    preencher(holder, holder.numero)
+    gerar_termo(holder, holder.numero)
+    aceitar(holder, holder.numero)
+    with app.app_context(), db.connection_context():
+        email = Email.get(Email.assunto.contains("Agende a videoconferência"))
+        # The row keeps a placeholder; the link exists only in the message as sent.
+        texto, html = segredos.revelar(email.texto), segredos.revelar(email.html)
+    assert email.destinatario == "joao@example.com" and "/t/" not in email.texto
+    [link] = set(re.findall(r"http://portal\.test/t/[^\s\"<]+/agendamento", texto))
+    assert f'href="{link}"' in html and "Agendar videoconferência" in html
+    response = app.test_client().get(link.removeprefix("http://portal.test"),
+                                     follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path.startswith(f"/titular/{holder.numero}/agendamento")
+    # A tampered link opens nothing.
+    assert app.test_client().get(link.removeprefix("http://portal.test") + "x").status_code == 404
 
 
 def test_double_submitted_acceptance_acts_once(holder):
@@ -554,3 +568,36 @@ def test_guided_journey_counts_the_scheduling_step(app, holder):
     assert "Etapa 2 de 8" in text(page)
     body = text(holder.get(f"/solicitacao/{holder.numero}/enviada?guia=1"))
     assert "Etapa 8 de 8" in body and "Agendar videoconferência" in body
+
+
+# --- the holder's menu ---------------------------------------------------------------------
+
+def menu(response):
+    html = response.get_data(as_text=True)
+    return text_of(html[html.index('<nav class="menu"'):html.index("</nav>")])
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_holder_sees_their_own_menu_and_can_leave(holder):
+    for url in (f"/titular/{holder.numero}", f"/solicitacao/{holder.numero}/dados", "/ajuda/"):
+        response = holder.get(url)
+        assert menu(response) == "Meu certificado Ajuda", url
+        assert "Solicite agora" not in text(response) and "Sair" in text(response)
+    assert 'href="/titular/%s" aria-current="page"' % holder.numero in \
+        holder.get(f"/titular/{holder.numero}").get_data(as_text=True)
+    assert holder.post("/sair").status_code == 303
+    assert holder.get(f"/titular/{holder.numero}").status_code == 404
+    assert "Solicite agora" in menu(holder.get("/ajuda/"))
+
+
+def test_the_issuing_body_is_suggested_and_stored_in_capitals(holder):
+    preencher(holder, holder.numero, ate="endereco")
+    html = holder.get(f"/solicitacao/{holder.numero}/documento").get_data(as_text=True)
+    assert 'list="orgaos-emissores"' in html
+    assert all(f'<option value="{o}">' in html for o in ("SSP", "DETRAN", "PC", "IFP"))
+    assert enviar_etapa(holder, holder.numero, "documento", {"doc_emissor": " detran "}) \
+        .status_code == 303
+    assert salvo(holder.numero).doc_emissor == "DETRAN"

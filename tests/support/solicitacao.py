@@ -48,3 +48,14 @@ def preencher(client, numero, ate="documento"):
         if etapa == ate:
             return response
     return response
+
+
+def gerar_termo(client, numero):
+    url = f"/solicitacao/{numero}/confira"
+    return client.post(url, data={"versao": versao(client, url)})
+
+
+def aceitar(client, numero, versao_termo="1"):
+    return client.post(f"/solicitacao/{numero}/termo",
+                       data={"termo_versao": versao_termo, "concordo": "y"},
+                       headers={"User-Agent": "Teste/1.0 (celular)"})

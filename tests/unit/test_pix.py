@@ -86,14 +86,26 @@ def test_receiver_name_loses_accents_and_is_upper_case():
     assert field(order(receiver_name="Certificação Digital"), "59") == "CERTIFICACAO DIGITAL"
 
 
-def test_receiver_name_is_cut_to_25_characters():
+def test_receiver_name_is_cut_to_25_characters_after_a_whole_word():
     assert field(order(receiver_name="Autoridade de Registro Certificadora Digital"), "59") == (
-        "AUTORIDADE DE REGISTRO CE"
+        "AUTORIDADE DE REGISTRO"
     )
 
 
-def test_city_loses_accents_and_is_cut_to_15_characters():
-    assert field(order(city="São José dos Campos"), "60") == "SAO JOSE DOS CA"
+def test_a_cut_name_does_not_end_on_de():
+    assert field(order(receiver_name="Autoridade de Registro Demonstração"), "59") == (
+        "AUTORIDADE DE REGISTRO"
+    )
+
+
+def test_a_single_word_too_long_is_cut_inside_it():
+    assert field(order(receiver_name="Certificadoradigitalnacional"), "59") == (
+        "CERTIFICADORADIGITALNACIO"
+    )
+
+
+def test_city_loses_accents_and_is_cut_to_15_characters_after_a_whole_word():
+    assert field(order(city="São José dos Campos"), "60") == "SAO JOSE"
 
 
 def test_without_txid_the_code_carries_three_asterisks():
