@@ -20,7 +20,7 @@ MODELOS = sorted(f for f in os.listdir(PASTA) if not f.startswith("_"))
 def contexto():
     """What the senders pass, with the links the services build themselves."""
     processo = Amostra(numero="2026000001", quantidade=2, total_centavos=30000)
-    boleto = Amostra(numero_documento="2026000001-1", valor_centavos=30000,
+    boleto = Amostra(id=1, numero_documento="2026000001-1", valor_centavos=30000,
                      vencimento=date(2026, 12, 10), linha_digitavel="0" * 47,
                      pix_copia_e_cola="000201")
     return {

@@ -380,7 +380,7 @@ def test_after_sending_the_holder_gets_the_scheduling_email_with_a_direct_link(a
         email = Email.get(Email.assunto.contains("Agende a videoconferência"))
         # The row keeps a placeholder; the link exists only in the message as sent.
         texto, html = segredos.revelar(email.texto), segredos.revelar(email.html)
-    assert email.destinatario == "joao@example.com" and "/t/" not in email.texto
+    assert email.destinatario == "joao@example.com" and "__segredo_titular_" in email.texto
     [link] = set(re.findall(r"http://portal\.test/t/[^\s\"<]+/agendamento", texto))
     assert f'href="{link}"' in html and "Agendar videoconferência" in html
     response = app.test_client().get(link.removeprefix("http://portal.test"),
