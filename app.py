@@ -38,13 +38,14 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import (agenda, agendamento, ajuda, auth, certificados, financeiro, inicio,
-                            loja, pagamentos, pedidos, solicitacao, titular)
+    from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao,
+                            financeiro, inicio, loja, pagamentos, pedidos, solicitacao, titular)
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp):
+                      financeiro.bp, pagamentos.bp, ac.bp, emissao.bp):
         app.register_blueprint(blueprint)
+    ac.init_app(app)
 
     import demo_data
 

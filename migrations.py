@@ -4,13 +4,24 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from playhouse.migrate import SchemaMigrator  # noqa: F401  (used by the steps below)
+from peewee import CharField
+from playhouse.migrate import SchemaMigrator, migrate as aplicar
 
-from models import ALL_MODELS, SchemaVersion, db
+from models import ALL_MODELS, CertificadoX509, Lcr, SchemaVersion, db
+
+
+def _emissao(migrator):
+    """2: optional NIS and título de eleitor on the request; issued X.509s and CRLs."""
+    aplicar(*(migrator.add_column("solicitacao", nome, CharField(max_length=tamanho, default=""))
+              for nome, tamanho in (("nis", 11), ("titulo_eleitor", 12), ("titulo_zona", 3),
+                                    ("titulo_secao", 4))))
+    db.create_tables([CertificadoX509, Lcr], safe=True)
+
 
 # Each step: function(migrator) -> None. Index + 1 is the version it brings the schema to.
 STEPS = [
     lambda migrator: None,  # 1: the initial schema (created from the models)
+    _emissao,
 ]
 
 LATEST = len(STEPS)

@@ -43,11 +43,30 @@ def config_overrides():
     return {}
 
 
+AC_SENHA = "senha-da-ac-de-teste"
+
+
+@pytest.fixture(scope="session")
+def ac_dir(tmp_path_factory):
+    """Where the demo AC lives for this test run (created by `ac_demo` only when a test needs
+    it: its 4096-bit root key takes a moment)."""
+    return str(tmp_path_factory.getbasetemp() / "ac")
+
+
+@pytest.fixture(scope="session")
+def ac_demo(ac_dir):
+    from services import ac
+
+    ac.criar(ac_dir, AC_SENHA)
+    return ac_dir
+
+
 @pytest.fixture
-def app(tmp_path, config_overrides):
+def app(tmp_path, config_overrides, ac_dir):
     import migrations
 
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), **config_overrides})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), "AC_DIR": ac_dir,
+                      "AC_CHAVE_SENHA": AC_SENHA, **config_overrides})
     with db.connection_context():
         migrations.migrate()
     empty_database()
