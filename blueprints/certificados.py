@@ -16,7 +16,7 @@ from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from models import ChaveIdempotencia, db
-from services import atribuicoes, certificados as consulta, formatting
+from services import atribuicoes, certificados as consulta, emissao, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import (CERTIFICADO_SITUACOES, Ator, EstadoAlterado, TransicaoInvalida,
@@ -135,6 +135,7 @@ def _painel(certificado):
 
 def _pagina_gerenciar(certificado, erro=None, status=200):
     return render("certificados/gerenciar.html", certificado=certificado,
+                  emissoes=emissao.emissoes(certificado.id),
                   situacao=CERTIFICADO_SITUACOES[certificado.situacao],
                   painel=_painel(certificado), erro=erro,
                   reenviar_form=AcaoForm(formdata=None, chave=nova_chave()), status=status)

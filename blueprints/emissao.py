@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, make_response
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from access import acesso_titular
@@ -31,19 +32,20 @@ class CsrForm(FlaskForm):
     arquivo = FileField("Ou escolha o arquivo da requisição (.csr ou .pem)")
 
 
-def _motivos(reemitir=False):
-    return [(chave, texto) for chave, (_, texto) in ac.MOTIVOS.items()
-            if (chave != "superseded") or reemitir]
+# "Substituído" is what "Revogar e emitir novamente" records; the holder picks the others.
+MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
+                   if chave != "superseded"}
 
 
 class RevogarForm(FlaskForm):
-    motivo = SelectField("Motivo da revogação", choices=[("", "Escolha o motivo")] + _motivos(),
-                         validate_choice=False)
+    motivo = SelectField("Motivo da revogação", validate_choice=False,
+                         choices=[SelectChoice("", "Escolha o motivo")]
+                         + [SelectChoice(c, t) for c, t in MOTIVOS_TITULAR.items()])
     confirmo = BooleanField("Entendo que a revogação não pode ser desfeita: o certificado deixa "
                             "de valer na hora.")
 
     def validate_motivo(self, field):
-        if field.data not in dict(_motivos()):
+        if field.data not in MOTIVOS_TITULAR:
             raise ValidationError("Escolha o motivo da revogação.")
 
     def validate_confirmo(self, field):
