@@ -5,12 +5,11 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import keys
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from fpdf import FPDF
+from fpdf import FPDF, XPos, YPos
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
@@ -49,7 +48,8 @@ def _pdf_de_teste(nome, agora):
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.set_font("helvetica", size=14)
-    pdf.multi_cell(0, 8, "Teste de assinatura - Area do Cliente - Certificado Digital")
+    pdf.multi_cell(0, 8, "Teste de assinatura - Area do Cliente - Certificado Digital",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("helvetica", size=11)
     pdf.multi_cell(0, 6, f"Assinado por {nome} em {agora:%d/%m/%Y %H:%M} (UTC).\n"
                          "Documento gerado apenas para testar o certificado de DEMONSTRACAO "
@@ -82,7 +82,7 @@ def abrir_pfx(dados, senha):
 
 def testar(dados, senha, certificado, config):
     """Sign and validate. Refuses a .pfx of another person (other CPF)."""
-    chave, cert, cadeia = abrir_pfx(dados, senha)
+    _, cert, cadeia = abrir_pfx(dados, senha)
     cpf = perfil_ecpf.cpf_do_certificado(cert)
     if cpf != certificado.titular_cpf:
         raise TesteRecusado("Este arquivo é o certificado de outra pessoa (CPF "
@@ -91,9 +91,8 @@ def testar(dados, senha, certificado, config):
     demo = ac.demonstracao(config)
     nome = perfil_ecpf.nome_do_certificado(cert)
     agora = datetime.now().replace(microsecond=0)
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1(cert), signing_key=_asn1_chave(chave),
-        cert_registry=signers.SimpleCertificateStore.from_certs([_asn1(c) for c in cadeia]))
+    signer = signers.SimpleSigner.load_pkcs12_data(dados, other_certs=[],
+                                                   passphrase=senha.encode())
     saida = io.BytesIO()
     signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(_pdf_de_teste(nome, agora))),
                      signers.PdfSignatureMetadata(field_name="Assinatura",
@@ -119,9 +118,3 @@ def testar(dados, senha, certificado, config):
 
 def _asn1(cert):
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _asn1_chave(chave):
-    return keys.PrivateKeyInfo.load(chave.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
