@@ -4,17 +4,19 @@ an existing one runs, in order and each in a transaction, the steps it has not s
 To change the schema: change models.py, then append a step here (playhouse.migrate's
 SchemaMigrator adds/renames columns), so no database ever needs a wipe.
 """
-from peewee import CharField
+from peewee import CharField, IntegerField
 from playhouse.migrate import SchemaMigrator, migrate as aplicar
 
 from models import ALL_MODELS, CertificadoX509, Lcr, SchemaVersion, db
 
 
 def _emissao(migrator):
-    """2: optional NIS and título de eleitor on the request; issued X.509s and CRLs."""
+    """2: optional NIS and título de eleitor on the request; issued X.509s and CRLs; the
+    certificate a purchase renews."""
     aplicar(*(migrator.add_column("solicitacao", nome, CharField(max_length=tamanho, default=""))
               for nome, tamanho in (("nis", 11), ("titulo_eleitor", 12), ("titulo_zona", 3),
-                                    ("titulo_secao", 4))))
+                                    ("titulo_secao", 4))),
+            migrator.add_column("processo_compra", "renova_id", IntegerField(null=True)))
     db.create_tables([CertificadoX509, Lcr], safe=True)
 
 

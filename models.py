@@ -83,6 +83,9 @@ class ProcessoCompra(BaseModel):
     pago_em = DateTimeField(null=True)
     # The client's idempotency key, so a double-submitted "Confirmar" buys once.
     chave_idempotencia = CharField(max_length=64, null=True, unique=True)
+    # "Renovar": the certificate this purchase renews; once paid, same holder (ID, not FK:
+    # Certificado is declared below and a renewal never deletes anything).
+    renova_id = IntegerField(null=True)
 
 
 class Boleto(BaseModel):

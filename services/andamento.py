@@ -3,6 +3,7 @@ from services.lifecycle import CERTIFICADO_SITUACOES
 
 TITULOS = {
     "processo.criado": "Compra registrada",
+    "processo.renovacao": "Compra de renovação: o certificado vai para o mesmo titular",
     "processo_compra.pago": "Pagamento reconhecido",
     "processo_compra.concluido": "Compra concluída: todos os certificados emitidos",
     "processo_compra.cancelado": "Compra cancelada",

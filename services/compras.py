@@ -8,7 +8,7 @@ from peewee import IntegrityError, fn
 from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, Produto, db, utcnow
 from services import agenda, formatting, mail
 from services import boleto as boleto_numbers
-from services import lifecycle, pix
+from services import lifecycle, pix, renovacao
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.lifecycle import SISTEMA, EstadoAlterado, TransicaoInvalida, registrar_evento
 from services.processos import Pagina
@@ -163,6 +163,7 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
                 (Certificado.processo == processo.id)
                 & (Certificado.situacao == "aguardando_pagamento")):
             lifecycle.mover_certificado(certificado, "reconhecer_pagamento", ator)
+        renovacao.apos_pagamento(processo, ator)
         if avisar:
             comprador = Conta.get_by_id(processo.comprador_id)
             mail.enfileirar(comprador.email, f"Pagamento reconhecido — compra {processo.numero}",

@@ -407,3 +407,25 @@ def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, car
     response = testar(client, carla, dados, "senha-errada-1" if caso == "senha_errada" else SENHA)
     assert response.status_code == 422
     assert mensagem in text(response) and text(response).startswith("Erro: ")
+
+
+def test_the_agent_can_revoke_from_the_agenda(app, client, carla):
+    from models import Agendamento, Horario
+
+    _, cert, (emissora, _) = abrir(baixar(client, carla).data)
+    with db.connection_context():
+        certificado = Certificado.get(Certificado.numero == carla)
+        horario = Horario.create(inicio=datetime(2026, 11, 2, 13), capacidade=2, ocupados=1)
+        agendamento = Agendamento.create(certificado=certificado, horario=horario,
+                                         situacao="realizado")
+    client.post("/sair")
+    login(client, "987.654.321-00", "agente12345")
+    page = text(client.get(f"/agenda/{agendamento.id}"))
+    assert "Revogar certificado" in page
+    sem_motivo = client.post(f"/agenda/{agendamento.id}/revogar", data={"confirmo": "y"})
+    assert sem_motivo.status_code == 422 and "Escolha o motivo" in text(sem_motivo)
+    response = client.post(f"/agenda/{agendamento.id}/revogar",
+                           data={"motivo": "affiliation_changed", "confirmo": "y"})
+    assert response.status_code == 303
+    assert _ocsp(client, cert, emissora).certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert "Revogar certificado" not in text(client.get(f"/agenda/{agendamento.id}"))

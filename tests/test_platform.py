@@ -119,12 +119,14 @@ def test_a_database_from_before_emission_gets_the_new_fields_and_tables(app):
         migrator = SchemaMigrator.from_database(db.obj)
         db.drop_tables([CertificadoX509, Lcr])
         aplicar(*(migrator.drop_column("solicitacao", c)
-                  for c in ("nis", "titulo_eleitor", "titulo_zona", "titulo_secao")))
+                  for c in ("nis", "titulo_eleitor", "titulo_zona", "titulo_secao")),
+                migrator.drop_column("processo_compra", "renova_id"))
         SchemaVersion.delete().where(SchemaVersion.versao >= 2).execute()
         SchemaVersion.create(versao=1)
         assert migrations.migrate() == migrations.LATEST
         colunas = {c.name for c in db.get_columns("solicitacao")}
         assert {"nis", "titulo_eleitor", "titulo_zona", "titulo_secao"} <= colunas
+        assert "renova_id" in {c.name for c in db.get_columns("processo_compra")}
         assert CertificadoX509.table_exists() and Lcr.table_exists()
         assert Solicitacao.select().count() == 0
 
