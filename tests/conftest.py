@@ -24,6 +24,26 @@ TEST_CONFIG = {
 }
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, …),
+    made anew for the run, so workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("DATABASE_URL", "")
+    if not worker or not url.startswith("postgres"):
+        return
+    import psycopg2
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = psycopg2.connect(f"{base}/{name}")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{own}"')
+    admin.close()
+    os.environ["DATABASE_URL"] = f"{base}/{own}"
+
+
 def database_url(tmp_path):
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
 
