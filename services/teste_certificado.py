@@ -88,7 +88,10 @@ def testar(dados, senha, certificado, config):
         raise TesteRecusado("Este arquivo é o certificado de outra pessoa (CPF "
                             f"{format_cpf(cpf) if len(cpf) == 11 else 'não informado'}). "
                             "Escolha o arquivo do seu certificado.", "arquivo")
-    demo = ac.demonstracao(config)
+    try:
+        demo = ac.demonstracao(config)
+    except ac.AcIndisponivel:
+        demo = None  # validated against the chain the file carries
     nome = perfil_ecpf.nome_do_certificado(cert)
     agora = datetime.now().replace(microsecond=0)
     signer = signers.SimpleSigner.load_pkcs12_data(dados, other_certs=[],

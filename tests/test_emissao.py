@@ -429,3 +429,22 @@ def test_the_agent_can_revoke_from_the_agenda(app, client, carla):
     assert response.status_code == 303
     assert _ocsp(client, cert, emissora).certificate_status == ocsp.OCSPCertStatus.REVOKED
     assert "Revogar certificado" not in text(client.get(f"/agenda/{agendamento.id}"))
+
+
+def test_the_demo_ac_publishes_its_certificates_crl_and_policy(app, client, ac_demo):
+    raiz = x509.load_der_x509_certificate(client.get("/ac/raiz.crt").data)
+    emissora = x509.load_der_x509_certificate(client.get("/ac/emissora.crt").data)
+    emissora.verify_directly_issued_by(raiz)
+    crl = client.get("/ac/lcr.crl")
+    assert crl.headers["Content-Type"] == "application/pkix-crl"
+    lista = x509.load_der_x509_crl(crl.data)
+    assert lista.is_signature_valid(emissora.public_key()) and len(lista) == 0
+    assert lista.next_update_utc - lista.last_update_utc == timedelta(hours=36)
+    assert "não são ICP-Brasil" in text(client.get("/ac/politica"))
+
+
+def test_without_the_ac_the_pages_explain_instead_of_failing(app, client, carla, tmp_path):
+    app.config["AC_DIR"] = str(tmp_path / "sem-ac")
+    response = baixar(client, carla)
+    assert response.status_code == 422 and "ainda não foi criada" in text(response)
+    assert client.get("/ac/lcr.crl").status_code == 404
