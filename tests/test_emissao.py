@@ -334,7 +334,7 @@ def test_ac_criar_command_creates_encrypted_keys_once(app, tmp_path):
 
 # --- "Testar meu certificado" ----------------------------------------------------------------
 
-def testar(client, numero, pfx, senha=SENHA):
+def enviar_para_teste(client, numero, pfx, senha=SENHA):
     import io
 
     return client.post(f"/titular/{numero}/testar",
@@ -345,7 +345,7 @@ def testar(client, numero, pfx, senha=SENHA):
 def test_testing_signs_a_pdf_that_validates_against_the_demo_chain(app, client, carla):
     pfx = baixar(client, carla).data
     antes = x509s(app, carla)
-    response = testar(client, carla, pfx)
+    response = enviar_para_teste(client, carla, pfx)
     assert response.status_code == 200
     page = text(response)
     assert "Assinatura válida" in page and "CARLA MENDES ROCHA" in page
@@ -381,7 +381,7 @@ def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
 def test_testing_a_revoked_certificate_says_it_is_revoked(app, client, carla):
     pfx = baixar(client, carla).data
     client.post(f"/titular/{carla}/revogar", data={"motivo": "key_compromise", "confirmo": "y"})
-    page = text(testar(client, carla, pfx))
+    page = text(enviar_para_teste(client, carla, pfx))
     assert "Certificado revogado: a assinatura não vale" in page and "Revogado em" in page
 
 
@@ -404,7 +404,7 @@ def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, car
             b"maria", chave_rsa, maria, emissora.cadeia(),
             serialization.BestAvailableEncryption(SENHA.encode()))
     dados = {"corrompido": pfx[:len(pfx) // 2], "vazio": b""}.get(caso, pfx)  # cut download
-    response = testar(client, carla, dados, "senha-errada-1" if caso == "senha_errada" else SENHA)
+    response = enviar_para_teste(client, carla, dados, "senha-errada-1" if caso == "senha_errada" else SENHA)
     assert response.status_code == 422
     assert mensagem in text(response) and text(response).startswith("Erro: ")
 
