@@ -19,16 +19,14 @@ from pyhanko_certvalidator import ValidationContext
 
 from models import Lcr
 from services import ac, perfil_ecpf
+from services.emissao import EmissaoRecusada
 from services.formatting import format_cpf
 
 PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
 
 
-class TesteRecusado(Exception):
-    def __init__(self, mensagem, campo):
-        super().__init__(mensagem)
-        self.mensagem = mensagem
-        self.campo = campo
+class TesteRecusado(EmissaoRecusada):
+    """The file or password cannot be tested; `campo` is "arquivo" or "senha"."""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """After "Aprovar e emitir": the holder downloads the .pfx once, with the password they create,
 can reissue or revoke it, and the demo AC publishes the status (CRL, OCSP)."""
 import base64
+import io
 import logging
 import re
 import subprocess
@@ -9,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
@@ -192,8 +193,7 @@ def _ocsp(client, cert, emissora, metodo="post"):
     resposta = ocsp.load_der_ocsp_response(response.data)
     assert resposta.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
     emissora.public_key().verify(resposta.signature, resposta.tbs_response_bytes,
-                                 __import__("cryptography.hazmat.primitives.asymmetric.padding",
-                                            fromlist=["x"]).PKCS1v15(), hashes.SHA256())
+                                 padding.PKCS1v15(), hashes.SHA256())
     return resposta
 
 
@@ -335,8 +335,6 @@ def test_ac_criar_command_creates_encrypted_keys_once(app, tmp_path):
 # --- "Testar meu certificado" ----------------------------------------------------------------
 
 def enviar_para_teste(client, numero, pfx, senha=SENHA):
-    import io
-
     return client.post(f"/titular/{numero}/testar",
                        data={"arquivo": (io.BytesIO(pfx), "meu.pfx"), "senha": senha},
                        content_type="multipart/form-data")
@@ -355,8 +353,6 @@ def test_testing_signs_a_pdf_that_validates_against_the_demo_chain(app, client, 
 
 
 def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
-    import io
-
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
