@@ -444,3 +444,16 @@ def test_without_the_ac_the_pages_explain_instead_of_failing(app, client, carla,
     response = baixar(client, carla)
     assert response.status_code == 422 and "ainda não foi criada" in text(response)
     assert client.get("/ac/lcr.crl").status_code == 404
+
+
+def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
+    """Two downloads racing: the second insert of a valid X.509 is refused by the database."""
+    from peewee import IntegrityError
+
+    baixar(client, carla)
+    [atual] = x509s(app, carla)
+    with db.connection_context(), pytest.raises(IntegrityError), db.atomic():
+        CertificadoX509.create(certificado=atual.certificado_id, serial="abc", pem="",
+                               origem="servidor", emitido_em=atual.emitido_em,
+                               valido_ate=atual.valido_ate,
+                               ativo_certificado=atual.certificado_id)
