@@ -20,7 +20,7 @@ bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
 class SenhaForm(FlaskForm):
     senha = PasswordField("Crie a senha do certificado", render_kw={
         "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO),
-        "minlength": str(emissao.SENHA_MINIMO)})
+        "minlength": str(emissao.SENHA_MINIMO), "data-forca": "senha-forca"})
     senha_confirmacao = PasswordField("Digite a senha de novo", render_kw={
         "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO)})
 

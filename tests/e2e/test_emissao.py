@@ -42,11 +42,15 @@ def test_from_approval_to_the_downloaded_certificate(phone, server, tmp_path):
     assert no_horizontal_scroll(phone)
 
     phone.get_by_label("Crie a senha do certificado").fill("abcdefgh")
+    if phone.js:
+        expect(phone.locator("#senha-forca")).to_have_text("Força da senha: fraca.")
     phone.get_by_label("Digite a senha de novo").fill("abcdefgh")
     phone.get_by_role("button", name="Baixar meu certificado").click()
     expect(phone.locator("#senha-erro")).to_contain_text("Senha fraca")
 
     phone.get_by_label("Crie a senha do certificado").fill(SENHA)
+    if phone.js:
+        expect(phone.locator("#senha-forca")).to_have_text("Força da senha: forte.")
     phone.get_by_label("Digite a senha de novo").fill(SENHA)
     with phone.expect_download() as baixando:
         phone.get_by_role("button", name="Baixar meu certificado").click()
