@@ -457,3 +457,19 @@ def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
                                origem="servidor", emitido_em=atual.emitido_em,
                                valido_ate=atual.valido_ate,
                                ativo_certificado=atual.certificado_id)
+
+
+def test_after_emission_the_buyer_can_resend_the_holders_link(app, client, demo, ac_demo,
+                                                              outbox):
+    login(client, "123.456.789-09", "demo12345")
+    with db.connection_context():
+        numero = Certificado.get(Certificado.titular_cpf == CARLA_CPF).numero
+    page = client.get(f"/certificados/{numero}")
+    assert "Reenviar link" in text(page)
+    chave = re.search(r'name="chave" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True)).group(1)
+    assert client.post(f"/certificados/{numero}/reenviar",
+                       data={"chave": chave}).status_code == 303
+    [mensagem] = outbox
+    assert mensagem.to == ["carla@example.com"]
+    assert mensagem.subject == "Seu certificado está pronto" and "/t/" in mensagem.body
