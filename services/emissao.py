@@ -182,10 +182,10 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
     return cert, dados, emissor.cadeia()
 
 
-def baixar(certificado, senha, config, ator, gerar_chave=None):
+def baixar(certificado, senha, config, ator):
     """Make a key, issue, pack the .pfx with `senha` (PBES2 AES-256-CBC, PBKDF2-SHA256,
     HMAC-SHA256). Returns the Arquivo to hand over; the key dies with this call."""
-    chave = (gerar_chave or _gerar_chave)()
+    chave = rsa.generate_private_key(public_exponent=65537, key_size=TAMANHO_CHAVE)
     cert, dados, cadeia = _emitir(certificado, chave, config, ator, "servidor")
     cifra = (serialization.PrivateFormat.PKCS12.encryption_builder()
              .kdf_rounds(200_000)
@@ -195,10 +195,6 @@ def baixar(certificado, senha, config, ator, gerar_chave=None):
     pfx = pkcs12.serialize_key_and_certificates(
         perfil_ecpf.nome_certificado(dados.nome).encode(), chave, cert, cadeia, cifra)
     return Arquivo(nome_arquivo(dados.nome, "pfx"), "application/x-pkcs12", pfx)
-
-
-def _gerar_chave():
-    return rsa.generate_private_key(public_exponent=65537, key_size=TAMANHO_CHAVE)
 
 
 def nome_cn(certificado, solicitacao):
