@@ -8,11 +8,13 @@ from flask import Flask
 from flask_mailman import Mail
 
 import database
+import demo_data
+import jobs
 import settings
 import web
-import tasks
+from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao, financeiro,
+                        inicio, loja, pagamentos, pedidos, solicitacao, titular)
 from extensions import compress, csrf, htmx, limiter
-from services import mail as outbox
 
 mail = Mail()
 
@@ -30,7 +32,7 @@ def create_app(config=None):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
 
     mail.init_app(app)
-    _init_jobs(app)  # before the database: its teardown must run after the connection closes
+    jobs.init_app(app)  # before the database: its teardown must run after the connection closes
     database.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -38,35 +40,11 @@ def create_app(config=None):
     limiter.init_app(app)
     web.init_app(app)
 
-    from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao,
-                            financeiro, inicio, loja, pagamentos, pedidos, solicitacao, titular)
-
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
                       financeiro.bp, pagamentos.bp, ac.bp, emissao.bp):
         app.register_blueprint(blueprint)
     ac.init_app(app)
-
-    import demo_data
-
     demo_data.init_app(app)
     return app
 
-
-def _init_jobs(app):
-    tasks.bind_app(app)
-    if app.testing:
-        tasks.huey.immediate = True  # jobs run inline, in memory
-
-    @app.before_request
-    def _start_consumer():
-        if app.config["JOBS_EMBUTIDOS"] and not tasks.huey.immediate:
-            tasks.start_embedded_consumer()
-
-    @app.teardown_request
-    def _dispatch_mail(exc):
-        # Runs after the request's transaction ended: queued messages now exist, or not.
-        if exc is None:
-            outbox.despachar()
-        else:
-            outbox.descartar()

@@ -2,8 +2,9 @@
 from flask import request
 from playhouse.db_url import connect
 
-from models import db
 import migrations
+from models import db
+from services.compras import garantir_produto
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -42,8 +43,6 @@ def init_app(app):
     @app.cli.command("init-db")
     def init_db_command():
         """Create the tables, or migrate an existing database (idempotent)."""
-        from services.compras import garantir_produto
-
         with db.connection_context():
             version = migrations.migrate()
             garantir_produto(app.config["PRECO_CENTAVOS"])

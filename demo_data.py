@@ -9,9 +9,10 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
-                    db, utcnow)
-from services import agenda, agendamentos, compras, termo_pdf
+                    db)
+from services import agendamentos, boletos, compras, pagamentos, relogio, termo_pdf
 from services.lifecycle import Ator, mover_certificado
+from services.relogio import utcnow
 
 DEMO_ATOR = Ator("Dados de demonstração")
 
@@ -62,7 +63,7 @@ def _videoconferencia_agendada(certificado, conta):
         nome=solicitacao.nome, cpf="22233366638", data_nascimento=solicitacao.data_nascimento,
         email=solicitacao.email, documento_tipo="CNH", documento_numero=solicitacao.doc_numero,
         documento_emissor="DETRAN", documento_uf="SP", processo_id=certificado.processo.numero,
-        versao=1, gerado_em=agendamentos.agora())
+        versao=1, gerado_em=relogio.agora())
     pdf = termo_pdf.render_termo_pdf(dados)
     Termo.create(certificado=certificado, solicitacao=solicitacao, versao=1,
                  codigo_verificacao=termo_pdf.verification_code(dados),
@@ -71,10 +72,9 @@ def _videoconferencia_agendada(certificado, conta):
     titular = Ator("Roberto Alves Lima (titular)")
     mover_certificado(certificado, "solicitar", titular)
     # The next business day after today, 10:00 if free, else its first free time.
-    agora = agendamentos.agora()
+    agora = relogio.agora()
     cfg = agendamentos.config_agenda(current_app.config)
-    hoje_local = agora.astimezone(agenda.TZ).date()
-    dia = next(d for d in agendamentos.dias_livres(agora, cfg) if d > hoje_local)
+    dia = next(d for d in agendamentos.dias_livres(agora, cfg) if d > relogio.hoje())
     livres = agendamentos.horarios_livres(agora, dia, cfg)
     inicio = next((h for h in livres if h.hour == 10), livres[0])
     agendamentos.agendar(certificado, inicio, agora, titular, current_app.config,
@@ -83,10 +83,10 @@ def _videoconferencia_agendada(certificado, conta):
 
 def criar(hoje=None):
     """Create the demo data unless it exists; returns True when it was created."""
-    hoje = hoje or agenda.hoje()
+    hoje = hoje or relogio.hoje()
     if Conta.select().where(Conta.cpf == COMPRADORA["cpf"]).exists():
         return False
-    beneficiario = compras.Beneficiario.from_config(current_app.config)
+    beneficiario = boletos.Beneficiario.from_config(current_app.config)
     produto = compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
     with db.atomic():
         maria = _conta(COMPRADORA)
@@ -99,7 +99,7 @@ def criar(hoje=None):
         a = compras.criar_processo(maria, produto, 3, hoje - timedelta(days=9), beneficiario,
                                    ator_maria)
         boleto_a = a.boletos.get()
-        compras.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
+        pagamentos.reconhecer_pagamento(boleto_a, boleto_a.valor_centavos, hoje - timedelta(days=10),
                                      "agente", f"demo-{boleto_a.nosso_numero}", DEMO_ATOR,
                                      avisar=False)
         _, segundo, terceiro = Certificado.select().where(Certificado.processo == a.id) \
@@ -133,7 +133,7 @@ def criar(hoje=None):
         d = compras.criar_processo(maria, produto, 1, hoje - timedelta(days=4), beneficiario,
                                    ator_maria)
         boleto_d = d.boletos.get()
-        compras.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
+        pagamentos.reconhecer_pagamento(boleto_d, boleto_d.valor_centavos, hoje - timedelta(days=4),
                                      "agente", f"demo-{boleto_d.nosso_numero}", DEMO_ATOR,
                                      avisar=False)
         _videoconferencia_agendada(d.certificados.get(), maria)

@@ -1,10 +1,9 @@
 """Peewee models of the whole domain, bound at start-up through a DatabaseProxy.
 
-Datetimes are stored naive in UTC (`utcnow()`); templates show them in America/Sao_Paulo.
+Datetimes are stored naive in UTC (`services.relogio.utcnow()`); templates show them in
+America/Sao_Paulo.
 State columns are only ever changed through `services.lifecycle`.
 """
-from datetime import datetime, timezone
-
 from peewee import (
     BlobField,
     BooleanField,
@@ -18,11 +17,9 @@ from peewee import (
     TextField,
 )
 
+from services.relogio import utcnow
+
 db = DatabaseProxy()
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class BaseModel(Model):

@@ -4,6 +4,9 @@ Every variable here is documented in README.md ("Configuração").
 """
 import os
 
+# Flask's instance folder for this app; jobs.py needs it before any app exists.
+INSTANCE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
+
 
 def _bool(name, default=False):
     value = os.environ.get(name)
@@ -76,8 +79,12 @@ def from_environment(instance_path, debug=False):
             "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
         "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
-        # Without Redis, jobs run in a thread of the web process (see tasks.py).
+        # Job queue (jobs.py): on Redis with REDIS_URL, else in this SQLite file, with a
+        # consumer thread in the web process. Immediate: jobs run inline, in memory (tests).
+        "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH",
+                                           os.path.join(instance_path, "huey.db")),
         "JOBS_EMBUTIDOS": _bool("JOBS_EMBUTIDOS", default=not os.environ.get("REDIS_URL")),
+        "HUEY_IMMEDIATE": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": secure_cookie,
         # A cross-site iframe only keeps its session with SameSite=None; Secure; Partitioned.

@@ -4,18 +4,16 @@ import functools
 import hashlib
 import os
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
 
 from models import Conta
-from services import boleto as boleto_numbers
+from services import febraban
 from services import formatting
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
-
-TZ = ZoneInfo("America/Sao_Paulo")
+from services.relogio import TZ
 
 
 # --- page or fragment -------------------------------------------------------------------
@@ -207,7 +205,7 @@ def init_app(app):
         data_hora=format_datetime,
         cpf=formatting.format_cpf,
         cpf_mascarado=formatting.mask_cpf,
-        linha_digitavel=boleto_numbers.format_digitable_line,
+        linha_digitavel=febraban.format_digitable_line,
     )
 
     for code in (400, 403, 404, 405, 429, 500):

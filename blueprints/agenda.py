@@ -8,16 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.agendamento import agora
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
 from services import agenda as calendario
-from services import agendamentos, andamento
-from services.agendamentos import AgendamentoRecusado
-from services.agenda import TZ
 from blueprints.emissao import RevogarForm
-from services import emissao
-from services.emissao import EmissaoRecusada
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, pode
+from services import agendamentos, andamento, emissao, relogio
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator, pode
+from services.recusas import Recusa
+from services.relogio import TZ
 from web import agente_required, current_account, pdf_response, redirect_see_other, render
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
@@ -68,7 +65,7 @@ def _nomes(certificado_ids):
 @bp.get("/")
 @agente_required
 def index():
-    hoje = agora().astimezone(TZ).date()
+    hoje = relogio.hoje()
     try:
         dia = date.fromisoformat(request.args.get("dia", "")) if request.args.get("dia") else hoje
     except ValueError:
@@ -134,7 +131,7 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None
         termo=agendamentos.termo_aceito(certificado.id),
         eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
         ativo=ativo,
-        liberado=ativo and agendamentos.agente_pode_agir(agendamento, agora(), minutos),
+        liberado=ativo and agendamentos.agente_pode_agir(agendamento, relogio.agora(), minutos),
         libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
         form=form or RecusaForm(formdata=None), erro=erro,
         revogar_form=(revogar_form or RevogarForm(formdata=None))
@@ -161,10 +158,8 @@ def termo(agendamento_id):
 def _decidir(agendamento_id, fazer, sucesso):
     try:
         fazer()
-    except AgendamentoRecusado as erro:
-        return _detalhe(agendamento_id, erro=erro.mensagem, status=409)
-    except TransicaoInvalida as erro:
-        return _detalhe(agendamento_id, erro=str(erro), status=409)
+    except Recusa as recusa:
+        return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash(sucesso, "sucesso")
     return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
 
@@ -177,7 +172,7 @@ def aprovar(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.aprovar(agendamento_id, agora(), _ator(), current_app.config),
+        lambda: agendamentos.aprovar(agendamento_id, relogio.agora(), _ator(), current_app.config),
         "Certificado aprovado e emitido. O titular recebeu por e-mail os próximos passos.")
 
 
@@ -190,7 +185,7 @@ def recusar(agendamento_id):
         return _detalhe(agendamento_id, form=form, status=422)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.recusar(agendamento_id, form.motivo.data, agora(), _ator(),
+        lambda: agendamentos.recusar(agendamento_id, form.motivo.data, relogio.agora(), _ator(),
                                      current_app.config),
         "Validação recusada. O titular recebeu por e-mail o motivo e o link para corrigir "
         "e reagendar.")
@@ -204,7 +199,7 @@ def nao_compareceu(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.registrar_ausencia(agendamento_id, agora(), _ator(),
+        lambda: agendamentos.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
                                                 current_app.config),
         "Ausência registrada. O titular recebeu um e-mail para agendar outra data.")
 
@@ -218,9 +213,7 @@ def revogar(agendamento_id):
         return _detalhe(agendamento_id, status=422, revogar_form=form)
     try:
         emissao.revogar(certificado, form.motivo.data, _ator(), current_app.config)
-    except EmissaoRecusada as erro:
-        return _detalhe(agendamento_id, erro=erro.mensagem, status=409)
-    except TransicaoInvalida as erro:
-        return _detalhe(agendamento_id, erro=str(erro), status=409)
+    except Recusa as recusa:
+        return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash("Certificado revogado. Ele já consta da lista de certificados revogados.", "sucesso")
     return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)

@@ -13,21 +13,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from access import acesso_titular
-from models import Agendamento, Horario, Solicitacao
-from services import agendamentos
-from services.agenda import TZ
+from models import Agendamento, Horario
+from services import agendamentos, relogio
 from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.relogio import TZ
 from web import redirect_see_other, render
 
 bp = Blueprint("agendamento", __name__)
 PREFIXO = "/titular/<numero>/agendamento"
-
-
-def agora():
-    """Now (aware). Tests may set RELOGIO to a callable returning a fixed instant."""
-    relogio = current_app.config.get("RELOGIO")
-    return relogio() if relogio else agendamentos.agora()
 
 
 class ElegibilidadeForm(FlaskForm):
@@ -69,7 +63,7 @@ class _Contexto:
     def pode_escolher(self):
         """Booking (eligible request waiting) or rescheduling (active booking, in time)."""
         if self.reagendando:
-            return agendamentos.pode_alterar(self.agendamento, agora(), self.cfg)
+            return agendamentos.pode_alterar(self.agendamento, relogio.agora(), self.cfg)
         return (pode(self.certificado.situacao, "agendar") and self.solicitacao is not None
                 and self.solicitacao.elegivel_video is True)
 
@@ -104,14 +98,14 @@ def _parse_inicio(valor):
 
 
 def _horarios_ctx(ctx, dia):
-    livres = agendamentos.horarios_livres(agora(), dia, ctx.cfg) if dia else []
+    livres = agendamentos.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
     return {"dia": _dia_rotulo(dia) if dia else None,
             "horarios": [{"valor": f"{h:%Y-%m-%dT%H:%M}", "hora": f"{h:%H:%M}"} for h in livres]}
 
 
 def _seletor(ctx, dia=None, erro=None, status=200):
     """The day picker page, with the times of `dia` when one is chosen (or kept after an error)."""
-    dias = [_dia_rotulo(d) for d in agendamentos.dias_livres(agora(), ctx.cfg)]
+    dias = [_dia_rotulo(d) for d in agendamentos.dias_livres(relogio.agora(), ctx.cfg)]
     if dia is not None and dia not in [d["data"] for d in dias]:
         dia = None
     return render("agendamento/dias.html", None, status,
@@ -139,7 +133,8 @@ def _resumo(ctx, erro=None, status=200):
     return render_template(
         "agendamento/resumo.html",
         **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
-                   pode_alterar=agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg),
+                   pode_alterar=agendamentos.pode_alterar(ctx.agendamento, relogio.agora(),
+                                                          ctx.cfg),
                    prazo=agendamentos.agenda._duration_text(ctx.cfg.change_notice),
                    duracao=ctx.cfg.slot_minutes,
                    tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
@@ -154,8 +149,11 @@ def elegibilidade(numero):
     form = ElegibilidadeForm(data={"elegivel": None if atual is None else
                                    ("cnh" if atual else "nao")})
     if form.validate_on_submit():
-        (Solicitacao.update(elegivel_video=form.elegivel.data != "nao")
-         .where(Solicitacao.id == ctx.solicitacao.id).execute())
+        try:
+            agendamentos.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
+                                                 form.elegivel.data != "nao")
+        except TransicaoInvalida:
+            pass  # booked meanwhile: the start page shows the booking
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     status = 422 if form.errors else 200
     return render("agendamento/elegibilidade.html", None, status, form=form, **ctx.base())
@@ -177,7 +175,7 @@ def horarios(numero):
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     dia = _parse_dia(request.args.get("dia"))
-    if dia is None or dia not in agendamentos.dias_livres(agora(), ctx.cfg):
+    if dia is None or dia not in agendamentos.dias_livres(relogio.agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
                         status=422)
     return render("agendamento/horarios.html", "agendamento/_horarios.html",
@@ -198,14 +196,10 @@ def confirmar(numero):
     inicio_ = _parse_inicio(request.args.get("inicio"))
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
-    if inicio_ not in agendamentos.horarios_livres(agora(), inicio_.astimezone(TZ).date(),
-                                                     ctx.cfg):
-        try:
-            agendamentos.agenda.check_bookable(agora(), inicio_, ctx.cfg)
-            erro = agendamentos.MSG_ESGOTADO
-        except agendamentos.SlotNotBookable as e:
-            erro = e.reason
-        return _recusa_escolha(ctx, inicio_, erro)
+    try:
+        agendamentos.conferir_horario(relogio.agora(), inicio_, ctx.cfg)
+    except AgendamentoRecusado as recusa:
+        return _recusa_escolha(ctx, inicio_, recusa.mensagem)
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
@@ -229,12 +223,12 @@ def agendar(numero):
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
     try:
         if ctx.reagendando:
-            agendamentos.reagendar(ctx.certificado, inicio_, agora(), ctx.acesso.ator,
+            agendamentos.reagendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
                                    current_app.config)
             flash("Videoconferência reagendada. Enviamos o novo horário e o convite por e-mail.",
                   "sucesso")
         else:
-            agendamentos.agendar(ctx.certificado, inicio_, agora(), ctx.acesso.ator,
+            agendamentos.agendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
                                  current_app.config)
             flash("Videoconferência agendada. Enviamos a confirmação e o convite por e-mail.",
                   "sucesso")
@@ -266,14 +260,15 @@ def cancelar(numero):
         if not form.validate_on_submit():
             abort(400)
         try:
-            agendamentos.cancelar(ctx.certificado, agora(), ctx.acesso.ator, current_app.config)
+            agendamentos.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
+                                  current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
-            return _resumo(_Contexto(numero), erro=getattr(erro, "mensagem", str(erro)),
+            return _resumo(_Contexto(numero), erro=erro.mensagem,
                            status=409)
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    if not agendamentos.pode_alterar(ctx.agendamento, agora(), ctx.cfg):
+    if not agendamentos.pode_alterar(ctx.agendamento, relogio.agora(), ctx.cfg):
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     inicio_ = agendamentos.do_banco(ctx.agendamento.horario.inicio)
     return render_template("agendamento/cancelar.html", form=form,

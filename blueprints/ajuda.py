@@ -5,12 +5,10 @@ certificate; the request, the termo and the scheduling are the same views as eve
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import StringField
-
+from blueprints.forms import AtribuirForm
 from blueprints.solicitacao import EXPLICACOES, passo
 from models import Certificado, ProcessoCompra
-from services import ajuda, atribuicoes, formatting, pessoa
+from services import ajuda, atribuicoes, formatting
 from services.lifecycle import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
 from web import current_account, login_required, render
 
@@ -80,11 +78,11 @@ def interativa():
                   gerenciar="certificados.index" in current_app.view_functions)
 
 
-class AtribuirForm(FlaskForm):
-    cpf = StringField("CPF do titular", render_kw={"inputmode": "numeric", "autocomplete": "off",
-                                                   "spellcheck": "false", "maxlength": "18"})
-    email = StringField("E-mail do titular", render_kw={"type": "email", "autocomplete": "email",
-                                                        "spellcheck": "false"})
+def _atribuir_form(**kwargs):
+    form = AtribuirForm(**kwargs)
+    # The buyer's own e-mail comes prefilled: no second typing to compare with.
+    del form.email_confirmacao
+    return form
 
 
 def _pagina_atribuir(certificado, form, status=200, aviso=None):
@@ -112,27 +110,19 @@ def atribuir(numero):
     if not pode(certificado.situacao, "atribuir"):
         return redirect(url_for(".interativa", numero=numero), code=303)
     if request.method == "GET":
-        form = AtribuirForm(formdata=None, data={"cpf": formatting.format_cpf(conta.cpf),
-                                                 "email": conta.email})
+        form = _atribuir_form(formdata=None, data={"cpf": formatting.format_cpf(conta.cpf),
+                                                   "email": conta.email})
         return _pagina_atribuir(certificado, form)
-    form = AtribuirForm()
-    cpf = email = None
-    try:
-        cpf = pessoa.clean_cpf(form.cpf.data)
-    except ValueError as erro:
-        form.cpf.errors = [str(erro)]
-    try:
-        email = pessoa.clean_email(form.email.data)
-    except ValueError as erro:
-        form.email.errors = [str(erro)]
-    if form.cpf.errors or form.email.errors:
+    form = _atribuir_form()
+    if not form.validate_on_submit():
         return _pagina_atribuir(certificado, form, 422)
+    cpf = form.cpf.limpo
     try:
-        atribuicoes.atribuir(certificado, cpf, email, conta, Ator(conta.nome, conta.id),
-                             current_app.config["BASE_URL"],
+        atribuicoes.atribuir(certificado, cpf, form.email.limpo, conta,
+                             Ator(conta.nome, conta.id), current_app.config["BASE_URL"],
                              current_app.config["LINK_TITULAR_DIAS"])
-    except atribuicoes.AtribuicaoRecusada as erro:
-        form.cpf.errors = [str(erro)]
+    except atribuicoes.AtribuicaoRecusada as recusa:
+        form[recusa.campo].errors = [recusa.mensagem]
         return _pagina_atribuir(certificado, form, 422)
     except TransicaoInvalida as erro:
         return _pagina_atribuir(certificado, form, 409, aviso=str(erro))

@@ -7,8 +7,9 @@ from flask import (Blueprint, current_app, flash, make_response, redirect, rende
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from blueprints.forms import limpo
 from extensions import limiter
 from models import Conta, db
 from services import contas, formatting, mail
@@ -21,18 +22,10 @@ bp = Blueprint("auth", __name__)
 def cpf_field(label="CPF"):
     return StringField(
         label,
-        validators=[InputRequired("Informe o CPF.")],
+        validators=[InputRequired("Informe o CPF."), limpo(clean_cpf)],
         render_kw={"autocomplete": "username", "inputmode": "numeric", "spellcheck": "false",
                    "maxlength": "18"},
     )
-
-
-def validate_cpf(form, field):
-    """WTForms validator: accepts dots and dash, keeps what was typed, stores 11 digits."""
-    try:
-        field.cpf = clean_cpf(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
 
 
 class LoginForm(FlaskForm):
@@ -42,9 +35,6 @@ class LoginForm(FlaskForm):
         validators=[InputRequired("Informe a senha.")],
         render_kw={"autocomplete": "current-password"},
     )
-
-    def validate_cpf(self, field):
-        validate_cpf(self, field)
 
 
 @functools.cache
@@ -70,7 +60,7 @@ def login():
         return redirect(_safe_next(request.args.get("next")) or url_for("inicio.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        conta = Conta.get_or_none(Conta.cpf == form.cpf.cpf)
+        conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
         senha_ok = check_password_hash(conta.senha_hash if conta and conta.senha_hash
                                        else _dummy_hash(), form.senha.data)
         if conta is not None and senha_ok:
@@ -106,59 +96,36 @@ def _limite():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _validar(funcao, field):
-    try:
-        return funcao(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-
-
 class PrimeiroAcessoForm(FlaskForm):
-    cpf = StringField("CPF", render_kw={"autocomplete": "username", "inputmode": "numeric",
-                                        "spellcheck": "false", "maxlength": "18"})
-    email = EmailField("E-mail", render_kw={"autocomplete": "email", "spellcheck": "false",
-                                            "maxlength": "254"})
-
-    def validate_cpf(self, field):
-        field.limpo = _validar(clean_cpf, field)
-
-    def validate_email(self, field):
-        field.limpo = _validar(clean_email, field)
+    cpf = StringField("CPF", validators=[limpo(clean_cpf)],
+                      render_kw={"autocomplete": "username", "inputmode": "numeric",
+                                 "spellcheck": "false", "maxlength": "18"})
+    email = EmailField("E-mail", validators=[limpo(clean_email)],
+                       render_kw={"autocomplete": "email", "spellcheck": "false",
+                                  "maxlength": "254"})
 
 
 class DadosForm(FlaskForm):
-    nome = StringField("Nome completo", render_kw={"autocomplete": "name", "maxlength": "120"})
+    nome = StringField("Nome completo", validators=[limpo(clean_nome)],
+                       render_kw={"autocomplete": "name", "maxlength": "120"})
     # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
-    celular = TelField("Celular com DDD", render_kw={"autocomplete": "tel",
-                                                     "inputmode": "tel", "maxlength": "20"})
-
-    def validate_nome(self, field):
-        field.limpo = _validar(clean_nome, field)
-
-    def validate_celular(self, field):
-        field.limpo = _validar(clean_celular, field)
+    celular = TelField("Celular com DDD", validators=[limpo(clean_celular)],
+                       render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": "20"})
 
 
 class EsqueciForm(FlaskForm):
     cpf = PrimeiroAcessoForm.cpf
 
-    def validate_cpf(self, field):
-        field.limpo = _validar(clean_cpf, field)
-
 
 class SenhaForm(FlaskForm):
-    senha = PasswordField("Nova senha", render_kw={"autocomplete": "new-password"})
-    confirmacao = PasswordField("Confirme a nova senha", render_kw={"autocomplete": "new-password"})
-
-    def validate_senha(self, field):
-        if len(field.data or "") < contas.SENHA_MINIMO:
-            raise ValidationError(f"A senha deve ter pelo menos {contas.SENHA_MINIMO} caracteres.")
-
-    def validate_confirmacao(self, field):
-        if not field.data:
-            raise ValidationError("Digite a nova senha mais uma vez, para conferir.")
-        if field.data != self.senha.data:
-            raise ValidationError("As senhas não são iguais. Digite a mesma senha nos dois campos.")
+    senha = PasswordField("Nova senha", render_kw={"autocomplete": "new-password"}, validators=[
+        Length(min=contas.SENHA_MINIMO,
+               message=f"A senha deve ter pelo menos {contas.SENHA_MINIMO} caracteres.")])
+    confirmacao = PasswordField(
+        "Confirme a nova senha", render_kw={"autocomplete": "new-password"},
+        validators=[DataRequired("Digite a nova senha mais uma vez, para conferir."),
+                    EqualTo("senha", "As senhas não são iguais. Digite a mesma senha nos dois "
+                                     "campos.")])
 
 
 def _enviar_link(conta, finalidade, destinatario, next_url):

@@ -10,18 +10,14 @@ import secrets
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_wtf import FlaskForm
 from peewee import IntegrityError
-from wtforms import EmailField, HiddenField, StringField
-from wtforms.validators import ValidationError
 
+from blueprints.forms import AcaoForm, AtribuirForm
 from models import ChaveIdempotencia, db
 from services import atribuicoes, certificados as consulta, emissao, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
-from services.lifecycle import (CERTIFICADO_SITUACOES, Ator, EstadoAlterado, TransicaoInvalida,
-                                destino, pode)
-from services.pessoa import clean_cpf, clean_email
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
 from web import current_account, login_required, redirect_see_other, render
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
@@ -32,48 +28,8 @@ def _email_mascarado(value):
     return formatting.mask_email(value)
 
 
-ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra pessoa) "
-            "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
-
-
 def nova_chave():
     return secrets.token_urlsafe(32)
-
-
-class AcaoForm(FlaskForm):
-    """A one-button form (CSRF + the one-time key)."""
-
-    chave = HiddenField()
-
-
-class AtribuirForm(AcaoForm):
-    cpf = StringField("CPF do titular", render_kw={
-        "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "maxlength": "18"})
-    email = EmailField("E-mail do titular", render_kw={
-        "autocomplete": "off", "spellcheck": "false", "maxlength": "254"})
-    email_confirmacao = EmailField("Confirme o e-mail do titular", render_kw={
-        "autocomplete": "off", "spellcheck": "false", "maxlength": "254"})
-    versao = HiddenField()
-
-    def validate_cpf(self, field):
-        try:
-            field.limpo = clean_cpf(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_email(self, field):
-        try:
-            field.limpo = clean_email(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_email_confirmacao(self, field):
-        digitado = (field.data or "").strip().lower()
-        if not digitado:
-            raise ValidationError("Digite o e-mail do titular mais uma vez, para conferir.")
-        if digitado != (self.email.data or "").strip().lower():
-            raise ValidationError("Os e-mails não são iguais. Digite o mesmo e-mail nos dois "
-                                  "campos.")
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -185,37 +141,30 @@ def _form_atribuicao(numero, acao):
         form.versao.data = certificado.versao
         form.chave.data = nova_chave()
     elif form.validate_on_submit():
-        cpf, email = form.cpf.limpo, form.email.limpo.lower()
-        if acao == "reatribuir" and cpf == certificado.titular_cpf:
-            form.cpf.errors.append("O certificado já está atribuído a este CPF. Para mandar um "
-                                   "novo link ao titular, use “Reenviar link”.")
+        cpf, email = form.cpf.limpo, form.email.limpo
+        versao = form.versao.data
+        versao = int(versao) if (versao or "").isdigit() else 0
+        conta = current_account()
+
+        def atribuir():
+            atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
+                                 current_app.config["BASE_URL"],
+                                 current_app.config["LINK_TITULAR_DIAS"], acao, versao)
+            return (f"Certificado {certificado.numero} atribuído ao CPF "
+                    f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
+                    f"{formatting.mask_email(certificado.titular_email)}.")
+
+        try:
+            mensagem = _uma_vez(form.chave.data, atribuir)
+        except AtribuicaoRecusada as recusa:
+            outbox.descartar()
+            form[recusa.campo].errors.append(recusa.mensagem)
+        except TransicaoInvalida as error:  # EstadoAlterado included: show the current state
+            outbox.descartar()
+            return _pagina_gerenciar(_atual(numero), erro=str(error), status=409)
         else:
-            versao = form.versao.data
-            versao = int(versao) if (versao or "").isdigit() else 0
-            conta = current_account()
-
-            def atribuir():
-                if versao != certificado.versao:
-                    raise EstadoAlterado(ALTERADO)
-                destino(certificado.situacao, acao)  # refuses, with the reason, if not allowed
-                atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
-                                     current_app.config["BASE_URL"],
-                                     current_app.config["LINK_TITULAR_DIAS"])
-                return (f"Certificado {certificado.numero} atribuído ao CPF "
-                        f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
-                        f"{formatting.mask_email(email)}.")
-
-            try:
-                mensagem = _uma_vez(form.chave.data, atribuir)
-            except AtribuicaoRecusada as error:
-                outbox.descartar()
-                form.cpf.errors.append(str(error))
-            except TransicaoInvalida as error:  # EstadoAlterado included: show the current state
-                outbox.descartar()
-                return _pagina_gerenciar(_atual(numero), erro=str(error), status=409)
-            else:
-                flash(mensagem, "sucesso")
-                return redirect_see_other("certificados.gerenciar", numero=numero)
+            flash(mensagem, "sucesso")
+            return redirect_see_other("certificados.gerenciar", numero=numero)
     status = 422 if form.errors else 200
     return render("certificados/atribuir.html", form=form, certificado=certificado,
                   reatribuir=acao == "reatribuir", status=status)

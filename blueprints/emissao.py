@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from access import acesso_titular
 from services import ac, emissao, teste_certificado
 from services.emissao import EmissaoRecusada
-from services.lifecycle import EstadoAlterado, TransicaoInvalida
+from services.recusas import Recusa
 from web import redirect_see_other, render
 
 bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
@@ -138,10 +138,8 @@ def _revogacao(numero, reemitir):
             emissao.revogar(acesso.certificado,
                             "superseded" if reemitir else form.motivo.data, acesso.ator,
                             current_app.config, reemitir=reemitir)
-        except EmissaoRecusada as erro:
-            form.confirmo.errors = [erro.mensagem]
-        except (EstadoAlterado, TransicaoInvalida) as erro:
-            form.confirmo.errors = [str(erro)]
+        except Recusa as recusa:  # already revoked, or changed meanwhile
+            form.confirmo.errors = [recusa.mensagem]
         else:
             if reemitir:
                 flash("Certificado anterior revogado. Crie a senha e baixe o novo certificado.",

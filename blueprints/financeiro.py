@@ -5,8 +5,9 @@ from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
+from blueprints.forms import limpo
 from models import Boleto, ProcessoCompra
-from services import compras, entrada, pix
+from services import boletos, entrada, pix, relogio
 from services.lifecycle import Ator, TransicaoInvalida
 from web import current_account, login_required, pdf_response, redirect_see_other, render
 
@@ -35,18 +36,18 @@ def _boleto_do_comprador(boleto_id):
 
 
 def _situacao(boleto, hoje):
-    chave = compras.situacao_exibida(boleto, hoje)
+    chave = boletos.situacao_exibida(boleto, hoje)
     return chave, SITUACOES.get(chave) or current_app.jinja_env.globals["BOLETO_SITUACOES"][chave]
 
 
 @bp.get("/")
 @login_required
 def index():
-    hoje = compras.hoje()
-    resultado = compras.boletos_do_comprador(current_account().id,
+    hoje = relogio.hoje()
+    resultado = boletos.boletos_do_comprador(current_account().id,
                                              request.args.get("pagina", 1, type=int),
                                              current_app.config["PAGE_SIZE"])
-    linhas = [(b, *_situacao(b, hoje), compras.pode_gerar_novo(b, hoje))
+    linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje))
               for b in resultado.itens]
     return render("financeiro/index.html", "financeiro/_boletos.html",
                   resultado=resultado, linhas=linhas)
@@ -56,35 +57,27 @@ def index():
 @login_required
 def boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
-    hoje = compras.hoje()
+    hoje = relogio.hoje()
     chave, rotulo = _situacao(boleto, hoje)
     qr = Markup(pix.qr_svg(boleto.pix_copia_e_cola)) if boleto.pix_copia_e_cola else None
     # The fragment is what "Gerar novo Boleto" with htmx lands on after its redirect.
     return render("financeiro/boleto.html", "financeiro/_boleto.html",
                   boleto=boleto, situacao=chave, rotulo=rotulo,
-                  qr=qr, substituto=compras.substituto(boleto),
-                  pode_gerar_novo=compras.pode_gerar_novo(boleto, hoje))
+                  qr=qr, substituto=boletos.substituto(boleto),
+                  pode_gerar_novo=boletos.pode_gerar_novo(boleto, hoje))
 
 
 @bp.get("/boletos/<int:boleto_id>/boleto.pdf")
 @login_required
 def pdf(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
-    beneficiario = compras.Beneficiario.from_config(current_app.config)
-    return pdf_response(compras.pdf_do_boleto(boleto, beneficiario), compras.nome_pdf(boleto))
-
-
-def _motivo(boleto, hoje):
-    """Why no new boleto can be generated for `boleto` (None: it can)."""
-    if compras.pode_gerar_novo(boleto, hoje):
-        return None
-    return ("fora_da_janela" if compras.vencido(boleto, hoje) else
-            "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
+    beneficiario = boletos.Beneficiario.from_config(current_app.config)
+    return pdf_response(boletos.pdf_do_boleto(boleto, beneficiario), boletos.nome_pdf(boleto))
 
 
 def _pagina_novo(boleto, hoje, form=None, motivo=None, erro=None, status=200):
     response = render("financeiro/novo_boleto.html", "financeiro/_novo_boleto.html", status,
-                      boleto=boleto, motivo=motivo, limite=compras.limite_novo_boleto(boleto),
+                      boleto=boleto, motivo=motivo, limite=boletos.limite_novo_boleto(boleto),
                       hoje=hoje, form=form, erro=erro)
     if status >= 400:
         # The same address with errors: no new history entry.
@@ -102,43 +95,38 @@ def _ja_substituido(substituto):
 @login_required
 def novo_boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
-    hoje = compras.hoje()
-    substituto = compras.substituto(boleto)
+    hoje = relogio.hoje()
+    substituto = boletos.substituto(boleto)
     if substituto is not None:
         return _ja_substituido(substituto)
-    motivo = _motivo(boleto, hoje)
+    motivo = boletos.motivo_sem_novo(boleto, hoje)
     if motivo:
         return _pagina_novo(boleto, hoje, motivo=motivo,
                             status=409 if request.method == "POST" else 200)
     form = NovoBoletoForm()
     form.vencimento.render_kw = {**form.vencimento.render_kw, "min": hoje.isoformat(),
-                                 "max": compras.limite_novo_boleto(boleto).isoformat()}
-    if request.method == "POST":
-        form.validate()
-        vencimento = None
+                                 "max": boletos.limite_novo_boleto(boleto).isoformat()}
+    # The service's own check, asked here too so every error shows at once.
+    vencimento = limpo(lambda texto: boletos.validar_novo_vencimento(
+        boleto, entrada.ler_data(texto), hoje))
+    if form.validate_on_submit(extra_validators={"vencimento": [vencimento]}):
+        conta = current_account()
         try:
-            vencimento = entrada.ler_data(form.vencimento.data)
-            compras.validar_novo_vencimento(boleto, vencimento, hoje)
-        except ValueError as error:
-            form.vencimento.errors = [*form.vencimento.errors, str(error)]
-        if not any(f.errors for f in form):
-            conta = current_account()
-            try:
-                novo, criado = compras.gerar_novo_boleto(
-                    boleto, vencimento, compras.Beneficiario.from_config(current_app.config),
-                    Ator(conta.nome, conta.id), hoje)
-            except TransicaoInvalida as error:
-                # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
-                boleto = _boleto_do_comprador(boleto_id)
-                substituto = compras.substituto(boleto)
-                if substituto is not None:
-                    return _ja_substituido(substituto)
-                return _pagina_novo(boleto, hoje, motivo=_motivo(boleto, hoje) or "alterado",
-                                    erro=str(error), status=409)
-            if not criado:
-                return _ja_substituido(novo)
-            flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
-                  "anterior foi substituído: não o pague mais.", "sucesso")
-            return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
-    return _pagina_novo(boleto, hoje, form=form,
-                        status=422 if any(f.errors for f in form) else 200)
+            novo, criado = boletos.gerar_novo_boleto(
+                boleto, form.vencimento.limpo, boletos.Beneficiario.from_config(current_app.config),
+                Ator(conta.nome, conta.id), hoje)
+        except (boletos.NovoBoletoRecusado, TransicaoInvalida) as error:
+            # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
+            boleto = _boleto_do_comprador(boleto_id)
+            substituto = boletos.substituto(boleto)
+            if substituto is not None:
+                return _ja_substituido(substituto)
+            return _pagina_novo(boleto, hoje,
+                                motivo=boletos.motivo_sem_novo(boleto, hoje) or "alterado",
+                                erro=str(error), status=409)
+        if not criado:
+            return _ja_substituido(novo)
+        flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
+              "anterior foi substituído: não o pague mais.", "sucesso")
+        return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
+    return _pagina_novo(boleto, hoje, form=form, status=422 if form.errors else 200)

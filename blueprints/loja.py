@@ -7,30 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from blueprints.forms import limpo
 from models import Certificado, ProcessoCompra
-from services import compras, renovacao
+from services import boletos, compras, relogio, renovacao
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
-
-
-def ler_quantidade(texto):
-    texto = (texto or "").strip()
-    if not texto:
-        raise ValueError("Informe a quantidade de certificados.")
-    if not re.fullmatch(r"[0-9]{1,3}", texto):
-        raise ValueError("Informe a quantidade em números, de 1 a 100.")
-    if not 1 <= int(texto) <= compras.QUANTIDADE_MAXIMA:
-        raise ValueError("A quantidade deve ser de 1 a 100 certificados.")
-    return int(texto)
-
-
-def _validar_quantidade(form, field):
-    try:
-        field.numero = ler_quantidade(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
 
 
 class QuantidadeForm(FlaskForm):
@@ -38,7 +21,7 @@ class QuantidadeForm(FlaskForm):
     renovar = HiddenField()
     quantidade = StringField(
         "Quantidade de certificados",
-        validators=[_validar_quantidade],
+        validators=[limpo(compras.ler_quantidade)],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "3",
                    "class": "curto"},
     )
@@ -46,7 +29,7 @@ class QuantidadeForm(FlaskForm):
 
 class ConfirmarForm(FlaskForm):
     renovar = HiddenField()
-    quantidade = HiddenField(validators=[_validar_quantidade])
+    quantidade = HiddenField(validators=[limpo(compras.ler_quantidade)])
     # Idempotency key: made when the page is shown, so a resent form buys once.
     chave = HiddenField()
 
@@ -90,7 +73,7 @@ def index():
     if form.validate_on_submit():
         # Anonymous visitors pass through the login, which brings them back to confirm.
         extra = {"renovar": form.renovar.data} if form.renovar.data else {}
-        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.numero, **extra)
+        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo, **extra)
     return _pagina_produto(form, 422 if form.errors else 200)
 
 
@@ -105,19 +88,19 @@ def confirmar():
                                    "renovar": request.args.get("renovar", ""),
                                    "chave": uuid.uuid4().hex})
         try:
-            form.quantidade.numero = ler_quantidade(form.quantidade.data)
-        except ValueError as error:
+            form.quantidade.limpo = compras.ler_quantidade(form.quantidade.data)
+        except (ValueError, compras.CompraRecusada) as error:
             return _erro_de_quantidade(form.quantidade.data, [str(error)])
     else:
         form = ConfirmarForm()
         if form.validate_on_submit():
             try:
                 processo, boleto, criada = compras.comprar(
-                    conta, form.quantidade.numero, form.chave.data,
-                    compras.Beneficiario.from_config(current_app.config),
+                    conta, form.quantidade.limpo, form.chave.data,
+                    boletos.Beneficiario.from_config(current_app.config),
                     Ator(conta.nome, conta.id))
-            except compras.CompraRecusada as error:
-                form.chave.errors.append(str(error))
+            except compras.CompraRecusada as recusa:
+                form[recusa.campo].errors.append(recusa.mensagem)
             else:
                 renovado = _renovado(form.renovar.data)
                 if renovado is not None:
@@ -134,9 +117,9 @@ def confirmar():
             return _erro_de_quantidade(form.quantidade.data, form.quantidade.errors)
         form.chave.data = uuid.uuid4().hex
     produto = _produto()
-    quantidade = form.quantidade.numero
+    quantidade = form.quantidade.limpo
     return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
                   total=produto.preco_centavos * quantidade,
-                  vencimento=compras.vencimento_inicial(compras.hoje()), conta=conta,
+                  vencimento=compras.vencimento_inicial(relogio.hoje()), conta=conta,
                   renovado=_renovado(form.renovar.data),
                   status=422 if form.errors else 200)

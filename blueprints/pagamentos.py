@@ -8,9 +8,11 @@ from flask import Blueprint, abort, current_app, flash, jsonify, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+import jobs
+from blueprints.forms import limpo
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services import compras, entrada, formatting, mail, pagamentos
+from services import boletos, compras, entrada, formatting, pagamentos, relogio
 from services.lifecycle import Ator
 from web import agente_required, current_account, redirect_see_other, render
 
@@ -18,9 +20,10 @@ bp = Blueprint("pagamentos", __name__)
 
 
 class ConfirmarForm(FlaskForm):
-    valor = StringField("Valor pago",
+    valor = StringField("Valor pago", validators=[limpo(entrada.ler_valor)],
                         render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "curto"})
-    data_pagamento = StringField("Data do pagamento", render_kw={"type": "date"})
+    data_pagamento = StringField("Data do pagamento", validators=[limpo(entrada.ler_data)],
+                                 render_kw={"type": "date"})
 
 
 def _valor_texto(centavos):
@@ -33,12 +36,12 @@ def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
                        .where(Pagamento.sinalizado == True)  # noqa: E712 (SQL comparison)
                        .order_by(Pagamento.criado_em.desc()).limit(100))
     contexto = {"busca": busca, "boleto": boleto, "form": form, "erro_busca": erro_busca,
-                "sinalizados": sinalizados, "hoje": compras.hoje()}
+                "sinalizados": sinalizados, "hoje": relogio.hoje()}
     if boleto is not None:
         processo = ProcessoCompra.get_by_id(boleto.processo_id)
         contexto.update(
             processo=processo, comprador=Conta.get_by_id(processo.comprador_id),
-            situacao=compras.situacao_exibida(boleto, compras.hoje()),
+            situacao=boletos.situacao_exibida(boleto, relogio.hoje()),
             pagamentos_da_compra=list(Pagamento.select().where(Pagamento.processo == processo.id)
                                       .order_by(Pagamento.id)),
         )
@@ -57,7 +60,7 @@ def index():
         return _pagina(busca, erro_busca=str(error), status=422 if not isinstance(
             error, pagamentos.BoletoNaoEncontrado) else 404)
     form = ConfirmarForm(data={"valor": _valor_texto(boleto.valor_centavos),
-                               "data_pagamento": compras.hoje().isoformat()})
+                               "data_pagamento": relogio.hoje().isoformat()})
     return _pagina(busca, boleto, form)
 
 
@@ -68,23 +71,16 @@ def confirmar(boleto_id):
     if boleto is None:
         abort(404)
     form = ConfirmarForm()
-    form.validate()
-    valor = data_pagamento = None
-    try:
-        valor = entrada.ler_valor(form.valor.data)
-    except ValueError as error:
-        form.valor.errors = [*form.valor.errors, str(error)]
-    try:
-        data_pagamento = entrada.ler_data(form.data_pagamento.data)
-        if data_pagamento > compras.hoje():
-            raise ValueError("A data do pagamento não pode ser futura.")
-    except ValueError as error:
-        form.data_pagamento.errors = [*form.data_pagamento.errors, str(error)]
+    if form.validate():
+        conta = current_account()
+        try:
+            pagamento, novo = pagamentos.confirmar_manual(
+                boleto, form.valor.limpo, form.data_pagamento.limpo, "agente",
+                Ator(conta.nome, conta.id))
+        except pagamentos.PagamentoRecusado as recusa:
+            form[recusa.campo].errors.append(recusa.mensagem)
     if any(f.errors for f in form):
         return _pagina(boleto.nosso_numero, boleto, form, status=422)
-    conta = current_account()
-    pagamento, novo = pagamentos.confirmar_manual(boleto, valor, data_pagamento, "agente",
-                                                  Ator(conta.nome, conta.id))
     if not novo:
         flash(f"O pagamento deste boleto já estava registrado "
               f"({pagamento.data_pagamento:%d/%m/%Y}); nada mudou.", "info")
@@ -111,6 +107,8 @@ def notificacao():
         return jsonify(erro=str(error)), 404
     except pagamentos.NotificacaoInvalida as error:
         return jsonify(erro=str(error)), 400
+    except pagamentos.PagamentoRecusado as recusa:
+        return jsonify(erro=recusa.mensagem, campo=recusa.campo), 422
     return jsonify(situacao=resultado, pagamento=pagamento.id,
                    creditado=pagamento.creditado, motivo=pagamento.motivo), 200
 
@@ -134,13 +132,17 @@ def confirmar_cli(nosso_numero, valor, data_texto):
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--valor") from None
         try:
-            data_pagamento = entrada.ler_data(data_texto) if data_texto else compras.hoje()
+            data_pagamento = entrada.ler_data(data_texto) if data_texto else relogio.hoje()
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--data") from None
-        pagamento, novo = pagamentos.confirmar_manual(
-            boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
+        try:
+            pagamento, novo = pagamentos.confirmar_manual(
+                boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
+        except pagamentos.PagamentoRecusado as recusa:
+            opcao = {"valor": "--valor", "data_pagamento": "--data"}[recusa.campo]
+            raise click.BadParameter(recusa.mensagem, param_hint=opcao) from None
         numero = ProcessoCompra.get_by_id(boleto.processo_id).numero
-    mail.despachar()
+    jobs.despachar()
     if not novo:
         click.echo(f"Pagamento do boleto {boleto.nosso_numero} já estava registrado; nada mudou.")
     elif pagamento.sinalizado:
@@ -154,11 +156,11 @@ def confirmar_cli(nosso_numero, valor, data_texto):
 def cancelar_vencidos_cli(hoje_texto):
     """Cancela compras não pagas 10 dias após o vencimento original (a tarefa diária)."""
     try:
-        dia = date.fromisoformat(hoje_texto) if hoje_texto else compras.hoje()
+        dia = date.fromisoformat(hoje_texto) if hoje_texto else relogio.hoje()
     except ValueError:
         raise click.BadParameter("use AAAA-MM-DD", param_hint="--hoje") from None
     with db.connection_context():
         cancelados = compras.cancelar_vencidos(dia)
-    mail.despachar()
+    jobs.despachar()
     click.echo(f"{len(cancelados)} compra(s) cancelada(s)"
                + (": " + ", ".join(p.numero for p in cancelados) if cancelados else "."))

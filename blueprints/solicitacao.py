@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from access import acesso_titular
 from models import Termo
-from services import agenda, pessoa, solicitacoes, termo_pdf
+from services import pessoa, relogio, solicitacoes, termo_pdf
 from services.formatting import format_cpf
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
@@ -221,7 +221,7 @@ def inicio(numero):
     if not solicitacoes.aberta(certificado):
         return _fechada(certificado)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    etapa = solicitacoes.primeira_incompleta(solicitacao, agenda.hoje())
+    etapa = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if etapa is None:
         return _ir(".confira", numero=numero)
     return _ir(".etapa", numero=numero, etapa=etapa)
@@ -234,7 +234,7 @@ def etapa(numero, etapa):
     if not solicitacoes.aberta(certificado):
         return _fechada(certificado)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    hoje = agenda.hoje()
+    hoje = relogio.hoje()
     for anterior in ETAPAS[:ETAPAS.index(etapa)]:
         if not solicitacoes.completa(solicitacao, anterior, hoje):
             return _ir(".etapa", numero=numero, etapa=anterior)
@@ -292,7 +292,7 @@ def confira(numero):
     if not solicitacoes.aberta(certificado):
         return _fechada(certificado)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    falta = solicitacoes.primeira_incompleta(solicitacao, agenda.hoje())
+    falta = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if falta is not None:
         return _ir(".etapa", numero=numero, etapa=falta)
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
@@ -304,13 +304,13 @@ def confira(numero):
     if request.method == "POST" and sem_mudancas:
         return _ir(".enviada", numero=numero)
     if request.method == "POST":
-        if request.form.get("versao") == str(solicitacao.versao):
+        try:
             solicitacoes.gerar_termo(solicitacao, certificado, certificado.processo.numero,
-                                     acesso.ator)
+                                     acesso.ator, versao_vista=request.form.get("versao", ""))
+        except VersaoDesatualizada as recusa:
+            aviso, status = recusa.mensagem, 409
+        else:
             return _ir(".termo", numero=numero)
-        aviso, status = (str(VersaoDesatualizada(
-            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
-            "página. Confira os dados atuais abaixo antes de gerar o termo.")), 409)
     return _pagina("confira", status, certificado=certificado, solicitacao=solicitacao,
                    form=form, aviso=aviso, titulo="Confira seus dados", passo=passo("confira"),
                    secoes=[(e, TITULOS[e], linhas) for e, linhas in

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
-from services import perfil_ecpf
+from services import perfil_ecpf, relogio
 
 RAIZ_NOME = "AC Raiz de Demonstração"
 EMISSORA_NOME = "AC Emissora de Demonstração"
@@ -55,7 +55,7 @@ class Emissor(Protocol):
 
 
 def _agora():
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return relogio.agora().replace(microsecond=0)
 
 
 def _nome(cn):

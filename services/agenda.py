@@ -7,16 +7,10 @@ the server's time zone: every datetime must be aware and is read in Brasília ti
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-TZ = ZoneInfo("America/Sao_Paulo")
-
-
-def hoje():
-    """Today in Brasília, whatever the server's zone: due dates and windows are days there."""
-    return datetime.now(TZ).date()
+from services.relogio import TZ
 
 
 @dataclass(frozen=True)

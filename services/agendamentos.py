@@ -17,9 +17,11 @@ from peewee import Case, IntegrityError
 from models import (Agendamento, Atribuicao, Certificado, Horario, ProcessoCompra, Solicitacao,
                     Termo, db)
 from services import agenda, atribuicoes, ics, links, mail
-from services.agenda import TZ, AgendaConfig, SlotNotBookable
+from services.agenda import AgendaConfig, SlotNotBookable
 from services.lifecycle import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
+from services.relogio import TZ
+from services.recusas import Recusa
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
@@ -36,12 +38,8 @@ TENHA_EM_MAOS = (
 )
 
 
-class AgendamentoRecusado(Exception):
+class AgendamentoRecusado(Recusa):
     """The booking or the decision cannot be done; `mensagem` is Portuguese, for the user."""
-
-    def __init__(self, mensagem):
-        super().__init__(mensagem)
-        self.mensagem = mensagem
 
 
 class HorarioEsgotado(AgendamentoRecusado):
@@ -67,10 +65,6 @@ def config_agenda(config):
         min_notice=timedelta(hours=int(config.get("AGENDA_ANTECEDENCIA_MINIMA_HORAS", 2))),
         change_notice=timedelta(hours=int(config.get("AGENDA_ALTERACAO_HORAS", 1))),
     )
-
-
-def agora():
-    return datetime.now(timezone.utc)
 
 
 def para_banco(momento):
@@ -171,6 +165,22 @@ def termo_aceito(certificado_id):
     return (Termo.select().where((Termo.certificado == certificado_id)
                                  & Termo.aceito_em.is_null(False))
             .order_by(Termo.versao.desc()).first())
+
+
+def registrar_elegibilidade(certificado, solicitacao, elegivel):
+    """The holder's answer to "Você tem algum deles?" (CNH from 2017 or an earlier certificate
+    issued with biometrics): True books a videoconference, False means in person."""
+    destino(certificado.situacao, "agendar")  # answered before booking, never after
+    (Solicitacao.update(elegivel_video=elegivel)
+     .where(Solicitacao.id == solicitacao.id).execute())
+    solicitacao.elegivel_video = elegivel
+
+
+def conferir_horario(momento, inicio, cfg):
+    """Raise AgendamentoRecusado (why) unless `inicio` can be booked at `momento`."""
+    _validar_inicio(momento, inicio, cfg)
+    if inicio not in horarios_livres(momento, inicio.astimezone(TZ).date(), cfg):
+        raise HorarioEsgotado(MSG_ESGOTADO)
 
 
 def pode_alterar(agendamento, momento, cfg):

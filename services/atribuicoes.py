@@ -2,10 +2,11 @@
 
 Each is one transaction: the state move, the assignment row, the new link and the e-mails.
 """
-from models import Atribuicao, Certificado, Solicitacao, db, utcnow
+from models import Atribuicao, Certificado, Solicitacao, db
 from services import formatting, links, mail
-from services.lifecycle import (PREENCHIVEIS, TransicaoInvalida, mover_certificado,
-                                registrar_evento)
+from services.lifecycle import (PREENCHIVEIS, EstadoAlterado, TransicaoInvalida,
+                                mover_certificado, registrar_evento)
+from services.relogio import utcnow
 
 
 class AtribuicaoRecusada(TransicaoInvalida):
@@ -35,15 +36,31 @@ def _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_di
     )
 
 
-def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias):
-    """Assign (or reassign, while emission was not requested). Returns the new token."""
-    cpf, email = cpf.strip(), email.strip().lower()
-    acao = "reatribuir" if certificado.situacao == "atribuido" else "atribuir"
+ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra pessoa) "
+            "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
+
+
+def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias, acao="atribuir",
+             versao=None):
+    """Assign ("atribuir") or reassign ("reatribuir", while emission was not requested) to a
+    clean CPF and e-mail. Returns the new token.
+
+    `versao` is the certificate version the person saw: a page left open while the
+    certificate changed is refused (EstadoAlterado) instead of overwriting. The lifecycle
+    refuses an action the state does not allow; AtribuicaoRecusada (`campo` "cpf") a CPF
+    that cannot hold this certificate.
+    """
+    email = email.lower()  # one holder, one address: compared and stored in lower case
+    if versao is not None and versao != certificado.versao:
+        raise EstadoAlterado(ALTERADO)
+    if acao == "reatribuir" and cpf == certificado.titular_cpf:
+        raise AtribuicaoRecusada("O certificado já está atribuído a este CPF. Para mandar um "
+                                 "novo link ao titular, use “Reenviar link”.", "cpf")
     with db.atomic():
         if _cpf_ja_usado(certificado, cpf):
             raise AtribuicaoRecusada(
                 "Este CPF já é titular de outro certificado desta compra. Cada pessoa usa "
-                "um certificado: informe o CPF de outra pessoa.")
+                "um certificado: informe o CPF de outra pessoa.", "cpf")
         anterior = ativa(certificado) if acao == "reatribuir" else None
         mover_certificado(certificado, acao, ator,
                           detalhes=f"Titular {formatting.mask_cpf(cpf)}",

@@ -14,7 +14,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from services.boleto import BoletoNumbers
+from services.febraban import BoletoNumbers
 from services.formatting import format_brl, format_date
 
 PAGE_HEIGHT = 297

@@ -11,7 +11,8 @@ from datetime import timedelta
 from peewee import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from models import Conta, TokenConta, db, utcnow
+from models import Conta, TokenConta, db
+from services.relogio import utcnow
 
 PRIMEIRO_ACESSO = "primeiro_acesso"
 RECUPERAR_SENHA = "recuperar_senha"

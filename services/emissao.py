@@ -17,8 +17,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from peewee import IntegrityError
 
-from models import CertificadoX509, Solicitacao, db, utcnow
+from models import CertificadoX509, Solicitacao, db
 from services import ac, perfil_ecpf
+from services.recusas import Recusa
+from services.relogio import utcnow
 from services.lifecycle import mover_certificado, registrar_evento
 
 TAMANHO_CHAVE = 2048
@@ -37,13 +39,8 @@ _COMUNS = {"senha123", "senha1234", "password", "password1", "12345678a", "a1234
            "abc12345", "mudar123", "brasil123", "certificado"}
 
 
-class EmissaoRecusada(Exception):
+class EmissaoRecusada(Recusa):
     """Nothing was issued; `mensagem` (Portuguese) says why, `campo` which field, if any."""
-
-    def __init__(self, mensagem, campo=None):
-        super().__init__(mensagem)
-        self.mensagem = mensagem
-        self.campo = campo
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """Flask-Mailman backend for machines without SMTP: one readable .eml file per message."""
 import os
 import uuid
-from datetime import datetime
 
 from flask_mailman.backends.base import BaseEmailBackend
+
+from services.relogio import TZ, agora
 
 
 class EmailBackend(BaseEmailBackend):
@@ -14,7 +15,7 @@ class EmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         os.makedirs(self.file_path, exist_ok=True)
         for message in email_messages:
-            name = f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+            name = f"{agora().astimezone(TZ):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
             with open(os.path.join(self.file_path, name), "wb") as f:
                 f.write(message.message().as_bytes())
         return len(email_messages)

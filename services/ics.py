@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
-from services.agenda import TZ
+from services import relogio
+from services.relogio import TZ
 
 PRODID = "-//Area do Cliente e-CPF//Agendamento de videoconferencia//PT-BR"
 
@@ -31,7 +32,7 @@ def invitation_ics(
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("start must be a timezone-aware datetime")
     local_start = start.astimezone(TZ)  # written with TZID=America/Sao_Paulo
-    stamp = stamp or datetime.now(timezone.utc)
+    stamp = stamp or relogio.agora()
 
     event = Event()
     event.add("uid", uid)
@@ -72,7 +73,7 @@ def cancellation_ics(
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("start must be a timezone-aware datetime")
     local_start = start.astimezone(TZ)
-    stamp = stamp or datetime.now(timezone.utc)
+    stamp = stamp or relogio.agora()
 
     event = Event()
     event.add("uid", uid)

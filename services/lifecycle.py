@@ -7,10 +7,12 @@ action and call `mover_*`; they never compare states themselves.
 """
 from dataclasses import dataclass
 
-from models import Boleto, Certificado, Evento, ProcessoCompra, db, utcnow
+from models import Boleto, Certificado, Evento, ProcessoCompra, db
+from services.recusas import Recusa
+from services.relogio import utcnow
 
 
-class TransicaoInvalida(Exception):
+class TransicaoInvalida(Recusa):
     """The action is not allowed from the current state (message in Portuguese)."""
 
 

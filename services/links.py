@@ -6,7 +6,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from models import Atribuicao, LinkTitular, utcnow
+from models import Atribuicao, LinkTitular
+from services.relogio import utcnow
 
 
 def _hash(token):

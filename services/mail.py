@@ -1,5 +1,6 @@
 """E-mail as an outbox: `enfileirar` writes the message in the caller's transaction;
-`tasks.enviar_email` delivers it after commit, with retries, through Flask-Mailman.
+after commit `jobs.despachar` hands it to `jobs.enviar_email`, which delivers it with retries
+through Flask-Mailman.
 
 Bodies come from templates `emails/<nome>.txt` and `emails/<nome>.html` (pt-BR), so a
 failed send never undoes or blocks the action that caused it.
@@ -46,13 +47,10 @@ def _fila():
     return _pendentes.ids
 
 
-def despachar():
-    """Hand the messages queued by this thread to the job queue (call after commit)."""
-    from tasks import enviar_email
-
+def retirar_fila():
+    """The ids this thread queued since the last call, for `jobs.despachar` after commit."""
     ids, _pendentes.ids = _fila(), []
-    for email_id in ids:
-        enviar_email(email_id)
+    return ids
 
 
 def descartar():

@@ -1,6 +1,6 @@
 """Recognising payments: finding the boleto a person or the bank names, the bank's signed
 notification, and the manual doors (agent page, CLI). All credit through
-`compras.reconhecer_pagamento`, which is idempotent by `referencia`."""
+`reconhecer_pagamento`, which is idempotent by `referencia`."""
 import hashlib
 import hmac
 import json
@@ -9,9 +9,11 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from models import Boleto, Pagamento
-from services import boleto as boleto_numbers
-from services import compras
+from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, db
+from services import febraban, lifecycle, mail, relogio, renovacao
+from services.lifecycle import registrar_evento
+from services.recusas import Recusa
+from services.relogio import utcnow
 
 
 class BoletoNaoEncontrado(ValueError):
@@ -31,7 +33,7 @@ def localizar_boleto(texto):
         raise ValueError("Use somente números: o nosso número (17 números) ou a linha "
                          "digitável (47 números).")
     if len(digitos) == 47:
-        linha = boleto_numbers.parse_digitable_line(digitos)
+        linha = febraban.parse_digitable_line(digitos)
         boleto = Boleto.get_or_none(Boleto.linha_digitavel == linha)
     elif len(digitos) == 44:
         boleto = Boleto.get_or_none(Boleto.codigo_barras == digitos)
@@ -43,6 +45,78 @@ def localizar_boleto(texto):
     if boleto is None:
         raise BoletoNaoEncontrado("Nenhum boleto com este número. Confira a digitação.")
     return boleto
+
+
+class PagamentoRecusado(Recusa):
+    """The payment cannot be recorded as stated; `campo` is "valor" or "data_pagamento"."""
+
+
+def conferir_pagamento(valor_centavos, data_pagamento):
+    """The rules every door (agent page, CLI, bank notification) is held to."""
+    if valor_centavos <= 0:
+        raise PagamentoRecusado("O valor deve ser maior que zero.", "valor")
+    if data_pagamento > relogio.hoje():
+        raise PagamentoRecusado("A data do pagamento não pode ser futura.", "data_pagamento")
+
+
+def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referencia, ator,
+                         avisar=True):
+    """Record a payment once (by `referencia`) and credit the purchase at most once.
+
+    Returns the Pagamento. A wrong amount, or a purchase already paid or cancelled, is
+    recorded and flagged for the back office instead of credited; the buyer is told (if
+    `avisar`) what happened and that the amount will be refunded. Raises PagamentoRecusado
+    for a payment no door may record (see `conferir_pagamento`).
+    """
+    conferir_pagamento(valor_centavos, data_pagamento)
+    with db.atomic():
+        existente = Pagamento.get_or_none(Pagamento.referencia == referencia)
+        if existente is not None:
+            return existente
+        processo = ProcessoCompra.get_by_id(boleto.processo_id)
+        motivo = ""
+        if valor_centavos != boleto.valor_centavos:
+            motivo = "Valor pago diferente do valor do boleto."
+        elif processo.situacao != "aguardando_pagamento":
+            motivo = "Compra já paga ou cancelada: pagamento em duplicidade, devolver."
+        pagamento = Pagamento.create(
+            boleto=boleto, processo=processo, valor_centavos=valor_centavos,
+            data_pagamento=data_pagamento, origem=origem, referencia=referencia,
+            creditado=not motivo, sinalizado=bool(motivo), motivo=motivo,
+        )
+        if motivo:
+            registrar_evento(processo.id, "pagamento.sinalizado", ator, detalhes=motivo)
+            if avisar:
+                comprador = Conta.get_by_id(processo.comprador_id)
+                mail.enfileirar(
+                    comprador.email,
+                    f"Pagamento não creditado — compra {processo.numero}: valor será devolvido",
+                    "pagamento_sinalizado",
+                    {"conta": comprador, "processo": processo, "boleto": boleto,
+                     "pagamento": pagamento,
+                     # What the buyer must know first: a closed purchase needs nothing more.
+                     "caso": ("valor" if processo.situacao == "aguardando_pagamento"
+                              else processo.situacao)},
+                    processo=processo.id)
+            return pagamento
+        if boleto.situacao in ("em_aberto", "substituido"):
+            lifecycle.mover_boleto(boleto, "pago", ator, pago_em=utcnow())
+        for outro in Boleto.select().where((Boleto.processo == processo.id)
+                                           & (Boleto.situacao == "em_aberto")):
+            lifecycle.mover_boleto(outro, "cancelado", ator, "Compra paga por outro boleto.")
+        lifecycle.mover_processo(processo, "pago", ator, pago_em=utcnow())
+        for certificado in Certificado.select().where(
+                (Certificado.processo == processo.id)
+                & (Certificado.situacao == "aguardando_pagamento")):
+            lifecycle.mover_certificado(certificado, "reconhecer_pagamento", ator)
+        renovacao.apos_pagamento(processo, ator)
+        if avisar:
+            comprador = Conta.get_by_id(processo.comprador_id)
+            mail.enfileirar(comprador.email, f"Pagamento reconhecido — compra {processo.numero}",
+                            "pagamento_reconhecido",
+                            {"conta": comprador, "processo": processo, "pagamento": pagamento},
+                            processo=processo.id)
+    return pagamento
 
 
 def referencia_manual(boleto):
@@ -61,7 +135,7 @@ def confirmar_manual(boleto, valor_centavos, data_pagamento, origem, ator):
     if anterior is not None:
         return anterior, False
     try:
-        return compras.reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem,
+        return reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem,
                                             referencia, ator), True
     except IntegrityError:  # the same confirmation, at the same moment, from elsewhere
         return registrado(referencia), False
@@ -127,7 +201,7 @@ def processar_notificacao(corpo, ator):
     if manual is not None and manual.valor_centavos == valor:
         return "ja_registrado", manual
     try:
-        pagamento = compras.reconhecer_pagamento(boleto, valor, data_pagamento, "notificacao",
+        pagamento = reconhecer_pagamento(boleto, valor, data_pagamento, "notificacao",
                                                  referencia, ator)
     except IntegrityError:  # the same event delivered twice at once
         return "ja_registrado", registrado(referencia)

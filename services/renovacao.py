@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from flask import current_app
 
-from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db, utcnow
+from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
 from services import atribuicoes, mail
 from services.lifecycle import SISTEMA, registrar_evento
+from services.relogio import utcnow
 
 AVISOS_DIAS = (30, 7)
 

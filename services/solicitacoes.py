@@ -11,9 +11,11 @@ from datetime import date, timezone
 
 from peewee import IntegrityError
 
-from models import Solicitacao, Termo, db, utcnow
+from models import Solicitacao, Termo, db
 from services import mail, pessoa, termo_pdf
 from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
+from services.relogio import utcnow
+from services.recusas import Recusa
 
 ETAPAS = ("dados", "contato", "endereco", "documento")
 TITULOS = {
@@ -44,7 +46,7 @@ OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
 
 
 
-class VersaoDesatualizada(Exception):
+class VersaoDesatualizada(Recusa):
     """The request changed elsewhere (another tab or device) since this form was shown."""
 
 
@@ -254,8 +256,16 @@ def termo_pendente(solicitacao, certificado, processo_numero):
     return termo if confere(termo, solicitacao, certificado, processo_numero) else None
 
 
-def gerar_termo(solicitacao, certificado, processo_numero, ator, agora=None):
-    """A new termo version from the current data (or the pending one if it still matches)."""
+def gerar_termo(solicitacao, certificado, processo_numero, ator, agora=None, versao_vista=None):
+    """A new termo version from the current data (or the pending one if it still matches).
+
+    `versao_vista`: the request version "Confira seus dados" showed; data changed since
+    (another tab or device) is refused, so nobody signs what they did not check.
+    """
+    if versao_vista is not None and str(versao_vista) != str(solicitacao.versao):
+        raise VersaoDesatualizada(
+            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
+            "página. Confira os dados atuais abaixo antes de gerar o termo.")
     existente = termo_pendente(solicitacao, certificado, processo_numero)
     if existente is not None:
         return existente

@@ -9,14 +9,12 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from services.formatting import format_cpf, format_date
-
-TZ = ZoneInfo("America/Sao_Paulo")
+from services.relogio import TZ
 
 TITULO = "Termo de Titularidade — Certificado Digital e-CPF A1"
 CERTIFICADO = "e-CPF A1, validade de 12 meses"

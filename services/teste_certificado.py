@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from models import Lcr
-from services import ac, perfil_ecpf
+from services import ac, perfil_ecpf, relogio
 from services.emissao import EmissaoRecusada
 from services.formatting import format_cpf
 
@@ -91,7 +91,7 @@ def testar(dados, senha, certificado, config):
     except ac.AcIndisponivel:
         demo = None  # validated against the chain the file carries
     nome = perfil_ecpf.nome_do_certificado(cert)
-    agora = datetime.now().replace(microsecond=0)
+    agora = relogio.agora().replace(microsecond=0)
     signer = signers.SimpleSigner.load_pkcs12_data(dados, other_certs=[],
                                                    passphrase=senha.encode())
     saida = io.BytesIO()

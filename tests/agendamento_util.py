@@ -1,28 +1,14 @@
 """Helpers for the videoconference tests: a certificate whose request was sent ("Emissão
-solicitada"), built through the services as the request wizard would leave it, and a clock."""
+solicitada"), built through the services as the request wizard would leave it."""
 import hashlib
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 
-from models import Conta, Solicitacao, Termo, utcnow
-from services import atribuicoes, compras, termo_pdf
-from services.agenda import TZ
+from models import Conta, Solicitacao, Termo
+from services import atribuicoes, boletos, compras, pagamentos, termo_pdf
 from services.lifecycle import Ator, mover_certificado
-
-# Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the horizon.
-AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
-
-
-class Relogio:
-    """A settable "now" for the app (config RELOGIO)."""
-
-    def __init__(self, agora=AGORA):
-        self.agora = agora
-
-    def __call__(self):
-        return self.agora
-
+from services.relogio import TZ, agora, hoje, utcnow
 
 def sp(y, m, d, hh, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=TZ)
@@ -38,10 +24,10 @@ def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome=
     config = current_app.config
     ator = Ator(maria.nome, maria.id)
     produto = compras.garantir_produto(config["PRECO_CENTAVOS"])
-    processo = compras.criar_processo(maria, produto, 1, date.today() + timedelta(days=3),
-                                      compras.Beneficiario.from_config(config), ator)
+    processo = compras.criar_processo(maria, produto, 1, hoje() + timedelta(days=3),
+                                      boletos.Beneficiario.from_config(config), ator)
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente",
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
                                  f"teste-{boleto.nosso_numero}", ator)
     certificado = processo.certificados.get()
     token = atribuicoes.atribuir(certificado, cpf, email, maria, ator, config["BASE_URL"], 30)
@@ -57,7 +43,7 @@ def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome=
             nome=nome, cpf=cpf, data_nascimento=solicitacao.data_nascimento, email=email,
             documento_tipo="RG", documento_numero="123456789", documento_emissor="SSP",
             documento_uf="SP", processo_id=processo.numero, versao=1,
-            gerado_em=datetime.now(TZ))
+            gerado_em=agora())
         pdf = termo_pdf.render_termo_pdf(dados)
         Termo.create(certificado=certificado, solicitacao=solicitacao, versao=1,
                      codigo_verificacao=termo_pdf.verification_code(dados),

@@ -5,11 +5,14 @@ at PostgreSQL, that database with every table emptied between tests.
 """
 import os
 import re
+from datetime import datetime
 
 import pytest
 
 from app import create_app
 from models import ALL_MODELS, SchemaVersion, db
+from services import relogio as clock
+from services.relogio import TZ
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -21,6 +24,7 @@ TEST_CONFIG = {
     "PIX_CHAVE": "12345678909",
     # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
     "MAIL_BACKEND": "locmem",
+    "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
 }
 
 
@@ -42,6 +46,33 @@ def pytest_configure(config):
         cursor.execute(f'CREATE DATABASE "{own}"')
     admin.close()
     os.environ["DATABASE_URL"] = f"{base}/{own}"
+
+
+# Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
+AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
+
+
+class Relogio:
+    """The app's one clock (services.relogio), stopped; assign `agora` to move it."""
+
+    @property
+    def agora(self):
+        return clock.agora()
+
+    @agora.setter
+    def agora(self, instante):
+        clock.parar(instante)
+
+
+@pytest.fixture
+def relogio():
+    """Stop every "now" and "today" of the app (and of tests, which read services.relogio) at
+    AGORA until the test ends. Data built before (e.g. the demo data, when `demo` comes first
+    in the test's fixtures) keeps the dates of the running clock."""
+    parado = Relogio()
+    parado.agora = AGORA
+    yield parado
+    clock.parar(None)
 
 
 def database_url(tmp_path):

@@ -8,23 +8,14 @@ import pytest
 from models import Agendamento, Certificado, Horario, ProcessoCompra, db
 from services import agendamentos, links
 from services.lifecycle import Ator
-from tests.agendamento_util import AGORA, Relogio, certificado_solicitado, sp
-from tests.conftest import login, text
+from tests.agendamento_util import certificado_solicitado, sp
+from tests.conftest import AGORA, login, text
 
 
 @pytest.fixture
-def relogio():
-    return Relogio()
-
-
-@pytest.fixture
-def config_overrides(relogio):
-    return {"RELOGIO": relogio}
-
-
-@pytest.fixture
-def agendado(app, demo):
-    """A certificate booked for Tuesday 22/12/2026 at 10:00; returns the Agendamento."""
+def agendado(app, demo, relogio):
+    """A certificate booked for Tuesday 22/12/2026 at 10:00, the clock stopped at AGORA;
+    returns the Agendamento."""
     with app.app_context(), db.connection_context():
         certificado, token = certificado_solicitado(nome="Beatriz Costa")
         agendamento = agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA,

@@ -8,25 +8,16 @@ from icalendar import Calendar
 from models import Agendamento, Certificado, Horario, db
 from services import agendamentos
 from services.lifecycle import Ator, mover_certificado
-from tests.agendamento_util import AGORA, Relogio, certificado_solicitado, sp
-from tests.conftest import htmx_headers, text
+from tests.agendamento_util import certificado_solicitado, sp
+from tests.conftest import AGORA, htmx_headers, text
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
 @pytest.fixture
-def relogio():
-    return Relogio()
-
-
-@pytest.fixture
-def config_overrides(relogio):
-    return {"RELOGIO": relogio}
-
-
-@pytest.fixture
-def titular(app, client, demo):
-    """A client holding the personal link of a certificate in "Emissão solicitada"."""
+def titular(app, client, demo, relogio):
+    """A client holding the personal link of a certificate in "Emissão solicitada", the clock
+    stopped at AGORA."""
     with app.app_context(), db.connection_context():
         certificado, token = certificado_solicitado()
     assert client.get(f"/t/{token}").status_code == 303

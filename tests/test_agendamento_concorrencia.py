@@ -7,7 +7,7 @@ import pytest
 
 from models import Agendamento, Certificado, Horario, db
 from services import agendamentos
-from tests.agendamento_util import Relogio, certificado_solicitado, sp
+from tests.agendamento_util import certificado_solicitado, sp
 from tests.conftest import text
 
 pytestmark = [
@@ -23,10 +23,10 @@ CPFS = ["52998224725", "39053344705", "11144477735", "22233366638", "98765432100
 
 @pytest.fixture
 def config_overrides():
-    return {"RELOGIO": Relogio(), "AGENDA_CAPACIDADE": 1}
+    return {"AGENDA_CAPACIDADE": 1}
 
 
-def test_concurrent_bookings_of_a_one_seat_time_let_exactly_one_win(app, demo):
+def test_concurrent_bookings_of_a_one_seat_time_let_exactly_one_win(app, demo, relogio):
     clientes = []
     with app.app_context(), db.connection_context():
         for i, cpf in enumerate(CPFS):

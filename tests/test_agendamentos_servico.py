@@ -3,12 +3,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import tasks
-from models import Agendamento, Certificado, Email, Horario, db, utcnow
+import jobs
+from models import Agendamento, Certificado, Email, Horario, db
 from services import agendamentos
 from services.agenda import AgendaConfig
-from services.lifecycle import Ator
-from tests.agendamento_util import AGORA, certificado_solicitado, sp
+from services.lifecycle import Ator, TransicaoInvalida
+from services.relogio import utcnow
+from tests.agendamento_util import certificado_solicitado, sp
+from tests.conftest import AGORA
 
 TITULAR = Ator("Titular (teste)")
 
@@ -172,6 +174,33 @@ def test_rescheduling_to_the_same_time_is_refused(ctx):
     assert ocupados(sp(2026, 12, 22, 10)) == 1
 
 
+def test_the_eligibility_answer_is_kept_until_the_booking(ctx):
+    certificado, _ = certificado_solicitado(elegivel=None)
+    solicitacao = agendamentos.solicitacao_de(certificado.id)
+    agendamentos.registrar_elegibilidade(certificado, solicitacao, False)
+    assert agendamentos.solicitacao_de(certificado.id).elegivel_video is False
+    agendamentos.registrar_elegibilidade(certificado, solicitacao, True)
+    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    with pytest.raises(TransicaoInvalida, match="Só é possível agendar"):
+        agendamentos.registrar_elegibilidade(Certificado.get_by_id(certificado.id), solicitacao,
+                                             False)
+    assert agendamentos.solicitacao_de(certificado.id).elegivel_video is True
+
+
+def test_a_time_is_checked_with_its_reason_before_confirming(ctx):
+    cfg = agendamentos.config_agenda(ctx.config)
+    agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10), cfg)
+    with pytest.raises(agendamentos.AgendamentoRecusado) as recusa:
+        agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10, 10), cfg)
+    assert recusa.value.mensagem and not isinstance(recusa.value, agendamentos.HorarioEsgotado)
+    ctx.config["AGENDA_CAPACIDADE"] = 1
+    certificado, _ = certificado_solicitado()
+    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    with pytest.raises(agendamentos.HorarioEsgotado, match="Horário esgotado"):
+        agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10),
+                                      agendamentos.config_agenda(ctx.config))
+
+
 # --- reminder ----------------------------------------------------------------------------
 
 def test_the_reminder_goes_24_hours_before_once(ctx):
@@ -204,11 +233,11 @@ def test_the_periodic_job_sends_due_reminders(app, demo):
         Agendamento.create(certificado=certificado, horario=horario,
                            link_reuniao="http://portal.test/videoconferencia/abc",
                            ativo_certificado=certificado.id)
-    assert tasks.lembretes_videoconferencia.call_local() >= 1
+    assert jobs.lembretes_videoconferencia.call_local() >= 1
     with db.connection_context():
         assert Agendamento.get(Agendamento.certificado == certificado.id).lembrete_enviado_em
         [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete")
                                           & (Email.certificado == certificado.id))
         assert lembrete.situacao == "enviado"  # handed to the queue and delivered
         assert Horario.select().count() > 1  # and the horizon's slots were created ahead
-    assert tasks.lembretes_videoconferencia.call_local() == 0
+    assert jobs.lembretes_videoconferencia.call_local() == 0

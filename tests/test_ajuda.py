@@ -1,9 +1,9 @@
 """Ajuda (frequent questions with search) and Ajuda Interativa (the guided journey)."""
-from datetime import date
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, Termo, db
-from services import compras
+from services import pagamentos
 from services.lifecycle import Ator
+from services.relogio import hoje
 from tests.conftest import htmx_headers, login, text
 from tests.solicitacao_helpers import VALIDOS, versao
 
@@ -77,7 +77,7 @@ def test_several_certificates_ask_which_one_first(app, maria):
                                       & (ProcessoCompra.comprador == Conta.get(
                                           Conta.cpf == "12345678909")))
         boleto = Boleto.get(Boleto.processo == processo.id)
-        compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente",
+        pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
                                      "teste-ajuda", Ator("Agente"))
     page = maria.get("/ajuda/interativa")
     assert page.status_code == 200

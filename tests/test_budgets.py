@@ -2,13 +2,14 @@
 import gzip
 import logging
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from models import Conta
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator
+from services.relogio import hoje
 
 PAGE_BUDGET = 14 * 1024  # each page's HTML, compressed
 FIRST_VISIT_BUDGET = 35 * 1024  # HTML + CSS + JS of a first visit, compressed
@@ -81,8 +82,8 @@ def count_queries():
 def add_purchases(n):
     maria = Conta.get(Conta.cpf == "12345678909")
     produto = compras.garantir_produto(15000)
-    beneficiario = compras.Beneficiario("B", "00", "001", "1234567", "17")
-    return [compras.criar_processo(maria, produto, 2, date.today() + timedelta(days=3),
+    beneficiario = boletos.Beneficiario("B", "00", "001", "1234567", "17")
+    return [compras.criar_processo(maria, produto, 2, hoje() + timedelta(days=3),
                                    beneficiario, Ator("t")) for _ in range(n)]
 
 
@@ -101,8 +102,8 @@ def test_the_purchase_detail_costs_the_same_queries_whatever_its_size(maria, dbc
     pequeno, grande = add_purchases(1)[0], None
     maria_conta = Conta.get(Conta.cpf == "12345678909")
     produto = compras.garantir_produto(15000)
-    grande = compras.criar_processo(maria_conta, produto, 40, date.today(),
-                                    compras.Beneficiario("B", "00", "001", "1234567", "17"),
+    grande = compras.criar_processo(maria_conta, produto, 40, hoje(),
+                                    boletos.Beneficiario("B", "00", "001", "1234567", "17"),
                                     Ator("t"))
     a = count_queries(maria, f"/pedidos/processos/{pequeno.numero}")
     b = count_queries(maria, f"/pedidos/processos/{grande.numero}")

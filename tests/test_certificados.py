@@ -5,10 +5,12 @@ import threading
 
 import pytest
 
+import jobs
 from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, LinkTitular,
                     ProcessoCompra, Solicitacao, db)
 from services import links
 from services.lifecycle import Ator, mover_certificado
+from services.relogio import hoje, utcnow
 from tests.conftest import htmx_headers, login, text
 
 JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A
@@ -178,14 +180,13 @@ def test_list_uses_a_constant_number_of_queries(maria, app, monkeypatch):
 
     antes = queries()
     with app.app_context(), db.connection_context():
-        from services import compras
-        from datetime import date
+        from services import boletos, compras
 
         maria_conta = Conta.get(Conta.cpf == "12345678909")
         produto = compras.garantir_produto(15000)
-        beneficiario = compras.Beneficiario.from_config(app.config)
+        beneficiario = boletos.Beneficiario.from_config(app.config)
         for _ in range(3):
-            compras.criar_processo(maria_conta, produto, 2, date.today(), beneficiario,
+            compras.criar_processo(maria_conta, produto, 2, hoje(), beneficiario,
                                    Ator("teste"))
     assert queries() == antes
 
@@ -512,13 +513,11 @@ def test_meus_pedidos_links_each_certificate_to_its_gerenciar_page(maria):
 
 
 def test_old_one_time_keys_are_cleaned_up_daily(app, dbconn):
-    import tasks
     from datetime import timedelta
-    from models import utcnow
 
     ChaveIdempotencia.create(chave="velha", criado_em=utcnow() - timedelta(days=2))
     ChaveIdempotencia.create(chave="nova")
-    tasks.limpar_chaves_idempotencia.call_local()
+    jobs.limpar_chaves_idempotencia.call_local()
     assert [c.chave for c in ChaveIdempotencia.select()] == ["nova"]
 
 

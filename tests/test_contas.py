@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from models import Conta, TokenConta, db, utcnow
+from models import Conta, TokenConta, db
+from services.relogio import utcnow
 from tests.conftest import login, text
 
 NOVO = {"cpf": "222.333.666-38", "email": "ana@example.com"}

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, db
-from services import compras
+from services import pagamentos
 from services.lifecycle import (Ator, EstadoAlterado, TransicaoInvalida, mover_boleto,
                                 mover_certificado, mover_processo)
 
@@ -87,11 +87,11 @@ def test_payment_credits_a_purchase_once_and_flags_the_second(app, demo, dbconn)
     processo = ProcessoCompra.select().where(
         ProcessoCompra.situacao == "aguardando_pagamento").first()
     boleto = processo.boletos.get()
-    primeiro = compras.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
+    primeiro = pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
                                             "cli", "banco-1", ATOR)
-    repetido = compras.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
+    repetido = pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
                                             "cli", "banco-1", ATOR)
-    segundo = compras.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
+    segundo = pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, boleto.vencimento,
                                            "cli", "banco-2", ATOR)
     assert primeiro.creditado and repetido.id == primeiro.id
     assert not segundo.creditado and segundo.sinalizado

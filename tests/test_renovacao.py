@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from models import (Atribuicao, Certificado, CertificadoX509, Evento, Lcr, ProcessoCompra, db,
-                    utcnow)
-from services import atribuicoes, compras, links
+from models import Atribuicao, Certificado, CertificadoX509, Evento, Lcr, ProcessoCompra, db
+from services import atribuicoes, links, pagamentos
+from services.relogio import utcnow
 from services.lifecycle import Ator
 from tests.conftest import login, text
 
@@ -35,9 +35,9 @@ def vencer_em(registro, dias):
 
 
 def rodar_job(app):
-    import tasks
+    import jobs
 
-    return tasks.tarefas_diarias_certificados.call_local()
+    return jobs.tarefas_diarias_certificados.call_local()
 
 
 def test_reminders_go_at_30_and_7_days_to_holder_and_buyer_once_each(app, baixado, outbox):
@@ -88,7 +88,7 @@ def test_renovar_buys_for_the_same_holder_who_gets_it_once_paid(app, client, bai
     with app.app_context(), db.connection_context():
         processo = ProcessoCompra.get(ProcessoCompra.renova_id == antigo.id)
         boleto = processo.boletos.get()
-        compras.reconhecer_pagamento(boleto, boleto.valor_centavos, utcnow().date(), "agente",
+        pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, utcnow().date(), "agente",
                                      "renovacao-1", Ator("Agente"))
         novo = processo.certificados.get()
         assert novo.situacao == "atribuido" and novo.titular_cpf == CARLA_CPF

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from models import Certificado, Email, Evento, Solicitacao, Termo, db
 from services import mail
 from services.lifecycle import Ator, mover_certificado
+from services.relogio import hoje
 from tests.conftest import htmx_headers, text
 from tests.solicitacao_helpers import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
                                        versao)
@@ -38,11 +39,11 @@ def salvo(numero):
 
 
 def anos_atras(anos, dias=0):
-    hoje = date.today()
+    dia = hoje()
     try:
-        d = hoje.replace(year=hoje.year - anos)
+        d = dia.replace(year=dia.year - anos)
     except ValueError:  # 29/02
-        d = hoje.replace(year=hoje.year - anos, day=28)
+        d = dia.replace(year=dia.year - anos, day=28)
     return date.fromordinal(d.toordinal() + dias)
 
 
@@ -143,7 +144,7 @@ BAD = [
     ("dados", {"nome": "João"}, "nome", "com sobrenome"),
     ("dados", {"nome": "João " + "a" * 130}, "nome", "no máximo 120 caracteres"),
     ("dados", {"nascimento_dia": "31", "nascimento_mes": "02"}, "nascimento_dia", "não existe"),
-    ("dados", {"nascimento_ano": str(date.today().year + 1)}, "nascimento_dia", "futuro"),
+    ("dados", {"nascimento_ano": str(hoje().year + 1)}, "nascimento_dia", "futuro"),
     ("dados", {"nascimento_ano": "90"}, "nascimento_dia", "só números"),
     ("dados", {"nascimento_mes": ""}, "nascimento_dia", "completa"),
     ("contato", {"email": "joao@"}, "email", "E-mail inválido"),
@@ -160,7 +161,7 @@ BAD = [
     ("documento", {"doc_numero": "ABC"}, "doc_numero", "algarismos"),
     ("documento", {"doc_uf": "ZZ"}, "doc_uf", "UF inválida"),
     ("documento", {"emissao_ano": "1989"}, "emissao_dia", "anterior ao nascimento"),
-    ("documento", {"emissao_ano": str(date.today().year + 1)}, "emissao_dia", "futuro"),
+    ("documento", {"emissao_ano": str(hoje().year + 1)}, "emissao_dia", "futuro"),
 ]
 
 

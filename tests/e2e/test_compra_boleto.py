@@ -7,15 +7,16 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import compras
+from services import febraban
+from services.relogio import hoje
 from tests.e2e.conftest import entrar, no_horizontal_scroll
 
 
 def boleto_de_maria(vencido):
     with db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
-        hoje = compras.hoje()
-        cond = Boleto.vencimento < hoje if vencido else Boleto.vencimento >= hoje
+        dia = hoje()
+        cond = Boleto.vencimento < dia if vencido else Boleto.vencimento >= dia
         return (Boleto.select().join(ProcessoCompra)
                 .where((ProcessoCompra.comprador == maria.id) & (Boleto.situacao == "em_aberto")
                        & cond).get())
@@ -90,7 +91,7 @@ def test_financeiro_acoes_gerar_novo_boleto(phone, server):
     if phone.js:
         phone.evaluate("window.mesmaPagina = true")  # survives only in-place swaps
     # Submitting without accepting: the message is at the field, the date kept.
-    nova = compras.hoje() + timedelta(days=2)
+    nova = hoje() + timedelta(days=2)
     phone.get_by_label("Nova data de vencimento").fill(nova.isoformat())
     with phone.expect_response(lambda r: r.request.method == "POST") as resposta:
         phone.get_by_role("button", name="Gerar novo Boleto").click()
@@ -117,7 +118,7 @@ def test_financeiro_acoes_gerar_novo_boleto(phone, server):
         assert phone.evaluate("window.mesmaPagina === true")
     expect(phone.locator("dl.dados")).to_contain_text(nova.strftime("%d/%m/%Y"))
     expect(phone.locator("#linha-digitavel")).not_to_contain_text(
-        compras.boleto_numbers.format_digitable_line(antigo.linha_digitavel))
+        febraban.format_digitable_line(antigo.linha_digitavel))
 
     phone.get_by_role("link", name="Financeiro").first.click()
     expect(phone.locator(f"#boleto-{antigo.id}")).to_contain_text("Substituído")
@@ -132,7 +133,7 @@ def test_agent_recognises_payment_and_certificates_become_assignable(phone, serv
     phone.get_by_role("link", name="Pagamentos").first.click()
     expect(phone.get_by_role("heading", name="Pagamentos", exact=True)).to_be_visible()
     phone.get_by_label("Nosso número ou linha digitável").fill(
-        compras.boleto_numbers.format_digitable_line(boleto.linha_digitavel))
+        febraban.format_digitable_line(boleto.linha_digitavel))
     phone.get_by_role("button", name="Buscar").click()
     expect(phone.get_by_role("heading", name=f"Boleto {boleto.numero_documento}")).to_be_visible()
     expect(phone.get_by_label("Valor pago")).to_have_value("300,00")

@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import atribuicoes, compras, links
+from services import atribuicoes, boletos, compras, links
 from services.lifecycle import Ator, mover_certificado
+from services.relogio import hoje
 from tests.agendamento_util import certificado_solicitado
 from tests.conftest import AC_SENHA, TEST_CONFIG
 from tests.e2e.conftest import PHONE, servidor_demo
@@ -148,12 +149,12 @@ def preparar(app):
         mover_certificado(recusado, "agendar", agente)
         mover_certificado(recusado, "recusar", agente, "Documento ilegível.")
         maria = Conta.get(Conta.cpf == "12345678909")
-        hoje = compras.hoje()
+        dia = hoje()
         compras.criar_processo(maria, compras.garantir_produto(app.config["PRECO_CENTAVOS"]), 1,
-                               hoje - timedelta(days=30),
-                               compras.Beneficiario.from_config(app.config),
+                               dia - timedelta(days=30),
+                               boletos.Beneficiario.from_config(app.config),
                                Ator(maria.nome, maria.id))
-        compras.cancelar_vencidos(hoje)
+        compras.cancelar_vencidos(dia)
 
         certificados = {}
         for c in (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
@@ -161,7 +162,7 @@ def preparar(app):
             certificados.setdefault(c.situacao, c)
         vencido = (Boleto.select().join(ProcessoCompra)
                    .where((ProcessoCompra.comprador == maria.id)
-                          & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < hoje))
+                          & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < dia))
                    .get())
         agendamento = Agendamento.get(Agendamento.situacao == "ativo")
         return {

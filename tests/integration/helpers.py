@@ -1,9 +1,10 @@
 """Finding the demo's records the way a test needs them."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import compras
+from services import boletos, compras
 from services.lifecycle import Ator
+from services.relogio import hoje
 
 MARIA_CPF = "12345678909"
 JOSE_CPF = "11144477735"
@@ -17,14 +18,14 @@ def boleto_vencido(cpf=MARIA_CPF):
     """Demo purchase B: one certificate, its boleto overdue by 3 days."""
     return (Boleto.select().join(ProcessoCompra)
             .where((ProcessoCompra.comprador == conta(cpf).id)
-                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < date.today()))
+                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < hoje()))
             .get())
 
 
 def boleto_em_dia(cpf=MARIA_CPF):
     return (Boleto.select().join(ProcessoCompra)
             .where((ProcessoCompra.comprador == conta(cpf).id)
-                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento >= date.today()))
+                   & (Boleto.situacao == "em_aberto") & (Boleto.vencimento >= hoje()))
             .order_by(Boleto.id).get())
 
 
@@ -40,9 +41,9 @@ def nova_compra(app, vencimento, quantidade=1, cpf=MARIA_CPF):
     produto = compras.garantir_produto(app.config["PRECO_CENTAVOS"])
     with db.atomic():
         return compras.criar_processo(comprador, produto, quantidade, vencimento,
-                                      compras.Beneficiario.from_config(app.config),
+                                      boletos.Beneficiario.from_config(app.config),
                                       Ator(comprador.nome, comprador.id))
 
 
 def dias(n):
-    return date.today() + timedelta(days=n)
+    return hoje() + timedelta(days=n)

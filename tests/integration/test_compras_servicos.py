@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 
 from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
-from services import compras
-from services.lifecycle import Ator, TransicaoInvalida
+from services import boletos, compras, pagamentos, relogio
+from services.lifecycle import Ator
 from tests.integration.helpers import conta, nova_compra
 
 ATOR = Ator("Teste")
@@ -21,7 +21,7 @@ def ctx(app, demo):
 
 
 def beneficiario(app):
-    return compras.Beneficiario.from_config(app.config)
+    return boletos.Beneficiario.from_config(app.config)
 
 
 # --- first due date ----------------------------------------------------------------------
@@ -46,7 +46,7 @@ def _boleto(vencimento, original=None, situacao="em_aberto"):
 
 def test_window_ends_ten_days_after_the_original_due_date():
     boleto = _boleto(date(2026, 3, 12), original=date(2026, 3, 5))
-    assert compras.limite_novo_boleto(boleto) == date(2026, 3, 15)
+    assert boletos.limite_novo_boleto(boleto) == date(2026, 3, 15)
 
 
 @pytest.mark.parametrize("dia, pode", [
@@ -56,24 +56,24 @@ def test_window_ends_ten_days_after_the_original_due_date():
     (date(2026, 3, 16), False),  # after the window
 ])
 def test_new_boleto_only_for_overdue_boletos_within_the_window(dia, pode):
-    assert compras.pode_gerar_novo(_boleto(date(2026, 3, 5)), dia) is pode
+    assert boletos.pode_gerar_novo(_boleto(date(2026, 3, 5)), dia) is pode
 
 
 @pytest.mark.parametrize("situacao", ["pago", "substituido", "cancelado"])
 def test_no_new_boleto_for_a_boleto_that_is_not_open(situacao):
-    assert not compras.pode_gerar_novo(_boleto(date(2026, 3, 5), situacao=situacao),
+    assert not boletos.pode_gerar_novo(_boleto(date(2026, 3, 5), situacao=situacao),
                                        date(2026, 3, 8))
 
 
 def test_overdue_open_boleto_is_shown_as_vencido():
     boleto = _boleto(date(2026, 3, 5))
-    assert compras.situacao_exibida(boleto, date(2026, 3, 5)) == "em_aberto"
-    assert compras.situacao_exibida(boleto, date(2026, 3, 6)) == "vencido"
+    assert boletos.situacao_exibida(boleto, date(2026, 3, 5)) == "em_aberto"
+    assert boletos.situacao_exibida(boleto, date(2026, 3, 6)) == "vencido"
 
 
 @pytest.mark.parametrize("nova", [date(2026, 3, 8), date(2026, 3, 12), date(2026, 3, 15)])
 def test_new_date_from_today_to_original_plus_ten_is_accepted(nova):
-    compras.validar_novo_vencimento(_boleto(date(2026, 3, 5)), nova, date(2026, 3, 8))
+    boletos.validar_novo_vencimento(_boleto(date(2026, 3, 5)), nova, date(2026, 3, 8))
 
 
 @pytest.mark.parametrize("nova, message", [
@@ -81,14 +81,14 @@ def test_new_date_from_today_to_original_plus_ten_is_accepted(nova):
     (date(2026, 3, 16), "até 15/03/2026"),
 ])
 def test_new_date_outside_the_window_is_refused(nova, message):
-    with pytest.raises(ValueError, match=message):
-        compras.validar_novo_vencimento(_boleto(date(2026, 3, 5)), nova, date(2026, 3, 8))
+    with pytest.raises(boletos.NovoBoletoRecusado, match=message):
+        boletos.validar_novo_vencimento(_boleto(date(2026, 3, 5)), nova, date(2026, 3, 8))
 
 
 def test_window_counts_from_the_original_date_even_for_a_replacement():
     replacement = _boleto(date(2026, 3, 12), original=date(2026, 3, 5))
-    with pytest.raises(ValueError, match="até 15/03/2026"):
-        compras.validar_novo_vencimento(replacement, date(2026, 3, 22), date(2026, 3, 13))
+    with pytest.raises(boletos.NovoBoletoRecusado, match="até 15/03/2026"):
+        boletos.validar_novo_vencimento(replacement, date(2026, 3, 22), date(2026, 3, 13))
 
 
 # --- buying ------------------------------------------------------------------------------
@@ -132,9 +132,9 @@ def test_quantity_outside_one_to_a_hundred_is_refused(ctx, quantidade):
 # --- "Gerar novo Boleto" -----------------------------------------------------------------
 
 def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
-    hoje = date.today()
+    hoje = relogio.hoje()
     antigo = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    novo, criado = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3),
+    novo, criado = boletos.gerar_novo_boleto(antigo, hoje + timedelta(days=3),
                                              beneficiario(ctx), ATOR, hoje)
     assert criado
     assert Boleto.get_by_id(antigo.id).situacao == "substituido"
@@ -147,38 +147,38 @@ def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
 
 
 def test_second_request_for_the_same_boleto_gets_the_same_replacement(ctx):
-    hoje = date.today()
+    hoje = relogio.hoje()
     antigo = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    primeiro, _ = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
+    primeiro, _ = boletos.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
                                             ATOR, hoje)
     stale = Boleto.get_by_id(antigo.id)
     stale.situacao = "em_aberto"  # what a second worker read before the first committed
-    segundo, criado = compras.gerar_novo_boleto(stale, hoje + timedelta(days=4),
+    segundo, criado = boletos.gerar_novo_boleto(stale, hoje + timedelta(days=4),
                                                 beneficiario(ctx), ATOR, hoje)
     assert (segundo.id, criado) == (primeiro.id, False)
     assert Boleto.select().where(Boleto.substitui == antigo.id).count() == 1
 
 
 def test_a_paid_boleto_cannot_be_replaced(ctx):
-    hoje = date.today()
+    hoje = relogio.hoje()
     boleto = nova_compra(ctx, hoje - timedelta(days=2)).boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje, "agente", "x", ATOR)
-    with pytest.raises(TransicaoInvalida):
-        compras.gerar_novo_boleto(Boleto.get_by_id(boleto.id), hoje + timedelta(days=2),
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje, "agente", "x", ATOR)
+    with pytest.raises(boletos.NovoBoletoRecusado):
+        boletos.gerar_novo_boleto(Boleto.get_by_id(boleto.id), hoje + timedelta(days=2),
                                   beneficiario(ctx), ATOR, hoje)
 
 
 def test_paying_the_replaced_boleto_still_credits_once(ctx):
-    hoje = date.today()
+    hoje = relogio.hoje()
     processo = nova_compra(ctx, hoje - timedelta(days=2))
     antigo = processo.boletos.get()
-    novo, _ = compras.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
+    novo, _ = boletos.gerar_novo_boleto(antigo, hoje + timedelta(days=3), beneficiario(ctx),
                                         ATOR, hoje)
-    compras.reconhecer_pagamento(Boleto.get_by_id(antigo.id), antigo.valor_centavos, hoje,
+    pagamentos.reconhecer_pagamento(Boleto.get_by_id(antigo.id), antigo.valor_centavos, hoje,
                                  "agente", "pagou-o-antigo", ATOR)
     assert ProcessoCompra.get_by_id(processo.id).situacao == "pago"
     assert Boleto.get_by_id(novo.id).situacao == "cancelado"
-    segundo = compras.reconhecer_pagamento(Boleto.get_by_id(novo.id), novo.valor_centavos, hoje,
+    segundo = pagamentos.reconhecer_pagamento(Boleto.get_by_id(novo.id), novo.valor_centavos, hoje,
                                            "agente", "pagou-o-novo-tambem", ATOR)
     assert segundo.sinalizado and not segundo.creditado
 
@@ -186,9 +186,9 @@ def test_paying_the_replaced_boleto_still_credits_once(ctx):
 # --- payment recognised ------------------------------------------------------------------
 
 def test_recognised_payment_e_mails_the_buyer(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, relogio.hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente", "r1",
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, relogio.hoje(), "agente", "r1",
                                  ATOR)
     email = Email.get(Email.assunto.contains("Pagamento reconhecido"))
     assert email.destinatario == conta().email
@@ -196,8 +196,8 @@ def test_recognised_payment_e_mails_the_buyer(ctx):
 
 
 def test_wrong_amount_sends_no_payment_e_mail(ctx):
-    boleto = nova_compra(ctx, date.today() + timedelta(days=2)).boletos.get()
-    compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r2", ATOR)
+    boleto = nova_compra(ctx, relogio.hoje() + timedelta(days=2)).boletos.get()
+    pagamentos.reconhecer_pagamento(boleto, 100, relogio.hoje(), "agente", "r2", ATOR)
     assert not Email.select().where(Email.assunto.contains("Pagamento reconhecido")).exists()
 
 
@@ -207,9 +207,9 @@ def aviso_de_devolucao(processo):
 
 
 def test_wrong_amount_tells_the_buyer_it_will_be_refunded_and_what_to_pay(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, relogio.hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r3", ATOR)
+    pagamentos.reconhecer_pagamento(boleto, 100, relogio.hoje(), "agente", "r3", ATOR)
     [email] = aviso_de_devolucao(processo)
     assert email.destinatario == conta().email
     assert processo.numero in email.assunto
@@ -220,18 +220,18 @@ def test_wrong_amount_tells_the_buyer_it_will_be_refunded_and_what_to_pay(ctx):
 
 
 def test_second_payment_of_a_paid_purchase_tells_the_buyer_it_will_be_refunded(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, relogio.hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date.today(), "agente", "p1",
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, relogio.hoje(), "agente", "p1",
                                  ATOR)
     assert aviso_de_devolucao(processo) == []
-    compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
-                                 date.today(), "notificacao", "p2", ATOR)
+    pagamentos.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
+                                 relogio.hoje(), "notificacao", "p2", ATOR)
     [email] = aviso_de_devolucao(processo)
     assert "já estava paga" in email.texto and "R$ 150,00, será devolvido" in email.texto
     # A replayed notification of the same payment is not a new payment: no second e-mail.
-    compras.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
-                                 date.today(), "notificacao", "p2", ATOR)
+    pagamentos.reconhecer_pagamento(Boleto.get_by_id(boleto.id), boleto.valor_centavos,
+                                 relogio.hoje(), "notificacao", "p2", ATOR)
     assert len(aviso_de_devolucao(processo)) == 1
 
 
@@ -239,7 +239,7 @@ def test_payment_of_a_cancelled_purchase_tells_the_buyer_it_will_be_refunded(ctx
     processo = nova_compra(ctx, date(2026, 3, 5))
     compras.cancelar_vencidos(date(2026, 3, 16))
     boleto = Boleto.get(Boleto.processo == processo.id)
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 17),
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 17),
                                  "notificacao", "tarde2", ATOR)
     [email] = aviso_de_devolucao(processo)
     assert "já estava cancelada" in email.texto and "Solicite agora" in email.texto
@@ -247,9 +247,9 @@ def test_payment_of_a_cancelled_purchase_tells_the_buyer_it_will_be_refunded(ctx
 
 
 def test_a_flagged_payment_recorded_without_notice_sends_nothing(ctx):
-    processo = nova_compra(ctx, date.today() + timedelta(days=2))
+    processo = nova_compra(ctx, relogio.hoje() + timedelta(days=2))
     boleto = processo.boletos.get()
-    pagamento = compras.reconhecer_pagamento(boleto, 100, date.today(), "agente", "r4", ATOR,
+    pagamento = pagamentos.reconhecer_pagamento(boleto, 100, relogio.hoje(), "agente", "r4", ATOR,
                                              avisar=False)
     assert pagamento.sinalizado and aviso_de_devolucao(processo) == []
 
@@ -274,7 +274,7 @@ def test_unpaid_purchase_is_cancelled_the_day_after_the_window(ctx):
 def test_window_counts_from_the_original_due_date_not_the_new_one(ctx):
     processo = nova_compra(ctx, date(2026, 3, 5))
     antigo = processo.boletos.get()
-    compras.gerar_novo_boleto(antigo, date(2026, 3, 15), beneficiario(ctx), ATOR,
+    boletos.gerar_novo_boleto(antigo, date(2026, 3, 15), beneficiario(ctx), ATOR,
                               date(2026, 3, 9))
     [cancelado] = compras.cancelar_vencidos(date(2026, 3, 16))
     assert cancelado.id == processo.id
@@ -285,7 +285,7 @@ def test_window_counts_from_the_original_due_date_not_the_new_one(ctx):
 def test_paid_and_recent_purchases_are_not_cancelled(ctx):
     pago = nova_compra(ctx, date(2026, 3, 5))
     boleto = pago.boletos.get()
-    compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 6), "agente",
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 6), "agente",
                                  "p", ATOR)
     recente = nova_compra(ctx, date(2026, 3, 10))
     compras.cancelar_vencidos(date(2026, 3, 16))
@@ -303,7 +303,7 @@ def test_payment_after_cancellation_is_flagged_for_refund(ctx):
     processo = nova_compra(ctx, date(2026, 3, 5))
     compras.cancelar_vencidos(date(2026, 3, 16))
     boleto = Boleto.get(Boleto.processo == processo.id)
-    pagamento = compras.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 17),
+    pagamento = pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, date(2026, 3, 17),
                                              "notificacao", "tarde", ATOR)
     assert pagamento.sinalizado and not pagamento.creditado
     assert Pagamento.select().where(Pagamento.processo == processo.id).count() == 1
@@ -315,7 +315,7 @@ def test_two_workers_replacing_the_same_boleto_at_once_make_one(app, demo):
     from models import db
 
     with app.app_context(), db.connection_context():
-        antigo = nova_compra(app, date.today() - timedelta(days=2)).boletos.get()
+        antigo = nova_compra(app, relogio.hoje() - timedelta(days=2)).boletos.get()
     barreira = threading.Barrier(2)
     resultados, erros = [], []
 
@@ -324,9 +324,9 @@ def test_two_workers_replacing_the_same_boleto_at_once_make_one(app, demo):
             with app.app_context(), db.connection_context():
                 boleto = Boleto.get_by_id(antigo.id)
                 barreira.wait(timeout=5)
-                resultados.append(compras.gerar_novo_boleto(
-                    boleto, date.today() + timedelta(days=dias), beneficiario(app), ATOR,
-                    date.today()))
+                resultados.append(boletos.gerar_novo_boleto(
+                    boleto, relogio.hoje() + timedelta(days=dias), beneficiario(app), ATOR,
+                    relogio.hoje()))
         except Exception as error:  # reported below, with the test's assertion
             erros.append(error)
 

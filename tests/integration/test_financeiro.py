@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from models import Boleto, Email, db
-from services import compras
+from services import boletos, febraban
+from services.relogio import hoje
 from tests.conftest import htmx_headers, text
 from tests.integration import helpers
 
@@ -14,10 +15,6 @@ from tests.integration import helpers
 def vencido(maria):
     with db.connection_context():
         return helpers.boleto_vencido()
-
-
-def hoje():
-    return compras.hoje()
 
 
 def fmt(d):
@@ -71,7 +68,7 @@ def test_boleto_page_shows_line_amount_due_date_pix_and_pdf(maria):
         boleto = helpers.boleto_em_dia()
     response = maria.get(f"/financeiro/boletos/{boleto.id}")
     page = text(response)
-    assert compras.boleto_numbers.format_digitable_line(boleto.linha_digitavel) in page
+    assert febraban.format_digitable_line(boleto.linha_digitavel) in page
     assert fmt(boleto.vencimento) in page and "R$ 300,00" in page
     html = response.get_data(as_text=True)
     assert boleto.pix_copia_e_cola in html and "<svg" in html and "QR Code PIX" in html
@@ -147,7 +144,7 @@ def test_accepting_and_choosing_a_date_gives_a_new_boleto(maria, vencido, typed,
     assert response.headers["Location"] == f"/financeiro/boletos/{novo.id}"
     page = text(maria.get(response.headers["Location"]))
     assert "Novo boleto gerado" in page and fmt(nova) in page
-    assert compras.boleto_numbers.format_digitable_line(novo.linha_digitavel) in page
+    assert febraban.format_digitable_line(novo.linha_digitavel) in page
     assert novo.linha_digitavel != vencido.linha_digitavel
     lista = text(maria.get("/financeiro/"))
     assert "Substituído" in lista and novo.numero_documento in lista
@@ -265,7 +262,7 @@ def test_a_boleto_paid_while_the_form_was_open_is_explained_not_replaced(maria, 
             Boleto.update(situacao="pago").where(Boleto.id == vencido.id).execute()
         raise EstadoAlterado("Este boleto foi alterado enquanto você o via.")
 
-    monkeypatch.setattr(compras, "gerar_novo_boleto", alterado)
+    monkeypatch.setattr(boletos, "gerar_novo_boleto", alterado)
     response = maria.post(f"/financeiro/boletos/{vencido.id}/novo",
                           data={"aceite": "y", "vencimento": hoje().isoformat()},
                           headers=htmx_headers())
@@ -385,4 +382,4 @@ def test_boleto_pdf_shows_payer_amount_and_line(maria, vencido):
     page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Maria da Silva - CPF ***.456.789-**" in page
     assert "R$ 150,00" in page and fmt(vencido.vencimento) in page
-    assert compras.boleto_numbers.format_digitable_line(vencido.linha_digitavel) in page
+    assert febraban.format_digitable_line(vencido.linha_digitavel) in page

@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
+import jobs
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
 from services import compras
-from services.boleto import format_digitable_line
+from services.febraban import format_digitable_line
 from services.pagamentos import assinatura
+from services.relogio import hoje
 from tests.conftest import login, text
 from tests.integration import helpers
 
@@ -52,7 +54,7 @@ def test_anonymous_goes_to_login(client, demo):
 
 def test_buyer_cannot_confirm_a_payment(maria, aberto):
     response = maria.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                          data={"valor": "300,00", "data_pagamento": date.today().isoformat()})
+                          data={"valor": "300,00", "data_pagamento": hoje().isoformat()})
     assert response.status_code == 404
     assert situacoes(aberto)[0] == "aguardando_pagamento"
 
@@ -74,7 +76,7 @@ def test_agent_finds_a_boleto_by_nosso_numero_or_digitable_line(agente, aberto, 
     assert aberto.numero_documento in page and "R$ 300,00" in page
     assert "Maria da Silva" in page and "***.456.789-**" in page
     html = response.get_data(as_text=True)
-    assert 'value="300,00"' in html and f'value="{compras.hoje().isoformat()}"' in html
+    assert 'value="300,00"' in html and f'value="{hoje().isoformat()}"' in html
 
 
 @pytest.mark.parametrize("busca, status, message", [
@@ -99,7 +101,7 @@ def test_mistyped_digitable_line_is_caught_by_its_check_digits(agente, aberto):
 
 def test_agent_confirms_and_the_purchase_is_paid(agente, aberto, app):
     response = agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                           data={"valor": "300,00", "data_pagamento": date.today().isoformat()})
+                           data={"valor": "300,00", "data_pagamento": hoje().isoformat()})
     assert response.status_code == 303
     assert "Pagamento reconhecido" in text(agente.get(response.headers["Location"]))
     assert situacoes(aberto) == ("pago", "pago", {"disponivel"})
@@ -112,7 +114,7 @@ def test_agent_confirms_and_the_purchase_is_paid(agente, aberto, app):
 def test_buyer_then_sees_pendente_de_atribuicao_in_meus_pedidos(client, aberto):
     login(client, "987.654.321-00", "agente12345")
     client.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                data={"valor": "300,00", "data_pagamento": date.today().isoformat()})
+                data={"valor": "300,00", "data_pagamento": hoje().isoformat()})
     client.post("/sair")
     login(client, "123.456.789-09", "demo12345")
     with db.connection_context():
@@ -123,7 +125,7 @@ def test_buyer_then_sees_pendente_de_atribuicao_in_meus_pedidos(client, aberto):
 
 
 def test_confirming_twice_credits_once(agente, aberto):
-    data = {"valor": "300,00", "data_pagamento": date.today().isoformat()}
+    data = {"valor": "300,00", "data_pagamento": hoje().isoformat()}
     agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar", data=data)
     response = agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar", data=data)
     assert "já estava registrado" in text(agente.get(response.headers["Location"]))
@@ -133,14 +135,15 @@ def test_confirming_twice_credits_once(agente, aberto):
 @pytest.mark.parametrize("valor, data_pagamento, campo, message", [
     ("", "today", "valor", "Informe o valor"),
     ("trezentos", "today", "valor", "em reais"),
+    ("0,00", "today", "valor", "maior que zero"),
     ("300,00", "", "data_pagamento", "Informe a data"),
     ("300,00", "32/01/2026", "data_pagamento", "não existe"),
     ("300,00", "tomorrow", "data_pagamento", "não pode ser futura"),
 ])
 def test_bad_confirmation_is_refused_at_the_field_and_kept(agente, aberto, valor,
                                                            data_pagamento, campo, message):
-    data_pagamento = {"today": date.today().isoformat(),
-                      "tomorrow": (compras.hoje() + timedelta(days=1)).isoformat()
+    data_pagamento = {"today": hoje().isoformat(),
+                      "tomorrow": (hoje() + timedelta(days=1)).isoformat()
                       }.get(data_pagamento, data_pagamento)
     response = agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
                            data={"valor": valor, "data_pagamento": data_pagamento})
@@ -155,7 +158,7 @@ def test_bad_confirmation_is_refused_at_the_field_and_kept(agente, aberto, valor
 
 def test_wrong_amount_is_recorded_flagged_and_listed_for_refund(agente, aberto):
     response = agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                           data={"valor": "30,00", "data_pagamento": date.today().isoformat()})
+                           data={"valor": "30,00", "data_pagamento": hoje().isoformat()})
     page = text(agente.get(response.headers["Location"]))
     assert "não creditado" in page and "Valor pago diferente" in page
     assert situacoes(aberto)[0] == "aguardando_pagamento"
@@ -184,7 +187,7 @@ def notificar(client, corpo, assinar_com=SEGREDO, cabecalho=None):
 def evento(boleto, id_="evt-1", valor=None, data_pagamento=None):
     return {"id": id_, "nosso_numero": boleto.nosso_numero,
             "valor_centavos": boleto.valor_centavos if valor is None else valor,
-            "data_pagamento": (data_pagamento or date.today()).isoformat()}
+            "data_pagamento": (data_pagamento or hoje()).isoformat()}
 
 
 def test_signed_notification_credits_the_purchase(client, aberto):
@@ -248,7 +251,7 @@ def test_second_payment_of_a_paid_purchase_is_flagged_for_refund(client, aberto)
 def test_bank_confirming_a_payment_the_agent_entered_credits_nothing_new(client, aberto):
     login(client, "987.654.321-00", "agente12345")
     client.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                data={"valor": "300,00", "data_pagamento": date.today().isoformat()})
+                data={"valor": "300,00", "data_pagamento": hoje().isoformat()})
     response = notificar(client, evento(aberto, "evt-9"))
     assert response.json["situacao"] == "ja_registrado"
     assert len(pagamentos_de(aberto)) == 1
@@ -259,7 +262,7 @@ def test_payment_of_a_replaced_boleto_credits_once(client, demo):
         antigo = helpers.boleto_vencido()
     login(client, "123.456.789-09", "demo12345")
     client.post(f"/financeiro/boletos/{antigo.id}/novo",
-                data={"aceite": "y", "vencimento": compras.hoje().isoformat()})
+                data={"aceite": "y", "vencimento": hoje().isoformat()})
     response = notificar(client, evento(antigo, "evt-old"))
     assert response.json["situacao"] == "creditado"
     processo, boleto, certificados = situacoes(antigo)
@@ -357,12 +360,10 @@ def test_cli_cancels_unpaid_purchases_after_the_window(app, demo):
 
 
 def test_daily_job_cancels_through_the_same_function(app, demo):
-    import tasks
-
     with db.connection_context():
-        vencida = helpers.nova_compra(app, compras.hoje() - timedelta(days=11))
-        recente = helpers.nova_compra(app, compras.hoje() - timedelta(days=10))
-    assert tasks.cancelar_compras_vencidas.call_local() == [vencida.numero]
+        vencida = helpers.nova_compra(app, hoje() - timedelta(days=11))
+        recente = helpers.nova_compra(app, hoje() - timedelta(days=10))
+    assert jobs.cancelar_compras_vencidas.call_local() == [vencida.numero]
     with db.connection_context():
         assert ProcessoCompra.get_by_id(vencida.id).situacao == "cancelado"
         assert ProcessoCompra.get_by_id(recente.id).situacao == "aguardando_pagamento"
@@ -370,7 +371,42 @@ def test_daily_job_cancels_through_the_same_function(app, demo):
 
 def test_the_buyer_is_told_a_wrong_amount_will_be_refunded(agente, aberto, outbox):
     agente.post(f"/pagamentos/boletos/{aberto.id}/confirmar",
-                data={"valor": "30,00", "data_pagamento": date.today().isoformat()})
+                data={"valor": "30,00", "data_pagamento": hoje().isoformat()})
     [mensagem] = [m for m in outbox if "será devolvido" in m.subject]
     assert mensagem.to == ["maria@example.com"]
     assert "R$ 30,00" in mensagem.body and "não foi creditado" in mensagem.body
+
+
+# --- the same payment rules at every door --------------------------------------------------
+# The agents' page is covered above (test_bad_confirmation_is_refused_at_the_field_and_kept).
+
+def amanha():
+    return hoje() + timedelta(days=1)
+
+
+@pytest.mark.parametrize("opcao, valor, message", [
+    ("--data", lambda: amanha().isoformat(), "A data do pagamento não pode ser futura."),
+    ("--valor", lambda: "0,00", "O valor deve ser maior que zero."),
+])
+def test_cli_refuses_what_the_page_refuses(app, aberto, opcao, valor, message):
+    result = app.test_cli_runner().invoke(args=["pagamentos", "confirmar", aberto.nosso_numero,
+                                                opcao, valor()])
+    assert result.exit_code != 0
+    assert message in result.output and opcao in result.output
+    assert pagamentos_de(aberto) == []
+    assert situacoes(aberto)[0] == "aguardando_pagamento"
+
+
+def test_notification_with_a_future_payment_date_is_refused(client, aberto):
+    response = notificar(client, evento(aberto, data_pagamento=amanha()))
+    assert response.status_code == 422
+    assert response.json == {"erro": "A data do pagamento não pode ser futura.",
+                             "campo": "data_pagamento"}
+    assert pagamentos_de(aberto) == []
+    assert situacoes(aberto)[0] == "aguardando_pagamento"
+
+
+def test_notification_without_an_amount_is_refused(client, aberto):
+    response = notificar(client, evento(aberto, valor=0))
+    assert response.status_code == 400
+    assert pagamentos_de(aberto) == []

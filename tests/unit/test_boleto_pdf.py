@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from services.boleto import make_boleto_numbers
+from services.febraban import make_boleto_numbers
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.pix import brcode
 

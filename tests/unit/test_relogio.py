@@ -1,0 +1,42 @@
+"""The one clock: "today" is the day in Brasília even when UTC already turned the page, and
+nothing but services/relogio.py reads the wall clock, so the `relogio` fixture moves all time."""
+import pathlib
+import re
+from datetime import date, datetime, timezone
+
+from services.relogio import agora, hoje, parar, utcnow
+from tests.conftest import AGORA
+
+RAIZ = pathlib.Path(__file__).resolve().parents[2]
+LEITURAS_DO_RELOGIO = re.compile(
+    r"\b(date\.today|datetime\.(now|utcnow|today)|time\.(time|localtime)|timezone\.now)\(")
+
+
+def test_late_evening_in_brasilia_is_still_today_although_utc_is_tomorrow():
+    try:
+        parar(datetime(2026, 12, 1, 1, 30, tzinfo=timezone.utc))  # 22:30 of 30/11 in Brasília
+        assert hoje() == date(2026, 11, 30)
+        assert agora() == datetime(2026, 12, 1, 1, 30, tzinfo=timezone.utc)
+        assert utcnow() == datetime(2026, 12, 1, 1, 30)
+    finally:
+        parar(None)
+
+
+def test_the_fixture_stops_the_clock_at_agora_and_moves_it(relogio):
+    assert agora() == AGORA and hoje() == date(2026, 12, 21)
+    relogio.agora = datetime(2027, 1, 4, 12, 0, tzinfo=timezone.utc)
+    assert hoje() == date(2027, 1, 4)
+
+
+def test_only_the_clock_module_reads_the_wall_clock():
+    ignorar = {".venv", "node_modules", ".git"}
+    leitores = [
+        f"{caminho.relative_to(RAIZ)}:{n}"
+        for caminho in RAIZ.rglob("*.py")
+        if not ignorar & set(caminho.relative_to(RAIZ).parts)
+        and caminho.name not in {"relogio.py", "test_relogio.py"}
+        for n, linha in enumerate(caminho.read_text().splitlines(), 1)
+        if LEITURAS_DO_RELOGIO.search(linha)
+    ]
+    assert leitores == [], "leia a hora por services.relogio (agora, hoje, utcnow) ou pela " \
+                           "fixture relogio"
