@@ -50,7 +50,7 @@ def from_environment(instance_path, debug=False):
         # Empty: every notification is refused (401).
         "PAGAMENTOS_WEBHOOK_SECRET": os.environ.get("PAGAMENTOS_WEBHOOK_SECRET", ""),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
-        # Videoconference agenda (DOMAIN.md §6): Brasília business hours, slot length,
+        # Videoconference agenda (docs/dominio.md §6): Brasília business hours, slot length,
         # agents per slot, booking horizon and notice periods.
         "AGENDA_INICIO": os.environ.get("AGENDA_INICIO", "08:00"),
         "AGENDA_FIM": os.environ.get("AGENDA_FIM", "18:00"),

@@ -3,14 +3,15 @@ security and cache headers, fingerprinted static files, pt-BR filters and error 
 import functools
 import hashlib
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
 
 from models import Conta
-from services import febraban
+from services import agenda, boletos, febraban
 from services import formatting
+from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
 from services.relogio import TZ
@@ -122,7 +123,7 @@ def format_date(value):
 
 # --- menu and forms ---------------------------------------------------------------------
 
-# (label, endpoint, who sees it): an entry shows only once its blueprint exists.
+# (label, endpoint, who sees it: None for everyone).
 MENU = [
     ("Solicite agora", "loja.index", None),
     ("Meus Pedidos", "pedidos.index", Conta.COMPRADOR),
@@ -141,8 +142,18 @@ def menu_items():
     return [
         {"rotulo": rotulo, "url": url_for(endpoint), "atual": endpoint.startswith(atual)}
         for rotulo, endpoint, quem in MENU
-        if endpoint in current_app.view_functions and (quem is None or quem == papel)
+        if quem is None or quem == papel
     ]
+
+
+def horario_atendimento():
+    """'das 8h às 18h': the service hours, which are the agenda's (AGENDA_INICIO, AGENDA_FIM)."""
+    def hora(texto):
+        h, m = texto.split(":")
+        return f"{int(h)}h{m if m != '00' else ''}"
+
+    config = current_app.config
+    return f"das {hora(config['AGENDA_INICIO'])} às {hora(config['AGENDA_FIM'])}"
 
 
 def form_errors(form):
@@ -174,7 +185,7 @@ def _security_headers(response):
         if request.args.get("v"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif "Cache-Control" not in response.headers:
-        # Personal pages: never kept by a shared cache or shown from disk after logout.
+        # Personal pages: never kept by a proxy or CDN cache or shown from disk after logout.
         response.headers["Cache-Control"] = "no-store"
     response.vary.add("Sec-Fetch-Dest")
     return response
@@ -195,9 +206,12 @@ def init_app(app):
         form_errors=form_errors,
         wants_fragment=wants_fragment,
         current_account=current_account,
+        url_externa=url_externa,
+        horario_atendimento=horario_atendimento,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,
         BOLETO_SITUACOES=BOLETO_SITUACOES,
+        JANELA_DIAS=boletos.JANELA_DIAS,
     )
     app.jinja_env.filters.update(
         brl=formatting.format_brl,
@@ -206,6 +220,7 @@ def init_app(app):
         cpf=formatting.format_cpf,
         cpf_mascarado=formatting.mask_cpf,
         linha_digitavel=febraban.format_digitable_line,
+        duracao=lambda minutos: agenda.duration_text(timedelta(minutes=minutos)),
     )
 
     for code in (400, 403, 404, 405, 429, 500):

@@ -71,7 +71,7 @@ class _Contexto:
         return {"certificado": self.certificado, "numero": self.numero,
                 "situacao": CERTIFICADO_SITUACOES[self.certificado.situacao],
                 "solicitacao": self.solicitacao, "agendamento": self.agendamento,
-                "reagendando": self.reagendando, **extra}
+                "reagendando": self.reagendando, "duracao": self.cfg.slot_minutes, **extra}
 
 
 def _dia_rotulo(d):
@@ -133,10 +133,9 @@ def _resumo(ctx, erro=None, status=200):
     return render_template(
         "agendamento/resumo.html",
         **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
-                   pode_alterar=agendamentos.pode_alterar(ctx.agendamento, relogio.agora(),
-                                                          ctx.cfg),
-                   prazo=agendamentos.agenda._duration_text(ctx.cfg.change_notice),
-                   duracao=ctx.cfg.slot_minutes,
+                    pode_alterar=agendamentos.pode_alterar(ctx.agendamento, relogio.agora(),
+                                                           ctx.cfg),
+                    prazo=agendamentos.agenda.duration_text(ctx.cfg.change_notice),
                    tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
 
 
@@ -203,7 +202,7 @@ def confirmar(numero):
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
-                           quando=agendamentos.descrever(inicio_), duracao=ctx.cfg.slot_minutes,
+                           quando=agendamentos.descrever(inicio_),
                            tenha_em_maos=agendamentos.TENHA_EM_MAOS, **ctx.base())
 
 
@@ -282,9 +281,8 @@ def sala(codigo):
     """Landing page of the default meeting address (no personal data on it)."""
     if len(codigo) > 40:
         abort(404)
-    endereco = f"{current_app.config['BASE_URL']}/videoconferencia/{codigo}"
     agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
-                   .where((Agendamento.link_reuniao == endereco)
+                   .where((Agendamento.link_reuniao == agendamentos.sala(codigo))
                           & (Agendamento.situacao == Agendamento.ATIVO)).first())
     if agendamento is None:
         abort(404)

@@ -18,8 +18,7 @@ bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
 @bp.get("/")
 def index():
     busca = request.args.get("q", "").strip()
-    perguntas = [(p, [(rotulo, url_for(endpoint)) for rotulo, endpoint in p.links
-                      if endpoint in current_app.view_functions])
+    perguntas = [(p, [(rotulo, url_for(endpoint)) for rotulo, endpoint in p.links])
                  for p in ajuda.buscar(busca)]
     return render("ajuda/index.html", "ajuda/_perguntas.html", busca=busca, perguntas=perguntas)
 
@@ -73,9 +72,7 @@ def interativa():
     elif len(candidatos) == 1:
         return _seguir(candidatos[0])
     return render("ajuda/interativa.html", candidatos=candidatos, numero=numero,
-                  titulo="Ajuda Interativa", nao_serve=bool(numero),
-                  loja="loja.index" in current_app.view_functions,
-                  gerenciar="certificados.index" in current_app.view_functions)
+                  titulo="Ajuda Interativa", nao_serve=bool(numero))
 
 
 def _atribuir_form(**kwargs):
@@ -119,7 +116,7 @@ def atribuir(numero):
     cpf = form.cpf.limpo
     try:
         atribuicoes.atribuir(certificado, cpf, form.email.limpo, conta,
-                             Ator(conta.nome, conta.id), current_app.config["BASE_URL"],
+                             Ator(conta.nome, conta.id),
                              current_app.config["LINK_TITULAR_DIAS"])
     except atribuicoes.AtribuicaoRecusada as recusa:
         form[recusa.campo].errors = [recusa.mensagem]

@@ -132,8 +132,7 @@ def _enviar_link(conta, finalidade, destinatario, next_url):
     """Queue the "Definir minha senha" e-mail (in the caller's transaction)."""
     horas = current_app.config["TOKEN_SENHA_HORAS"]
     token = contas.emitir_token(conta, finalidade, horas)
-    link = current_app.config["BASE_URL"] + url_for("auth.definir_senha_link", token=token,
-                                                    next=next_url)
+    link = mail.url_externa("auth.definir_senha_link", token=token, next=next_url)
     assunto = ("Área do Cliente: defina sua senha" if finalidade == contas.PRIMEIRO_ACESSO
                else "Área do Cliente: definir uma nova senha")
     mail.enfileirar(destinatario, assunto, "definir_senha",

@@ -58,10 +58,6 @@ def _certificado(numero):
     return certificado
 
 
-def _endpoint(name):
-    return name if name in current_app.view_functions else None
-
-
 def _painel(certificado):
     """What the buyer may do with the certificate now (lifecycle decides, not the view)."""
     situacao = certificado.situacao
@@ -74,10 +70,7 @@ def _painel(certificado):
             recusa_reatribuir = str(error)
     solicitar_url = None
     if titular_ativo and certificado.titular_cpf == current_account().cpf:
-        # The holder's wizard is built elsewhere; until it exists, the holder's home page.
-        endpoint = _endpoint("solicitacao.inicio") or "titular.certificado"
-        solicitar_url = url_for(endpoint, numero=certificado.numero)
-    financeiro = _endpoint("financeiro.index")
+        solicitar_url = url_for("solicitacao.inicio", numero=certificado.numero)
     return {
         "aguardando_pagamento": pode(situacao, "reconhecer_pagamento"),
         "pode_atribuir": pode(situacao, "atribuir"),
@@ -85,7 +78,7 @@ def _painel(certificado):
         "titular_ativo": titular_ativo,
         "recusa_reatribuir": recusa_reatribuir,
         "solicitar_url": solicitar_url,
-        "financeiro_url": url_for(financeiro) if financeiro else None,
+        "financeiro_url": url_for("financeiro.index"),
     }
 
 
@@ -148,7 +141,6 @@ def _form_atribuicao(numero, acao):
 
         def atribuir():
             atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
-                                 current_app.config["BASE_URL"],
                                  current_app.config["LINK_TITULAR_DIAS"], acao, versao)
             return (f"Certificado {certificado.numero} atribuído ao CPF "
                     f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
@@ -192,7 +184,7 @@ def reenviar(numero):
     conta = current_account()
 
     def reenviar_link():
-        atribuicoes.reenviar_link(certificado, conta, _ator(), current_app.config["BASE_URL"],
+        atribuicoes.reenviar_link(certificado, conta, _ator(),
                                   current_app.config["LINK_TITULAR_DIAS"])
         return (f"Enviamos um novo link para {formatting.mask_email(certificado.titular_email)}. "
                 "O link anterior deixou de funcionar.")

@@ -9,12 +9,6 @@ bp = Blueprint("inicio", __name__)
 @bp.get("/")
 def index():
     conta = current_account()
-    if conta is not None and conta.is_agente and "agenda.index" in _endpoints():
+    if conta is not None and conta.is_agente:
         return redirect(url_for("agenda.index"))
     return render_template("inicio/index.html")
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions

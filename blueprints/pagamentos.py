@@ -154,7 +154,7 @@ def confirmar_cli(nosso_numero, valor, data_texto):
 @bp.cli.command("cancelar-vencidos")
 @click.option("--hoje", "hoje_texto", help="Data de referência AAAA-MM-DD (padrão: hoje).")
 def cancelar_vencidos_cli(hoje_texto):
-    """Cancela compras não pagas 10 dias após o vencimento original (a tarefa diária)."""
+    """Cancela compras não pagas no prazo após o vencimento original (a tarefa diária)."""
     try:
         dia = date.fromisoformat(hoje_texto) if hoje_texto else relogio.hoje()
     except ValueError:

@@ -7,7 +7,7 @@ from web import login_required, current_account, render
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 
-# What the buyer sees as each certificate's next step, and where it is done (once it exists).
+# What the buyer sees as each certificate's next step, and where it is done (if anywhere).
 PROXIMO_PASSO = {
     "aguardando_pagamento": ("Pagar o boleto", "financeiro.index", {}),
     "disponivel": ("Atribuir o certificado", "certificados.gerenciar", {"cert": True}),
@@ -26,7 +26,7 @@ PROXIMO_PASSO = {
 def proximo_passo(certificado):
     texto, endpoint, args = PROXIMO_PASSO[certificado.situacao]
     url = None
-    if endpoint and endpoint in current_app.view_functions:
+    if endpoint:
         url = url_for(endpoint, numero=certificado.numero) if args.get("cert") else url_for(endpoint)
     return texto, url
 

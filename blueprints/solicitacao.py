@@ -4,8 +4,7 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 "Ajuda Interativa" (`?guia=1`: the stepper then counts the whole journey and each step
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
-from flask import (Blueprint, abort, current_app, flash, g, redirect, request,
-                   url_for)
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -35,15 +34,11 @@ def _manter_guia(endpoint, values):
 
 # --- the journey: "Etapa N de M" ----------------------------------------------------------
 
-def tem_agendamento():
-    return "agendamento.inicio" in current_app.view_functions
-
-
 def jornada():
     """Names of the steps the person goes through, in order."""
     etapas = [*ETAPAS, "confira", "termo"]
     if g.get("guia"):
-        etapas = ["atribuir", *etapas] + (["agendar"] if tem_agendamento() else [])
+        etapas = ["atribuir", *etapas, "agendar"]
     return etapas
 
 
@@ -167,7 +162,10 @@ def _carregar(numero):
 
 def _pagina(template, status=200, **ctx):
     fragmento = f"solicitacao/_{template}.html"
-    response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento, **ctx)
+    form = ctx.get("form")
+    com_erro = bool(ctx.get("aviso") or (form and form.errors))  # "Erro:" in the title
+    response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento,
+                      com_erro=com_erro, **ctx)
     if status >= 400:
         # The same address with errors: no new history entry.
         response.headers["HX-Push-Url"] = "false"
@@ -378,8 +376,8 @@ def enviada(numero):
     if solicitacao.enviada_em is None or not emissao_solicitada:
         return _ir(".inicio", numero=numero)
     termo = solicitacoes.ultimo_termo(solicitacao)
-    agendar = (url_for("agendamento.inicio", numero=numero) if tem_agendamento()
-               and pode(certificado.situacao, "agendar") else None)
+    agendar = (url_for("agendamento.inicio", numero=numero)
+               if pode(certificado.situacao, "agendar") else None)
     return _pagina("enviada", certificado=certificado, solicitacao=solicitacao, termo=termo,
                    titulo="Emissão solicitada", agendar=agendar,
                    passo=passo("agendar") if agendar else None,

@@ -1,5 +1,5 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 
 from access import acesso_titular, entrar_com_link
 from extensions import limiter
@@ -29,15 +29,13 @@ def certificado(numero):
     acesso = acesso_titular(numero)
     certificado = acesso.certificado
     responsavel = Conta.get_by_id(certificado.processo.comprador_id)
-    proximo = "solicitacao.inicio" if "solicitacao.inicio" in current_app.view_functions else None
     # Booking is offered once the request is sent; an active booking can be seen and changed.
     agendamento_url = None
-    if "agendamento.inicio" in current_app.view_functions and (
-            pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar")):
+    if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
         agendamento_url = url_for("agendamento.inicio", numero=certificado.numero)
     return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
                            emissoes=emissao.emissoes(certificado.id),
                            pode_baixar=emissao.pode_baixar(certificado)[0],
                            responsavel=responsavel, situacao=CERTIFICADO_SITUACOES[
-                               certificado.situacao], proximo=proximo,
+                               certificado.situacao],
                            agendamento_url=agendamento_url)

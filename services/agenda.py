@@ -1,4 +1,4 @@
-"""Videoconference slot calendar (DOMAIN.md §6).
+"""Videoconference slot calendar (docs/dominio.md §6).
 
 Plain functions with "now" passed in, so they are testable and independent of
 the server's time zone: every datetime must be aware and is read in Brasília time.
@@ -102,7 +102,7 @@ def _hours_text(cfg: AgendaConfig) -> str:
     return f"das {cfg.start:%H:%M} às {last:%H:%M}"
 
 
-def _duration_text(delta: timedelta) -> str:
+def duration_text(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes % 60:
         return f"{minutes} minutos"
@@ -129,7 +129,7 @@ def check_bookable(now: datetime, start: datetime, cfg: AgendaConfig = DEFAULT_C
         )
     if start - now < cfg.min_notice:
         raise SlotNotBookable(
-            f"Agende com pelo menos {_duration_text(cfg.min_notice)} de antecedência."
+            f"Agende com pelo menos {duration_text(cfg.min_notice)} de antecedência."
         )
     horizon = _horizon(now, cfg)
     if day > horizon[-1]:

@@ -26,7 +26,7 @@ from services.recusas import Recusa
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
 
-# What the holder must have at hand (DOMAIN.md §6); shown on screen and in every e-mail.
+# What the holder must have at hand (docs/dominio.md §6); shown on screen and in every e-mail.
 TENHA_EM_MAOS = (
     "Documento de identidade original com foto (RG, CNH, passaporte ou carteira de conselho "
     "profissional; estrangeiros residentes: CNE/CRNM).",
@@ -220,10 +220,15 @@ def _encerrar(agendamento, situacao):
                              "situação atual.")
 
 
+def sala(codigo):
+    """The portal's own meeting page for `codigo` (used when VIDEOCONFERENCIA_URL is unset)."""
+    return mail.url_externa("agendamento.sala", codigo=codigo)
+
+
 def _link_reuniao(config):
     codigo = secrets.token_urlsafe(12)
-    modelo = config.get("VIDEOCONFERENCIA_URL") or f"{config['BASE_URL']}/videoconferencia/{{codigo}}"
-    return modelo.replace("{codigo}", codigo)
+    modelo = config.get("VIDEOCONFERENCIA_URL")
+    return modelo.replace("{codigo}", codigo) if modelo else sala(codigo)
 
 
 def _validar_inicio(momento, inicio, cfg):
@@ -317,7 +322,7 @@ def _agendamento_alteravel(certificado, acao, momento, cfg, verbo):
 
 def _msg_prazo_alteracao(cfg, verbo):
     return (f"Não é mais possível {verbo}: faltam menos de "
-            f"{agenda._duration_text(cfg.change_notice)} para o início da videoconferência.")
+            f"{agenda.duration_text(cfg.change_notice)} para o início da videoconferência.")
 
 
 def _quando_texto(inicio):
@@ -351,7 +356,7 @@ def _link_novo(certificado, config):
     if atribuicao is None:
         return None
     token = links.emitir(atribuicao, int(config.get("LINK_TITULAR_DIAS", 30)))
-    return f"{config['BASE_URL']}/t/{token}"
+    return mail.url_externa("titular.link", token=token)
 
 
 def aprovar(agendamento_id, momento, ator, config):
@@ -443,8 +448,8 @@ def _contexto_base(certificado, config):
     return {
         "certificado": certificado,
         "tenha_em_maos": TENHA_EM_MAOS,
-        "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}/agendamento",
-        "prazo_alteracao": agenda._duration_text(cfg.change_notice),
+        "pagina": mail.url_externa("agendamento.inicio", numero=certificado.numero),
+        "prazo_alteracao": agenda.duration_text(cfg.change_notice),
     }
 
 

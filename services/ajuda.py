@@ -1,10 +1,11 @@
 """The frequent questions of "Ajuda", in our own words for our own screens, and their search.
 
-Each answer names the screens by their visible names and links to them (a link shows only
-once the screen's endpoint exists, see blueprints/ajuda.py).
+Each answer names the screens by their visible names and links to them.
 """
 import unicodedata
 from dataclasses import dataclass
+
+from services.boletos import JANELA_DIAS
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ PERGUNTAS = (
         "boleto", "Esqueci de pagar o boleto. Como tiro a segunda via?",
         ("Abra Financeiro e encontre o boleto vencido.",
          "Toque em Ações (três pontinhos) e escolha Gerar novo Boleto.",
-         "Aceite os termos e escolha a nova data de vencimento: até 10 dias depois do "
+         f"Aceite os termos e escolha a nova data de vencimento: até {JANELA_DIAS} dias depois do "
          "vencimento original. O valor continua o mesmo."),
         (("Financeiro", "financeiro.index"),),
     ),

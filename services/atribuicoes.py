@@ -26,12 +26,12 @@ def _cpf_ja_usado(certificado, cpf):
         & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
 
 
-def _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias):
+def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
     mail.enfileirar(
         atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
         "titular_link",
         {"nome_responsavel": conta.nome, "certificado": certificado,
-         "link": f"{base_url}/t/{token}", "validade_dias": validade_dias},
+         "link": mail.url_externa("titular.link", token=token), "validade_dias": validade_dias},
         processo=certificado.processo_id, certificado=certificado.id,
     )
 
@@ -40,7 +40,7 @@ ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra 
             "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
 
 
-def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias, acao="atribuir",
+def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir",
              versao=None):
     """Assign ("atribuir") or reassign ("reatribuir", while emission was not requested) to a
     clean CPF and e-mail. Returns the new token.
@@ -77,11 +77,11 @@ def atribuir(certificado, cpf, email, conta, ator, base_url, validade_dias, acao
         atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,
                                        atribuido_por=conta.id)
         token = links.emitir(atribuicao, validade_dias)
-        _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 
 
-def reenviar_link(certificado, conta, ator, base_url, validade_dias):
+def reenviar_link(certificado, conta, ator, validade_dias):
     """A fresh link by e-mail; the previous one dies at once. Also after emission: the
     holder needs the link to download, reissue or revoke the certificate."""
     emitido = certificado.situacao == "emitido"
@@ -96,9 +96,10 @@ def reenviar_link(certificado, conta, ator, base_url, validade_dias):
                          detalhes=f"Para {formatting.mask_email(atribuicao.email)}")
         if emitido:
             mail.enfileirar(atribuicao.email, "Seu certificado está pronto", "certificado_emitido",
-                            {"certificado": certificado, "link": f"{base_url}/t/{token}"},
+                            {"certificado": certificado,
+                             "link": mail.url_externa("titular.link", token=token)},
                             processo=certificado.processo_id, certificado=certificado.id)
         else:
-            _avisar_titular(certificado, atribuicao, token, conta, base_url, validade_dias)
+            _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 

@@ -1,7 +1,8 @@
 """The printable boleto: one A4 page, "recibo do pagador" on top, "ficha de compensação" at the bottom.
 
-Measures follow DOMAIN.md §8: Interleaved 2 of 5 bars, narrow 0.33 mm, wide 3× narrow, 13 mm high,
-at least 5 mm of blank space on each side; the slip about 100 mm high at the foot of the page.
+Measures follow docs/dominio.md §8: Interleaved 2 of 5 bars, narrow 0.33 mm, wide 3× narrow,
+13 mm high, at least 5 mm of blank space on each side; the slip about 100 mm high at the foot of
+the page.
 """
 
 import unicodedata

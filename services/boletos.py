@@ -121,7 +121,7 @@ def validar_novo_vencimento(boleto, vencimento, dia):
             f" e {formatting.format_date(limite)}.", campo="vencimento")
     if vencimento > limite:
         raise NovoBoletoRecusado(
-            f"A data deve ser até {formatting.format_date(limite)} (10 dias após o "
+            f"A data deve ser até {formatting.format_date(limite)} ({JANELA_DIAS} dias após o "
             f"vencimento original, {formatting.format_date(boleto.vencimento_original)}).",
             campo="vencimento")
     return vencimento

@@ -159,7 +159,7 @@ def cancelar_vencidos(dia=None, ator=SISTEMA):
                 if isinstance(original, str):  # SQLite hands an aggregate back as text
                     original = date.fromisoformat(original)
                 motivo = (f"Boleto não pago até {formatting.format_date(original + timedelta(days=JANELA_DIAS))}"
-                          " (10 dias após o vencimento original).")
+                          f" ({JANELA_DIAS} dias após o vencimento original).")
                 lifecycle.mover_processo(processo, "cancelado", ator, motivo)
                 for boleto in Boleto.select().where((Boleto.processo == processo.id)
                                                     & (Boleto.situacao == "em_aberto")):

@@ -1,5 +1,5 @@
 """Accounts without a session: "Primeiro acesso" (sign-up) and the "Definir minha senha"
-link, which also serves "Esqueci minha senha" (DOMAIN.md §2).
+link, which also serves "Esqueci minha senha" (docs/dominio.md §2).
 
 The link carries a random token; only its SHA-256 is stored. It expires, works once, and
 setting a password consumes every other open link of the account.

@@ -3,7 +3,7 @@
 Pure numbers, no database: `services/boletos.py` issues and replaces boletos with them and
 `services/boleto_pdf.py` draws them.
 
-Layout of the 44-digit barcode (DOMAIN.md §8): bank (3) + currency (1) + general DV (1)
+Layout of the 44-digit barcode (docs/dominio.md §8): bank (3) + currency (1) + general DV (1)
 + due-date factor (4) + amount in cents (10) + bank-specific free field (25).
 """
 

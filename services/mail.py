@@ -8,8 +8,9 @@ failed send never undoes or blocks the action that caused it.
 import base64
 import json
 import threading
+from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import current_app, render_template
 
 from models import Email
 
@@ -33,6 +34,18 @@ def enfileirar(destinatario, assunto, modelo, contexto=None, processo=None, cert
     )
     _fila().append(email.id)
     return email
+
+
+def url_externa(endpoint, **values):
+    """Absolute address of a route at BASE_URL, for links in e-mails.
+
+    Built from the URL map (so a renamed route cannot leave a dead link behind) with an
+    adapter bound to BASE_URL: e-mails are also rendered by jobs, outside any request.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def anexos(email):

@@ -1,4 +1,4 @@
-"""Validators for the holder's certificate request (DOMAIN.md §4).
+"""Validators for the holder's certificate request (docs/dominio.md §4, CPF in §7).
 
 Each ``clean_*`` function returns the cleaned value or raises ``ValueError``
 with a short Portuguese message meant to be shown next to the form field.

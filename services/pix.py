@@ -1,7 +1,7 @@
 """PIX "copia e cola" (BR Code, EMV QR): the payload text, its CRC and its QR as inline SVG.
 
 Each field is ID (2 digits) + length (2 digits) + value; the last field, 63, is a CRC-16 of
-everything before it including its own "6304" (DOMAIN.md §9).
+everything before it including its own "6304" (docs/dominio.md §9).
 """
 
 import re

@@ -2,8 +2,6 @@
 import re
 from dataclasses import dataclass
 
-from peewee import fn
-
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
 
 
@@ -65,9 +63,3 @@ def boletos(processo):
 def eventos(processo):
     return list(Evento.select().where(Evento.processo == processo.id)
                 .order_by(Evento.criado_em, Evento.id))
-
-
-def contagem_por_situacao(processo):
-    rows = (Certificado.select(Certificado.situacao, fn.COUNT(Certificado.id).alias("n"))
-            .where(Certificado.processo == processo.id).group_by(Certificado.situacao).tuples())
-    return dict(rows)

@@ -1,4 +1,4 @@
-"""Termo de titularidade for the e-CPF A1 (DOMAIN.md §5) as a PDF.
+"""Termo de titularidade for the e-CPF A1 (docs/dominio.md §5) as a PDF.
 
 The same ``TermoData`` always yields the same bytes and the same verification
 code, so a stored termo can be checked against the data it was generated from.

@@ -1,31 +1,17 @@
-"""Fixtures shared by every test: an app on a clean database, a client, demo data, logins.
+"""Fixtures for every test: an app on a clean database, a client, demo data, logins.
 
 The database is SQLite in a fresh temporary file per test, or, when DATABASE_URL points
 at PostgreSQL, that database with every table emptied between tests.
 """
 import os
-import re
-from datetime import datetime
 
 import pytest
 
 from app import create_app
-from models import ALL_MODELS, SchemaVersion, db
+from models import db
 from services import relogio as clock
-from services.relogio import TZ
-
-TEST_CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret",
-    "WTF_CSRF_ENABLED": False,
-    "SESSION_COOKIE_SECURE": False,
-    "LOGIN_RATE_LIMIT": "1000 per minute",
-    "BASE_URL": "http://portal.test",
-    "PIX_CHAVE": "12345678909",
-    # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
-    "MAIL_BACKEND": "locmem",
-    "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
-}
+from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
+from tests.support.http import login
 
 
 def pytest_configure(config):
@@ -46,10 +32,6 @@ def pytest_configure(config):
         cursor.execute(f'CREATE DATABASE "{own}"')
     admin.close()
     os.environ["DATABASE_URL"] = f"{base}/{own}"
-
-
-# Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
-AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
 
 
 class Relogio:
@@ -75,26 +57,10 @@ def relogio():
     clock.parar(None)
 
 
-def database_url(tmp_path):
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
-
-
-def empty_database():
-    if db.obj is not None and not db.obj.__class__.__name__.startswith("Sqlite"):
-        with db.connection_context():
-            # The schema version stays: the tables it describes stay too.
-            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS
-                               if m is not SchemaVersion)
-            db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-
-
 @pytest.fixture
 def config_overrides():
     """Override in a test module to change settings for its app."""
     return {}
-
-
-AC_SENHA = "senha-da-ac-de-teste"
 
 
 @pytest.fixture(scope="session")
@@ -155,10 +121,6 @@ def outbox(app):
     return app.extensions["mailman"].outbox
 
 
-def login(client, cpf, senha):
-    return client.post("/entrar", data={"cpf": cpf, "senha": senha})
-
-
 @pytest.fixture
 def maria(client, demo):
     """A client signed in as the demo buyer Maria da Silva."""
@@ -172,13 +134,3 @@ def agente(client, demo):
     response = login(client, "987.654.321-00", "agente12345")
     assert response.status_code == 303
     return client
-
-
-def htmx_headers(**extra):
-    return {"HX-Request": "true", **extra}
-
-
-def text(response):
-    """The visible text of an HTML response, tags dropped and spaces folded."""
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", body).split())

@@ -2,7 +2,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import PHONE, entrar
+from tests.support.navegador import PHONE, entrar
 from tests.e2e.test_compra_boleto import boleto_de_maria
 
 

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from models import Agendamento, Certificado, Horario, ProcessoCompra, Solicitacao, db
 from services import agendamentos
 from services.relogio import TZ
-from tests.agendamento_util import certificado_solicitado
-from tests.conftest import TEST_CONFIG
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.agendamento import certificado_solicitado
+from tests.support.ambiente import TEST_CONFIG
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 
 @pytest.fixture

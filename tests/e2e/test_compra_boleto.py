@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from models import Boleto, Conta, ProcessoCompra, db
 from services import febraban
 from services.relogio import hoje
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 
 def boleto_de_maria(vencido):

@@ -6,8 +6,8 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 from playwright.sync_api import expect
 
-from tests.conftest import AC_SENHA, TEST_CONFIG
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.ambiente import AC_SENHA, TEST_CONFIG
+from tests.support.navegador import entrar, no_horizontal_scroll
 from tests.e2e.test_agendamento import demo_agendada, mensagens
 
 SENHA = "Correto-Cavalo-9"

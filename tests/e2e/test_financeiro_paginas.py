@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 
 @pytest.fixture

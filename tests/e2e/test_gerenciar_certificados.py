@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Certificado, Conta, ProcessoCompra, db
-from tests.e2e.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 
 def certificados_pagos(server):

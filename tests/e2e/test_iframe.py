@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.support.navegador import PHONE
 
 
 class HostSite:
@@ -79,9 +79,9 @@ def test_a_framed_portal_keeps_the_session_across_posts(browser, server):
 
 def test_a_site_not_allowed_gets_an_empty_frame(browser, tmp_path):
     """frame-ancestors: with no EMBED_ORIGINS the portal refuses to be framed."""
-    from tests.e2e.conftest import LiveServer
+    from tests.support.navegador import LiveServer
     from app import create_app
-    from tests.conftest import TEST_CONFIG, database_url
+    from tests.support.ambiente import TEST_CONFIG, database_url
     import migrations
     from models import db
 

@@ -3,8 +3,8 @@
 from playwright.sync_api import expect
 
 from models import Termo, db
-from tests.agendamento_util import certificado_solicitado
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.agendamento import certificado_solicitado
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 
 def test_buyer_corrects_the_request_by_the_manuals_path(phone, server):

@@ -1,4 +1,4 @@
-"""DOMAIN.md §2 on a phone, JavaScript on and off: "Primeiro acesso" from the login page,
+"""docs/dominio.md §2 on a phone, JavaScript on and off: "Primeiro acesso" from the login page,
 the "Definir minha senha" e-mail from a real SMTP server, back where the person started."""
 import re
 
@@ -6,8 +6,8 @@ import pytest
 
 from playwright.sync_api import expect
 
-from tests.e2e.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
-from tests.e2e.conftest import entrar, no_horizontal_scroll
+from tests.support.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
+from tests.support.navegador import entrar, no_horizontal_scroll
 
 DEFINIR = r"/definir-senha/[^\s]+"
 

@@ -7,9 +7,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from models import Certificado, Termo, db
-from tests.e2e.conftest import PHONE, entrar, no_horizontal_scroll
-from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
-from tests.solicitacao_helpers import novo_link
+from tests.support.navegador import PHONE, entrar, no_horizontal_scroll
+from tests.support.passos import (ate_endereco, contato, continuar, dados_pessoais, documento,
+                                   endereco)
+from tests.support.solicitacao import novo_link
 
 
 
@@ -84,12 +85,7 @@ def test_holder_fills_the_request_and_accepts_the_termo(phone, server):
 
 def test_the_same_link_resumes_on_a_fresh_browser(phone, server, browser):
     numero, token = novo_link(server.app)
-    phone.goto(f"/t/{token}")
-    phone.get_by_role("link", name="Começar").click()
-    dados_pessoais(phone)
-    continuar(phone, "Contato")
-    contato(phone)
-    continuar(phone, "Endereço")
+    ate_endereco(phone, token)
 
     outro = browser.new_context(java_script_enabled=phone.js, base_url=server.url, **PHONE)
     try:
@@ -106,12 +102,7 @@ def test_the_same_link_resumes_on_a_fresh_browser(phone, server, browser):
 
 def test_holder_corrects_from_the_link_and_accepts_termo_v2(phone, server):
     numero, token = novo_link(server.app)
-    phone.goto(f"/t/{token}")
-    phone.get_by_role("link", name="Começar").click()
-    dados_pessoais(phone)
-    continuar(phone, "Contato")
-    contato(phone)
-    continuar(phone, "Endereço")
+    ate_endereco(phone, token)
     endereco(phone)
     continuar(phone, "Documento de identificação")
     documento(phone)

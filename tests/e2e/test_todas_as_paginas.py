@@ -22,11 +22,11 @@ from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
 from services import atribuicoes, boletos, compras, links
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
-from tests.agendamento_util import certificado_solicitado
-from tests.conftest import AC_SENHA, TEST_CONFIG
-from tests.e2e.conftest import PHONE, servidor_demo
-from tests.e2e.passos import contato, continuar, dados_pessoais, documento, endereco
-from tests.solicitacao_helpers import novo_link
+from tests.support.agendamento import certificado_solicitado
+from tests.support.ambiente import AC_SENHA, TEST_CONFIG
+from tests.support.navegador import PHONE, servidor_demo
+from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
+from tests.support.solicitacao import novo_link
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -6,7 +6,7 @@ import pytest
 from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
 from services import boletos, compras, pagamentos, relogio
 from services.lifecycle import Ator
-from tests.integration.helpers import conta, nova_compra
+from tests.support.financeiro import conta, nova_compra
 
 ATOR = Ator("Teste")
 

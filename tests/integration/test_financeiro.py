@@ -7,8 +7,8 @@ import pytest
 from models import Boleto, Email, db
 from services import boletos, febraban
 from services.relogio import hoje
-from tests.conftest import htmx_headers, text
-from tests.integration import helpers
+from tests.support.http import htmx_headers, text
+from tests.support import financeiro as helpers
 
 
 @pytest.fixture
@@ -366,7 +366,7 @@ def test_the_replacement_can_itself_be_replaced_within_the_same_window(maria, ap
 
 
 def test_boleto_pdf_served_by_the_app_scans_as_its_barcode_and_pix(maria, vencido, tmp_path):
-    from tests.unit.test_boleto_pdf import scanned
+    from tests.support.pdf import scanned
 
     pdf = maria.get(f"/financeiro/boletos/{vencido.id}/boleto.pdf").data
     assert scanned(pdf, tmp_path, "-Si25.enable", "-Sqrcode.disable") == vencido.codigo_barras

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from models import Boleto, Email, ProcessoCompra, db
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 
 def chave_da_pagina(response):

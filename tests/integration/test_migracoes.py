@@ -9,7 +9,7 @@ from playhouse.db_url import connect
 
 import migrations
 from models import ALL_MODELS, SchemaVersion
-from tests.conftest import database_url
+from tests.support.ambiente import database_url
 
 
 @contextmanager

@@ -6,12 +6,11 @@ import pytest
 
 import jobs
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
-from services import compras
 from services.febraban import format_digitable_line
 from services.pagamentos import assinatura
 from services.relogio import hoje
-from tests.conftest import login, text
-from tests.integration import helpers
+from tests.support.http import login, text
+from tests.support import financeiro as helpers
 
 SEGREDO = "segredo-do-banco"
 

@@ -1,9 +1,5 @@
 """The printed boleto: the text a person reads and the bars a bank's scanner reads."""
-
 import io
-import os
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -12,6 +8,7 @@ from pypdf import PdfReader
 from services.febraban import make_boleto_numbers
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
 from services.pix import brcode
+from tests.support.pdf import scanned
 
 NUMBERS = make_boleto_numbers("001", "1234567", 1, date(2025, 3, 10), 123456)
 PIX = brcode("12345678909", 123456, "Certificação Digital", "Brasília", "PEDIDO000123")
@@ -87,22 +84,6 @@ def test_pix_copia_e_cola_is_printed_whole():
 
 
 # What a scanner reads
-
-def scanned(pdf: bytes, tmp_path, *zbar_config: str) -> str:
-    """Render the page at 300 dpi like a scanner and decode it with zbar."""
-    missing = [tool for tool in ("pdftoppm", "zbarimg") if shutil.which(tool) is None]
-    if missing:
-        reason = f"{', '.join(missing)} not on PATH (Debian: poppler-utils, zbar-tools)"
-        if os.environ.get("E2E_REQUIRED"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    (tmp_path / "boleto.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", "boleto.pdf", "page"],
-                   cwd=tmp_path, check=True)
-    result = subprocess.run(["zbarimg", "--raw", "-q", *zbar_config, "page.png"],
-                            cwd=tmp_path, capture_output=True, text=True)
-    return result.stdout.strip()
-
 
 def test_barcode_scans_as_the_44_digits(tmp_path):
     assert scanned(render_boleto_pdf(boleto()), tmp_path, "-Si25.enable") == NUMBERS.barcode

@@ -1,4 +1,4 @@
-"""Boleto numbers, checked against the worked examples of DOMAIN.md §8."""
+"""Boleto numbers, checked against the worked examples of docs/dominio.md §8."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""PIX BR Code, checked against the verified examples of DOMAIN.md §9."""
+"""PIX BR Code, checked against the verified examples of docs/dominio.md §9."""
 
 import re
 

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, timezone
 
 from services.relogio import agora, hoje, parar, utcnow
-from tests.conftest import AGORA
+from tests.support.ambiente import AGORA
 
 RAIZ = pathlib.Path(__file__).resolve().parents[2]
 LEITURAS_DO_RELOGIO = re.compile(

@@ -8,7 +8,7 @@ from models import Atribuicao, Certificado, CertificadoX509, Evento, Lcr, Proces
 from services import atribuicoes, links, pagamentos
 from services.relogio import utcnow
 from services.lifecycle import Ator
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 CARLA_CPF = "39053344705"
 

@@ -24,8 +24,7 @@ def novo_link(app, cpf=JOAO_CPF):
     with app.app_context(), db.connection_context():
         certificado = Certificado.get(Certificado.titular_cpf == cpf)
         maria = Conta.get(Conta.cpf == "12345678909")
-        token = atribuicoes.reenviar_link(certificado, maria, Ator(maria.nome, maria.id),
-                                          app.config["BASE_URL"], 30)
+        token = atribuicoes.reenviar_link(certificado, maria, Ator(maria.nome, maria.id), 30)
         mail.descartar()  # not sent: these tests read the outbox rows
     return certificado.numero, token
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §2: "Primeiro acesso" (CPF + e-mail, then name and phone, then an e-mail with
+"""docs/dominio.md §2: "Primeiro acesso" (CPF + e-mail, then name and phone, then an e-mail with
 "Definir minha senha") and "Esqueci minha senha" (the same link), from the login page."""
 import re
 from datetime import timedelta
@@ -7,7 +7,7 @@ import pytest
 
 from models import Conta, TokenConta, db
 from services.relogio import utcnow
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 NOVO = {"cpf": "222.333.666-38", "email": "ana@example.com"}
 DADOS = {"nome": "Ana Clara Souza", "celular": "(61) 99876-5432"}

@@ -1,4 +1,4 @@
-"""The holder fills the request step by step from the personal link (DESIGN §5, issue 4)."""
+"""The holder fills the request step by step from the personal link (issue 4)."""
 import gzip
 import hashlib
 import io
@@ -12,8 +12,8 @@ from models import Certificado, Email, Evento, Solicitacao, Termo, db
 from services import mail
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
-from tests.conftest import htmx_headers, text
-from tests.solicitacao_helpers import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
+from tests.support.http import htmx_headers, text
+from tests.support.solicitacao import (JOAO_CPF, VALIDOS, enviar_etapa, novo_link, preencher,
                                        versao)
 
 
@@ -130,7 +130,7 @@ def test_someone_without_the_link_gets_404(client, demo, app):
 
 
 def test_another_buyer_cannot_open_the_request(client, demo, app):
-    from tests.conftest import login
+    from tests.support.http import login
 
     numero, _ = novo_link(app)
     login(client, "111.444.777-35", "demo12345")
@@ -495,7 +495,7 @@ def test_buyer_on_their_own_cpf_fills_the_request_without_a_link(app, maria):
         conta = Conta.get(Conta.cpf == "12345678909")
         certificado = Certificado.get(Certificado.situacao == "disponivel")
         atribuicoes.atribuir(certificado, conta.cpf, conta.email, conta,
-                             Ator(conta.nome), app.config["BASE_URL"], 30)
+                             Ator(conta.nome), 30)
         mail.descartar()
     r = maria.get(f"/solicitacao/{certificado.numero}/")
     assert r.status_code == 303, text(r)

@@ -11,7 +11,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import TEST_CONFIG
+from tests.support.ambiente import TEST_CONFIG
 
 
 class Caixa:

@@ -7,8 +7,8 @@ import pytest
 
 from models import Agendamento, Certificado, Horario, db
 from services import agendamentos
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import text
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.http import text
 
 pytestmark = [
     pytest.mark.postgres,

@@ -36,3 +36,13 @@ def documento(page):
     page.get_by_label("Dia", exact=True).fill("02")
     page.get_by_label("Mês", exact=True).fill("05")
     page.get_by_label("Ano", exact=True).fill("2010")
+
+
+def ate_endereco(page, token):
+    """From the e-mail link to the address step, with name and contact filled."""
+    page.goto(f"/t/{token}")
+    page.get_by_role("link", name="Começar").click()
+    dados_pessoais(page)
+    continuar(page, "Contato")
+    contato(page)
+    continuar(page, "Endereço")

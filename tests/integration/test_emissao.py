@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 
 from models import ALL_MODELS, Certificado, CertificadoX509, Evento, Lcr, db
 from services import ac, links, perfil_ecpf
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 CARLA_CPF = "39053344705"  # demo: Maria's purchase A, certificate issued to Carla
 SENHA = "Correto-Cavalo-9"
@@ -297,7 +297,7 @@ def test_a_bad_csr_is_refused_with_the_reason(app, client, carla, chave_rsa, cas
 # --- who may do it -----------------------------------------------------------------------------
 
 def test_a_certificate_not_yet_approved_cannot_be_downloaded(app, demo, ac_demo, client):
-    from tests.solicitacao_helpers import novo_link
+    from tests.support.solicitacao import novo_link
 
     numero, token = novo_link(app)
     client.get(f"/t/{token}")

@@ -1,7 +1,7 @@
 """Entrar with CPF and password; Sair; what a person sees when it goes wrong."""
 import pytest
 
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 
 def test_login_page_asks_cpf_and_password(client, demo):

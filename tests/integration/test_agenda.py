@@ -8,8 +8,9 @@ import pytest
 from models import Agendamento, Certificado, Horario, ProcessoCompra, db
 from services import agendamentos, links
 from services.lifecycle import Ator
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import AGORA, login, text
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
+from tests.support.http import login, text
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from models import Boleto, Certificado, Conta, Email, ProcessoCompra, Termo, db
 from services import pagamentos
 from services.lifecycle import Ator
 from services.relogio import hoje
-from tests.conftest import htmx_headers, login, text
-from tests.solicitacao_helpers import VALIDOS, versao
+from tests.support.http import htmx_headers, login, text
+from tests.support.solicitacao import VALIDOS, versao
 
 
 # --- Ajuda -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 import settings
 from models import Certificado, Conta, Email, ProcessoCompra, db
-from tests.conftest import login, text
+from tests.support.http import login, text
 
 
 def certificado_disponivel():

@@ -9,8 +9,8 @@ from services import agendamentos
 from services.agenda import AgendaConfig
 from services.lifecycle import Ator, TransicaoInvalida
 from services.relogio import utcnow
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import AGORA
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
 
 TITULAR = Ator("Titular (teste)")
 
@@ -36,7 +36,7 @@ def test_the_agenda_follows_the_settings(app):
     assert cfg.start.hour == 9 and cfg.end.hour == 12 and cfg.slot_minutes == 45
     assert cfg.capacity == 3 and cfg.horizon_business_days == 5
     assert cfg.min_notice == timedelta(hours=4) and cfg.change_notice == timedelta(hours=24)
-    assert agendamentos.config_agenda(app.config) == AgendaConfig()  # defaults = DOMAIN.md §6
+    assert agendamentos.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
 
 
 def test_slot_rows_are_created_once_however_often_asked(ctx):

@@ -11,7 +11,7 @@ from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, Li
 from services import links
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje, utcnow
-from tests.conftest import htmx_headers, login, text
+from tests.support.http import htmx_headers, login, text
 
 JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A
 NOVO_CPF = "222.333.666-38"

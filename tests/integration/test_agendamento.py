@@ -8,8 +8,9 @@ from icalendar import Calendar
 from models import Agendamento, Certificado, Horario, db
 from services import agendamentos
 from services.lifecycle import Ator, mover_certificado
-from tests.agendamento_util import certificado_solicitado, sp
-from tests.conftest import AGORA, htmx_headers, text
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
+from tests.support.http import htmx_headers, text
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -121,6 +122,20 @@ def test_without_js_choosing_a_day_opens_its_times_page(titular):
     assert 'value="2026-12-22T18:00"' not in html
 
 
+
+class TestOutrosHorarios:
+    """The page states the hours and slot length the agenda is configured with."""
+
+    @pytest.fixture
+    def config_overrides(self, relogio):
+        return {"RELOGIO": relogio, "AGENDA_SLOT_MINUTOS": 60, "AGENDA_INICIO": "09:00"}
+
+    def test_the_times_page_states_the_configured_length_and_hours(self, titular):
+        page = text(titular.get(url(titular, "/horarios?dia=2026-12-22")))
+        assert "Cada videoconferência dura até 1 hora." in page
+        assert "Atendimento em dias úteis, das 9h às 18h" in page
+
+
 def test_with_htmx_choosing_a_day_swaps_in_only_its_times(titular):
     response = titular.get(url(titular, "/horarios?dia=2026-12-21"), headers=htmx_headers())
     html = response.get_data(as_text=True)
@@ -180,8 +195,7 @@ def test_before_the_request_is_sent_there_is_nothing_to_schedule(app, client, de
     with app.app_context(), db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
         certificado = (Certificado.select().where(Certificado.situacao == "atribuido").get())
-        token = atribuicoes.reenviar_link(certificado, maria, Ator("teste"), "http://portal.test",
-                                          30)
+        token = atribuicoes.reenviar_link(certificado, maria, Ator("teste"), 30)
     client.get(f"/t/{token}")
     assert "Agendar videoconferência" not in text(client.get(f"/titular/{certificado.numero}"))
     page = client.get(f"/titular/{certificado.numero}/agendamento")

@@ -4,7 +4,7 @@ from peewee import IntegrityError
 
 import migrations
 from models import Conta, Evento, SchemaVersion, db
-from tests.conftest import text
+from tests.support.http import text
 
 
 def test_pages_send_a_strict_content_security_policy(client, demo):
@@ -119,7 +119,8 @@ def test_login_rate_limit_can_live_on_redis(tmp_path):
     import uuid
 
     from app import create_app
-    from tests.conftest import TEST_CONFIG, database_url, login
+    from tests.support.ambiente import TEST_CONFIG, database_url
+    from tests.support.http import login
     import migrations, demo_data
 
     url = os.environ["TEST_REDIS_URL"]

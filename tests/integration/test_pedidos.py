@@ -2,7 +2,7 @@
 import pytest
 
 from models import Conta, ProcessoCompra
-from tests.conftest import htmx_headers, text
+from tests.support.http import htmx_headers, text
 
 
 def processos_de(cpf):

@@ -30,7 +30,7 @@ def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome=
     pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
                                  f"teste-{boleto.nosso_numero}", ator)
     certificado = processo.certificados.get()
-    token = atribuicoes.atribuir(certificado, cpf, email, maria, ator, config["BASE_URL"], 30)
+    token = atribuicoes.atribuir(certificado, cpf, email, maria, ator, 30)
     atribuicao = atribuicoes.ativa(certificado)
     solicitacao = Solicitacao.create(
         atribuicao=atribuicao, certificado=certificado, nome=nome,

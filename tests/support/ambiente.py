@@ -1,0 +1,39 @@
+"""The settings every test app starts from, the instant the `relogio` fixture stops the clock
+at, and where each test's database lives."""
+import os
+from datetime import datetime
+
+from models import ALL_MODELS, SchemaVersion, db
+from services.relogio import TZ
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "SESSION_COOKIE_SECURE": False,
+    "LOGIN_RATE_LIMIT": "1000 per minute",
+    "BASE_URL": "http://portal.test",
+    "PIX_CHAVE": "12345678909",
+    # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
+    "MAIL_BACKEND": "locmem",
+    "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
+}
+
+# Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
+AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
+
+# Password of the demo AC the tests create once per run (conftest's `ac_demo`).
+AC_SENHA = "senha-da-ac-de-teste"
+
+
+def database_url(tmp_path):
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def empty_database():
+    if db.obj is not None and not db.obj.__class__.__name__.startswith("Sqlite"):
+        with db.connection_context():
+            # The schema version stays: the tables it describes stay too.
+            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS
+                               if m is not SchemaVersion)
+            db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
