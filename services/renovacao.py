@@ -101,7 +101,6 @@ def apos_pagamento(processo, ator):
             .order_by(Certificado.id).first())
     if antiga is None or novo is None:
         return None
-    config = current_app.config
     atribuicoes.atribuir(novo, antiga.cpf, antiga.email, Conta.get_by_id(processo.comprador_id),
-                         ator, config["BASE_URL"], int(config.get("LINK_TITULAR_DIAS", 30)))
+                         ator, int(current_app.config.get("LINK_TITULAR_DIAS", 30)))
     return novo
