@@ -47,4 +47,4 @@ clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
 
 bench: install
-	bash bench/load.sh
+	$(BIN)/python bench/run.py

@@ -7,13 +7,15 @@ import os
 from flask import Flask
 from flask_mailman import Mail
 
+import bench_data
 import database
 import demo_data
 import jobs
 import settings
 import web
-from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao, financeiro,
-                        inicio, loja, pagamentos, pedidos, solicitacao, titular)
+from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao,
+                        exportacao, financeiro, inicio, loja, lotes, pagamentos, pedidos,
+                        solicitacao, titular)
 from extensions import compress, csrf, htmx, limiter
 
 mail = Mail()
@@ -42,9 +44,11 @@ def create_app(config=None):
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp, ac.bp, emissao.bp):
+                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, ac.bp,
+                      emissao.bp):
         app.register_blueprint(blueprint)
     ac.init_app(app)
     demo_data.init_app(app)
+    bench_data.init_app(app)
     return app
 

@@ -1,6 +1,12 @@
-"""The database connection: bound from DATABASE_URL, opened per request, closed on teardown."""
+"""The database connection: bound from DATABASE_URL, taken per request, given back on teardown.
+
+PostgreSQL connections come from a pool (DB_POOL_MAX per process): opening one costs a few
+milliseconds, more than serving a small page. "Closing" a pooled connection returns it to
+the pool; SQLite connections are cheap and are really opened and closed.
+"""
 from flask import request
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
+from playhouse.pool import PooledPostgresqlDatabase
 
 import migrations
 from models import db
@@ -15,15 +21,20 @@ SQLITE_PRAGMAS = {
 }
 
 
-def open_database(url):
+def open_database(url, pool_max=10):
     """A Peewee database for `url` (sqlite:///path or postgresql://...)."""
     if url.startswith("sqlite"):
         return connect(url, pragmas=SQLITE_PRAGMAS, autoconnect=False)
+    if url.startswith(("postgres://", "postgresql://")):
+        # Idle connections are renewed after 5 minutes; a request waits up to 10 s for one
+        # when every connection of the pool is busy.
+        return PooledPostgresqlDatabase(autoconnect=False, max_connections=pool_max,
+                                        stale_timeout=300, timeout=10, **parse(url))
     return connect(url, autoconnect=False)
 
 
 def init_app(app):
-    db.initialize(open_database(app.config["DATABASE_URL"]))
+    db.initialize(open_database(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"]))
 
     @app.before_request
     def _connect():

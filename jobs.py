@@ -16,7 +16,7 @@ from huey.exceptions import RetryTask
 
 import settings
 from models import ChaveIdempotencia, Email, db
-from services import ac, agendamentos, compras, mail, relogio, renovacao
+from services import ac, agendamentos, compras, lotes, mail, relogio, renovacao
 from services.formatting import mask_email
 from services.lifecycle import SISTEMA, registrar_evento
 
@@ -67,10 +67,20 @@ def app_context():
     return _app.app_context()
 
 
-def despachar():
-    """Hand the messages this thread queued to the job queue (call after commit)."""
+def despachar(atraso=None):
+    """Hand the messages this thread queued to the job queue (call after commit).
+
+    `atraso()`, when given, says how many seconds each next message waits (a sending rate).
+    """
     for email_id in mail.retirar_fila():
-        enviar_email(email_id)
+        segundos = atraso() if atraso else 0
+        if segundos > 0:
+            # Recorded so the safety net (reenviar_pendentes) does not send it early.
+            Email.update(enviar_apos=relogio.utcnow() + timedelta(seconds=segundos)).where(
+                Email.id == email_id).execute()
+            enviar_email.schedule(args=(email_id,), delay=segundos)
+        else:
+            enviar_email(email_id)
 
 
 def _backoff(tentativas):
@@ -126,9 +136,20 @@ def reenviar_pendentes():
         limite = relogio.utcnow() - timedelta(minutes=5)
         ids = [e.id for e in Email.select(Email.id).where(
             (Email.situacao == "pendente") & (Email.criado_em < limite)
-            & (Email.tentativas == 0))]
+            & (Email.tentativas == 0)
+            & (Email.enviar_apos.is_null() | (Email.enviar_apos < limite)))]
     for email_id in ids:
         enviar_email(email_id)
+
+
+@huey.task(context=False, retries=3, retry_delay=60)
+def aplicar_lote(lote_id):
+    """Atribuir em lote: apply a confirmed batch; a retry resumes at the first line left."""
+    with app_context(), db.connection_context():
+        config = current_app.config
+        atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"], lotes.ja_aplicadas(lote_id))
+        return lotes.aplicar(lote_id, config["LINK_TITULAR_DIAS"],
+                             lambda: despachar(atraso))
 
 
 @huey.periodic_task(crontab(minute="*/10"), context=False)

@@ -84,9 +84,15 @@ class ProcessoCompra(BaseModel):
     # Certificado is declared below and a renewal never deletes anything).
     renova_id = IntegerField(null=True)
 
+    class Meta:
+        # "Consulta Processos de Compra": newest first, and the search by number (prefix).
+        indexes = ((("comprador", "id"), False), (("comprador", "numero"), False))
+
 
 class Boleto(BaseModel):
     processo = ForeignKeyField(ProcessoCompra, backref="boletos", index=True)
+    # The purchase's buyer, copied (it never changes) so "Financeiro" pages on one index.
+    comprador = ForeignKeyField(Conta, null=True, index=False)
     sequencia = IntegerField(unique=True)  # the "nosso número" sequence
     nosso_numero = CharField(max_length=20, unique=True)
     numero_documento = CharField(max_length=20)
@@ -102,6 +108,9 @@ class Boleto(BaseModel):
     substitui = ForeignKeyField("self", null=True, unique=True, backref="substituto")
     criado_em = DateTimeField(default=utcnow)
     pago_em = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("comprador", "id"), False),)
 
 
 class Pagamento(BaseModel):
@@ -120,8 +129,20 @@ class Pagamento(BaseModel):
     criado_em = DateTimeField(default=utcnow)
 
 
+# The agents' "Pagamentos sinalizados": few rows among all payments, newest first.
+Pagamento.add_index(Pagamento.id, where=Pagamento.sinalizado == True,  # noqa: E712
+                    name="pagamento_sinalizado")
+
+
 class Certificado(BaseModel):
+    # States in which the buyer still has something to follow (the default "Situação" filter).
+    EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
+                    "pendente_correcao")
+
     processo = ForeignKeyField(ProcessoCompra, backref="certificados", index=True)
+    # The purchase's buyer, copied (it never changes) so "Gerenciar Certificados" reads one
+    # index in order, whatever the buyer's volume, instead of sorting across a join.
+    comprador = ForeignKeyField(Conta, null=True, index=False)
     numero = CharField(max_length=30, unique=True)
     situacao = CharField(max_length=30, index=True)
     titular_cpf = CharField(max_length=11, null=True, index=True)
@@ -129,6 +150,15 @@ class Certificado(BaseModel):
     # Bumped by every state move: a conditional UPDATE on it detects concurrent changes.
     versao = IntegerField(default=1)
     atualizado_em = DateTimeField(default=utcnow)
+
+    class Meta:
+        # One index per "Situação" filter, each in the list's order (newest first).
+        indexes = ((("comprador", "id"), False), (("comprador", "situacao", "id"), False))
+
+
+Certificado.add_index(Certificado.comprador, Certificado.id,
+                      where=Certificado.situacao.in_(Certificado.EM_ANDAMENTO),
+                      name="certificado_em_andamento")
 
 
 class Atribuicao(BaseModel):
@@ -266,6 +296,10 @@ class Evento(BaseModel):
     detalhes = TextField(default="")
     criado_em = DateTimeField(default=utcnow, index=True)
 
+    class Meta:
+        # A purchase's or a certificate's andamento, paged by id.
+        indexes = ((("processo", "id"), False), (("certificado", "id"), False))
+
 
 class Email(BaseModel):
     """Outbox: written in the same transaction as the change that causes it."""
@@ -282,6 +316,8 @@ class Email(BaseModel):
     certificado = ForeignKeyField(Certificado, null=True, backref="emails")
     criado_em = DateTimeField(default=utcnow)
     enviado_em = DateTimeField(null=True)
+    # Held back until then by a sending rate (MAIL_MAX_POR_MINUTO); null: send at once.
+    enviar_apos = DateTimeField(null=True)
 
 
 class ChaveIdempotencia(BaseModel):
@@ -292,6 +328,44 @@ class ChaveIdempotencia(BaseModel):
     criado_em = DateTimeField(default=utcnow)
 
 
+class Lote(BaseModel):
+    """An uploaded spreadsheet of assignments ("Atribuir em lote"): previewed, then applied
+    line by line by a background job. Kept in the database so any worker can show it."""
+
+    conta = ForeignKeyField(Conta, backref="lotes", index=True)
+    acao = CharField(max_length=20, default="atribuir")  # atribuir | reatribuir
+    formato = CharField(max_length=10)  # modelo | lista (see services.planilhas)
+    nome_arquivo = CharField(max_length=200, default="")
+    situacao = CharField(max_length=20, default="previa")  # previa|aplicando|concluido
+    total = IntegerField(default=0)
+    validas = IntegerField(default=0)
+    erros = IntegerField(default=0)
+    criado_em = DateTimeField(default=utcnow)
+    confirmado_em = DateTimeField(null=True)
+    concluido_em = DateTimeField(null=True)
+
+
+class LoteLinha(BaseModel):
+    """One line of a batch, as typed (so an errors file gives it back unchanged)."""
+
+    lote = ForeignKeyField(Lote, backref="linhas", on_delete="CASCADE")
+    linha = IntegerField()  # line number in the uploaded file
+    processo_numero = CharField(max_length=300, default="")
+    certificado_numero = CharField(max_length=300, default="")
+    cpf = CharField(max_length=300, default="")
+    email = CharField(max_length=300, default="")
+    email_confirmacao = CharField(max_length=300, default="")
+    nome = CharField(max_length=300, default="")
+    # The certificate the line will assign (for a CPF + e-mail list: the one chosen for it).
+    certificado = ForeignKeyField(Certificado, null=True)
+    situacao = CharField(max_length=20)  # valida | erro | aplicada | falhou
+    erro = CharField(max_length=300, default="")
+    aplicada_em = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("lote", "situacao", "linha"), False), (("lote", "linha"), False))
+
+
 class SchemaVersion(BaseModel):
     versao = IntegerField()
     aplicada_em = DateTimeField(default=utcnow)
@@ -300,5 +374,5 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [
     Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
-    ChaveIdempotencia, SchemaVersion,
+    ChaveIdempotencia, Lote, LoteLinha, SchemaVersion,
 ]

@@ -3,6 +3,7 @@
 Every variable here is documented in README.md ("Configuração").
 """
 import os
+import re
 
 # Flask's instance folder for this app; jobs.py needs it before any app exists.
 INSTANCE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
@@ -20,17 +21,35 @@ def _int(name, default):
     return int(value) if value else default
 
 
+def database_url(instance_path):
+    return os.environ.get("DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'portal.db')}")
+
+
+def huey_sqlite_path(instance_path):
+    """The SQLite queue file (no Redis), tied to the database: two instances started from one
+    checkout with different DATABASE_URLs must never take each other's jobs."""
+    if os.environ.get("HUEY_SQLITE_PATH"):
+        return os.environ["HUEY_SQLITE_PATH"]
+    url = database_url(instance_path)
+    if url.startswith("sqlite:///"):
+        # Next to the database file: portal.db -> portal.huey.db
+        return os.path.splitext(url.removeprefix("sqlite:///"))[0] + ".huey.db"
+    # A server database: named from its host, port and name, inside instance/.
+    nome = re.sub(r"[^A-Za-z0-9]+", "-", url.split("@")[-1].split("?")[0]).strip("-")
+    return os.path.join(instance_path, f"huey-{nome}.db")
+
+
 def from_environment(instance_path, debug=False):
     """Build the config mapping the factory applies before any test overrides."""
     embed_origins = os.environ.get("EMBED_ORIGINS", "").split()
     secure_cookie = _bool("SESSION_COOKIE_SECURE", default=not debug)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'portal.db')}"
-        ),
+        "DATABASE_URL": database_url(instance_path),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # PostgreSQL connections kept open per process (at least gunicorn's threads).
+        "DB_POOL_MAX": _int("DB_POOL_MAX", 10),
         # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).
         "EMBED_ORIGINS": embed_origins,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 60 per hour"),
@@ -79,10 +98,11 @@ def from_environment(instance_path, debug=False):
             "MAIL_DEFAULT_SENDER", "Área do Cliente <nao-responda@certificado.example>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("MAIL_SERVER") else "services.eml_backend.EmailBackend",
         "MAIL_FILE_PATH": os.path.join(instance_path, "outbox"),
+        # At most this many e-mails a minute from one "Atribuir em lote" (the sender's limit).
+        "MAIL_MAX_POR_MINUTO": _int("MAIL_MAX_POR_MINUTO", 60),
         # Job queue (jobs.py): on Redis with REDIS_URL, else in this SQLite file, with a
         # consumer thread in the web process. Immediate: jobs run inline, in memory (tests).
-        "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH",
-                                           os.path.join(instance_path, "huey.db")),
+        "HUEY_SQLITE_PATH": huey_sqlite_path(instance_path),
         "JOBS_EMBUTIDOS": _bool("JOBS_EMBUTIDOS", default=not os.environ.get("REDIS_URL")),
         "HUEY_IMMEDIATE": False,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -10,7 +10,7 @@ from htmx_flask import make_response
 
 from models import Conta
 from services import agenda, boletos, febraban
-from services import formatting
+from services import formatting, paginacao
 from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
@@ -41,6 +41,12 @@ def pdf_response(data, filename):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def cursores():
+    """(depois, antes) of a keyset-paged list from the query string; garbage is ignored (the
+    first page), and so is any page size asked for: lists use PAGE_SIZE."""
+    return paginacao.cursor(request.args.get("depois")), paginacao.cursor(request.args.get("antes"))
 
 
 def redirect_see_other(endpoint, **values):

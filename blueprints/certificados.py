@@ -18,7 +18,7 @@ from services import atribuicoes, certificados as consulta, emissao, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
-from web import current_account, login_required, redirect_see_other, render
+from web import current_account, cursores, login_required, redirect_see_other, render
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
@@ -44,9 +44,8 @@ def index():
 @login_required
 def lista():
     filtro = consulta.normalizar_filtro(request.args.get("situacao"))
-    pagina = request.args.get("pagina", 1, type=int)
-    resultado = consulta.listar(current_account(), filtro, pagina,
-                                current_app.config["PAGE_SIZE"])
+    resultado = consulta.listar(current_account(), filtro, current_app.config["PAGE_SIZE"],
+                                *cursores())
     return render("certificados/lista.html", "certificados/_lista_resultados.html",
                   resultado=resultado, filtro=filtro, filtros=consulta.FILTROS)
 

@@ -9,7 +9,8 @@ from blueprints.forms import limpo
 from models import Boleto, ProcessoCompra
 from services import boletos, entrada, pix, relogio
 from services.lifecycle import Ator, TransicaoInvalida
-from web import current_account, login_required, pdf_response, redirect_see_other, render
+from web import (current_account, cursores, login_required, pdf_response, redirect_see_other,
+                 render)
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -45,8 +46,7 @@ def _situacao(boleto, hoje):
 def index():
     hoje = relogio.hoje()
     resultado = boletos.boletos_do_comprador(current_account().id,
-                                             request.args.get("pagina", 1, type=int),
-                                             current_app.config["PAGE_SIZE"])
+                                             current_app.config["PAGE_SIZE"], *cursores())
     linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje))
               for b in resultado.itens]
     return render("financeiro/index.html", "financeiro/_boletos.html",

@@ -2,8 +2,9 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from services import andamento, processos
+from services.paginacao import cursor
 from services.lifecycle import CERTIFICADO_SITUACOES
-from web import login_required, current_account, render
+from web import current_account, cursores, login_required, render
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 
@@ -41,9 +42,8 @@ def index():
 @login_required
 def processos_lista():
     busca = request.args.get("q", "")
-    pagina = request.args.get("pagina", 1, type=int)
-    resultado = processos.listar(current_account(), busca, pagina,
-                                 current_app.config["PAGE_SIZE"])
+    resultado = processos.listar(current_account(), busca, current_app.config["PAGE_SIZE"],
+                                 *cursores())
     return render("pedidos/processos.html", "pedidos/_processos_resultados.html",
                   resultado=resultado, busca=busca)
 
@@ -55,13 +55,17 @@ def processo(numero):
     if processo is None:
         abort(404)
     certificados = processos.certificados(processo)
+    eventos, anteriores = processos.eventos(processo, cursor(request.args.get("andamento_antes")))
     return render_template(
         "pedidos/processo.html",
         processo=processo,
         certificados=[(c, CERTIFICADO_SITUACOES[c.situacao], *proximo_passo(c))
                       for c in certificados],
         boletos=processos.boletos(processo),
-        eventos=[(e, andamento.titulo(e), andamento.situacao(e))
-                 for e in processos.eventos(processo)],
+        eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
+        andamento_anterior=anteriores and url_for(
+            "pedidos.processo", numero=numero, andamento_antes=anteriores, _anchor="andamento"),
+        andamento_recente=request.args.get("andamento_antes") and url_for(
+            "pedidos.processo", numero=numero, _anchor="andamento"),
         numeros={c.id: c.numero for c in certificados},
     )

@@ -5,6 +5,8 @@ Measures follow docs/dominio.md §8: Interleaved 2 of 5 bars, narrow 0.33 mm, wi
 the page.
 """
 
+import hashlib
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -220,3 +222,24 @@ def _latin1(text: str) -> str:
 
 def _base_letter(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256) or "?"
+
+
+_PDFS_MAXIMO = 256
+_pdfs = {}  # sha256 of the PDF's data -> the PDF, newest last
+_pdfs_lock = threading.Lock()
+
+
+def render_boleto_pdf_em_cache(dados):
+    """The boleto PDF for `dados`, rendered once per process and content: drawing it (QR
+    and barcode) costs more than the page that links to it. Keyed by what is printed, so a
+    changed boleto never gets an old PDF; a few hundred kept, the oldest dropped first."""
+    chave = hashlib.sha256(repr(dados).encode()).hexdigest()
+    with _pdfs_lock:
+        pdf = _pdfs.get(chave)
+    if pdf is None:
+        pdf = render_boleto_pdf(dados)
+        with _pdfs_lock:
+            _pdfs[chave] = pdf
+            while len(_pdfs) > _PDFS_MAXIMO:
+                del _pdfs[next(iter(_pdfs))]
+    return pdf

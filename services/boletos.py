@@ -7,9 +7,9 @@ from peewee import IntegrityError, fn
 
 from models import Boleto, Conta, ProcessoCompra, db
 from services import febraban, formatting, lifecycle, mail, pix, relogio
-from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
+from services.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.lifecycle import EstadoAlterado, registrar_evento
-from services.processos import Pagina
+from services.paginacao import anexar, paginar
 from services.recusas import Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
@@ -54,7 +54,8 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                                               beneficiario.nome, beneficiario.pix_cidade,
                                               f"CP{processo.numero}S{sequencia}")
                 boleto = Boleto.create(
-                    processo=processo, sequencia=sequencia, nosso_numero=numeros.nosso_numero,
+                    processo=processo, comprador=processo.comprador_id, sequencia=sequencia,
+                    nosso_numero=numeros.nosso_numero,
                     numero_documento=f"{processo.numero}-{sequencia}",
                     valor_centavos=processo.total_centavos, vencimento=vencimento,
                     vencimento_original=original, codigo_barras=numeros.barcode,
@@ -143,7 +144,7 @@ def pdf_do_boleto(boleto, beneficiario):
     banco, codigo = BANCOS.get(beneficiario.banco, (f"Banco {beneficiario.banco}",
                                                     beneficiario.banco))
     criado = boleto.criado_em.replace(tzinfo=timezone.utc).astimezone(relogio.TZ).date()
-    return render_boleto_pdf(BoletoPdfData(
+    return render_boleto_pdf_em_cache(BoletoPdfData(
         numbers=numeros, beneficiario_nome=beneficiario.nome,
         beneficiario_cnpj=beneficiario.cnpj, pagador_nome=comprador.nome,
         pagador_cpf_mascarado=formatting.mask_cpf(comprador.cpf),
@@ -159,16 +160,13 @@ def pdf_do_boleto(boleto, beneficiario):
     ))
 
 
-def boletos_do_comprador(conta_id, pagina=1, por_pagina=10):
-    """One page of the buyer's boletos ("Financeiro"), newest purchase first: two queries
-    (count + page, the purchase joined), however many boletos there are."""
-    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
-             .where(ProcessoCompra.comprador == conta_id))
-    total = query.count()
-    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
-    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
-                                Boleto.id.desc()).paginate(pagina, por_pagina))
-    return Pagina(itens, pagina, total, por_pagina)
+def boletos_do_comprador(conta_id, por_pagina=10, depois=None, antes=None):
+    """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
+    index (comprador, id) however many boletos there are (see services.paginacao)."""
+    pagina = paginar(Boleto.select().where(Boleto.comprador == conta_id), Boleto.id, por_pagina,
+                     depois, antes)
+    anexar(pagina.itens, "processo", ProcessoCompra)
+    return pagina
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Reading a buyer's certificates ("Gerenciar Certificados"): two queries per page, whatever
-the number of purchases or certificates."""
+"""Reading a buyer's certificates ("Gerenciar Certificados"): a few index reads per page,
+whatever the number of purchases or certificates (see services.paginacao)."""
 from models import Certificado, ProcessoCompra
 from services.lifecycle import CERTIFICADO_SITUACOES, EM_ANDAMENTO
-from services.processos import Pagina
+from services.paginacao import anexar, paginar
 
 EM_ANDAMENTO_FILTRO = "em_andamento"
 TODOS = "todos"
@@ -16,18 +16,17 @@ def normalizar_filtro(valor):
     return valor if valor in FILTROS else EM_ANDAMENTO_FILTRO
 
 
-def listar(conta, filtro=EM_ANDAMENTO_FILTRO, pagina=1, por_pagina=10):
-    query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-             .where(ProcessoCompra.comprador == conta.id))
+def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=None):
+    """Newest first. Each filter's WHERE matches one index on (comprador, [situacao,] id)."""
+    condicao = Certificado.comprador == conta.id
     if filtro == EM_ANDAMENTO_FILTRO:
-        query = query.where(Certificado.situacao.in_(EM_ANDAMENTO))
+        condicao &= Certificado.situacao.in_(EM_ANDAMENTO)
     elif filtro != TODOS:
-        query = query.where(Certificado.situacao == filtro)
-    total = query.count()
-    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
-    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc(),
-                                Certificado.numero).paginate(pagina, por_pagina))
-    return Pagina(itens, pagina, total, por_pagina)
+        condicao &= Certificado.situacao == filtro
+    pagina = paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
+                     antes)
+    anexar(pagina.itens, "processo", ProcessoCompra)
+    return pagina
 
 
 def do_comprador(conta, numero):

@@ -50,7 +50,8 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
         processo.numero = f"{processo.criado_em:%Y}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
-            {"processo": processo.id, "numero": f"{processo.numero}-{i:02d}",
+            {"processo": processo.id, "comprador": processo.comprador_id,
+             "numero": f"{processo.numero}-{i:02d}",
              "situacao": "aguardando_pagamento", "atualizado_em": utcnow()}
             for i in range(1, quantidade + 1)
         ]).execute()

@@ -66,8 +66,7 @@ CERTIFICADO_TRANSICOES = {
 }
 
 # States in which the buyer still has something to follow (the default "Situação" filter).
-EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
-                "pendente_correcao")
+EM_ANDAMENTO = Certificado.EM_ANDAMENTO  # defined with the index that serves the filter
 
 # States in which the holder's request can be filled or corrected (until approval).
 PREENCHIVEIS = tuple(s for s in CERTIFICADO_SITUACOES

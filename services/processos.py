@@ -1,28 +1,8 @@
 """Reading a buyer's purchases ("Consulta Processos de Compra"): constant queries per page."""
 import re
-from dataclasses import dataclass
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
-
-
-@dataclass
-class Pagina:
-    itens: list
-    pagina: int
-    total: int
-    por_pagina: int
-
-    @property
-    def paginas(self):
-        return max(1, -(-self.total // self.por_pagina))
-
-    @property
-    def anterior(self):
-        return self.pagina - 1 if self.pagina > 1 else None
-
-    @property
-    def proxima(self):
-        return self.pagina + 1 if self.pagina < self.paginas else None
+from services.paginacao import anexar, lendo_o_indice_em_ordem, paginar
 
 
 def normalizar_busca(texto):
@@ -30,18 +10,18 @@ def normalizar_busca(texto):
     return re.sub(r"\D", "", texto or "")[:20]
 
 
-def listar(conta, busca="", pagina=1, por_pagina=10):
-    query = (ProcessoCompra.select(ProcessoCompra, Produto)
-             .join(Produto)
-             .where(ProcessoCompra.comprador == conta.id))
+def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
+    """Newest first; the search matches the start of the ID (digits), on the index
+    (comprador, numero): a range, since the ID is digits only and ":" sorts right after "9"."""
+    condicao = ProcessoCompra.comprador == conta.id
     termo = normalizar_busca(busca)
     if termo:
-        query = query.where(ProcessoCompra.numero.contains(termo))
-    total = query.count()
-    pagina = min(max(1, pagina), max(1, -(-total // por_pagina)))
-    itens = list(query.order_by(ProcessoCompra.criado_em.desc(), ProcessoCompra.id.desc())
-                 .paginate(pagina, por_pagina))
-    return Pagina(itens, pagina, total, por_pagina)
+        condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
+    # A search reads the range of its prefix and sorts it: a full ID matches one purchase.
+    pagina = paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
+                     depois, antes, em_ordem=not termo)
+    anexar(pagina.itens, "produto", Produto)
+    return pagina
 
 
 def obter(conta, numero):
@@ -60,6 +40,23 @@ def boletos(processo):
     return list(Boleto.select().where(Boleto.processo == processo.id).order_by(Boleto.id))
 
 
-def eventos(processo):
-    return list(Evento.select().where(Evento.processo == processo.id)
-                .order_by(Evento.criado_em, Evento.id))
+ANDAMENTO_LIMITE = 30
+
+
+def eventos(processo, antes=None, limite=ANDAMENTO_LIMITE):
+    """The latest `limite` events of the andamento (before the event id `antes`), oldest
+    first, and the cursor of the ones before them (None: this is the start).
+
+    A purchase of 100 certificates gathers hundreds of events; the page reads its window of
+    the index (processo, id) backwards instead of all of them.
+    """
+    condicao = Evento.processo == processo.id
+    if antes is not None:
+        condicao &= Evento.id < antes
+    with lendo_o_indice_em_ordem(True):
+        linhas = list(Evento.select().where(condicao).order_by(Evento.id.desc())
+                      .limit(limite + 1))
+    anteriores = len(linhas) > limite
+    linhas = linhas[:limite][::-1]
+    return linhas, (linhas[0].id if anteriores and linhas else None)
+

@@ -95,6 +95,8 @@ def app(tmp_path, config_overrides, ac_dir):
     empty_database()
     if not db.is_closed():
         db.close()
+    if hasattr(db.obj, "close_all"):  # a PostgreSQL pool: the next test's app has its own
+        db.obj.close_all()
 
 
 @pytest.fixture

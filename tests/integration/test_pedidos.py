@@ -1,4 +1,6 @@
 """Manual, answer 1: Meus Pedidos → Consulta Processos de Compra → ID Processo Compra (Contrato)."""
+import re
+
 import pytest
 
 from models import Conta, ProcessoCompra
@@ -56,11 +58,26 @@ def test_a_history_restore_gets_the_full_page(maria):
 
 
 @pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 2}])
-def test_the_list_is_paginated(maria):
-    primeira = text(maria.get("/pedidos/processos"))
-    assert "Página 1 de 2" in primeira and "Próxima" in primeira
-    segunda = text(maria.get("/pedidos/processos?pagina=2"))
-    assert "Página 2 de 2" in segunda and "Anterior" in segunda
+def test_the_list_is_paginated_newest_first(maria, dbconn):
+    todos = [p.numero for p in reversed(processos_de("12345678909"))]
+    primeira = maria.get("/pedidos/processos")
+    assert "4 processos encontrados" in text(primeira) and "Anterior" not in text(primeira)
+    proxima = re.search(r'href="(/pedidos/processos\?depois=\d+)"[^>]*>Próxima', primeira.get_data(
+        as_text=True)).group(1)
+    segunda = maria.get(proxima)
+    assert "Anterior" in text(segunda) and "Próxima" not in text(segunda)
+    vistos = [re.findall(r'<dd><a href="/pedidos/processos/(\d+)"', r.get_data(as_text=True))
+              for r in (primeira, segunda)]
+    assert vistos == [todos[:2], todos[2:]]
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 2}])
+@pytest.mark.parametrize("query", ["depois=abc", "depois=-5", "antes=99999999999999999999999",
+                                   "pagina=99", "por_pagina=100000", "depois=1"])
+def test_garbage_or_out_of_range_cursors_show_a_page_not_an_error(maria, query):
+    response = maria.get(f"/pedidos/processos?{query}")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count('<li class="cartao">') == 2
 
 
 def test_the_detail_shows_data_certificates_and_andamento(maria, dbconn):

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import boletos, compras
+from services import boletos, compras, pagamentos
 from services.lifecycle import Ator
 from services.relogio import hoje
 
@@ -47,3 +47,14 @@ def nova_compra(app, vencimento, quantidade=1, cpf=MARIA_CPF):
 
 def dias(n):
     return hoje() + timedelta(days=n)
+
+
+def compra_paga(app, quantidade, cpf=MARIA_CPF):
+    """A paid purchase: its `quantidade` certificates are pending assignment."""
+    from services.lifecycle import SISTEMA
+
+    processo = nova_compra(app, dias(3), quantidade, cpf)
+    boleto = processo.boletos.get()
+    pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
+                                    f"teste-{boleto.nosso_numero}", SISTEMA, avisar=False)
+    return processo

@@ -92,3 +92,12 @@ def test_barcode_scans_as_the_44_digits(tmp_path):
 def test_pix_qr_scans_as_the_payload(tmp_path):
     pdf = render_boleto_pdf(boleto(pix_payload=PIX))
     assert scanned(pdf, tmp_path, "-Sdisable", "-Sqrcode.enable") == PIX
+
+
+def test_the_same_boleto_is_drawn_once_and_a_changed_one_again():
+    from services.boleto_pdf import render_boleto_pdf_em_cache
+
+    primeiro = render_boleto_pdf_em_cache(boleto())
+    assert render_boleto_pdf_em_cache(boleto()) is primeiro  # served from the cache
+    outro = render_boleto_pdf_em_cache(boleto(pix_payload=PIX))
+    assert outro is not primeiro and "PIX copia e cola" in pdf_text(outro)

@@ -1,0 +1,29 @@
+""""Exportar" on Gerenciar Certificados and Consulta Processos de Compra: the list under its
+current filter as CSV or XLSX, streamed (see blueprints/downloads.py)."""
+from flask import Blueprint, request
+
+from blueprints import downloads
+from services import certificados as consulta_certificados
+from services import exportacao
+from web import current_account, format_datetime, login_required
+
+bp = Blueprint("exportacao", __name__)
+
+
+@bp.get("/certificados/lista/exportar.<formato>")
+@login_required
+def certificados(formato):
+    filtro = consulta_certificados.normalizar_filtro(request.args.get("situacao"))
+    return downloads.planilha(formato, f"certificados-{filtro}",
+                              exportacao.CABECALHO_CERTIFICADOS,
+                              exportacao.certificados(current_account(), filtro, format_datetime),
+                              "Certificados")
+
+
+@bp.get("/pedidos/processos/exportar.<formato>")
+@login_required
+def processos(formato):
+    return downloads.planilha(formato, "processos-de-compra", exportacao.CABECALHO_PROCESSOS,
+                              exportacao.processos(current_account(), request.args.get("q", ""),
+                                                   format_datetime),
+                              "Processos de Compra")

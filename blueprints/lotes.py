@@ -1,0 +1,184 @@
+"""Gerenciar Certificados → "Atribuir em lote" / "Reatribuir em lote": download the model
+sheet, upload it filled, check the preview, confirm, follow the progress, download the lines
+to fix. The rules are `services.lotes` (and `services.atribuicoes`, the only gate).
+"""
+from flask import Blueprint, abort, current_app, flash, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.exceptions import RequestEntityTooLarge
+
+import jobs
+from blueprints import downloads
+from extensions import csrf
+from services import lotes, planilhas
+from services.planilhas import LIMITE_BYTES, ArquivoRecusado
+from web import current_account, login_required, redirect_see_other, render
+
+bp = Blueprint("lotes", __name__, url_prefix="/certificados/lote")
+
+ACOES = {"atribuir": "Atribuir em lote", "reatribuir": "Reatribuir em lote"}
+POR_PAGINA = 100
+
+
+class EnviarForm(FlaskForm):
+    arquivo = FileField("Planilha preenchida (.xlsx ou .csv)")
+
+
+class ConfirmarForm(FlaskForm):
+    """CSRF only: the batch to apply is in the URL."""
+
+
+def _acao():
+    acao = request.args.get("acao", "atribuir")
+    return acao if acao in ACOES else "atribuir"
+
+
+def _pagina_envio(form, acao, escolhidas=(), status=200):
+    conta = current_account()
+    return render("lotes/enviar.html", form=form, acao=acao, titulo=ACOES[acao],
+                  compras=lotes.compras_com_pendentes(conta, acao) if acao == "atribuir" else [],
+                  escolhidas={str(p) for p in escolhidas},
+                  limite_linhas=planilhas.LIMITE_LINHAS, status=status)
+
+
+@bp.get("/")
+@login_required
+def enviar():
+    return _pagina_envio(EnviarForm(), _acao())
+
+
+@bp.post("/")
+@csrf.exempt  # checked by EnviarForm itself, after the size limit below is in place
+@login_required
+def receber():
+    # A little over the file limit, for the form's other fields; beyond it, a 413 we explain.
+    request.max_content_length = LIMITE_BYTES + 64 * 1024
+    acao = _acao()
+    try:
+        if (request.content_length or 0) > request.max_content_length:
+            raise RequestEntityTooLarge()  # said before reading (and spooling) the body
+        form = EnviarForm()
+        escolhidas = [int(p) for p in request.form.getlist("processo") if p.isdigit()]
+    except RequestEntityTooLarge:
+        form = EnviarForm(formdata=None)
+        form.arquivo.errors = ["O arquivo passa de 5 MB, o limite. Divida a planilha em partes."]
+        return _pagina_envio(form, acao, status=413)
+    if not form.validate_on_submit():
+        abort(400)
+    arquivo = form.arquivo.data
+    dados = arquivo.read(LIMITE_BYTES + 1) if arquivo else b""
+    try:
+        if not dados:
+            raise ArquivoRecusado("Escolha o arquivo da planilha preenchida.")
+        tabela = planilhas.ler(dados)
+        if acao == "reatribuir" and tabela.formato != planilhas.MODELO:
+            raise ArquivoRecusado("Para reatribuir, use a planilha modelo: cada linha diz o "
+                                  "certificado (coluna “Certificado”).")
+        lote = lotes.criar(current_account(), tabela, arquivo.filename, acao, escolhidas)
+    except (ArquivoRecusado, lotes.LoteRecusado) as error:
+        form.arquivo.errors = [str(error)]
+        return _pagina_envio(form, acao, escolhidas, status=422)
+    return redirect_see_other("lotes.lote", lote_id=lote.id)
+
+
+# --- model sheet --------------------------------------------------------------------------
+
+@bp.get("/modelo.<formato>")
+@login_required
+def modelo(formato):
+    acao = _acao()
+    return downloads.planilha(formato, f"{acao}-em-lote-modelo", planilhas.CABECALHO_MODELO,
+                              lotes.modelo_linhas(current_account(), acao), "Certificados")
+
+
+# --- preview, progress, report ------------------------------------------------------------
+
+def _lote(lote_id):
+    lote = lotes.do_comprador(current_account(), lote_id)
+    if lote is None:
+        abort(404)
+    return lote
+
+
+def _contexto(lote):
+    contagem = lotes.contagem(lote)
+    feitas = contagem.get(lotes.APLICADA, 0) + contagem.get(lotes.FALHOU, 0)
+    return {"lote": lote, "titulo": ACOES[lote.acao], "contagem": contagem,
+            "feitas": feitas, "a_aplicar": feitas + contagem.get(lotes.VALIDA, 0),
+            "descricao": lambda linha: lotes.descricao(linha, lote.acao)}
+
+
+@bp.get("/<int:lote_id>")
+@login_required
+def lote(lote_id):
+    lote = _lote(lote_id)
+    so_erros = request.args.get("filtro") == "erros"
+    pagina = max(1, request.args.get("pagina", 1, type=int))
+    linhas = list(lotes.linhas(lote, so_erros, pagina, POR_PAGINA + 1))
+    return render("lotes/lote.html", "lotes/_linhas.html", linhas=linhas[:POR_PAGINA],
+                  so_erros=so_erros, pagina=pagina, proxima=len(linhas) > POR_PAGINA,
+                  confirmar_form=ConfirmarForm(), **_contexto(lote))
+
+
+@bp.get("/<int:lote_id>/progresso")
+@login_required
+def progresso(lote_id):
+    return render("lotes/lote.html", "lotes/_progresso.html", linhas=[], so_erros=False,
+                  pagina=1, proxima=False, confirmar_form=ConfirmarForm(),
+                  **_contexto(_lote(lote_id)))
+
+
+@bp.post("/<int:lote_id>/confirmar")
+@login_required
+def confirmar(lote_id):
+    lote = _lote(lote_id)
+    if not ConfirmarForm().validate_on_submit():
+        abort(400)
+    if lotes.confirmar(lote):  # a second click finds the batch already applying
+        jobs.aplicar_lote(lote.id)
+    return redirect_see_other("lotes.lote", lote_id=lote.id)
+
+
+@bp.get("/<int:lote_id>/erros.<formato>")
+@login_required
+def erros(lote_id, formato):
+    lote = _lote(lote_id)
+    cabecalho = (planilhas.CABECALHO_MODELO if lote.formato == planilhas.MODELO
+                 else planilhas.CABECALHO_LISTA) + ["Erro"]
+    return downloads.planilha(formato, f"lote-{lote.id}-linhas-com-erro", cabecalho,
+                              lotes.linhas_para_corrigir(lote), "Linhas com erro")
+
+
+
+# --- Reenviar links -----------------------------------------------------------------------
+
+@bp.get("/reenviar")
+@login_required
+def reenviar():
+    pagina = max(1, request.args.get("pagina", 1, type=int))
+    certificados = lotes.aguardando_titular(current_account(), pagina, POR_PAGINA + 1)
+    return render("lotes/reenviar.html", form=ConfirmarForm(),
+                  certificados=certificados[:POR_PAGINA], pagina=pagina,
+                  proxima=len(certificados) > POR_PAGINA, todos=request.args.get("todos") == "1")
+
+
+@bp.post("/reenviar")
+@login_required
+def reenviar_selecionados():
+    if not ConfirmarForm().validate_on_submit():
+        abort(400)
+    numeros = list(dict.fromkeys(request.form.getlist("certificado")))[:POR_PAGINA]
+    if not numeros:
+        flash("Marque ao menos um certificado para reenviar o link.", "erro")
+        return redirect_see_other("lotes.reenviar")
+    config = current_app.config
+    atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
+    enviados, recusados = lotes.reenviar_links(current_account(), numeros,
+                                               config["LINK_TITULAR_DIAS"],
+                                               lambda: jobs.despachar(atraso))
+    if enviados:
+        flash(f"Enviamos {len(enviados)} {'link novo' if len(enviados) == 1 else 'links novos'}"
+              ". Os links anteriores deixaram de funcionar.", "sucesso")
+    for numero, motivo in recusados:
+        flash(f"Certificado {numero}: {motivo}", "erro")
+    return redirect_see_other("lotes.reenviar")

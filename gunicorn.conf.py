@@ -1,0 +1,31 @@
+"""gunicorn settings (read automatically from the working directory): `gunicorn 'app:create_app()'`.
+
+Every value comes from the environment (README, "Configuração"); bench/RESULTS.md says what
+each one bought on the 2-core reference machine.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Processes: one per core by default, one thread each (the sync worker): on the 2-core
+# reference machine that served both the hello-world ceiling and the pages best (see
+# bench/RESULTS.md). GUNICORN_THREADS > 1 switches to the gthread worker, which keeps
+# connections alive (GUNICORN_KEEPALIVE) and overlaps waits on PostgreSQL and Redis; each
+# thread holds at most one pooled database connection, so DB_POOL_MAX >= GUNICORN_THREADS.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+# Recycle workers now and then (with jitter, not all at once) so a slow leak cannot grow.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))
+max_requests_jitter = max_requests // 10
+
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+errorlog = "-"
+# Access log: off unless GUNICORN_ACCESSLOG names a file or "-" (stdout).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+# The access-log logger class goes here (it masks the personal tokens in logged paths):
+# logger_class = "..."

@@ -1,0 +1,128 @@
+"""Keyset ("seek") pagination for every list: a page starts from a cursor (the id of the
+last row seen) and reads the next rows of an index in order, so page 1 000 costs what page
+1 does. Counts stop at LIMITE_CONTAGEM: a buyer with 100 000 certificates reads "mais de
+1.000", never a count of everything.
+
+Lists show the newest first (descending id). `depois=<id>` ("Próxima") shows older rows,
+`antes=<id>` ("Anterior") newer ones. A cursor past either end shows the first or last page.
+"""
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from peewee import SQL, Select, fn
+
+from models import db
+
+LIMITE_CONTAGEM = 1000
+_MAIOR_ID = 2 ** 63 - 1
+
+
+@dataclass
+class Pagina:
+    itens: list
+    total: int  # exact up to LIMITE_CONTAGEM; above it, LIMITE_CONTAGEM + 1
+    anterior: int | None = None  # cursor for "Anterior" (newer rows)
+    proxima: int | None = None  # cursor for "Próxima" (older rows)
+
+    @property
+    def excede(self):
+        """More rows than were counted: say "mais de" instead of a number."""
+        return self.total > LIMITE_CONTAGEM
+
+    @property
+    def paginada(self):
+        return self.anterior is not None or self.proxima is not None
+
+
+def cursor(valor):
+    """A cursor from the query string: a positive id, or None for anything else."""
+    try:
+        numero = int(valor)
+    except (TypeError, ValueError):
+        return None
+    return numero if 0 < numero <= _MAIOR_ID else None
+
+
+def anexar(itens, campo, model):
+    """Load the `model` rows that `itens` point to by `campo` (a foreign key) in one query by
+    primary key, and attach them. Lists page on their own table alone and then fetch the
+    few related rows: a join would let the planner, misled by missing or stale statistics,
+    hash the whole related table."""
+    ids = {getattr(item, f"{campo}_id") for item in itens}
+    if not ids:
+        return itens
+    linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
+    for item in itens:
+        setattr(item, campo, linhas[getattr(item, f"{campo}_id")])
+    return itens
+
+
+def contar(base, chave):
+    """How many rows `base` has, stopping at LIMITE_CONTAGEM + 1 (reads at most that many
+    index entries)."""
+    # Ordered like the list, so the plan is the list's index read, stopped early (without
+    # an order, a planner short of statistics may scan the table hoping to stop soon).
+    primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
+    return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))]).bind(db).scalar()
+
+
+@contextmanager
+def lendo_o_indice_em_ordem(ligado):
+    """On PostgreSQL, forbid sorting for the list's reads: the only plan left is the index
+    read in the list's order, which stops after a page. Without this, a planner with no or
+    stale statistics (right after a bulk load) may think a buyer has 5 rows, fetch all
+    100 000 and sort them."""
+    if not ligado or "postgres" not in type(db.obj).__name__.lower():
+        yield
+        return
+    dentro_de_outra = db.in_transaction()
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_sort = off")
+        yield
+        if dentro_de_outra:  # SET LOCAL lasts until the outer transaction ends: undo it
+            db.execute_sql("SET LOCAL enable_sort = on")
+
+
+def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
+    """One page of `base` (one table, filtered) in descending `chave`, from a cursor.
+
+    Three queries, each an index range read of at most `por_pagina + 1` rows (the count at
+    most LIMITE_CONTAGEM + 1), whatever the volume. `em_ordem=False` lets the planner sort
+    (a search whose index narrows the rows by another column).
+    """
+    with lendo_o_indice_em_ordem(em_ordem):
+        return _paginar(base, chave, max(1, por_pagina), depois, antes)
+
+
+def _paginar(base, chave, por_pagina, depois, antes):
+    total = contar(base, chave)
+
+    def ler(condicao, crescente):
+        ordem = chave.asc() if crescente else chave.desc()
+        q = base.where(condicao) if condicao is not None else base
+        linhas = list(q.order_by(ordem).limit(por_pagina + 1))
+        mais = len(linhas) > por_pagina
+        linhas = linhas[:por_pagina]
+        return (linhas[::-1] if crescente else linhas), mais
+
+    def valor(item):
+        return getattr(item, chave.name)
+
+    def existe(condicao):
+        return base.where(condicao).exists()
+
+    if antes is not None:
+        itens, mais_novas = ler(chave > antes, crescente=True)
+        if itens:
+            proxima = valor(itens[-1]) if existe(chave < valor(itens[-1])) else None
+            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, proxima)
+        depois = None  # past the newest row: the first page
+    elif depois is not None:
+        itens, mais_antigas = ler(chave < depois, crescente=False)
+        if not itens:  # past the oldest row: the last page
+            itens, mais_novas = ler(None, crescente=True)
+            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, None)
+        anterior = valor(itens[0]) if existe(chave > valor(itens[0])) else None
+        return Pagina(itens, total, anterior, valor(itens[-1]) if mais_antigas else None)
+    itens, mais_antigas = ler(None, crescente=False)
+    return Pagina(itens, total, None, valor(itens[-1]) if mais_antigas and itens else None)

@@ -1,0 +1,269 @@
+"""Volume: every list reads a page of an index, whatever the buyer holds (issue 10).
+
+Figures are printed (run with -s). The EXPLAIN test needs PostgreSQL: it loads volume
+without ANALYZE, so the plans cannot lean on statistics.
+"""
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+import bench_data
+import migrations
+from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
+from services import paginacao, processos
+from tests.support.http import login, text
+
+RAIZ = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+class _Consultas(logging.Handler):
+    """Every SQL statement peewee sends, as (sql, params)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.sql = []
+
+    def emit(self, record):
+        if isinstance(record.msg, tuple):  # not the pool's own messages
+            self.sql.append(record.msg)
+
+
+@pytest.fixture
+def consultas():
+    logger = logging.getLogger("peewee")
+    handler, nivel = _Consultas(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(nivel)
+
+
+def carregar(app, **volume):
+    with app.app_context(), db.connection_context():
+        return bench_data.carregar(saida=lambda *_: None, **volume)
+
+
+# --- the lists' pages ----------------------------------------------------------------------
+
+def paginas_da_compradora():
+    """Every list page of the demo buyer, at its first and a deep page."""
+    with db.connection_context():
+        maria = Conta.get(Conta.cpf == "12345678909")
+        meio = (Certificado.select(Certificado.id).where(Certificado.comprador == maria.id)
+                .order_by(Certificado.id).limit(1).offset(
+                    Certificado.select().where(Certificado.comprador == maria.id).count() // 2)
+                .scalar())
+        maior = (ProcessoCompra.select().where(ProcessoCompra.comprador == maria.id)
+                 .order_by(ProcessoCompra.quantidade.desc(), ProcessoCompra.id).first())
+    filtros = ["em_andamento", "todos", "aguardando_pagamento", "disponivel", "atribuido",
+               "solicitado", "agendado", "pendente_correcao", "emitido", "cancelado"]
+    return ([f"/certificados/lista?situacao={f}" for f in filtros]
+            + [f"/certificados/lista?situacao={f}&depois={meio}" for f in ("todos", "emitido")]
+            + [f"/certificados/lista?situacao=todos&antes={meio}",
+               "/pedidos/processos", f"/pedidos/processos?depois={maior.id}",
+               f"/pedidos/processos?q={maior.numero[:6]}", f"/pedidos/processos?q={maior.numero}",
+               f"/pedidos/processos/{maior.numero}", "/financeiro/",
+               f"/financeiro/?depois={maior.id}"])
+
+
+PAGINAS_DO_AGENTE = ["/agenda/", "/pagamentos/"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="EXPLAIN plans are PostgreSQL's (DATABASE_URL)")
+def test_every_list_query_reads_an_index_even_without_statistics(app, client, consultas):
+    with db.connection_context():
+        # Tables created now have no statistics at all (emptied ones keep their old ones).
+        db.drop_tables(ALL_MODELS, cascade=True)
+        migrations.migrate()
+    inicio = time.monotonic()
+    # Small purchases, so purchases and boletos are thousands too.
+    linhas = carregar(app, compradores=3, certificados=15_000, por_comprador=1_000,
+                      maior_compra=10, analisar=False)
+    print(f"\nloaded {linhas} rows (15 000 certificates for the demo buyer in purchases of "
+          f"1-10, no ANALYZE) in {time.monotonic() - inicio:.1f} s")
+    assert login(client, "123.456.789-09", "demo12345").status_code == 303
+    urls = paginas_da_compradora()
+    vistas = []
+    for url in urls:
+        consultas.sql.clear()
+        assert client.get(url).status_code == 200, url
+        vistas.append((url, list(consultas.sql)))
+    client.post("/sair")
+    assert login(client, "987.654.321-00", "agente12345").status_code == 303
+    for url in PAGINAS_DO_AGENTE:
+        consultas.sql.clear()
+        assert client.get(url).status_code == 200, url
+        vistas.append((url, list(consultas.sql)))
+    varreduras, explicadas = [], 0
+    with db.connection_context():
+        # Each page's statements again, in order and in one transaction, so the settings a
+        # page makes for its reads (SET LOCAL) hold for the plans explained.
+        for url, lista in vistas:
+            db.execute_sql("BEGIN")
+            for sql, params in lista:
+                if sql.startswith("SET LOCAL"):
+                    db.execute_sql(sql, params)
+                if sql.startswith("SELECT"):
+                    explicadas += 1
+                    plano = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params))
+                    if os.environ.get("MOSTRAR_PLANOS"):
+                        print(f"{url}\n{sql % tuple(params or ())}\n{plano}\n")
+                    varreduras += _varreduras(url, sql, plano)
+            db.execute_sql("ROLLBACK")
+    print(f"{explicadas} queries of {len(vistas)} pages explained; "
+          f"{len(varreduras)} scan a big table or sort what a list read")
+    assert not varreduras, "\n\n".join(varreduras)
+
+
+def _varreduras(url, sql, plano):
+    """Why a plan is O(volume): a sequential scan of a big table, or a sort of what a paged
+    list read (a search by ID prefix sorts its matches, and only them)."""
+    erros = []
+    if re.search(r'Seq Scan on "?(certificado|processo_compra|evento|boleto|pagamento)\b', plano):
+        erros.append(f"{url}\n{sql}\n{plano}")
+    paginada = re.search(r'ORDER BY "t1"."id" (ASC|DESC) LIMIT', sql)
+    if paginada and "Sort" in plano and '"numero" >=' not in sql:
+        erros.append(f"{url} (sorts)\n{sql}\n{plano}")
+    return erros
+
+
+def test_list_pages_cost_the_same_queries_for_a_few_or_thousands_of_certificates(
+        app, client, demo, consultas):
+    assert login(client, "123.456.789-09", "demo12345").status_code == 303
+    urls = ["/certificados/lista", "/certificados/lista?situacao=todos", "/pedidos/processos",
+            "/financeiro/"]
+    antes = {}
+    for url in urls:
+        consultas.sql.clear()
+        client.get(url)
+        antes[url] = len(consultas.sql)
+    carregar(app, compradores=0, certificados=3_000)
+    for url in urls:
+        consultas.sql.clear()
+        assert client.get(url).status_code == 200
+        print(f"{url}: {antes[url]} queries with 7 certificates, {len(consultas.sql)} with 3 000")
+        assert len(consultas.sql) == antes[url]
+    assert "Mais de 1.000 certificados" in text(client.get("/certificados/lista?situacao=todos"))
+
+
+def test_pages_go_forward_and_back_through_every_certificate_once(app, client, demo):
+    carregar(app, compradores=0, certificados=60)
+    assert login(client, "123.456.789-09", "demo12345").status_code == 303
+    vistos, url = [], "/certificados/lista?situacao=todos"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        vistos += re.findall(r"/certificados/([0-9-]+)\"", html)
+        proxima = re.search(r'href="([^"]+)"[^>]*>Próxima', html)
+        url = proxima and proxima.group(1).replace("&amp;", "&")
+    with db.connection_context():
+        todos = [c.numero for c in Certificado.select().join(ProcessoCompra)
+                 .where(ProcessoCompra.comprador == Conta.get(Conta.cpf == "12345678909").id)
+                 .order_by(Certificado.id.desc())]
+    assert vistos == todos  # newest first, none twice, none missing
+    ultima = client.get("/certificados/lista?situacao=todos&depois=1").get_data(as_text=True)
+    assert "Próxima</a>" not in ultima and "Anterior</a>" in ultima
+
+
+@pytest.mark.parametrize("valor, esperado", [
+    ("12", 12), ("0", None), ("-3", None), ("abc", None), ("", None), (None, None),
+    ("9" * 30, None), ("1e3", None)])
+def test_a_cursor_from_the_query_string_is_a_positive_id_or_nothing(valor, esperado):
+    assert paginacao.cursor(valor) == esperado
+
+
+def test_a_long_andamento_shows_its_latest_events_and_links_to_the_earlier_ones(
+        app, maria, dbconn):
+    processo = ProcessoCompra.select().where(ProcessoCompra.quantidade == 3).get()
+    for i in range(processos.ANDAMENTO_LIMITE + 5):
+        Evento.create(processo=processo, ator="Teste", tipo="link.reenviado", detalhes=f"n{i}")
+    page = maria.get(f"/pedidos/processos/{processo.numero}").get_data(as_text=True)
+    assert f"n{processos.ANDAMENTO_LIMITE + 4}" in page and "Compra registrada" not in page
+    anterior = re.search(r'href="([^"]+)">Ver o andamento anterior', page).group(1)
+    antigos = text(maria.get(anterior.replace("&amp;", "&")))
+    assert "Compra registrada" in antigos and "Ver o andamento mais recente" in antigos
+    assert f"n{processos.ANDAMENTO_LIMITE + 4}" not in antigos
+
+
+# --- health check, bench data, the queue file -------------------------------------------------
+
+def test_saude_answers_ok_after_one_database_query(client, consultas):
+    response = client.get("/saude")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+    assert [sql for sql, _ in consultas.sql] == ["SELECT 1"]
+
+
+def test_bench_data_makes_every_state_once_and_adds_nothing_the_second_time(app, demo):
+    primeira = carregar(app, compradores=2, certificados=400, por_comprador=200)
+    segunda = carregar(app, compradores=2, certificados=400, por_comprador=200)
+    with app.app_context(), db.connection_context():
+        maria = Conta.get(Conta.cpf == "12345678909")
+        assert Certificado.select().where(Certificado.comprador == maria.id).count() == 400
+        situacoes = {s for (s,) in Certificado.select(Certificado.situacao).distinct().tuples()}
+        assert bench_data.contas_alheias() == 0
+    assert primeira > 1000 and segunda == 0
+    assert situacoes == {"aguardando_pagamento", "disponivel", "atribuido", "solicitado",
+                         "agendado", "pendente_correcao", "emitido", "cancelado"}
+
+
+def test_bench_data_refuses_a_database_with_real_accounts_unless_confirmed(app, demo):
+    from models import Conta as C
+
+    with app.app_context(), db.connection_context():
+        C.create(cpf="52998224725", nome="Pessoa Real", email="real@exemplo.gov.br")
+    runner = app.test_cli_runner()
+    recusa = runner.invoke(args=["bench-data", "--compradores", "0", "--certificados", "10"])
+    assert recusa.exit_code != 0 and "--confirmar" in recusa.output
+    aceito = runner.invoke(args=["bench-data", "--compradores", "0", "--certificados", "10",
+                                 "--confirmar"])
+    assert aceito.exit_code == 0, aceito.output
+
+
+def _enfileirar_e_listar(database_url, email_id):
+    """In its own process (as a second instance would be): queue one e-mail job without
+    running it, then list the e-mail ids waiting in that instance's queue."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH")}
+    env["DATABASE_URL"] = database_url
+    codigo = (f"import jobs; jobs.enviar_email({email_id}); "
+              "print(sorted(t.args[0] for t in jobs.huey.pending()))")
+    saida = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=env, check=True,
+                           capture_output=True, text=True).stdout
+    return saida.strip().splitlines()[-1]
+
+
+def test_two_instances_with_different_databases_never_share_a_queue(tmp_path):
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    assert _enfileirar_e_listar(a, 1) == "[1]"
+    assert _enfileirar_e_listar(b, 2) == "[2]"  # B does not see A's job...
+    assert _enfileirar_e_listar(a, 3) == "[1, 3]"  # ...nor A B's
+    assert (tmp_path / "a.huey.db").exists() and (tmp_path / "b.huey.db").exists()
+
+
+def test_a_version_1_database_gets_the_buyer_copied_onto_its_certificates(tmp_path):
+    from tests.integration.test_migracoes import banco_vazio
+
+    with banco_vazio(tmp_path) as banco:
+        migrations.migrate(banco, ate=1)
+        for sql in (
+            "INSERT INTO conta (id, cpf, nome, email, telefone, senha_hash, papel, criado_em) "
+            "VALUES (7, '12345678909', 'Maria', 'm@example.com', '', '', 'comprador', "
+            "'2026-01-02 03:04:05')",
+            "INSERT INTO produto (id, codigo, nome, descricao, preco_centavos, validade_meses) "
+            "VALUES (1, 'p', 'P', '', 15000, 12)",
+            "INSERT INTO processo_compra (id, numero, comprador_id, produto_id, quantidade, "
+            "valor_unitario_centavos, total_centavos, situacao, criado_em) VALUES (3, "
+            "'2026000003', 7, 1, 1, 15000, 15000, 'pago', '2026-01-02 03:04:05')",
+            "INSERT INTO certificado (id, processo_id, numero, situacao, versao, atualizado_em) "
+            "VALUES (5, 3, '2026000003-01', 'disponivel', 1, '2026-01-02 03:04:05')"):
+            banco.execute_sql(sql)
+        assert migrations.migrate(banco) == migrations.ULTIMA
+        assert banco.execute_sql("SELECT comprador_id FROM certificado").fetchall() == [(7,)]
+        indices = {i.name for i in banco.get_indexes("certificado")}
+        assert "certificado_em_andamento" in indices
