@@ -6,6 +6,7 @@ import os
 
 from flask import Flask
 from flask_mailman import Mail
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import bench_data
 import database
@@ -13,7 +14,7 @@ import demo_data
 import jobs
 import settings
 import web
-from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, emissao,
+from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, conta, emissao,
                         exportacao, financeiro, inicio, loja, lotes, pagamentos, pedidos,
                         solicitacao, titular)
 from extensions import compress, csrf, htmx, limiter
@@ -32,6 +33,10 @@ def create_app(config=None):
             raise RuntimeError("Defina SECRET_KEY no ambiente (veja README.md, 'Configuração').")
         app.config["SECRET_KEY"] = "dev-only-not-secret"
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies: the client IP (rate limits) and scheme come from X-Forwarded-*.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     mail.init_app(app)
     jobs.init_app(app)  # before the database: its teardown must run after the connection closes
@@ -44,7 +49,7 @@ def create_app(config=None):
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, ac.bp,
+                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp, ac.bp,
                       emissao.bp):
         app.register_blueprint(blueprint)
     ac.init_app(app)

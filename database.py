@@ -4,13 +4,22 @@ PostgreSQL connections come from a pool (DB_POOL_MAX per process): opening one c
 milliseconds, more than serving a small page. "Closing" a pooled connection returns it to
 the pool; SQLite connections are cheap and are really opened and closed.
 """
+import logging
+
 from flask import request
+from peewee import OperationalError
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase
 
 import migrations
 from models import db
 from services.compras import garantir_produto
+
+log = logging.getLogger(__name__)
+
+
+class BancoIndisponivel(Exception):
+    """The database could not be reached: the page says so (503) and asks to retry."""
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -41,8 +50,14 @@ def init_app(app):
         # A counted context: the connection closes when its last user (request, job,
         # CLI command or test) is done with it.
         if request.endpoint != "static":
-            request.db_context = db.connection_context()
-            request.db_context.__enter__()
+            context = db.connection_context()
+            try:
+                context.__enter__()
+            except OperationalError as error:
+                # Nothing was entered, so teardown has nothing to exit.
+                log.error("banco de dados inacessível: %s", error.__class__.__name__)
+                raise BancoIndisponivel() from None
+            request.db_context = context
 
     @app.teardown_request
     def _close(exc):

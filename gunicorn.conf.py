@@ -27,5 +27,5 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 errorlog = "-"
 # Access log: off unless GUNICORN_ACCESSLOG names a file or "-" (stdout).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
-# The access-log logger class goes here (it masks the personal tokens in logged paths):
-# logger_class = "..."
+# The access log never holds a usable holder or password link (see logs.py).
+logger_class = "logs.AccessLogger"

@@ -13,10 +13,12 @@ from flask_mailman import EmailMultiAlternatives
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 import settings
 from models import ChaveIdempotencia, Email, db
-from services import ac, agendamentos, compras, lotes, mail, relogio, renovacao
+from services import ac, agendamentos, compras, lotes, mail, relogio, renovacao, segredos
 from services.formatting import mask_email
 from services.lifecycle import SISTEMA, registrar_evento
 
@@ -74,13 +76,18 @@ def despachar(atraso=None):
     """
     for email_id in mail.retirar_fila():
         segundos = atraso() if atraso else 0
-        if segundos > 0:
-            # Recorded so the safety net (reenviar_pendentes) does not send it early.
-            Email.update(enviar_apos=relogio.utcnow() + timedelta(seconds=segundos)).where(
-                Email.id == email_id).execute()
-            enviar_email.schedule(args=(email_id,), delay=segundos)
-        else:
-            enviar_email(email_id)
+        try:
+            if segundos > 0:
+                # Recorded so the safety net (reenviar_pendentes) does not send it early.
+                Email.update(enviar_apos=relogio.utcnow() + timedelta(seconds=segundos)).where(
+                    Email.id == email_id).execute()
+                enviar_email.schedule(args=(email_id,), delay=segundos)
+            else:
+                enviar_email(email_id)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            # The queue is down; the row stays pending and `reenviar_pendentes` sends it.
+            log.warning("fila indisponível; e-mail %s fica pendente: %s", email_id,
+                        error.__class__.__name__)
 
 
 def _backoff(tentativas):
@@ -93,9 +100,11 @@ def enviar_email(email_id):
         email = Email.get_or_none(Email.id == email_id)
         if email is None or email.situacao == "enviado":
             return  # rolled back with its transaction, or already delivered
-        mensagem = EmailMultiAlternatives(email.assunto, email.texto, to=[email.destinatario])
+        # The links are rendered only now, from their nonces (services.segredos).
+        mensagem = EmailMultiAlternatives(email.assunto, segredos.revelar(email.texto),
+                                          to=[email.destinatario])
         if email.html:
-            mensagem.attach_alternative(email.html, "text/html")
+            mensagem.attach_alternative(segredos.revelar(email.html), "text/html")
         for nome, tipo, dados in mail.anexos(email):
             mensagem.attach(nome, dados, tipo)
         try:

@@ -41,6 +41,8 @@ class Conta(BaseModel):
     senha_hash = CharField(max_length=255, default="")
     papel = CharField(max_length=20, default=COMPRADOR)
     criado_em = DateTimeField(default=utcnow)
+    # Copied into the session at sign-in; bumping it ends every session of the account.
+    sessao_geracao = IntegerField(default=1)
 
     @property
     def is_agente(self):
@@ -52,6 +54,8 @@ class TokenConta(BaseModel):
 
     conta = ForeignKeyField(Conta, backref="tokens", on_delete="CASCADE")
     token_hash = CharField(max_length=64, unique=True)
+    # The token is HMAC(SECRET_KEY, nonce): useless without the key (services.segredos).
+    nonce = CharField(max_length=64, default="")
     finalidade = CharField(max_length=20)  # primeiro_acesso | recuperar_senha
     criado_em = DateTimeField(default=utcnow)
     expira_em = DateTimeField()
@@ -177,6 +181,7 @@ class LinkTitular(BaseModel):
 
     atribuicao = ForeignKeyField(Atribuicao, backref="links", on_delete="CASCADE")
     token_hash = CharField(max_length=64, unique=True)
+    nonce = CharField(max_length=64, default="")  # as TokenConta.nonce
     criado_em = DateTimeField(default=utcnow)
     expira_em = DateTimeField()
     revogado_em = DateTimeField(null=True)

@@ -52,7 +52,20 @@ def from_environment(instance_path, debug=False):
         "DB_POOL_MAX": _int("DB_POOL_MAX", 10),
         # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).
         "EMBED_ORIGINS": embed_origins,
+        # Login tries per client IP + CPF pair (one attacker cannot lock a shared office IP
+        # out), under a softer ceiling per IP alone.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 60 per hour"),
+        "LOGIN_IP_RATE_LIMIT": os.environ.get("LOGIN_IP_RATE_LIMIT",
+                                              "100 per minute; 1000 per hour"),
+        # "Definir minha senha" links e-mailed to one account per hour (the rest are not sent).
+        "LINKS_SENHA_POR_HORA": _int("LINKS_SENHA_POR_HORA", 3),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Redis down: rate limits fail open (logged) instead of failing every request.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Largest request body; bigger ones get a 413 page.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
         "PAGE_SIZE": _int("PAGE_SIZE", 10),
         # Who receives the payments (printed on the boleto) and the bank agreement.
         "BENEFICIARIO_NOME": os.environ.get("BENEFICIARIO_NOME", "Autoridade de Registro Demonstração"),
@@ -110,7 +123,10 @@ def from_environment(instance_path, debug=False):
         # A cross-site iframe only keeps its session with SameSite=None; Secure; Partitioned.
         "SESSION_COOKIE_SAMESITE": "None" if embed_origins else "Lax",
         "SESSION_COOKIE_PARTITIONED": bool(embed_origins),
+        # A session ends after this long however active it is, and after SESSION_IDLE_MINUTES
+        # without a request (see README, "Segurança").
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_MINUTES", 120) * 60,
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "WTF_CSRF_TIME_LIMIT": None,
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "application/javascript", "text/javascript",

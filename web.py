@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from htmx_flask import make_response
+from peewee import InterfaceError, OperationalError
 
+from database import BancoIndisponivel
 from models import Conta
-from services import agenda, boletos, febraban
-from services import formatting, paginacao
+from services import agenda, boletos, entrada, febraban, formatting, paginacao, relogio
 from services.mail import url_externa
 from services.lifecycle import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
@@ -56,12 +57,54 @@ def redirect_see_other(endpoint, **values):
 
 # --- the signed-in account --------------------------------------------------------------
 
+# What grants access in a session; the CSRF token and the steps of a form stay when it ends.
+SESSION_AUTH_KEYS = ("conta_id", "geracao", "links_titular", "entrou_em", "visto_em")
+
+
+def sign_in(conta):
+    """Start a signed-in session for `conta` (a fresh cookie: no fixation)."""
+    session.clear()
+    session.permanent = True
+    agora = relogio.segundos_reais()
+    session.update(conta_id=conta.id, geracao=conta.sessao_geracao, entrou_em=agora,
+                   visto_em=agora)
+    request.conta = conta
+
+
+def end_session():
+    for key in SESSION_AUTH_KEYS:
+        session.pop(key, None)
+    request.conta = None
+
+
 def current_account():
-    """The signed-in Conta, looked up once per request (cached on the request itself)."""
+    """The signed-in Conta, looked up once per request (cached on the request itself).
+
+    A session from before the account's last logout, password change or role change
+    (an older generation) is no session at all.
+    """
     if not hasattr(request, "conta"):
         conta_id = session.get("conta_id")
-        request.conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+        conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+        if conta is not None and session.get("geracao") != conta.sessao_geracao:
+            end_session()
+            conta = None
+        request.conta = conta
     return request.conta
+
+
+def _session_timeouts():
+    """Idle timeout and absolute lifetime, for accounts and holder links alike."""
+    if request.endpoint == "static" or not any(k in session for k in SESSION_AUTH_KEYS):
+        return
+    agora = relogio.segundos_reais()
+    entrou_em = session.setdefault("entrou_em", agora)
+    visto_em = session.get("visto_em", agora)
+    if (agora - entrou_em > current_app.permanent_session_lifetime.total_seconds()
+            or agora - visto_em > current_app.config["SESSION_IDLE_MINUTES"] * 60):
+        end_session()
+    else:
+        session["visto_em"] = agora
 
 
 def login_required(view):
@@ -129,7 +172,7 @@ def format_date(value):
 
 # --- menu and forms ---------------------------------------------------------------------
 
-# (label, endpoint, who sees it: None for everyone).
+# (label, endpoint, who sees it: None for everyone, a role, or "conta" for anyone signed in).
 MENU = [
     ("Solicite agora", "loja.index", None),
     ("Meus Pedidos", "pedidos.index", Conta.COMPRADOR),
@@ -138,6 +181,7 @@ MENU = [
     ("Agenda", "agenda.index", Conta.AGENTE),
     ("Pagamentos", "pagamentos.index", Conta.AGENTE),
     ("Ajuda", "ajuda.index", None),
+    ("Minha conta", "conta.index", "conta"),
 ]
 
 
@@ -148,7 +192,7 @@ def menu_items():
     return [
         {"rotulo": rotulo, "url": url_for(endpoint), "atual": endpoint.startswith(atual)}
         for rotulo, endpoint, quem in MENU
-        if quem is None or quem == papel
+        if quem is None or quem == papel or (quem == "conta" and conta is not None)
     ]
 
 
@@ -178,6 +222,10 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not current_app.debug:
+        # Browsers that saw the site once never again try plain HTTP (a year, every subdomain).
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     if request.endpoint == "static":
         # Our static files are small: load them so they are compressed whole (a streamed
         # file would be compressed chunk by chunk and its handle left open).
@@ -197,7 +245,21 @@ def _security_headers(response):
     return response
 
 
+# Query strings are short and printable; each view then reads its own types. `next` is
+# only ever read through auth._safe_next, which drops a bad one and carries on.
+MAX_QUERY_VALOR = 500
+
+
+def _query_string_segura():
+    for nome, valores in request.args.lists():
+        for valor in valores:
+            if nome != "next" and (len(valor) > MAX_QUERY_VALOR or entrada.tem_controle(valor)):
+                abort(400)
+
+
 def init_app(app):
+    app.before_request(_query_string_segura)
+    app.before_request(_session_timeouts)
     app.after_request(_security_headers)
 
     @app.before_request
@@ -229,8 +291,10 @@ def init_app(app):
         duracao=lambda minutos: agenda.duration_text(timedelta(minutes=minutos)),
     )
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
+    for error in (BancoIndisponivel, OperationalError, InterfaceError):
+        app.register_error_handler(error, _banco_indisponivel)
     app.register_error_handler(TransicaoInvalida, _transicao_invalida)
 
 
@@ -241,6 +305,8 @@ _ERRORS = {
     404: ("Página não encontrada", "O endereço pode estar errado, ou o item não existe ou não "
           "pertence à sua conta."),
     405: ("Ação não permitida", "Use os botões da página para continuar."),
+    413: ("Envio grande demais", "O que foi enviado passa do tamanho permitido. Volte e "
+          "envie menos dados."),
     429: ("Muitas tentativas", "Aguarde alguns minutos e tente novamente."),
     500: ("Erro no sistema", "Algo deu errado do nosso lado e nada foi alterado. Tente de novo "
           "em alguns minutos."),
@@ -254,6 +320,18 @@ def _error_page(error):
         mensagem = ("Sua sessão expirou ou o formulário ficou aberto por muito tempo. "
                     "Recarregue a página e envie de novo.")
     return render_template("erro.html", titulo=titulo, mensagem=mensagem, codigo=code), code
+
+
+def _banco_indisponivel(error):
+    """Database unreachable (at connect or mid-request): a 503 that asks to retry, for
+    pages and htmx alike, rendered without touching the database."""
+    request.conta = None
+    response = make_response(render_template(
+        "erro.html", titulo="Sistema indisponível no momento",
+        mensagem="Não conseguimos acessar nossos dados agora e nada foi alterado. Tente de "
+                 "novo em 1 minuto.", codigo=503), 503)
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _transicao_invalida(error):

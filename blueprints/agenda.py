@@ -1,17 +1,17 @@
 """The registration agent's "Agenda": videoconferences by day, each with the holder's request,
 the accepted termo and the andamento, and the decisions: "Aprovar e emitir", "Recusar"
 (with a reason) and "Não compareceu"."""
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, request
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from blueprints.forms import Formulario
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
 from services import agenda as calendario
 from blueprints.emissao import RevogarForm
-from services import agendamentos, andamento, emissao, relogio
+from services import agendamentos, andamento, emissao, entrada, relogio
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator, pode
 from services.recusas import Recusa
 from services.relogio import TZ
@@ -20,7 +20,7 @@ from web import agente_required, current_account, pdf_response, redirect_see_oth
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 
 
-class RecusaForm(FlaskForm):
+class RecusaForm(Formulario):
     motivo = TextAreaField(
         "Motivo da recusa",
         validators=[DataRequired("Informe o motivo da recusa."),
@@ -66,10 +66,7 @@ def _nomes(certificado_ids):
 @agente_required
 def index():
     hoje = relogio.hoje()
-    try:
-        dia = date.fromisoformat(request.args.get("dia", "")) if request.args.get("dia") else hoje
-    except ValueError:
-        dia = hoje
+    dia = entrada.data_iso(request.args.get("dia")) or hoje
     de = agendamentos.para_banco(datetime.combine(dia, time.min, TZ))
     ate = agendamentos.para_banco(datetime.combine(dia + timedelta(days=1), time.min, TZ))
     itens = list(
@@ -168,7 +165,7 @@ def _decidir(agendamento_id, fazer, sucesso):
 @agente_required
 def aprovar(agendamento_id):
     _carregar(agendamento_id)
-    if not FlaskForm().validate_on_submit():
+    if not Formulario().validate_on_submit():
         abort(400)
     return _decidir(
         agendamento_id,
@@ -195,7 +192,7 @@ def recusar(agendamento_id):
 @agente_required
 def nao_compareceu(agendamento_id):
     _carregar(agendamento_id)
-    if not FlaskForm().validate_on_submit():
+    if not Formulario().validate_on_submit():
         abort(400)
     return _decidir(
         agendamento_id,

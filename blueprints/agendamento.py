@@ -4,17 +4,15 @@ then sees, reschedules or cancels the booking.
 Without JavaScript: day page → times page → confirmation page → booking. With htmx,
 choosing a day swaps its times into the day page (same URL, fragment).
 """
-from datetime import date, datetime
-
 from flask import Blueprint, abort, current_app, flash, render_template, request
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from access import acesso_titular
+from blueprints.forms import Formulario
 from models import Agendamento, Horario
-from services import agendamentos, relogio
+from services import agendamentos, entrada, relogio
 from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
 from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.relogio import TZ
@@ -24,7 +22,7 @@ bp = Blueprint("agendamento", __name__)
 PREFIXO = "/titular/<numero>/agendamento"
 
 
-class ElegibilidadeForm(FlaskForm):
+class ElegibilidadeForm(Formulario):
     elegivel = RadioField(
         "Você tem algum deles?",
         choices=[
@@ -38,7 +36,7 @@ class ElegibilidadeForm(FlaskForm):
     )
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     inicio = HiddenField()
     acao = HiddenField()  # agendar | reagendar: a stale "agendar" tab cannot double-book
 
@@ -79,18 +77,10 @@ def _dia_rotulo(d):
                                             f"{d:%d/%m}", "data": d}
 
 
-def _parse_dia(valor):
-    try:
-        return date.fromisoformat(valor or "")
-    except ValueError:
-        return None
-
-
 def _parse_inicio(valor):
     """A time from the form, read in Brasília time; None if it is not a date-time at all."""
-    try:
-        local = datetime.fromisoformat(valor or "")
-    except ValueError:
+    local = entrada.data_hora_iso(valor)
+    if local is None:
         return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=TZ)
@@ -173,7 +163,7 @@ def horarios(numero):
     ctx = _Contexto(numero)
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    dia = _parse_dia(request.args.get("dia"))
+    dia = entrada.data_iso(request.args.get("dia"))
     if dia is None or dia not in agendamentos.dias_livres(relogio.agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
                         status=422)
@@ -254,7 +244,7 @@ def cancelar(numero):
     ctx = _Contexto(numero)
     if not ctx.reagendando:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    form = FlaskForm()
+    form = Formulario()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)

@@ -4,17 +4,17 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
-from flask_wtf import FlaskForm
+from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from blueprints.forms import limpo
+from blueprints.forms import Formulario, limpo
 from extensions import limiter
 from models import Conta, db
 from services import contas, formatting, mail
 from services.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
-from web import current_account, redirect_see_other, render
+from web import current_account, redirect_see_other, render, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -28,7 +28,7 @@ def cpf_field(label="CPF"):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Formulario):
     cpf = cpf_field()
     senha = PasswordField(
         "Senha",
@@ -44,8 +44,8 @@ def _dummy_hash():
 
 
 def _safe_next(target):
-    """Only a path on this site: never an open redirect."""
-    if not target:
+    """Only a path on this site, printable and short: never an open redirect."""
+    if not target or len(target) > 500 or not target.isprintable() or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -53,8 +53,16 @@ def _safe_next(target):
     return target
 
 
+def _ip_e_cpf():
+    """Rate-limit key: the client's IP and the CPF tried (digits only)."""
+    cpf = "".join(c for c in request.form.get("cpf", "")[:30] if c.isascii() and c.isdigit())
+    return f"{get_remote_address()}:{cpf}"
+
+
 @bp.route("/entrar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_ip_e_cpf, deduct_when=lambda response: response.status_code != 303)
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_account() is not None and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")) or url_for("inicio.index"))
@@ -64,9 +72,7 @@ def login():
         senha_ok = check_password_hash(conta.senha_hash if conta and conta.senha_hash
                                        else _dummy_hash(), form.senha.data)
         if conta is not None and senha_ok:
-            session.clear()
-            session.permanent = True
-            session["conta_id"] = conta.id
+            sign_in(conta)
             destino = _safe_next(request.args.get("next")) or url_for("inicio.index")
             return redirect(destino, code=303)
         form.senha.errors.append("CPF ou senha inválidos.")
@@ -77,6 +83,10 @@ def login():
 
 @bp.post("/sair")
 def logout():
+    # Every session of the account ends, so a copied cookie dies with this one.
+    conta = current_account()
+    if conta is not None:
+        contas.encerrar_sessoes(conta.id)
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 
@@ -96,7 +106,7 @@ def _limite():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-class PrimeiroAcessoForm(FlaskForm):
+class PrimeiroAcessoForm(Formulario):
     cpf = StringField("CPF", validators=[limpo(clean_cpf)],
                       render_kw={"autocomplete": "username", "inputmode": "numeric",
                                  "spellcheck": "false", "maxlength": "18"})
@@ -105,7 +115,7 @@ class PrimeiroAcessoForm(FlaskForm):
                                   "maxlength": "254"})
 
 
-class DadosForm(FlaskForm):
+class DadosForm(Formulario):
     nome = StringField("Nome completo", validators=[limpo(clean_nome)],
                        render_kw={"autocomplete": "name", "maxlength": "120"})
     # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
@@ -113,11 +123,11 @@ class DadosForm(FlaskForm):
                        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": "20"})
 
 
-class EsqueciForm(FlaskForm):
+class EsqueciForm(Formulario):
     cpf = PrimeiroAcessoForm.cpf
 
 
-class SenhaForm(FlaskForm):
+class SenhaForm(Formulario):
     senha = PasswordField("Nova senha", render_kw={"autocomplete": "new-password"}, validators=[
         Length(min=contas.SENHA_MINIMO,
                message=f"A senha deve ter pelo menos {contas.SENHA_MINIMO} caracteres.")])
@@ -170,7 +180,8 @@ def primeiro_acesso_dados():
         with db.atomic():
             conta = contas.registrar(inicio["cpf"], inicio["email"], form.nome.limpo,
                                      form.celular.limpo)
-            if conta is not None:
+            if conta is not None and (contas.links_recentes(conta)
+                                      < current_app.config["LINKS_SENHA_POR_HORA"]):
                 _enviar_link(conta, contas.PRIMEIRO_ACESSO, inicio["email"], inicio["next"])
         session.pop(PRIMEIRO_ACESSO, None)
         if conta is None:
@@ -197,7 +208,9 @@ def esqueci_senha():
     if form.validate_on_submit():
         with db.atomic():
             conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
-            if conta is not None:
+            # Past the hourly allowance no e-mail goes out, and the answer is the same.
+            if (conta is not None and contas.links_recentes(conta)
+                    < current_app.config["LINKS_SENHA_POR_HORA"]):
                 _enviar_link(conta, contas.RECUPERAR_SENHA, conta.email, next_url)
         # The same answer whether or not the CPF has an account.
         return render_template("auth/link_enviado.html", primeiro_acesso=False, email=None,
@@ -233,9 +246,7 @@ def definir_senha():
         if conta is None:
             return _link_senha_inativo()
         destino = _safe_next(session.get(NEXT_CONTA)) or url_for("inicio.index")
-        session.clear()
-        session.permanent = True
-        session["conta_id"] = conta.id
+        sign_in(conta)
         flash("Senha definida com sucesso. Você já está conectado à Área do Cliente.", "sucesso")
         return redirect(destino, code=303)
     status = 422 if form.errors else 200

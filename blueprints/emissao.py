@@ -2,13 +2,13 @@
 streamed once), "Tenho minha própria requisição (CSR)", "Revogar e emitir novamente",
 "Revogar certificado" and "Testar meu certificado". Domain rules in services.emissao."""
 from flask import Blueprint, current_app, flash, make_response
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from access import acesso_titular
+from blueprints.forms import Formulario
 from services import ac, emissao, teste_certificado
 from services.emissao import EmissaoRecusada
 from services.recusas import Recusa
@@ -17,7 +17,7 @@ from web import redirect_see_other, render
 bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
 
 
-class SenhaForm(FlaskForm):
+class SenhaForm(Formulario):
     senha = PasswordField("Crie a senha do certificado", render_kw={
         "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO),
         "minlength": str(emissao.SENHA_MINIMO), "data-forca": "senha-forca"})
@@ -25,7 +25,7 @@ class SenhaForm(FlaskForm):
         "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO)})
 
 
-class CsrForm(FlaskForm):
+class CsrForm(Formulario):
     csr = TextAreaField("Requisição (CSR) em formato PEM", render_kw={
         "rows": 8, "spellcheck": "false", "autocomplete": "off",
         "maxlength": str(emissao.CSR_MAXIMO)})
@@ -37,7 +37,7 @@ MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
                    if chave != "superseded"}
 
 
-class RevogarForm(FlaskForm):
+class RevogarForm(Formulario):
     motivo = SelectField("Motivo da revogação", validate_choice=False,
                          choices=[SelectChoice("", "Escolha o motivo")]
                          + [SelectChoice(c, t) for c, t in MOTIVOS_TITULAR.items()])
@@ -53,7 +53,7 @@ class RevogarForm(FlaskForm):
             raise ValidationError("Marque a confirmação para revogar.")
 
 
-class ReemitirForm(FlaskForm):
+class ReemitirForm(Formulario):
     confirmo = BooleanField("Entendo que o arquivo anterior deixa de valer na hora.")
 
     def validate_confirmo(self, field):
@@ -61,7 +61,7 @@ class ReemitirForm(FlaskForm):
             raise ValidationError("Marque a confirmação para revogar e emitir novamente.")
 
 
-class TestarForm(FlaskForm):
+class TestarForm(Formulario):
     arquivo = FileField("Arquivo do certificado (.pfx ou .p12)")
     senha = PasswordField("Senha do certificado", render_kw={
         "autocomplete": "current-password", "maxlength": str(emissao.SENHA_MAXIMO)})

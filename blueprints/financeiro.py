@@ -1,11 +1,10 @@
 """"Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
 from flask import Blueprint, abort, current_app, flash, request
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
-from blueprints.forms import limpo
+from blueprints.forms import Formulario, limpo
 from models import Boleto, ProcessoCompra
 from services import boletos, entrada, pix, relogio
 from services.lifecycle import Ator, TransicaoInvalida
@@ -17,7 +16,7 @@ bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 SITUACOES = {"vencido": "Vencido"}  # shown on top of BOLETO_SITUACOES
 
 
-class NovoBoletoForm(FlaskForm):
+class NovoBoletoForm(Formulario):
     aceite = BooleanField(
         "Li e aceito os termos para gerar o novo boleto",
         validators=[DataRequired("Aceite os termos para gerar o novo boleto.")],

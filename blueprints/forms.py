@@ -3,11 +3,14 @@
 `limpo` turns a domain cleaning function (`services/pessoa.py`'s `clean_*`, `entrada.ler_*`,
 or one a service gives) into a WTForms validator: its Portuguese message goes next to the
 field and the cleaned value is kept in `field.limpo` for the view to hand to the service.
+Every form derives from `Formulario`, which refuses control characters and overlong text in
+any field before anything else reads it.
 """
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from services import entrada
 from services.pessoa import clean_cpf, clean_email
 from services.recusas import Recusa
 
@@ -30,7 +33,32 @@ CPF_RENDER = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "fals
 _EMAIL_RENDER = {"autocomplete": "off", "spellcheck": "false", "maxlength": "254"}
 
 
-class AcaoForm(FlaskForm):
+def _campo_seguro(form, field):
+    """First validator of every field: no control characters, no megabyte of text. Stops
+    the field's other checks, so nothing hostile reaches a parser or the database."""
+    multilinha = field.type == "TextAreaField"
+    limite = int((field.render_kw or {}).get("maxlength") or (5000 if multilinha else 500))
+    for valor in field.raw_data or ():
+        if not isinstance(valor, str):
+            continue
+        if entrada.tem_controle(valor, multilinha):
+            raise StopValidation(entrada.MENSAGEM_CONTROLE)
+        if len(valor) > limite:
+            raise StopValidation(f"Use no máximo {limite} caracteres.")
+
+
+class Formulario(FlaskForm):
+    """The base of every form: each field is first checked by `_campo_seguro`."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if field.type != "CSRFTokenField":
+                field.validators = [_campo_seguro, *field.validators]
+            return field
+
+
+class AcaoForm(Formulario):
     """A one-button form (CSRF + the one-time key)."""
 
     chave = HiddenField()

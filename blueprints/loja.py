@@ -3,11 +3,10 @@ import re
 import uuid
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
-from blueprints.forms import limpo
+from blueprints.forms import Formulario, limpo
 from models import Certificado, ProcessoCompra
 from services import boletos, compras, relogio, renovacao
 from services.lifecycle import Ator
@@ -16,7 +15,7 @@ from web import current_account, login_required, redirect_see_other, render
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
 
-class QuantidadeForm(FlaskForm):
+class QuantidadeForm(Formulario):
     # "Renovar" (Gerenciar): the certificate renewed; the new one goes to the same holder.
     renovar = HiddenField()
     quantidade = StringField(
@@ -27,7 +26,7 @@ class QuantidadeForm(FlaskForm):
     )
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     renovar = HiddenField()
     quantidade = HiddenField(validators=[limpo(compras.ler_quantidade)])
     # Idempotency key: made when the page is shown, so a resent form buys once.

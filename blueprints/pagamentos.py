@@ -5,11 +5,10 @@ from datetime import date
 
 import click
 from flask import Blueprint, abort, current_app, flash, jsonify, request
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 import jobs
-from blueprints.forms import limpo
+from blueprints.forms import Formulario, limpo
 from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
 from services import boletos, compras, entrada, formatting, pagamentos, relogio
@@ -20,7 +19,7 @@ from web import agente_required, current_account, cursores, redirect_see_other, 
 bp = Blueprint("pagamentos", __name__)
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     valor = StringField("Valor pago", validators=[limpo(entrada.ler_valor)],
                         render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "curto"})
     data_pagamento = StringField("Data do pagamento", validators=[limpo(entrada.ler_data)],

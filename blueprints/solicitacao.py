@@ -5,11 +5,11 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from access import acesso_titular
+from blueprints.forms import Formulario
 from models import Termo
 from services import pessoa, relogio, solicitacoes, termo_pdf
 from services.formatting import format_cpf
@@ -90,7 +90,7 @@ _UF_OPCOES = [SelectChoice("", "Selecione")] + [SelectChoice(sigla, f"{sigla} â€
                                                 for sigla, nome in pessoa.UFS.items()]
 
 
-class EtapaForm(FlaskForm):
+class EtapaForm(Formulario):
     versao = HiddenField()
 
 
@@ -143,11 +143,11 @@ FORMS = {"dados": DadosForm, "contato": ContatoForm, "endereco": EnderecoForm,
          "documento": DocumentoForm}
 
 
-class ConfiraForm(FlaskForm):
+class ConfiraForm(Formulario):
     versao = HiddenField()
 
 
-class AceiteForm(FlaskForm):
+class AceiteForm(Formulario):
     termo_versao = HiddenField()
     concordo = BooleanField("Li e concordo com o termo de titularidade")
 

@@ -1,11 +1,11 @@
 """Accounts without a session: "Primeiro acesso" (sign-up) and the "Definir minha senha"
 link, which also serves "Esqueci minha senha" (docs/dominio.md §2).
 
-The link carries a random token; only its SHA-256 is stored. It expires, works once, and
-setting a password consumes every other open link of the account.
+The link carries a token derived from SECRET_KEY and a stored nonce; only the nonce and
+the token's SHA-256 are stored (services.segredos). It expires, works once, a new link
+revokes the previous ones, and setting a password consumes every open link of the account
+and ends every session of it.
 """
-import hashlib
-import secrets
 from datetime import timedelta
 
 from peewee import IntegrityError
@@ -13,14 +13,12 @@ from werkzeug.security import generate_password_hash
 
 from models import Conta, TokenConta, db
 from services.relogio import utcnow
+from services.segredos import hash_token as _hash
+from services.segredos import novo_token
 
 PRIMEIRO_ACESSO = "primeiro_acesso"
 RECUPERAR_SENHA = "recuperar_senha"
 SENHA_MINIMO = 8
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def com_senha(cpf):
@@ -50,11 +48,19 @@ def registrar(cpf, email, nome, telefone):
             return None
 
 
+def links_recentes(conta, horas=1):
+    """How many "Definir minha senha" links `conta` was sent in the last `horas`."""
+    desde = utcnow() - timedelta(hours=horas)
+    return (TokenConta.select().where((TokenConta.conta == conta.id)
+                                      & (TokenConta.criado_em > desde)).count())
+
+
 def emitir_token(conta, finalidade, horas):
-    """A new "Definir minha senha" link for `conta`. Returns the token: e-mail it, never
-    store it."""
-    token = secrets.token_urlsafe(32)
-    TokenConta.create(conta=conta, token_hash=_hash(token), finalidade=finalidade,
+    """A new "Definir minha senha" link for `conta`; the earlier ones stop working.
+    Returns the token: e-mail it, never store it."""
+    _consumir(conta.id)
+    token, nonce = novo_token("senha")
+    TokenConta.create(conta=conta, token_hash=_hash(token), nonce=nonce, finalidade=finalidade,
                       expira_em=utcnow() + timedelta(hours=horas))
     return token
 
@@ -84,6 +90,27 @@ def definir_senha(token_conta, senha):
         if usado != 1:
             return None
         _consumir(token_conta.conta_id)
-        Conta.update(senha_hash=generate_password_hash(senha)).where(
+        Conta.update(senha_hash=generate_password_hash(senha),
+                     sessao_geracao=Conta.sessao_geracao + 1).where(
             Conta.id == token_conta.conta_id).execute()
     return Conta.get_by_id(token_conta.conta_id)
+
+
+def encerrar_sessoes(conta_id):
+    """Every session of the account ends at once (logout, "Sair de todos os aparelhos")."""
+    Conta.update(sessao_geracao=Conta.sessao_geracao + 1).where(Conta.id == conta_id).execute()
+
+
+PAPEIS = (Conta.COMPRADOR, Conta.AGENTE)
+
+
+def mudar_papel(cpf, papel):
+    """Make the account of `cpf` a buyer or an agent; its open sessions end. Returns it."""
+    if papel not in PAPEIS:
+        raise ValueError(f"Papel deve ser {' ou '.join(PAPEIS)}.")
+    with db.atomic():
+        alteradas = (Conta.update(papel=papel, sessao_geracao=Conta.sessao_geracao + 1)
+                     .where(Conta.cpf == cpf).execute())
+        if not alteradas:
+            raise ValueError("Nenhuma conta com este CPF.")
+    return Conta.get(Conta.cpf == cpf)

@@ -1,24 +1,21 @@
-"""The holder's personal link: a random token e-mailed once, only its SHA-256 stored.
+"""The holder's personal link: a token e-mailed once; the database keeps only its SHA-256
+and the nonce it derives from with SECRET_KEY (services.segredos).
 
 One active link per certificate: issuing a new one (resend, reassignment) revokes the rest.
 """
-import hashlib
-import secrets
 from datetime import timedelta
 
 from models import Atribuicao, LinkTitular
 from services.relogio import utcnow
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+from services.segredos import hash_token as _hash
+from services.segredos import novo_token
 
 
 def emitir(atribuicao, validade_dias):
     """A new link for `atribuicao` (the previous ones stop working). Returns the token."""
     revogar(atribuicao.certificado_id)
-    token = secrets.token_urlsafe(32)
-    LinkTitular.create(atribuicao=atribuicao, token_hash=_hash(token),
+    token, nonce = novo_token("titular")
+    LinkTitular.create(atribuicao=atribuicao, token_hash=_hash(token), nonce=nonce,
                        expira_em=utcnow() + timedelta(days=validade_dias))
     return token
 

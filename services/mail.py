@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 
 from models import Email
+from services import segredos
 
 _pendentes = threading.local()
 
@@ -24,8 +25,9 @@ def enfileirar(destinatario, assunto, modelo, contexto=None, processo=None, cert
     email = Email.create(
         destinatario=destinatario,
         assunto=assunto,
-        texto=render_template(f"emails/{modelo}.txt", **contexto),
-        html=render_template(f"emails/{modelo}.html", **contexto),
+        # Links carry placeholders here; the sending job renders them (services.segredos).
+        texto=segredos.ocultar(render_template(f"emails/{modelo}.txt", **contexto)),
+        html=segredos.ocultar(render_template(f"emails/{modelo}.html", **contexto)),
         anexos=json.dumps([
             {"nome": nome, "tipo": tipo, "conteudo": base64.b64encode(dados).decode()}
             for nome, tipo, dados in anexos
@@ -63,9 +65,11 @@ def _fila():
 def retirar_fila():
     """The ids this thread queued since the last call, for `jobs.despachar` after commit."""
     ids, _pendentes.ids = _fila(), []
+    segredos.esquecer()  # the request or job is over: its tokens are in the e-mails' rows
     return ids
 
 
 def descartar():
     """Forget queued ids after a rollback (their rows no longer exist)."""
     _pendentes.ids = []
+    segredos.esquecer()

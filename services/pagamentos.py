@@ -5,12 +5,11 @@ import hashlib
 import hmac
 import json
 import re
-from datetime import date
 
-from peewee import IntegrityError
+from peewee import IntegrityError, PostgresqlDatabase
 
 from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, db
-from services import febraban, lifecycle, mail, relogio, renovacao
+from services import entrada, febraban, lifecycle, mail, relogio, renovacao
 from services.lifecycle import registrar_evento
 from services.recusas import Recusa
 from services.relogio import utcnow
@@ -149,18 +148,39 @@ def assinatura(segredo, corpo):
 
 
 def assinatura_valida(segredo, corpo, cabecalho):
-    """Constant-time check; with no secret configured nothing is ever accepted."""
+    """Constant-time check; with no secret configured nothing is ever accepted. The header
+    is compared as bytes: a non-ASCII one is simply wrong."""
     if not segredo or not cabecalho:
         return False
-    return hmac.compare_digest(assinatura(segredo, corpo), cabecalho.strip())
+    return hmac.compare_digest(assinatura(segredo, corpo).encode(),
+                               cabecalho.strip().encode("utf-8", "replace"))
 
 
 class NotificacaoInvalida(ValueError):
     pass
 
 
+# A notification is a few hundred bytes of flat JSON; anything much bigger or nested is not.
+MAX_CORPO = 4096
+MAX_ANINHAMENTO = 4
+
+
+def _aninhamento(corpo):
+    """How deeply brackets nest in `corpo` (before parsing, so no recursion blows up)."""
+    nivel = maximo = 0
+    for byte in corpo:
+        if byte in b"[{":
+            nivel += 1
+            maximo = max(maximo, nivel)
+        elif byte in b"]}":
+            nivel -= 1
+    return maximo
+
+
 def ler_notificacao(corpo):
     """The bank's JSON: {"id", "nosso_numero", "valor_centavos", "data_pagamento"}."""
+    if len(corpo) > MAX_CORPO or _aninhamento(corpo) > MAX_ANINHAMENTO:
+        raise NotificacaoInvalida("corpo grande ou aninhado demais")
     try:
         dados = json.loads(corpo)
     except (ValueError, UnicodeDecodeError):
@@ -168,18 +188,22 @@ def ler_notificacao(corpo):
     if not isinstance(dados, dict):
         raise NotificacaoInvalida("corpo deve ser um objeto JSON")
     evento = dados.get("id")
-    if not isinstance(evento, str) or not 0 < len(evento) <= 60:
+    if not isinstance(evento, str) or not re.fullmatch(r"[\x21-\x7e]{1,60}", evento):
         raise NotificacaoInvalida("id do evento ausente ou inválido")
     nosso_numero = dados.get("nosso_numero")
     if not isinstance(nosso_numero, str) or not re.fullmatch(r"[0-9]{17}", nosso_numero):
         raise NotificacaoInvalida("nosso_numero deve ter 17 números")
     valor = dados.get("valor_centavos")
-    if not isinstance(valor, int) or isinstance(valor, bool) or valor <= 0:
+    if (not isinstance(valor, int) or isinstance(valor, bool)
+            or not 0 < valor <= entrada.MAX_CENTAVOS):
         raise NotificacaoInvalida("valor_centavos deve ser um inteiro positivo")
-    try:
-        data_pagamento = date.fromisoformat(dados.get("data_pagamento") or "")
-    except (TypeError, ValueError):
-        raise NotificacaoInvalida("data_pagamento deve ser AAAA-MM-DD") from None
+    data_pagamento = dados.get("data_pagamento")
+    if not isinstance(data_pagamento, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                                data_pagamento):
+        raise NotificacaoInvalida("data_pagamento deve ser AAAA-MM-DD")
+    data_pagamento = entrada.data_iso(data_pagamento)
+    if data_pagamento is None:
+        raise NotificacaoInvalida("data_pagamento deve ser AAAA-MM-DD")
     return evento, nosso_numero, valor, data_pagamento
 
 
@@ -191,18 +215,25 @@ def processar_notificacao(corpo, ator):
     """
     evento, nosso_numero, valor, data_pagamento = ler_notificacao(corpo)
     referencia = f"banco:{evento}"
-    anterior = registrado(referencia)
-    if anterior is not None:
-        return "ja_registrado", anterior
-    boleto = Boleto.get_or_none(Boleto.nosso_numero == nosso_numero)
-    if boleto is None:
-        raise BoletoNaoEncontrado("boleto não encontrado")
-    manual = registrado(referencia_manual(boleto))
-    if manual is not None and manual.valor_centavos == valor:
-        return "ja_registrado", manual
-    try:
-        pagamento = reconhecer_pagamento(boleto, valor, data_pagamento, "notificacao",
-                                                 referencia, ator)
-    except IntegrityError:  # the same event delivered twice at once
-        return "ja_registrado", registrado(referencia)
+    with db.atomic():
+        boleto = _travar(Boleto.select().where(Boleto.nosso_numero == nosso_numero)).first()
+        if boleto is None:
+            raise BoletoNaoEncontrado("boleto não encontrado")
+        anterior = registrado(referencia)
+        if anterior is not None:
+            return "ja_registrado", anterior
+        manual = registrado(referencia_manual(boleto))
+        if manual is not None and manual.valor_centavos == valor:
+            return "ja_registrado", manual
+        try:
+            pagamento = reconhecer_pagamento(boleto, valor, data_pagamento, "notificacao",
+                                             referencia, ator)
+        except IntegrityError:  # the same event delivered twice at once
+            return "ja_registrado", registrado(referencia)
     return ("sinalizado" if pagamento.sinalizado else "creditado"), pagamento
+
+
+def _travar(consulta):
+    """Notifications for one boleto take turns (row lock on PostgreSQL; SQLite already
+    serialises writers), so each sees the purchase as the previous one left it."""
+    return consulta.for_update() if isinstance(db.obj, PostgresqlDatabase) else consulta

@@ -4,6 +4,7 @@ date, payment window and videoconference slot is counted, whatever the server's 
 Every module reads time here and nowhere else, so tests can move it for the whole app at once
 (the `relogio` fixture in tests/conftest.py stops it at a chosen instant).
 """
+import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,12 @@ def hoje():
 def utcnow():
     """Now as the database keeps it: naive UTC."""
     return agora().replace(tzinfo=None)
+
+
+def segundos_reais():
+    """Wall-clock seconds, never stopped: session timeouts measure the time that really
+    passed, whatever instant a test stops the business clock at."""
+    return int(time.time())
 
 
 def parar(instante):

@@ -12,6 +12,7 @@ from datetime import date, timezone
 from peewee import IntegrityError
 
 from models import Solicitacao, Termo, db
+from services import entrada as entrada_texto
 from services import mail, pessoa, termo_pdf
 from services.lifecycle import PREENCHIVEIS, mover_certificado, pode, registrar_evento
 from services.relogio import utcnow
@@ -66,7 +67,8 @@ def _data(dia, mes, ano, nome):
     partes = [(p or "").strip() for p in (dia, mes, ano)]
     if not all(partes):
         raise ValueError(f"Informe a {nome} completa: dia, mês e ano.")
-    if not all(p.isascii() and p.isdigit() for p in partes) or len(partes[2]) != 4:
+    if (not all(p.isascii() and p.isdigit() for p in partes) or len(partes[2]) != 4
+            or len(partes[0]) > 2 or len(partes[1]) > 2):
         raise ValueError(f"A {nome} deve ter só números, como 17 04 1988.")
     try:
         return date(int(partes[2]), int(partes[1]), int(partes[0]))
@@ -108,6 +110,13 @@ def limpar(etapa, entrada, hoje, nascimento=None):
     `nascimento` is the stored birth date, needed to check the document's issue date.
     """
     erros, valores = {}, {}
+    for campo, valor in entrada.items():
+        if entrada_texto.tem_controle(valor):
+            erros[campo] = entrada_texto.MENSAGEM_CONTROLE
+        elif len(valor or "") > 500:
+            erros[campo] = "Use no máximo 500 caracteres."
+    if erros:  # nothing else is read: the person fixes these fields first
+        return valores, erros
     if etapa == "dados":
         valores["nome"] = _aplicar(erros, "nome", pessoa.clean_nome, entrada.get("nome"))
         try:
@@ -312,8 +321,10 @@ def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agen
             "dados e gere o termo de novo.")
     acao = acao_envio(certificado.situacao)
     with db.atomic():
+        # Headers are the client's to write: no control characters reach the database.
         aceitos = (Termo.update(aceito_em=agora, aceito_ip=(ip or "")[:45],
-                                aceito_user_agent=(user_agent or "")[:300])
+                                aceito_user_agent="".join(
+                                    c for c in (user_agent or "")[:300] if c.isprintable()))
                    .where((Termo.id == termo.id) & Termo.aceito_em.is_null()).execute())
         if aceitos != 1:
             return Envio(termo, "", repetido=True)

@@ -29,6 +29,7 @@
   document.addEventListener("htmx:responseError", function (event) {
     var codigo = event.detail.xhr ? event.detail.xhr.status : 0;
     anuncio(codigo === 429 ? "Muitas tentativas. Aguarde alguns minutos." :
+      codigo === 503 ? "Sistema indisponível no momento. Tente de novo em 1 minuto." :
       "Não foi possível concluir. Recarregue a página e tente de novo.");
   });
   document.addEventListener("htmx:sendError", function () {

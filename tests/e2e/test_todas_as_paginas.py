@@ -48,7 +48,7 @@ PAGINAS = [
     "comprador/atribuir", "comprador/atribuir-com-erro", "comprador/reatribuir",
     "comprador/financeiro", "comprador/boleto", "comprador/novo-boleto",
     "comprador/novo-boleto-com-erro", "comprador/loja-confirmar", "comprador/ajuda-interativa",
-    "comprador/ajuda-interativa-atribuir",
+    "comprador/ajuda-interativa-atribuir", "comprador/minha-conta",
     "agente/agenda", "agente/agendamento", "agente/pagamentos", "agente/pagamentos-busca",
     "titular/certificado", "titular/dados", "titular/dados-com-erro", "titular/contato",
     "titular/endereco", "titular/documento", "titular/confira", "titular/termo",
@@ -276,6 +276,7 @@ def visitas(browser, servidor, tmp_path_factory, request):
             ("comprador/ajuda-interativa", "/ajuda/interativa"),
             ("comprador/ajuda-interativa-atribuir",
              f"/ajuda/interativa/{certificados['disponivel']}/atribuir"),
+            ("comprador/minha-conta", "/conta/"),
         ]:
             page.goto(url)
             ver(page, nome)

@@ -12,6 +12,7 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "SESSION_COOKIE_SECURE": False,
     "LOGIN_RATE_LIMIT": "1000 per minute",
+    "LOGIN_IP_RATE_LIMIT": "1000 per minute",
     "BASE_URL": "http://portal.test",
     "PIX_CHAVE": "12345678909",
     # Delivered messages stay in memory (app.extensions["mailman"].outbox), never in instance/.
