@@ -25,10 +25,20 @@ instance/secret_key:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
-run: install instance/secret_key
-	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) init-db
-	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) demo-data
-	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) run --host 127.0.0.1 --port $${FLASK_RUN_PORT:-5000}
+instance/ac_chave_senha:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
+	chmod 600 $@
+
+# The secrets make run generated, unless the environment sets them.
+SEGREDOS = SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} \
+	AC_CHAVE_SENHA=$${AC_CHAVE_SENHA:-$$(cat instance/ac_chave_senha)}
+
+run: install instance/secret_key instance/ac_chave_senha
+	$(SEGREDOS) $(FLASK) init-db
+	$(SEGREDOS) $(FLASK) demo-data
+	$(SEGREDOS) $(FLASK) ac criar
+	$(SEGREDOS) $(FLASK) run --host 127.0.0.1 --port $${FLASK_RUN_PORT:-5000}
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

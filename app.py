@@ -14,8 +14,9 @@ import demo_data
 import jobs
 import settings
 import web
-from blueprints import (agenda, agendamento, ajuda, auth, certificados, conta, exportacao,
-                        financeiro, inicio, loja, lotes, pagamentos, pedidos, solicitacao, titular)
+from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, conta, emissao,
+                        exportacao, financeiro, inicio, loja, lotes, pagamentos, pedidos,
+                        solicitacao, titular)
 from extensions import compress, csrf, htmx, limiter
 
 mail = Mail()
@@ -48,8 +49,10 @@ def create_app(config=None):
 
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
-                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp):
+                      financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp, ac.bp,
+                      emissao.bp):
         app.register_blueprint(blueprint)
+    ac.init_app(app)
     demo_data.init_app(app)
     bench_data.init_app(app)
     return app

@@ -17,7 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 import settings
 from models import ChaveIdempotencia, Email, db
-from services import agendamentos, compras, lotes, mail, relogio, segredos
+from services import ac, agendamentos, compras, lotes, mail, relogio, renovacao, segredos
 from services.formatting import mask_email
 from services.lifecycle import SISTEMA, registrar_evento
 
@@ -188,6 +188,24 @@ def cancelar_compras_vencidas():
     if cancelados:
         log.info("%s compra(s) cancelada(s) por falta de pagamento", len(cancelados))
     return [p.numero for p in cancelados]
+
+
+@huey.periodic_task(crontab(hour="9", minute="10"), context=False)  # 06:10 in Brasília
+def tarefas_diarias_certificados():
+    """Daily: a fresh CRL from the demo AC (its nextUpdate is 36 h away) and the renewal
+    reminders 30 and 7 days before a certificate expires."""
+    with app_context(), db.connection_context():
+        try:
+            demo = ac.demonstracao(current_app.config)
+        except ac.AcIndisponivel as erro:
+            log.warning("LCR não publicada: %s", erro)
+            demo = None
+        if demo is not None:
+            with db.atomic():
+                ac.publicar_lcr(demo)
+        avisados = renovacao.avisar(current_app.config)
+    despachar()
+    return avisados
 
 
 class _EmbeddedConsumer(Consumer):

@@ -84,6 +84,9 @@ class ProcessoCompra(BaseModel):
     pago_em = DateTimeField(null=True)
     # The client's idempotency key, so a double-submitted "Confirmar" buys once.
     chave_idempotencia = CharField(max_length=64, null=True, unique=True)
+    # "Renovar": the certificate this purchase renews; once paid, same holder (ID, not FK:
+    # Certificado is declared below and a renewal never deletes anything).
+    renova_id = IntegerField(null=True)
 
     class Meta:
         # "Consulta Processos de Compra": newest first, and the search by number (prefix).
@@ -206,6 +209,11 @@ class Solicitacao(BaseModel):
     doc_emissor = CharField(max_length=30, default="")
     doc_uf = CharField(max_length=2, default="")
     doc_data_emissao = DateField(null=True)
+    # Optional, written into the certificate's ICP-Brasil otherNames (zero-filled when empty).
+    nis = CharField(max_length=11, default="")
+    titulo_eleitor = CharField(max_length=12, default="")
+    titulo_zona = CharField(max_length=3, default="")
+    titulo_secao = CharField(max_length=4, default="")
     # Video-conference eligibility answer (CNH from 2017 or earlier biometric certificate).
     elegivel_video = BooleanField(null=True)
     versao = IntegerField(default=1)  # optimistic lock: two tabs never overwrite silently
@@ -250,6 +258,35 @@ class Agendamento(BaseModel):
     lembrete_enviado_em = DateTimeField(null=True)
     # Set only while active, so the unique index allows one active booking per certificate.
     ativo_certificado = IntegerField(null=True, unique=True)
+
+
+class CertificadoX509(BaseModel):
+    """One X.509 certificate the AC issued for a Certificado (a reissue adds another row).
+
+    Only the public certificate is kept: the holder's key and password never reach the database.
+    """
+
+    certificado = ForeignKeyField(Certificado, backref="emissoes", index=True)
+    serial = CharField(max_length=40, unique=True)  # hexadecimal
+    pem = TextField()
+    origem = CharField(max_length=10)  # servidor (key made here, .pfx) | csr (holder's own key)
+    emitido_em = DateTimeField()
+    valido_ate = DateTimeField(index=True)
+    revogado_em = DateTimeField(null=True)
+    motivo_revogacao = CharField(max_length=30, default="")
+    # Set while not revoked, so the unique index allows one valid X.509 per certificate
+    # (two downloads at once cannot both issue).
+    ativo_certificado = IntegerField(null=True, unique=True)
+    # Renewal reminders already sent (days before expiry: 30, 7).
+    avisos_renovacao = CharField(max_length=20, default="")
+
+
+class Lcr(BaseModel):
+    """The demo AC's certificate revocation lists; /ac/lcr.crl serves the newest."""
+
+    numero = IntegerField(unique=True)
+    der = BlobField()
+    emitida_em = DateTimeField(default=utcnow)
 
 
 class Evento(BaseModel):
@@ -342,6 +379,6 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS = [
     Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
-    LinkTitular, Solicitacao, Termo, Horario, Agendamento, Evento, Email, ChaveIdempotencia,
-    Lote, LoteLinha, SchemaVersion,
+    LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
+    ChaveIdempotencia, Lote, LoteLinha, SchemaVersion,
 ]

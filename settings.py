@@ -99,6 +99,10 @@ def from_environment(instance_path, debug=False):
         "VIDEOCONFERENCIA_URL": os.environ.get("VIDEOCONFERENCIA_URL", ""),
         # Validity of the "Definir minha senha" link (Primeiro acesso, Esqueci minha senha).
         "TOKEN_SENHA_HORAS": _int("TOKEN_SENHA_HORAS", 24),
+        # The AC (services/ac.py): the demo AC's folder and key password, or another Emissor.
+        "AC_DIR": os.environ.get("AC_DIR", os.path.join(instance_path, "ac")),
+        "AC_CHAVE_SENHA": os.environ.get("AC_CHAVE_SENHA", ""),
+        "AC_EMISSOR": os.environ.get("AC_EMISSOR", "services.ac:AcDemonstracao"),
         # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 25),

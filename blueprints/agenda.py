@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Length
 from blueprints.forms import Formulario
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
 from services import agenda as calendario
-from services import agendamentos, andamento, entrada, relogio
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator
+from blueprints.emissao import RevogarForm
+from services import agendamentos, andamento, emissao, entrada, relogio
+from services.lifecycle import CERTIFICADO_SITUACOES, Ator, pode
 from services.recusas import Recusa
 from services.relogio import TZ
 from web import (agente_required, current_account, pdf_liberado, pdf_response, redirect_see_other,
@@ -109,7 +110,7 @@ def _carregar(agendamento_id):
     return agendamento, certificado
 
 
-def _detalhe(agendamento_id, form=None, erro=None, status=200):
+def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None):
     agendamento, certificado = _carregar(agendamento_id)
     solicitacao = (agendamentos.solicitacao_de(certificado.id)
                    or Solicitacao.select().where(Solicitacao.certificado == certificado.id)
@@ -131,6 +132,8 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200):
         liberado=ativo and agendamentos.agente_pode_agir(agendamento, relogio.agora(), minutos),
         libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
         form=form or RecusaForm(formdata=None), erro=erro,
+        revogar_form=(revogar_form or RevogarForm(formdata=None))
+        if pode(certificado.situacao, "revogar") else None,
     )
 
 
@@ -206,3 +209,18 @@ def nao_compareceu(agendamento_id):
         lambda: agendamentos.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
                                                 current_app.config),
         "Ausência registrada. O titular recebeu um e-mail para agendar outra data.")
+
+
+@bp.post("/<int:agendamento_id>/revogar")
+@agente_required
+def revogar(agendamento_id):
+    _, certificado = _carregar(agendamento_id)
+    form = RevogarForm()
+    if not form.validate_on_submit():
+        return _detalhe(agendamento_id, status=422, revogar_form=form)
+    try:
+        emissao.revogar(certificado, form.motivo.data, _ator(), current_app.config)
+    except Recusa as recusa:
+        return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
+    flash("Certificado revogado. Ele já consta da lista de certificados revogados.", "sucesso")
+    return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)

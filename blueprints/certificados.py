@@ -14,7 +14,7 @@ from peewee import IntegrityError
 
 from blueprints.forms import AcaoForm, AtribuirForm
 from models import ChaveIdempotencia, db
-from services import atribuicoes, certificados as consulta, formatting
+from services import atribuicoes, certificados as consulta, emissao, formatting
 from services import mail as outbox
 from services.atribuicoes import AtribuicaoRecusada
 from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
@@ -83,6 +83,7 @@ def _painel(certificado):
 
 def _pagina_gerenciar(certificado, erro=None, status=200):
     return render("certificados/gerenciar.html", certificado=certificado,
+                  emissoes=emissao.emissoes(certificado.id),
                   situacao=CERTIFICADO_SITUACOES[certificado.situacao],
                   painel=_painel(certificado), erro=erro,
                   reenviar_form=AcaoForm(formdata=None, chave=nova_chave()), status=status)

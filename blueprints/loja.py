@@ -7,7 +7,8 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from blueprints.forms import Formulario, limpo
-from services import boletos, compras, relogio
+from models import Certificado, ProcessoCompra
+from services import boletos, compras, relogio, renovacao
 from services.lifecycle import Ator
 from web import current_account, login_required, redirect_see_other, render
 
@@ -15,6 +16,8 @@ bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
 
 class QuantidadeForm(Formulario):
+    # "Renovar" (Gerenciar): the certificate renewed; the new one goes to the same holder.
+    renovar = HiddenField()
     quantidade = StringField(
         "Quantidade de certificados",
         validators=[limpo(compras.ler_quantidade)],
@@ -24,6 +27,7 @@ class QuantidadeForm(Formulario):
 
 
 class ConfirmarForm(Formulario):
+    renovar = HiddenField()
     quantidade = HiddenField(validators=[limpo(compras.ler_quantidade)])
     # Idempotency key: made when the page is shown, so a resent form buys once.
     chave = HiddenField()
@@ -37,9 +41,20 @@ def _produto():
     return compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
 
 
+def _renovado(numero):
+    """The signed-in buyer's certificate being renewed, or None (ignored if not theirs)."""
+    conta = current_account()
+    if not numero or conta is None or len(numero) > 30:
+        return None
+    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                   .where(Certificado.numero == numero).first())
+    return renovacao.renovavel(certificado, conta)
+
+
 def _pagina_produto(form, status=200):
     return render("loja/index.html", form=form, produto=_produto(),
-                  prazo=compras.PRAZO_DIAS_UTEIS, status=status)
+                  prazo=compras.PRAZO_DIAS_UTEIS, renovado=_renovado(form.renovar.data),
+                  status=status)
 
 
 def _erro_de_quantidade(texto, erros):
@@ -51,11 +66,13 @@ def _erro_de_quantidade(texto, erros):
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    form = QuantidadeForm(data={"quantidade": request.args.get("quantidade", "1")}
+    form = QuantidadeForm(data={"quantidade": request.args.get("quantidade", "1"),
+                                "renovar": request.args.get("renovar", "")}
                           if request.method == "GET" else None)
     if form.validate_on_submit():
         # Anonymous visitors pass through the login, which brings them back to confirm.
-        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo)
+        extra = {"renovar": form.renovar.data} if form.renovar.data else {}
+        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo, **extra)
     return _pagina_produto(form, 422 if form.errors else 200)
 
 
@@ -67,6 +84,7 @@ def confirmar():
         if not request.args.get("quantidade"):
             return redirect(url_for("loja.index"))
         form = ConfirmarForm(data={"quantidade": request.args["quantidade"],
+                                   "renovar": request.args.get("renovar", ""),
                                    "chave": uuid.uuid4().hex})
         try:
             form.quantidade.limpo = compras.ler_quantidade(form.quantidade.data)
@@ -83,6 +101,9 @@ def confirmar():
             except compras.CompraRecusada as recusa:
                 form[recusa.campo].errors.append(recusa.mensagem)
             else:
+                renovado = _renovado(form.renovar.data)
+                if renovado is not None:
+                    renovacao.vincular(processo, renovado)
                 if criada:
                     flash(f"Compra {processo.numero} registrada. Pague o boleto até "
                           f"{boleto.vencimento:%d/%m/%Y}; ele também foi enviado para "
@@ -99,4 +120,5 @@ def confirmar():
     return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
                   total=produto.preco_centavos * quantidade,
                   vencimento=compras.vencimento_inicial(relogio.hoje()), conta=conta,
+                  renovado=_renovado(form.renovar.data),
                   status=422 if form.errors else 200)

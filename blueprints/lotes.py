@@ -3,12 +3,12 @@ sheet, upload it filled, check the preview, confirm, follow the progress, downlo
 to fix. The rules are `services.lotes` (and `services.atribuicoes`, the only gate).
 """
 from flask import Blueprint, abort, current_app, flash, request
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import jobs
 from blueprints import downloads
+from blueprints.forms import Formulario
 from extensions import csrf
 from services import lotes, planilhas
 from services.planilhas import LIMITE_BYTES, ArquivoRecusado
@@ -20,11 +20,11 @@ ACOES = {"atribuir": "Atribuir em lote", "reatribuir": "Reatribuir em lote"}
 POR_PAGINA = 100
 
 
-class EnviarForm(FlaskForm):
+class EnviarForm(Formulario):
     arquivo = FileField("Planilha preenchida (.xlsx ou .csv)")
 
 
-class ConfirmarForm(FlaskForm):
+class ConfirmarForm(Formulario):
     """CSRF only: the batch to apply is in the URL."""
 
 

@@ -18,7 +18,8 @@ PROXIMO_PASSO = {
     "agendado": ("Participar da videoconferência", "certificados.gerenciar", {"cert": True}),
     "pendente_correcao": ("Corrigir os dados da solicitação", "certificados.gerenciar",
                           {"cert": True}),
-    "emitido": ("Certificado emitido", None, {}),
+    "emitido": ("Certificado emitido", "certificados.gerenciar", {"cert": True}),
+    "revogado": ("Certificado revogado", "certificados.gerenciar", {"cert": True}),
     "cancelado": ("Compra cancelada", None, {}),
 }
 

@@ -135,6 +135,10 @@ class DocumentoForm(EtapaForm):
     emissao_dia = StringField("Dia", render_kw=_numerico("off", "2"))
     emissao_mes = StringField("Mês", render_kw=_numerico("off", "2"))
     emissao_ano = StringField("Ano", render_kw=_numerico("off", "4"))
+    nis = StringField("NIS/PIS/PASEP", render_kw=_numerico("off", "14"))
+    titulo_eleitor = StringField("Título de eleitor", render_kw=_numerico("off", "14"))
+    titulo_zona = StringField("Zona", render_kw=_numerico("off", "3"))
+    titulo_secao = StringField("Seção", render_kw=_numerico("off", "4"))
 
 
 FORMS = {"dados": DadosForm, "contato": ContatoForm, "endereco": EnderecoForm,
@@ -275,7 +279,10 @@ def _secoes(solicitacao, certificado):
                       ("Bairro", s.bairro), ("Cidade / UF", f"{s.cidade} / {s.uf}")]),
         ("documento", [("Tipo", s.doc_tipo), ("Número", s.doc_numero),
                        ("Órgão emissor / UF", f"{s.doc_emissor} / {s.doc_uf}"),
-                       ("Data de emissão", emissao)]),
+                       ("Data de emissão", emissao), ("NIS/PIS/PASEP", s.nis or "—"),
+                       ("Título de eleitor", " / ".join(
+                           p for p in (s.titulo_eleitor, s.titulo_zona, s.titulo_secao) if p)
+                        or "—")]),
     ]
 
 

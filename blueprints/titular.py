@@ -4,7 +4,7 @@ from flask import Blueprint, make_response, redirect, render_template, url_for
 from access import acesso_titular, entrar_com_link
 from extensions import limiter
 from models import Conta
-from services import links
+from services import emissao, links
 from services.lifecycle import CERTIFICADO_SITUACOES, pode
 
 bp = Blueprint("titular", __name__)
@@ -50,6 +50,8 @@ def certificado(numero):
     if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
         agendamento_url = url_for("agendamento.inicio", numero=certificado.numero)
     return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
+                           emissoes=emissao.emissoes(certificado.id),
+                           pode_baixar=emissao.pode_baixar(certificado)[0],
                            responsavel=responsavel, situacao=CERTIFICADO_SITUACOES[
                                certificado.situacao],
                            agendamento_url=agendamento_url)

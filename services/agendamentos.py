@@ -366,8 +366,9 @@ def aprovar(agendamento_id, momento, ator, config):
         mover_certificado(certificado, "aprovar", ator, detalhes="Validação por videoconferência "
                                                                   "aprovada.")
         concluir_processo_se_emitido(certificado.processo, SISTEMA)
-        _enviar(certificado, "Certificado Digital aprovado: próximos passos",
-                "certificado_emitido", {}, config)
+        _enviar(certificado, "Seu certificado está pronto", "certificado_emitido",
+                {"link": _link_novo(certificado, config),
+                 "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}"}, config)
     return certificado
 
 

@@ -3,6 +3,7 @@ from services.lifecycle import CERTIFICADO_SITUACOES
 
 TITULOS = {
     "processo.criado": "Compra registrada",
+    "processo.renovacao": "Compra de renovação: o certificado vai para o mesmo titular",
     "processo_compra.pago": "Pagamento reconhecido",
     "processo_compra.concluido": "Compra concluída: todos os certificados emitidos",
     "processo_compra.cancelado": "Compra cancelada",
@@ -22,6 +23,10 @@ TITULOS = {
     "certificado.nao_compareceu": "Titular não compareceu à videoconferência",
     "certificado.aprovar": "Certificado aprovado e emitido",
     "certificado.recusar": "Validação recusada: correção necessária",
+    "certificado.baixado": "Certificado baixado pelo titular",
+    "certificado.revogar": "Certificado revogado",
+    "certificado.reemitir": "Certificado revogado para emitir um novo",
+    "certificado.renovacao_avisada": "Aviso de renovação enviado",
     "email.enviado": "E-mail enviado",
     "email.falhou": "Falha ao enviar e-mail",
     "link.reenviado": "Link reenviado ao titular",

@@ -82,8 +82,10 @@ def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir
 
 
 def reenviar_link(certificado, conta, ator, validade_dias):
-    """A fresh link by e-mail; the previous one dies at once."""
-    if certificado.situacao not in PREENCHIVEIS:
+    """A fresh link by e-mail; the previous one dies at once. Also after emission: the
+    holder needs the link to download, reissue or revoke the certificate."""
+    emitido = certificado.situacao == "emitido"
+    if certificado.situacao not in PREENCHIVEIS and not emitido:
         raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
     with db.atomic():
         atribuicao = ativa(certificado)
@@ -92,6 +94,12 @@ def reenviar_link(certificado, conta, ator, validade_dias):
         token = links.emitir(atribuicao, validade_dias)
         registrar_evento(certificado.processo_id, "link.reenviado", ator, certificado.id,
                          detalhes=f"Para {formatting.mask_email(atribuicao.email)}")
-        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
+        if emitido:
+            mail.enfileirar(atribuicao.email, "Seu certificado está pronto", "certificado_emitido",
+                            {"certificado": certificado,
+                             "link": mail.url_externa("titular.link", token=token)},
+                            processo=certificado.processo_id, certificado=certificado.id)
+        else:
+            _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 

@@ -30,6 +30,7 @@ CERTIFICADO_SITUACOES = {
     "agendado": "Videoconferência agendada",
     "pendente_correcao": "Correção necessária",
     "emitido": "Emitido",
+    "revogado": "Revogado",
     "cancelado": "Cancelado",
 }
 
@@ -47,6 +48,9 @@ CERTIFICADO_ACOES = {
     "nao_compareceu": ({"agendado"}, "solicitado"),
     "aprovar": ({"agendado"}, "emitido"),
     "recusar": ({"agendado"}, "pendente_correcao"),
+    # The X.509 is revoked for good, or revoked to issue a new one (lost file), same end date.
+    "revogar": ({"emitido"}, "revogado"),
+    "reemitir": ({"emitido"}, "emitido"),
 }
 
 CERTIFICADO_TRANSICOES = {
@@ -56,7 +60,8 @@ CERTIFICADO_TRANSICOES = {
     "solicitado": {"agendado", "solicitado"},
     "agendado": {"agendado", "solicitado", "emitido", "pendente_correcao"},
     "pendente_correcao": {"solicitado"},
-    "emitido": set(),
+    "emitido": {"emitido", "revogado"},
+    "revogado": set(),
     "cancelado": set(),
 }
 
@@ -81,6 +86,8 @@ _RECUSAS = {
     "aprovar": "Só é possível aprovar um certificado com videoconferência agendada.",
     "recusar": "Só é possível recusar um certificado com videoconferência agendada.",
     "cancelar": "Só é possível cancelar um certificado que aguarda pagamento.",
+    "revogar": "Só um certificado emitido e ainda não revogado pode ser revogado.",
+    "reemitir": "Só um certificado emitido e ainda não revogado pode ser emitido novamente.",
 }
 
 

@@ -9,7 +9,7 @@ import re
 from peewee import IntegrityError, PostgresqlDatabase
 
 from models import Boleto, Certificado, Conta, Pagamento, ProcessoCompra, db
-from services import entrada, febraban, lifecycle, mail, relogio
+from services import entrada, febraban, lifecycle, mail, relogio, renovacao
 from services.lifecycle import registrar_evento
 from services.recusas import Recusa
 from services.relogio import utcnow
@@ -108,6 +108,7 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
                 (Certificado.processo == processo.id)
                 & (Certificado.situacao == "aguardando_pagamento")):
             lifecycle.mover_certificado(certificado, "reconhecer_pagamento", ator)
+        renovacao.apos_pagamento(processo, ator)
         if avisar:
             comprador = Conta.get_by_id(processo.comprador_id)
             mail.enfileirar(comprador.email, f"Pagamento reconhecido — compra {processo.numero}",

@@ -31,8 +31,12 @@ CAMPOS = {
     "contato": ("email", "celular"),
     "endereco": ("cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf"),
     "documento": ("doc_tipo", "doc_numero", "doc_emissor", "doc_uf",
-                  "emissao_dia", "emissao_mes", "emissao_ano"),
+                  "emissao_dia", "emissao_mes", "emissao_ano",
+                  "nis", "titulo_eleitor", "titulo_zona", "titulo_secao"),
 }
+# Optional numbers the certificate carries (zero-filled when empty): field -> (digits, name).
+OPCIONAIS = {"nis": (11, "O NIS/PIS/PASEP"), "titulo_eleitor": (12, "O título de eleitor"),
+             "titulo_zona": (3, "A zona eleitoral"), "titulo_secao": (4, "A seção eleitoral")}
 # Free-text limits: the model's column sizes.
 LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60}
 OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
@@ -76,6 +80,17 @@ def _texto(entrada, campo, erros, obrigatorio=True):
         erros[campo] = OBRIGATORIOS[campo]
     elif len(valor) > LIMITES[campo]:
         erros[campo] = f"Use no máximo {LIMITES[campo]} caracteres."
+    return valor
+
+
+def _digitos_opcionais(entrada, campo, erros):
+    """Digits only (dots, dashes and spaces dropped), up to the field's width, or ""."""
+    largura, nome = OPCIONAIS[campo]
+    valor = "".join((entrada.get(campo) or "").replace(".", "").replace("-", "").split())
+    if valor and not (valor.isascii() and valor.isdigit()):
+        erros[campo] = f"{nome} deve ter só números."
+    elif len(valor) > largura:
+        erros[campo] = f"{nome} tem no máximo {largura} números."
     return valor
 
 
@@ -135,6 +150,10 @@ def limpar(etapa, entrada, hoje, nascimento=None):
                 emitido, nascimento or pessoa.MIN_BIRTH, hoje)
         except ValueError as error:
             erros["emissao_dia"] = str(error)
+        for campo in OPCIONAIS:
+            valores[campo] = _digitos_opcionais(entrada, campo, erros)
+        if valores["titulo_eleitor"] and not (valores["titulo_zona"] and valores["titulo_secao"]):
+            erros["titulo_zona"] = "Informe também a zona e a seção do título de eleitor."
     else:
         raise KeyError(etapa)
     return valores, erros
@@ -152,7 +171,8 @@ def entrada_de(solicitacao, etapa):
                 "complemento": s.complemento, "bairro": s.bairro, "cidade": s.cidade,
                 "uf": s.uf}
     return {"doc_tipo": s.doc_tipo, "doc_numero": s.doc_numero, "doc_emissor": s.doc_emissor,
-            "doc_uf": s.doc_uf, **_partes("emissao", s.doc_data_emissao)}
+            "doc_uf": s.doc_uf, **_partes("emissao", s.doc_data_emissao),
+            **{campo: getattr(s, campo) for campo in OPCIONAIS}}
 
 
 def _partes(prefixo, valor):

@@ -10,7 +10,7 @@ import pytest
 from app import create_app
 from models import db
 from services import relogio as clock
-from tests.support.ambiente import AGORA, TEST_CONFIG, database_url, empty_database
+from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
 from tests.support.http import login
 
 
@@ -63,11 +63,27 @@ def config_overrides():
     return {}
 
 
+@pytest.fixture(scope="session")
+def ac_dir(tmp_path_factory):
+    """Where the demo AC lives for this test run (created by `ac_demo` only when a test needs
+    it: its 4096-bit root key takes a moment)."""
+    return str(tmp_path_factory.getbasetemp() / "ac")
+
+
+@pytest.fixture(scope="session")
+def ac_demo(ac_dir):
+    from services import ac
+
+    ac.criar(ac_dir, AC_SENHA)
+    return ac_dir
+
+
 @pytest.fixture
-def app(tmp_path, config_overrides):
+def app(tmp_path, config_overrides, ac_dir):
     import migrations
 
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), **config_overrides})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), "AC_DIR": ac_dir,
+                      "AC_CHAVE_SENHA": AC_SENHA, **config_overrides})
     with db.connection_context():
         migrations.migrate()
     empty_database()

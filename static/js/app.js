@@ -120,6 +120,21 @@
     }, function () { selecionar(botao, origem); });
   });
 
+  // "Baixar meu certificado": a live strength hint for the new password (the server's rules
+  // still decide; same scale as services.emissao.forca_senha).
+  document.addEventListener("input", function (event) {
+    var campo = event.target;
+    var saida = campo.getAttribute && document.getElementById(campo.getAttribute("data-forca"));
+    if (!saida) return;
+    var senha = campo.value;
+    var classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(function (r) {
+      return r.test(senha);
+    }).length;
+    var forca = senha.length >= 12 && classes >= 3 ? "forte"
+      : senha.length >= 8 && classes >= 2 ? "média" : "fraca";
+    saida.textContent = senha ? "Força da senha: " + forca + "." : "";
+  });
+
   if (window.parent === window) return;
 
   // Inside an iframe: tell the host page (static/embed.js) the content's height. Measured on

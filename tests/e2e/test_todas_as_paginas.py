@@ -20,11 +20,11 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import agendamentos, boletos, compras
+from services import agendamentos, atribuicoes, boletos, compras, links
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje
 from tests.support.agendamento import certificado_solicitado
-from tests.support.ambiente import TEST_CONFIG
+from tests.support.ambiente import AC_SENHA, TEST_CONFIG
 from tests.support.navegador import PHONE, servidor_demo
 from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
 from tests.support.solicitacao import novo_link
@@ -57,6 +57,10 @@ PAGINAS = [
     "agendamento/elegibilidade", "agendamento/elegibilidade-com-erro", "agendamento/dias",
     "agendamento/horarios", "agendamento/confirmar", "agendamento/resumo",
     "agendamento/sala", "agendamento/cancelar",
+    "publico/politica-ac", "emissao/certificado", "emissao/baixar", "emissao/baixar-com-erro",
+    "emissao/csr", "emissao/csr-com-erro", "emissao/baixado", "emissao/testar",
+    "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
+    "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
 ]
 
 # Measured inside the page: what scrolls sideways and which targets are too small to touch.
@@ -134,8 +138,9 @@ class Visitas:
 
 
 @pytest.fixture(scope="module")
-def servidor(tmp_path_factory):
-    config = {**TEST_CONFIG, "WTF_CSRF_ENABLED": True,
+def servidor(tmp_path_factory, ac_demo):
+    config = {**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "AC_DIR": ac_demo,
+              "AC_CHAVE_SENHA": AC_SENHA,
               # The agent may decide the demo booking (next business day) right away.
               "AGENDA_ACAO_AGENTE_MINUTOS": 60 * 24 * 30}
     with servidor_demo(config, tmp_path_factory.mktemp("todas-as-paginas")) as live:
@@ -362,6 +367,64 @@ def visitas(browser, servidor, tmp_path_factory, request):
         ver(page, "agendamento/sala")
         page.goto(resumo.rstrip("/") + "/cancelar")
         ver(page, "agendamento/cancelar")
+
+        page = novo_celular()
+        page.goto("/ac/politica")
+        ver(page, "publico/politica-ac")
+        with servidor.app.app_context(), db.connection_context():
+            emitido = Certificado.get(Certificado.titular_cpf == "39053344705",
+                                      Certificado.situacao == "emitido")
+            token = links.emitir(atribuicoes.ativa(emitido), 30)
+        page.goto(f"/t/{token}")
+        ver(page, "emissao/certificado")
+        page.get_by_role("link", name="Baixar meu certificado").click()
+        ver(page, "emissao/baixar")
+        page.get_by_role("button", name="Baixar meu certificado").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "emissao/baixar-com-erro")
+        page.get_by_role("link", name="Tenho minha própria requisição (CSR)").click()
+        ver(page, "emissao/csr")
+        page.get_by_role("button", name="Emitir com minha requisição").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "emissao/csr-com-erro")
+        page.goto(f"/titular/{emitido.numero}/baixar")
+        senha = "Correto-Cavalo-9"
+        page.get_by_label("Crie a senha do certificado").fill(senha)
+        page.get_by_label("Digite a senha de novo").fill(senha)
+        with page.expect_download() as baixando:
+            page.get_by_role("button", name="Baixar meu certificado").click()
+        pfx = Path(baixando.value.path()).read_bytes()
+        page.goto(f"/titular/{emitido.numero}/baixar")
+        ver(page, "emissao/baixado")
+        page.goto(f"/titular/{emitido.numero}/testar")
+        ver(page, "emissao/testar")
+        page.get_by_label("Arquivo do certificado (.pfx ou .p12)").set_input_files(
+            files=[{"name": "carla.pfx", "mimeType": "application/x-pkcs12", "buffer": pfx}])
+        page.get_by_label("Senha do certificado").fill(senha)
+        page.get_by_role("button", name="Testar meu certificado").click()
+        expect(page.get_by_role("heading", name="Assinatura válida")).to_be_visible()
+        ver(page, "emissao/testar-resultado")
+        page.get_by_label("Arquivo do certificado (.pfx ou .p12)").set_input_files(
+            files=[{"name": "carla.pfx", "mimeType": "application/x-pkcs12", "buffer": pfx}])
+        page.get_by_label("Senha do certificado").fill("senha-errada-1")
+        page.get_by_role("button", name="Testar meu certificado").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "emissao/testar-com-erro")
+        page.goto(f"/titular/{emitido.numero}/reemitir")
+        ver(page, "emissao/reemitir")
+        page.goto(f"/titular/{emitido.numero}/revogar")
+        ver(page, "emissao/revogar")
+        page.get_by_role("button", name="Revogar certificado").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "emissao/revogar-com-erro")
+        page.get_by_label("Motivo da revogação").select_option("cessation_of_operation")
+        page.get_by_role("checkbox").check()
+        page.get_by_role("button", name="Revogar certificado").click()
+        expect(page.get_by_text("Certificado revogado.")).to_be_visible()
+        page = novo_celular()
+        entrar(page, "123.456.789-09", "demo12345")
+        page.goto(f"/certificados/{emitido.numero}")
+        ver(page, "comprador/gerenciar-revogado")
     except Exception as erro:  # the pages not reached fail with this reason
         visitas.parada = f"{type(erro).__name__}: {erro}"
     finally:

@@ -134,8 +134,9 @@ def test_approve_issues_the_certificate_and_the_buyer_sees_it(app, agente, agend
         processo = ProcessoCompra.get_by_id(certificado.processo_id)
         assert processo.situacao == "concluido"
         assert Agendamento.get_by_id(agendado.id).ativo_certificado is None
-    [mensagem] = emails(app, "aprovado")
-    assert mensagem.to == ["titular@example.com"] and "Próximos passos" in mensagem.body
+    [mensagem] = emails(app, "Seu certificado está pronto")
+    assert mensagem.to == ["titular@example.com"] and "Baixar meu certificado" in mensagem.body
+    assert "/t/" in mensagem.body and "não é ICP-Brasil" in mensagem.body
 
     agente.post("/sair")
     login(agente, "123.456.789-09", "demo12345")

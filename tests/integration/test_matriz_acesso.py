@@ -116,6 +116,23 @@ MATRIZ = {
     ("lotes.reenviar", "GET"): LOGIN,
     ("lotes.reenviar_selecionados", "POST"): ("login", "→", "→", "→", "login", "login",
                                               "login"),  # nothing selected: back to the list
+    ("ac.raiz", "GET"): P,
+    ("ac.emissora", "GET"): P,
+    ("ac.lcr", "GET"): P,
+    ("ac.politica", "GET"): P,
+    ("ac.ocsp_post", "POST"): P,  # RFC 6960: a malformed request is an OCSP error, HTTP 200
+    ("ac.ocsp_get", "GET"): P,
+    ("agenda.revogar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
+    ("emissao.baixar", "GET"): TITULAR,
+    ("emissao.baixar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.csr", "GET"): TITULAR,
+    ("emissao.csr", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.reemitir", "GET"): TITULAR,
+    ("emissao.reemitir", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.revogar", "GET"): TITULAR,
+    ("emissao.revogar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.testar", "GET"): TITULAR,
+    ("emissao.testar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
     ("conta.index", "GET"): LOGIN,
     ("conta.sair_de_todos", "POST"): ("login",) * 7,
 }
@@ -162,7 +179,8 @@ class Cenario:
                    "token": self.tokens[self.joao.id], "etapa": "dados", "versao": 1,
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
-                   "lote_id": self.lote.id, "formato": "csv", "destino": "certificado"}
+                   "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
+                   "codificado": "bm90LW9jc3A="}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":
@@ -198,7 +216,7 @@ def resposta(response):
     return str(response.status_code)
 
 
-def test_every_route_every_actor_every_method(app, demo):
+def test_every_route_every_actor_every_method(app, demo, ac_demo):
     with app.app_context(), db.connection_context():
         cenario = Cenario(app)
     celulas, divergencias, sem_entrada = 0, [], []

@@ -601,3 +601,25 @@ def test_the_issuing_body_is_suggested_and_stored_in_capitals(holder):
     assert enviar_etapa(holder, holder.numero, "documento", {"doc_emissor": " detran "}) \
         .status_code == 303
     assert salvo(holder.numero).doc_emissor == "DETRAN"
+
+
+def test_nis_and_voter_title_are_optional_and_kept_for_the_certificate(app, holder):
+    preencher(holder, holder.numero, ate="endereco")
+    sem = enviar_etapa(holder, holder.numero, "documento")
+    assert sem.status_code == 303
+    errado = enviar_etapa(holder, holder.numero, "documento",
+                          {"nis": "12a", "titulo_eleitor": "123456789012"})
+    assert errado.status_code == 422
+    page = text(errado)
+    assert "O NIS/PIS/PASEP deve ter só números." in page
+    assert "Informe também a zona e a seção do título de eleitor." in page
+    assert 'value="123456789012"' in errado.get_data(as_text=True)  # nothing typed lost
+    ok = enviar_etapa(holder, holder.numero, "documento",
+                      {"nis": "123.45678.90-1", "titulo_eleitor": "1234 5678 9012",
+                       "titulo_zona": "12", "titulo_secao": "345"})
+    assert ok.status_code == 303
+    with db.connection_context():
+        s = Solicitacao.get(Solicitacao.certificado == Certificado.get(
+            Certificado.numero == holder.numero).id)
+    assert (s.nis, s.titulo_eleitor, s.titulo_zona, s.titulo_secao) == (
+        "12345678901", "123456789012", "12", "345")

@@ -23,6 +23,9 @@ TEST_CONFIG = {
 # Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
 AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
 
+# Password of the demo AC the tests create once per run (conftest's `ac_demo`).
+AC_SENHA = "senha-da-ac-de-teste"
+
 
 def database_url(tmp_path):
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"

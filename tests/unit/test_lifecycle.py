@@ -22,6 +22,8 @@ ESPERADO = {
     ("agendado", "nao_compareceu"): "solicitado",
     ("agendado", "aprovar"): "emitido",
     ("agendado", "recusar"): "pendente_correcao",
+    ("emitido", "revogar"): "revogado",
+    ("emitido", "reemitir"): "emitido",
 }
 
 
@@ -57,9 +59,10 @@ def test_data_can_be_corrected_until_approval_and_never_after():
     assert not pode("emitido", "corrigir")
 
 
-def test_issued_and_cancelled_are_final():
+def test_issued_can_only_be_revoked_or_reissued_and_revoked_and_cancelled_are_final():
     for acao in CERTIFICADO_ACOES:
-        assert not pode("emitido", acao)
+        assert pode("emitido", acao) is (acao in {"revogar", "reemitir"})
+        assert not pode("revogado", acao)
         assert not pode("cancelado", acao)
 
 

@@ -1,0 +1,100 @@
+"""The demo AC's public repository: its certificates, the CRL (/ac/lcr.crl) and OCSP
+(/ac/ocsp, RFC 6960, POST and GET), and the `flask --app app ac criar` command."""
+import base64
+import binascii
+
+import click
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from cryptography.hazmat.primitives import serialization
+
+from extensions import csrf
+from models import Lcr, db
+from services import ac, emissao
+
+bp = Blueprint("ac", __name__, url_prefix="/ac")
+
+
+def _demo():
+    try:
+        demo = ac.demonstracao(current_app.config)
+    except ac.AcIndisponivel:
+        demo = None
+    if demo is None:
+        abort(404)
+    return demo
+
+
+def _binario(dados, tipo, nome=None, cache=300):
+    response = make_response(bytes(dados))
+    response.headers["Content-Type"] = tipo
+    if nome:
+        response.headers["Content-Disposition"] = f'attachment; filename="{nome}"'
+    response.cache_control.public = True
+    response.cache_control.max_age = cache
+    return response
+
+
+@bp.get("/raiz.crt")
+def raiz():
+    cert = _demo().raiz
+    return _binario(cert.public_bytes(serialization.Encoding.DER), "application/pkix-cert",
+                    "ac-raiz-demonstracao.crt", 86400)
+
+
+@bp.get("/emissora.crt")
+def emissora():
+    cert = _demo().emissora
+    return _binario(cert.public_bytes(serialization.Encoding.DER), "application/pkix-cert",
+                    "ac-emissora-demonstracao.crt", 86400)
+
+
+@bp.get("/politica")
+def politica():
+    return render_template("ac/politica.html")
+
+
+@bp.get("/lcr.crl")
+def lcr():
+    demo = _demo()
+    atual = Lcr.select().order_by(Lcr.numero.desc()).first()
+    if atual is None:
+        with db.atomic():
+            atual = ac.publicar_lcr(demo)
+    return _binario(atual.der, "application/pkix-crl", "lcr.crl", 600)
+
+
+def _ocsp(pedido_der):
+    resposta = _demo().responder_ocsp(pedido_der, emissao.situacao_serial)
+    return _binario(resposta, "application/ocsp-response", cache=0)
+
+
+@bp.post("/ocsp")
+@csrf.exempt  # OCSP clients post DER, not forms
+def ocsp_post():
+    return _ocsp(request.get_data(cache=False)[:10_000])
+
+
+@bp.get("/ocsp/<path:codificado>")
+def ocsp_get(codificado):
+    try:
+        pedido = base64.b64decode(codificado[:14_000], validate=False)
+    except (binascii.Error, ValueError):
+        pedido = b""
+    return _ocsp(pedido)
+
+
+def init_app(app):
+    grupo = click.Group("ac", help="A autoridade certificadora de demonstração.")
+
+    @grupo.command("criar")
+    def criar():
+        """Create the demo root and issuing AC in AC_DIR (never overwrites)."""
+        config = current_app.config
+        try:
+            criada = ac.criar(config["AC_DIR"], config["AC_CHAVE_SENHA"])
+        except ac.AcIndisponivel as erro:
+            raise click.ClickException(str(erro)) from None
+        click.echo(f"AC de demonstração criada em {config['AC_DIR']}." if criada
+                   else "A AC de demonstração já existia; nada mudou.")
+
+    app.cli.add_command(grupo)

@@ -1,0 +1,183 @@
+"""The holder's certificate after approval: "Baixar meu certificado" (password twice, the .pfx
+streamed once), "Tenho minha própria requisição (CSR)", "Revogar e emitir novamente",
+"Revogar certificado" and "Testar meu certificado". Domain rules in services.emissao."""
+from flask import Blueprint, current_app, flash, make_response
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from access import acesso_titular
+from blueprints.forms import Formulario
+from services import ac, emissao, teste_certificado
+from services.emissao import EmissaoRecusada
+from services.recusas import Recusa
+from web import redirect_see_other, render
+
+bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
+
+
+class SenhaForm(Formulario):
+    senha = PasswordField("Crie a senha do certificado", render_kw={
+        "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO),
+        "minlength": str(emissao.SENHA_MINIMO), "data-forca": "senha-forca"})
+    senha_confirmacao = PasswordField("Digite a senha de novo", render_kw={
+        "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO)})
+
+
+class CsrForm(Formulario):
+    csr = TextAreaField("Requisição (CSR) em formato PEM", render_kw={
+        "rows": 8, "spellcheck": "false", "autocomplete": "off",
+        "maxlength": str(emissao.CSR_MAXIMO)})
+    arquivo = FileField("Ou escolha o arquivo da requisição (.csr ou .pem)")
+
+
+# "Substituído" is what "Revogar e emitir novamente" records; the holder picks the others.
+MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
+                   if chave != "superseded"}
+
+
+class RevogarForm(Formulario):
+    motivo = SelectField("Motivo da revogação", validate_choice=False,
+                         choices=[SelectChoice("", "Escolha o motivo")]
+                         + [SelectChoice(c, t) for c, t in MOTIVOS_TITULAR.items()])
+    confirmo = BooleanField("Entendo que a revogação não pode ser desfeita: o certificado deixa "
+                            "de valer na hora.")
+
+    def validate_motivo(self, field):
+        if field.data not in MOTIVOS_TITULAR:
+            raise ValidationError("Escolha o motivo da revogação.")
+
+    def validate_confirmo(self, field):
+        if not field.data:
+            raise ValidationError("Marque a confirmação para revogar.")
+
+
+class ReemitirForm(Formulario):
+    confirmo = BooleanField("Entendo que o arquivo anterior deixa de valer na hora.")
+
+    def validate_confirmo(self, field):
+        if not field.data:
+            raise ValidationError("Marque a confirmação para revogar e emitir novamente.")
+
+
+class TestarForm(Formulario):
+    arquivo = FileField("Arquivo do certificado (.pfx ou .p12)")
+    senha = PasswordField("Senha do certificado", render_kw={
+        "autocomplete": "current-password", "maxlength": str(emissao.SENHA_MAXIMO)})
+
+
+def _contexto(acesso):
+    certificado = acesso.certificado
+    pode, motivo = emissao.pode_baixar(certificado)
+    solicitacao = emissao.solicitacao_enviada(certificado)
+    return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "","acesso": acesso, "certificado": certificado, "pode_baixar": pode,
+            "motivo_bloqueio": motivo, "vigente": emissao.vigente(certificado.id),
+            "fim_fixo": emissao.fim_fixo(certificado.id), "regras": emissao.REGRAS_SENHA}
+
+
+def _nascimento(certificado):
+    solicitacao = emissao.solicitacao_enviada(certificado)
+    return solicitacao.data_nascimento if solicitacao else None
+
+
+def _arquivo(arquivo):
+    response = make_response(arquivo.dados)
+    response.headers["Content-Type"] = arquivo.tipo
+    response.headers["Content-Disposition"] = f'attachment; filename="{arquivo.nome}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/baixar", methods=["GET", "POST"])
+def baixar(numero):
+    acesso = acesso_titular(numero)
+    form = SenhaForm()
+    status = 200
+    if form.is_submitted():
+        erros = {} if form.validate() else {"senha": "Envie o formulário de novo."}
+        erros = erros or emissao.validar_senha(form.senha.data, form.senha_confirmacao.data,
+                                               acesso.certificado.titular_cpf,
+                                               _nascimento(acesso.certificado))
+        if not erros:
+            try:
+                return _arquivo(emissao.baixar(acesso.certificado, form.senha.data,
+                                               current_app.config, acesso.ator))
+            except (EmissaoRecusada, ac.AcIndisponivel) as erro:
+                erros = {"senha": getattr(erro, "mensagem", str(erro))}
+        for campo, mensagem in erros.items():
+            getattr(form, campo).errors = [mensagem]
+        status = 422
+    return render("emissao/baixar.html", None, status, form=form, **_contexto(acesso))
+
+
+@bp.route("/csr", methods=["GET", "POST"])
+def csr(numero):
+    acesso = acesso_titular(numero)
+    form = CsrForm()
+    status = 200
+    if form.validate_on_submit():
+        texto = form.csr.data or ""
+        if not texto.strip() and form.arquivo.data:
+            texto = form.arquivo.data.read(emissao.CSR_MAXIMO + 1).decode("utf-8", "replace")
+        try:
+            return _arquivo(emissao.emitir_por_csr(acesso.certificado, texto,
+                                                   current_app.config, acesso.ator))
+        except (EmissaoRecusada, ac.AcIndisponivel) as erro:
+            form.csr.errors = [getattr(erro, "mensagem", str(erro))]
+            status = 422
+    return render("emissao/csr.html", None, status, form=form, **_contexto(acesso))
+
+
+def _revogacao(numero, reemitir):
+    acesso = acesso_titular(numero)
+    form = ReemitirForm() if reemitir else RevogarForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            emissao.revogar(acesso.certificado,
+                            "superseded" if reemitir else form.motivo.data, acesso.ator,
+                            current_app.config, reemitir=reemitir)
+        except Recusa as recusa:  # already revoked, or changed meanwhile
+            form.confirmo.errors = [recusa.mensagem]
+        else:
+            if reemitir:
+                flash("Certificado anterior revogado. Crie a senha e baixe o novo certificado.",
+                      "sucesso")
+                return redirect_see_other("emissao.baixar", numero=numero)
+            flash("Certificado revogado. Ele deixou de valer agora.", "sucesso")
+            return redirect_see_other("titular.certificado", numero=numero)
+    if form.is_submitted():
+        status = 422
+    return render("emissao/revogar.html", None, status, form=form, reemitir=reemitir,
+                  **_contexto(acesso))
+
+
+@bp.route("/revogar", methods=["GET", "POST"])
+def revogar(numero):
+    return _revogacao(numero, reemitir=False)
+
+
+@bp.route("/reemitir", methods=["GET", "POST"])
+def reemitir(numero):
+    return _revogacao(numero, reemitir=True)
+
+
+@bp.route("/testar", methods=["GET", "POST"])
+def testar(numero):
+    acesso = acesso_titular(numero)
+    form = TestarForm()
+    resultado, status = None, 200
+    if form.validate_on_submit():
+        dados = form.arquivo.data.read(teste_certificado.PFX_MAXIMO + 1) if form.arquivo.data \
+            else b""
+        try:
+            resultado = teste_certificado.testar(dados, form.senha.data or "",
+                                                 acesso.certificado, current_app.config)
+        except teste_certificado.TesteRecusado as erro:
+            getattr(form, erro.campo).errors = [erro.mensagem]
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render("emissao/testar.html", None, status, form=form, resultado=resultado,
+                  **_contexto(acesso))

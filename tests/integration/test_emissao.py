@@ -1,0 +1,475 @@
+"""After "Aprovar e emitir": the holder downloads the .pfx once, with the password they create,
+can reissue or revoke it, and the demo AC publishes the status (CRL, OCSP)."""
+import base64
+import io
+import logging
+import re
+import subprocess
+from datetime import date, datetime, timedelta
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import NameOID
+
+from models import ALL_MODELS, Certificado, CertificadoX509, Evento, Lcr, db
+from services import ac, links, perfil_ecpf
+from tests.support.http import login, text
+
+CARLA_CPF = "39053344705"  # demo: Maria's purchase A, certificate issued to Carla
+SENHA = "Correto-Cavalo-9"
+
+
+@pytest.fixture(scope="module")
+def chave_rsa():
+    """One key for the tests that are not about key generation (keeps the suite fast)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def carla(app, demo, ac_demo, client):
+    """A browser that opened Carla's personal link; returns the certificate's number."""
+    with app.app_context(), db.connection_context():
+        certificado = Certificado.get(Certificado.titular_cpf == CARLA_CPF)
+        from services import atribuicoes
+
+        token = links.emitir(atribuicoes.ativa(certificado), 30)
+    assert client.get(f"/t/{token}").status_code == 303
+    return certificado.numero
+
+
+def baixar(client, numero, senha=SENHA, confirmacao=None):
+    return client.post(f"/titular/{numero}/baixar",
+                       data={"senha": senha, "senha_confirmacao": confirmacao or senha})
+
+
+def abrir(pfx, senha=SENHA):
+    return pkcs12.load_key_and_certificates(pfx, senha.encode())
+
+
+def x509s(app, numero):
+    with db.connection_context():
+        return list(CertificadoX509.select().join(Certificado)
+                    .where(Certificado.numero == numero).order_by(CertificadoX509.id))
+
+
+# --- download ------------------------------------------------------------------------------
+
+def test_the_page_asks_for_the_password_twice_with_rules_and_says_demonstration(client, carla):
+    page = text(client.get(f"/titular/{carla}/baixar"))
+    assert "Baixar meu certificado" in page and "Digite a senha de novo" in page
+    assert "Pelo menos 8 caracteres" in page and "não é ICP-Brasil" in page
+    assert "Tenho minha própria requisição (CSR)" in page
+    for sistema in ("Windows", "macOS", "Linux", "Android"):
+        assert sistema in page
+    assert "cópia de segurança" in page
+
+
+def test_download_gives_a_pfx_that_opens_with_the_password_and_in_openssl(app, client, carla,
+                                                                           tmp_path):
+    response = baixar(client, carla)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="carla-mendes-rocha.pfx"'
+    assert response.headers["Cache-Control"] == "no-store"
+    pfx = response.data
+    chave, cert, cadeia = abrir(pfx)
+    assert chave.key_size == 2048
+    assert cert.public_key().public_numbers() == chave.public_key().public_numbers()
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        f"CARLA MENDES ROCHA:{CARLA_CPF}"
+    assert [c.subject.rfc4514_string() for c in cadeia] == [
+        "CN=AC Emissora de Demonstração,O=DEMONSTRACAO - nao e ICP-Brasil,C=BR",
+        "CN=AC Raiz de Demonstração,O=DEMONSTRACAO - nao e ICP-Brasil,C=BR"]
+    # 1 year from emission, CRL and AIA at this portal.
+    assert cert.not_valid_after_utc - cert.not_valid_before_utc in (timedelta(days=365),
+                                                                    timedelta(days=366))
+    texto = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert texto[0].full_name[0].value == "http://portal.test/ac/lcr.crl"
+    # The otherName 2.16.76.1.3.1 carries Carla's birth date and CPF at their positions.
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    bloco = next(perfil_ecpf.valor_other_name(n) for n in san.get_values_for_type(x509.OtherName)
+                 if n.type_id.dotted_string == "2.16.76.1.3.1")
+    assert bloco[0:8] == "17041988" and bloco[8:19] == CARLA_CPF
+    assert san.get_values_for_type(x509.RFC822Name) == ["carla@example.com"]
+
+    arquivo = tmp_path / "carla.pfx"
+    arquivo.write_bytes(pfx)
+    info = subprocess.run(["openssl", "pkcs12", "-info", "-in", str(arquivo), "-noout",
+                           "-passin", f"pass:{SENHA}"], capture_output=True, text=True)
+    assert info.returncode == 0, info.stderr
+    assert "PBES2, PBKDF2, AES-256-CBC" in info.stderr and "hmacWithSHA256" in info.stderr
+    assert "MAC: sha256" in info.stderr
+    errado = subprocess.run(["openssl", "pkcs12", "-info", "-in", str(arquivo), "-noout",
+                             "-passin", "pass:outra-senha-1"], capture_output=True, text=True)
+    assert errado.returncode != 0
+
+    (tmp_path / "raiz.pem").write_bytes(cadeia[1].public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "emissora.pem").write_bytes(cadeia[0].public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "carla.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    verificado = subprocess.run(
+        ["openssl", "verify", "-CAfile", str(tmp_path / "raiz.pem"), "-untrusted",
+         str(tmp_path / "emissora.pem"), "-purpose", "smimesign", str(tmp_path / "carla.pem")],
+        capture_output=True, text=True)
+    assert verificado.returncode == 0 and ": OK" in verificado.stdout, verificado.stderr
+
+
+def test_a_second_download_is_refused(app, client, carla):
+    assert baixar(client, carla).status_code == 200
+    page = text(client.get(f"/titular/{carla}/baixar"))
+    assert "já foi baixado" in page and "Revogar e emitir novamente" in page
+    again = baixar(client, carla)
+    assert again.status_code == 422 and "já foi baixado" in text(again)
+    assert len(x509s(app, carla)) == 1
+
+
+@pytest.mark.parametrize("senha, confirmacao, mensagem", [
+    ("curta1", None, "pelo menos 8 caracteres"),
+    ("abcdefgh", None, "Senha fraca"),
+    ("12345678", None, "Senha fraca"),
+    (f"x{CARLA_CPF}", None, "Senha fraca"),
+    (SENHA, "Outra-Senha-9", "As senhas não são iguais"),
+])
+def test_weak_or_mismatched_passwords_are_refused_at_the_field(app, client, carla, senha,
+                                                               confirmacao, mensagem):
+    response = baixar(client, carla, senha, confirmacao)
+    assert response.status_code == 422
+    assert mensagem in text(response) and text(response).startswith("Erro: ")
+    assert f"value=\"{senha}\"" not in response.get_data(as_text=True)  # never echoed back
+    assert x509s(app, carla) == []
+
+
+def test_no_private_key_nor_password_in_the_database_or_the_logs(app, client, carla, caplog):
+    caplog.set_level(logging.DEBUG)
+    assert baixar(client, carla).status_code == 200
+    with db.connection_context():
+        linhas = " ".join(str(row.__data__) for model in ALL_MODELS for row in model.select())
+    assert "PRIVATE KEY" not in linhas and SENHA not in linhas
+    assert "BEGIN CERTIFICATE" in linhas  # the public certificate is what is kept
+    assert "PRIVATE KEY" not in caplog.text and SENHA not in caplog.text
+
+
+def test_the_download_is_in_the_andamento_and_the_holder_sees_validity(app, client, carla):
+    baixar(client, carla)
+    [emitido] = x509s(app, carla)
+    page = text(client.get(f"/titular/{carla}"))
+    assert f"Válido até {emitido.valido_ate:%d/%m/%Y}" in page
+    with db.connection_context():
+        assert Evento.select().where(Evento.tipo == "certificado.baixado").count() == 1
+
+
+# --- reissue and revocation ------------------------------------------------------------------
+
+def test_reissue_revokes_the_old_one_and_the_new_one_ends_on_the_same_date(app, client, carla):
+    primeiro = abrir(baixar(client, carla).data)[1]
+    refused = client.post(f"/titular/{carla}/reemitir", data={})
+    assert refused.status_code == 422 and "Marque a confirmação" in text(refused)
+    response = client.post(f"/titular/{carla}/reemitir", data={"confirmo": "y"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/baixar")
+    segundo = abrir(baixar(client, carla, "Nova-Senha-2026").data, "Nova-Senha-2026")[1]
+    assert segundo.serial_number != primeiro.serial_number
+    assert segundo.not_valid_after_utc == primeiro.not_valid_after_utc
+    antigo, novo = x509s(app, carla)
+    assert antigo.motivo_revogacao == "superseded" and antigo.revogado_em is not None
+    assert novo.revogado_em is None
+    crl = x509.load_der_x509_crl(client.get("/ac/lcr.crl").data)
+    assert crl.get_revoked_certificate_by_serial_number(primeiro.serial_number) is not None
+    assert crl.get_revoked_certificate_by_serial_number(segundo.serial_number) is None
+
+
+def _ocsp(client, cert, emissora, metodo="post"):
+    pedido = (ocsp.OCSPRequestBuilder().add_certificate(cert, emissora, hashes.SHA1())
+              .build().public_bytes(serialization.Encoding.DER))
+    if metodo == "post":
+        response = client.post("/ac/ocsp", data=pedido,
+                               headers={"Content-Type": "application/ocsp-request"})
+    else:
+        response = client.get("/ac/ocsp/" + base64.b64encode(pedido).decode())
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/ocsp-response"
+    resposta = ocsp.load_der_ocsp_response(response.data)
+    assert resposta.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+    emissora.public_key().verify(resposta.signature, resposta.tbs_response_bytes,
+                                 padding.PKCS1v15(), hashes.SHA256())
+    return resposta
+
+
+def test_revocation_by_the_holder_reaches_the_crl_and_ocsp(app, client, carla):
+    _, cert, (emissora, raiz) = abrir(baixar(client, carla).data)
+    assert _ocsp(client, cert, emissora, "get").certificate_status == ocsp.OCSPCertStatus.GOOD
+    page = text(client.get(f"/titular/{carla}/revogar"))
+    assert "Motivo da revogação" in page and "Comprometimento da chave" in page
+    refused = client.post(f"/titular/{carla}/revogar", data={"motivo": "", "confirmo": "y"})
+    assert refused.status_code == 422 and "Escolha o motivo" in text(refused)
+    response = client.post(f"/titular/{carla}/revogar",
+                           data={"motivo": "key_compromise", "confirmo": "y"})
+    assert response.status_code == 303
+    page = text(client.get(f"/titular/{carla}"))
+    assert "Revogado em" in page and "Revogado" in page
+
+    crl = x509.load_der_x509_crl(client.get("/ac/lcr.crl").data)
+    assert crl.is_signature_valid(emissora.public_key())
+    entrada = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+    assert entrada.extensions.get_extension_for_class(x509.CRLReason).value.reason == \
+        x509.ReasonFlags.key_compromise
+    resposta = _ocsp(client, cert, emissora)
+    assert resposta.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert resposta.revocation_reason == x509.ReasonFlags.key_compromise
+    assert baixar(client, carla).status_code == 422  # nothing more to download
+    with db.connection_context():
+        assert Certificado.get(Certificado.numero == carla).situacao == "revogado"
+        assert Lcr.select().count() >= 1
+
+
+def test_ocsp_for_a_certificate_of_another_ac_is_unauthorized(app, client, carla, chave_rsa):
+    alheio = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "X")]))
+              .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "X")]))
+              .public_key(chave_rsa.public_key()).serial_number(5)
+              .not_valid_before(datetime(2026, 1, 1)).not_valid_after(datetime(2027, 1, 1))
+              .sign(chave_rsa, hashes.SHA256()))
+    pedido = (ocsp.OCSPRequestBuilder().add_certificate(alheio, alheio, hashes.SHA1()).build()
+              .public_bytes(serialization.Encoding.DER))
+    resposta = ocsp.load_der_ocsp_response(client.post("/ac/ocsp", data=pedido).data)
+    assert resposta.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+    lixo = ocsp.load_der_ocsp_response(client.post("/ac/ocsp", data=b"lixo").data)
+    assert lixo.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+
+
+def test_the_buyer_follows_download_and_revocation_in_the_andamento(app, client, carla):
+    baixar(client, carla)
+    client.post(f"/titular/{carla}/revogar", data={"motivo": "cessation_of_operation",
+                                                    "confirmo": "y"})
+    login(client, "123.456.789-09", "demo12345")
+    with db.connection_context():
+        processo = Certificado.get(Certificado.numero == carla).processo.numero
+    page = text(client.get(f"/pedidos/processos/{processo}"))
+    assert "Certificado baixado pelo titular" in page and "Certificado revogado" in page
+    gerenciar = text(client.get(f"/certificados/{carla}"))
+    assert "Emitido em" in gerenciar and "Válido até" in gerenciar and "Revogado em" in gerenciar
+
+
+# --- the holder's own CSR --------------------------------------------------------------------
+
+def _csr(chave, cn):
+    return (x509.CertificateSigningRequestBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+            .sign(chave, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode())
+
+
+def test_a_csr_of_the_holder_gets_a_certificate_and_no_key(app, client, carla, chave_rsa):
+    response = client.post(f"/titular/{carla}/csr",
+                           data={"csr": _csr(chave_rsa, f"Carla Mendes Rocha:{CARLA_CPF}")})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="carla-mendes-rocha.pem"'
+    cert, emissora, raiz = x509.load_pem_x509_certificates(response.data)
+    assert cert.public_key().public_numbers() == chave_rsa.public_key().public_numbers()
+    assert b"PRIVATE KEY" not in response.data
+    assert [x.origem for x in x509s(app, carla)] == ["csr"]
+
+
+@pytest.mark.parametrize("caso, mensagem", [
+    ("outro_nome", "mas este certificado é de “CARLA MENDES ROCHA:39053344705”"),
+    ("chave_1024", "RSA de 2048 bits ou mais"),
+    ("nao_pem", "não é uma requisição (CSR) em formato PEM"),
+    ("corrompido", "está corrompida ou incompleta"),
+])
+def test_a_bad_csr_is_refused_with_the_reason(app, client, carla, chave_rsa, caso, mensagem):
+    csr = {
+        "outro_nome": lambda: _csr(chave_rsa, "Maria da Silva:12345678909"),
+        "chave_1024": lambda: _csr(rsa.generate_private_key(public_exponent=65537,
+                                                            key_size=1024),
+                                   f"CARLA MENDES ROCHA:{CARLA_CPF}"),
+        "nao_pem": lambda: "isto não é uma requisição",
+        "corrompido": lambda: re.sub(r"(BEGIN CERTIFICATE REQUEST-----\n)....", r"\1AAAA",
+                                     _csr(chave_rsa, "X")),
+    }[caso]()
+    response = client.post(f"/titular/{carla}/csr", data={"csr": csr})
+    assert response.status_code == 422
+    assert mensagem in text(response)
+    assert x509s(app, carla) == []
+
+
+# --- who may do it -----------------------------------------------------------------------------
+
+def test_a_certificate_not_yet_approved_cannot_be_downloaded(app, demo, ac_demo, client):
+    from tests.support.solicitacao import novo_link
+
+    numero, token = novo_link(app)
+    client.get(f"/t/{token}")
+    page = text(client.get(f"/titular/{numero}/baixar"))
+    assert "depois de aprovado" in page
+    assert baixar(client, numero).status_code == 422
+
+
+def test_without_the_holders_link_the_pages_are_not_found(client, demo, ac_demo, app):
+    with db.connection_context():
+        numero = Certificado.get(Certificado.titular_cpf == CARLA_CPF).numero
+    assert client.get(f"/titular/{numero}/baixar").status_code == 404
+    assert baixar(client, numero).status_code == 404
+
+
+def test_ac_criar_command_creates_encrypted_keys_once(app, tmp_path):
+    pasta = tmp_path / "nova-ac"
+    app.config.update(AC_DIR=str(pasta), AC_CHAVE_SENHA="")
+    runner = app.test_cli_runner()
+    sem_senha = runner.invoke(args=["ac", "criar"])
+    assert sem_senha.exit_code != 0 and "AC_CHAVE_SENHA" in sem_senha.output
+    app.config["AC_CHAVE_SENHA"] = "segredo"
+    assert "criada" in runner.invoke(args=["ac", "criar"]).output
+    for nome in ("raiz", "emissora"):
+        assert b"ENCRYPTED PRIVATE KEY" in (pasta / f"{nome}.key.pem").read_bytes()
+    assert "já existia" in runner.invoke(args=["ac", "criar"]).output
+    raiz = x509.load_pem_x509_certificate((pasta / "raiz.pem").read_bytes())
+    assert raiz.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        "AC Raiz de Demonstração"
+    app.config["AC_CHAVE_SENHA"] = "errada"
+    with pytest.raises(ac.AcIndisponivel):
+        ac.AcDemonstracao(app.config)
+
+
+# --- "Testar meu certificado" ----------------------------------------------------------------
+
+def enviar_para_teste(client, numero, pfx, senha=SENHA):
+    return client.post(f"/titular/{numero}/testar",
+                       data={"arquivo": (io.BytesIO(pfx), "meu.pfx"), "senha": senha},
+                       content_type="multipart/form-data")
+
+
+def test_testing_signs_a_pdf_that_validates_against_the_demo_chain(app, client, carla):
+    pfx = baixar(client, carla).data
+    antes = x509s(app, carla)
+    response = enviar_para_teste(client, carla, pfx)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Assinatura válida" in page and "CARLA MENDES ROCHA" in page
+    assert "390.533.447-05" in page and "OK até a “AC Raiz de Demonstração”" in page
+    assert "Não revogado" in page and "Nada do que você enviou foi guardado" in page
+    assert x509s(app, carla) == antes
+
+
+def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from services import teste_certificado
+
+    pfx = baixar(client, carla).data
+    with app.app_context(), db.connection_context():
+        certificado = Certificado.get(Certificado.numero == carla)
+        resultado = teste_certificado.testar(pfx, SENHA, certificado, app.config)
+        raiz = ac.demonstracao(app.config).raiz
+    contexto = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(raiz.public_bytes(serialization.Encoding.DER))],
+        allow_fetching=False)
+    [assinatura] = PdfFileReader(io.BytesIO(resultado.pdf)).embedded_signatures
+    estado = validate_pdf_signature(assinatura, contexto)
+    assert estado.bottom_line and estado.intact and estado.trusted
+    assert assinatura.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+
+
+def test_testing_a_revoked_certificate_says_it_is_revoked(app, client, carla):
+    pfx = baixar(client, carla).data
+    client.post(f"/titular/{carla}/revogar", data={"motivo": "key_compromise", "confirmo": "y"})
+    page = text(enviar_para_teste(client, carla, pfx))
+    assert "Certificado revogado: a assinatura não vale" in page and "Revogado em" in page
+
+
+@pytest.mark.parametrize("caso, mensagem", [
+    ("senha_errada", "Senha incorreta para este certificado"),
+    ("corrompido", "não é um certificado .pfx válido ou está corrompido"),
+    ("vazio", "Escolha o arquivo do certificado"),
+    ("outra_pessoa", "é o certificado de outra pessoa (CPF 123.456.789-09)"),
+])
+def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, carla, chave_rsa,
+                                                                caso, mensagem):
+    pfx = baixar(client, carla).data
+    if caso == "outra_pessoa":
+        with app.app_context():
+            emissora = ac.demonstracao(app.config)
+            maria = emissora.emitir(chave_rsa.public_key(), perfil_ecpf.DadosTitular(
+                nome="Maria da Silva", cpf="12345678909", email="maria@example.com",
+                nascimento=date(1980, 1, 1)))
+        pfx = pkcs12.serialize_key_and_certificates(
+            b"maria", chave_rsa, maria, emissora.cadeia(),
+            serialization.BestAvailableEncryption(SENHA.encode()))
+    dados = {"corrompido": pfx[:len(pfx) // 2], "vazio": b""}.get(caso, pfx)  # cut download
+    response = enviar_para_teste(client, carla, dados, "senha-errada-1" if caso == "senha_errada" else SENHA)
+    assert response.status_code == 422
+    assert mensagem in text(response) and text(response).startswith("Erro: ")
+
+
+def test_the_agent_can_revoke_from_the_agenda(app, client, carla):
+    from models import Agendamento, Horario
+
+    _, cert, (emissora, _) = abrir(baixar(client, carla).data)
+    with db.connection_context():
+        certificado = Certificado.get(Certificado.numero == carla)
+        horario = Horario.create(inicio=datetime(2026, 11, 2, 13), capacidade=2, ocupados=1)
+        agendamento = Agendamento.create(certificado=certificado, horario=horario,
+                                         situacao="realizado")
+    client.post("/sair")
+    login(client, "987.654.321-00", "agente12345")
+    page = text(client.get(f"/agenda/{agendamento.id}"))
+    assert "Revogar certificado" in page
+    sem_motivo = client.post(f"/agenda/{agendamento.id}/revogar", data={"confirmo": "y"})
+    assert sem_motivo.status_code == 422 and "Escolha o motivo" in text(sem_motivo)
+    response = client.post(f"/agenda/{agendamento.id}/revogar",
+                           data={"motivo": "affiliation_changed", "confirmo": "y"})
+    assert response.status_code == 303
+    assert _ocsp(client, cert, emissora).certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert "Revogar certificado" not in text(client.get(f"/agenda/{agendamento.id}"))
+
+
+def test_the_demo_ac_publishes_its_certificates_crl_and_policy(app, client, ac_demo):
+    raiz = x509.load_der_x509_certificate(client.get("/ac/raiz.crt").data)
+    emissora = x509.load_der_x509_certificate(client.get("/ac/emissora.crt").data)
+    emissora.verify_directly_issued_by(raiz)
+    crl = client.get("/ac/lcr.crl")
+    assert crl.headers["Content-Type"] == "application/pkix-crl"
+    lista = x509.load_der_x509_crl(crl.data)
+    assert lista.is_signature_valid(emissora.public_key()) and len(lista) == 0
+    assert lista.next_update_utc - lista.last_update_utc == timedelta(hours=36)
+    assert "não são ICP-Brasil" in text(client.get("/ac/politica"))
+
+
+def test_without_the_ac_the_pages_explain_instead_of_failing(app, client, carla, tmp_path):
+    app.config["AC_DIR"] = str(tmp_path / "sem-ac")
+    response = baixar(client, carla)
+    assert response.status_code == 422 and "ainda não foi criada" in text(response)
+    assert client.get("/ac/lcr.crl").status_code == 404
+
+
+def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
+    """Two downloads racing: the second insert of a valid X.509 is refused by the database."""
+    from peewee import IntegrityError
+
+    baixar(client, carla)
+    [atual] = x509s(app, carla)
+    with db.connection_context(), pytest.raises(IntegrityError), db.atomic():
+        CertificadoX509.create(certificado=atual.certificado_id, serial="abc", pem="",
+                               origem="servidor", emitido_em=atual.emitido_em,
+                               valido_ate=atual.valido_ate,
+                               ativo_certificado=atual.certificado_id)
+
+
+def test_after_emission_the_buyer_can_resend_the_holders_link(app, client, demo, ac_demo,
+                                                              outbox):
+    login(client, "123.456.789-09", "demo12345")
+    with db.connection_context():
+        numero = Certificado.get(Certificado.titular_cpf == CARLA_CPF).numero
+    page = client.get(f"/certificados/{numero}")
+    assert "Reenviar link" in text(page)
+    chave = re.search(r'name="chave" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True)).group(1)
+    assert client.post(f"/certificados/{numero}/reenviar",
+                       data={"chave": chave}).status_code == 303
+    [mensagem] = outbox
+    assert mensagem.to == ["carla@example.com"]
+    assert mensagem.subject == "Seu certificado está pronto" and "/t/" in mensagem.body
