@@ -4,6 +4,7 @@ The whole journey works there, PDFs included; the frame follows the content's he
 ways; a frame that keeps no cookie says so and offers a new tab; other sites are refused."""
 import re
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -237,42 +238,41 @@ def test_a_framed_portal_keeps_the_session_across_posts(anfitriao):
     expect(frame.get_by_role("heading", name="Entrar na Área do Cliente")).to_be_visible()
 
 
-def test_a_frame_without_cookies_offers_a_new_tab(browser, tmp_path, e2e_config):
-    # SameSite=Lax: the browser keeps no portal cookie in a cross-site frame, as one that
-    # refuses third-party cookies does.
-    config = {**e2e_config, "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_PARTITIONED": False}
+@contextmanager
+def host_com_portal(browser, config, tmp_path):
+    """A phone showing the host site, whose page frames the portal served with `config`."""
     with servidor_demo(config, tmp_path) as live:
         host = HostSite(live.url)
         context = browser.new_context(**PHONE)
         try:
             page = context.new_page()
             page.goto(host.url)
-            frame = page.frame_locator("#portal")
-            aviso = frame.locator("#quadro-sem-sessao")
-            expect(aviso).to_be_visible()
-            expect(aviso).to_contain_text("não guarda os cookies")
-            with context.expect_page() as aba:
-                aviso.get_by_role("link", name="Abrir em nova aba").click()
-            nova = aba.value
-            expect(nova.get_by_role("heading", name="Entrar na Área do Cliente")).to_be_visible()
-            entrar_no_quadro(nova)  # top-level, the cookie is kept
+            yield context, page
         finally:
             context.close()
             host.stop()
+
+
+def test_a_frame_without_cookies_offers_a_new_tab(browser, tmp_path, e2e_config):
+    # SameSite=Lax: the browser keeps no portal cookie in a cross-site frame, as one that
+    # refuses third-party cookies does.
+    config = {**e2e_config, "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_PARTITIONED": False}
+    with host_com_portal(browser, config, tmp_path) as (context, page):
+        frame = page.frame_locator("#portal")
+        aviso = frame.locator("#quadro-sem-sessao")
+        expect(aviso).to_be_visible()
+        expect(aviso).to_contain_text("não guarda os cookies")
+        with context.expect_page() as aba:
+            aviso.get_by_role("link", name="Abrir em nova aba").click()
+        nova = aba.value
+        expect(nova.get_by_role("heading", name="Entrar na Área do Cliente")).to_be_visible()
+        entrar_no_quadro(nova)  # top-level, the cookie is kept
 
 
 def test_a_site_not_in_embed_origins_gets_an_empty_frame(browser, tmp_path, e2e_config):
     """frame-ancestors lists only EMBED_ORIGINS: another site's frame stays empty."""
     config = {**e2e_config, "EMBED_ORIGINS": ["https://servicos.exemplo.gov.br"]}
-    with servidor_demo(config, tmp_path) as live:
-        host = HostSite(live.url)
-        context = browser.new_context(**PHONE)
-        try:
-            page = context.new_page()
-            page.goto(host.url)
-            page.wait_for_timeout(500)
-            frame = page.frame_locator("#portal")
-            expect(frame.get_by_role("heading", name="Entrar na Área do Cliente")).to_have_count(0)
-        finally:
-            context.close()
-            host.stop()
+    with host_com_portal(browser, config, tmp_path) as (_, page):
+        page.wait_for_timeout(500)
+        frame = page.frame_locator("#portal")
+        expect(frame.get_by_role("heading", name="Entrar na Área do Cliente")).to_have_count(0)
