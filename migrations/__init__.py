@@ -7,7 +7,9 @@ database starts at 0001 (the initial tables). How to add one: docs/migracoes.md.
 import importlib
 import pkgutil
 import re
+from contextlib import contextmanager
 
+from peewee import SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from models import SchemaVersion, db
@@ -37,6 +39,25 @@ def versao_atual(database=None):
         return ultima.versao if ultima else 0
 
 
+@contextmanager
+def _chaves_estrangeiras_adiadas(database):
+    """SQLite changes a column by copying its table and dropping the old one, which its
+    foreign-key check refuses while other tables point at the rows. SQLite's own procedure
+    for ALTER TABLE: keys off around the change (it cannot switch inside a transaction),
+    then a check that nothing was left dangling."""
+    if not isinstance(database, SqliteDatabase):
+        yield
+        return
+    database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        soltas = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if soltas:
+            raise RuntimeError(f"A migração deixou referências sem destino: {soltas[:5]}")
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = ON")
+
+
 def migrate(database=None, ate=None):
     """Bring `database` (the app's by default) to version `ate` (the latest by default);
     returns the version reached."""
@@ -45,7 +66,8 @@ def migrate(database=None, ate=None):
     migrator = SchemaMigrator.from_database(database)
     versao = versao_atual(database)
     for numero in range(versao + 1, ate + 1):
-        with database.atomic(), database.bind_ctx([SchemaVersion]):
+        with (_chaves_estrangeiras_adiadas(database), database.atomic(),
+              database.bind_ctx([SchemaVersion])):
             MIGRACOES[numero - 1].migrar(migrator)
             SchemaVersion.create(versao=numero)
     return max(versao, ate)

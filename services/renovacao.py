@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import current_app
 
 from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
-from services import atribuicoes, mail
+from services import agendamentos, atribuicoes, mail
 from services.lifecycle import SISTEMA, registrar_evento
 from services.relogio import utcnow
 
@@ -51,14 +51,15 @@ def _enviar_avisos(registro, restantes, config):
     comprador = Conta.get_by_id(certificado.processo.comprador_id)
     solicitacao = (Solicitacao.select().where(Solicitacao.certificado == certificado.id)
                    .order_by(Solicitacao.id.desc()).first())
-    base = config["BASE_URL"]
     contexto = {"certificado": certificado, "valido_ate": registro.valido_ate,
                 "dias": restantes}
     assunto = f"Seu certificado digital vence em {restantes} dia{'s' if restantes > 1 else ''}"
-    destinos = [(comprador.email, comprador.nome, f"{base}/certificados/{certificado.numero}",
-                 True)]
+    destinos = [(comprador.email, comprador.nome,
+                 mail.url_externa("certificados.gerenciar", numero=certificado.numero), True)]
     if solicitacao and solicitacao.email and solicitacao.email != comprador.email:
-        destinos.append((solicitacao.email, solicitacao.nome, None, False))
+        # The holder's own page shows the date; renewing is the buyer's to do.
+        destinos.append((solicitacao.email, solicitacao.nome,
+                         agendamentos.link_direto(certificado, "certificado", config), False))
     for email, nome, link, e_comprador in destinos:
         mail.enfileirar(email, assunto, "renovacao_aviso",
                         {**contexto, "nome": nome, "link": link, "comprador": e_comprador},

@@ -147,7 +147,7 @@ def test_new_boleto_replaces_the_old_one_with_new_numbers(ctx):
 
 
 def test_each_purchase_numbers_its_own_boletos_1_2_3(ctx):
-    hoje = date.today()
+    hoje = relogio.hoje()
     processo = nova_compra(ctx, hoje - timedelta(days=4))
     outra = nova_compra(ctx, hoje + timedelta(days=3))  # issued in between: no gap below
     primeiro = processo.boletos.get()

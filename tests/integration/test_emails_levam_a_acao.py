@@ -11,7 +11,8 @@ import pytest
 from flask import current_app
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, db
-from services import agendamentos, atribuicoes, boletos, compras, mail, pagamentos, relogio
+from services import (agendamentos, atribuicoes, boletos, compras, emissao, mail, pagamentos,
+                      relogio, renovacao, segredos)
 from services.lifecycle import Ator
 from services.relogio import TZ, hoje
 from tests.support.agendamento import certificado_solicitado
@@ -73,7 +74,9 @@ def seguir(app, caixa, cliente_de):
     for email in novos:
         modelo = caixa.modelo[email.id]
         caixa.vistos.add(modelo)
-        no_texto, no_html = links(email.texto, base), links(email.html, base)
+        with app.app_context():  # the row keeps placeholders; the job reveals them on sending
+            texto, html = segredos.revelar(email.texto), segredos.revelar(email.html)
+        no_texto, no_html = links(texto, base), links(html, base)
         assert no_texto == no_html, (modelo, no_texto ^ no_html)
         if modelo not in SO_INFORMAM:
             assert no_texto, f"{modelo} asks the reader to act but carries no link"
@@ -86,7 +89,7 @@ def seguir(app, caixa, cliente_de):
             assert response.request.path != "/entrar", (modelo, url)
 
 
-def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
+def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, ac_demo):
     assert login(client, "123.456.789-09", "demo12345").status_code == 303
     def cliente_de(destinatario):
         # The buyer reads in the browser she is signed in; anyone else has only the link.
@@ -170,6 +173,12 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa):
     agendamento_id, inicio = servico(lambda: agendar(outro.id))
     caixa.novos()
     servico(lambda: agendamentos.aprovar(agendamento_id, inicio, ATOR, app.config))
+    seguir(app, caixa, cliente_de)
+    # The holder downloads it; a week before its end, holder and buyer are asked to renew.
+    servico(lambda: emissao.baixar(Certificado.get_by_id(outro.id), "Senha-forte-2026",
+                                   app.config, ATOR))
+    fim = servico(lambda: emissao.vigente(outro.id).valido_ate)
+    servico(lambda: renovacao.avisar(app.config, fim - timedelta(days=6)))
     seguir(app, caixa, cliente_de)
 
     # Unpaid purchases past their window are cancelled; the buyer may buy again.

@@ -33,6 +33,7 @@ def contexto():
         "quando": Amostra(dia_semana="segunda-feira", data="07/12/2026", hora="10:00"),
         "tipo": "agendado", "caso": "valor", "horas": 24, "validade_dias": 30,
         "primeiro_acesso": True, "prazo_alteracao": "1 hora",
+        "dias": 30, "valido_ate": date(2027, 12, 1), "comprador": True,
         "tenha_em_maos": agendamentos.TENHA_EM_MAOS,
         "link": url_externa("titular.link", token="token"),
         "pagina": url_externa("agendamento.inicio", numero="2026000001-01"),
