@@ -2,6 +2,7 @@
 with it (pyHanko, PAdES) and validate that signature against the demo chain and CRL, as a
 relying party would. Everything stays in memory: nothing uploaded is stored or logged."""
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,14 @@ from services.emissao import EmissaoRecusada
 from services.formatting import format_cpf
 
 PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
+
+
+def sem_laco(funcao, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions in a thread of its own: they run
+    `asyncio.run()`, which refuses a thread whose event loop is already running (an async
+    server, or a browser driver in the same process)."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(funcao, *args, **kwargs).result()
 
 
 class TesteRecusado(EmissaoRecusada):
@@ -95,11 +104,12 @@ def testar(dados, senha, certificado, config):
     signer = signers.SimpleSigner.load_pkcs12_data(dados, other_certs=[],
                                                    passphrase=senha.encode())
     saida = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(_pdf_de_teste(nome, agora))),
-                     signers.PdfSignatureMetadata(field_name="Assinatura",
-                                                  subfilter=SigSeedSubFilter.PADES,
-                                                  reason="Teste do certificado"),
-                     signer=signer, output=saida)
+    sem_laco(signers.sign_pdf,
+             IncrementalPdfFileWriter(io.BytesIO(_pdf_de_teste(nome, agora))),
+             signers.PdfSignatureMetadata(field_name="Assinatura",
+                                          subfilter=SigSeedSubFilter.PADES,
+                                          reason="Teste do certificado"),
+             signer=signer, output=saida)
     lcr = Lcr.select().order_by(Lcr.numero.desc()).first()
     if lcr is None and demo is not None:
         lcr = ac.publicar_lcr(demo)
@@ -108,7 +118,7 @@ def testar(dados, senha, certificado, config):
         other_certs=[_asn1(c) for c in cadeia],
         crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail")
     leitor = PdfFileReader(io.BytesIO(saida.getvalue()))
-    estado = validate_pdf_signature(leitor.embedded_signatures[0], contexto)
+    estado = sem_laco(validate_pdf_signature, leitor.embedded_signatures[0], contexto)
     detalhes = getattr(estado, "revocation_details", None)
     return Resultado(
         nome=nome, cpf=cpf, valido_de=cert.not_valid_before_utc,
