@@ -12,8 +12,8 @@ Idempotent: each buyer only gets the certificates it lacks, so a second run adds
 import hashlib
 import io
 import random
-from concurrent.futures import ThreadPoolExecutor
 import time as cronometro
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import click
@@ -22,8 +22,22 @@ from peewee import fn
 from werkzeug.security import generate_password_hash
 
 import demo_data
-from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Evento, Horario,
-                    LinkTitular, Pagamento, ProcessoCompra, Solicitacao, Termo, db, utcnow)
+from models import (
+    Agendamento,
+    Atribuicao,
+    Boleto,
+    Certificado,
+    Conta,
+    Evento,
+    Horario,
+    LinkTitular,
+    Pagamento,
+    ProcessoCompra,
+    Solicitacao,
+    Termo,
+    db,
+    utcnow,
+)
 from services import agendamentos, boletos, compras, febraban, pix, relogio
 
 DOMINIO = "bench.example"  # bench accounts' e-mails: how they are told from real ones
