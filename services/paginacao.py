@@ -60,10 +60,14 @@ def anexar(itens, campo, model):
 def contar(base, chave):
     """How many rows `base` has, stopping at LIMITE_CONTAGEM + 1 (reads at most that many
     index entries)."""
+    return _contagem(base, chave).bind(db).scalar()
+
+
+def _contagem(base, chave):
     # Ordered like the list, so the plan is the list's index read, stopped early (without
     # an order, a planner short of statistics may scan the table hoping to stop soon).
     primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
-    return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))]).bind(db).scalar()
+    return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))])
 
 
 @contextmanager
@@ -86,8 +90,8 @@ def lendo_o_indice_em_ordem(ligado):
 def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
     """One page of `base` (one table, filtered) in descending `chave`, from a cursor.
 
-    Three queries, each an index range read of at most `por_pagina + 1` rows (the count at
-    most LIMITE_CONTAGEM + 1), whatever the volume. `em_ordem=False` lets the planner sort
+    One or two queries (the count rides on the first), each an index range read of at most
+    `por_pagina + 1` rows (the count at most LIMITE_CONTAGEM + 1), whatever the volume. `em_ordem=False` lets the planner sort
     (a search whose index narrows the rows by another column).
     """
     with lendo_o_indice_em_ordem(em_ordem):
@@ -95,12 +99,18 @@ def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
 
 
 def _paginar(base, chave, por_pagina, depois, antes):
-    total = contar(base, chave)
+    contagem = []
 
     def ler(condicao, crescente):
         ordem = chave.asc() if crescente else chave.desc()
         q = base.where(condicao) if condicao is not None else base
+        if not contagem:
+            # The first read brings the count along (a subquery the database runs once):
+            # one round trip less on every page.
+            q = q.select_extend(_contagem(base, chave).alias("_contagem"))
         linhas = list(q.order_by(ordem).limit(por_pagina + 1))
+        if not contagem:
+            contagem.append(linhas[0]._contagem if linhas else contar(base, chave))
         mais = len(linhas) > por_pagina
         linhas = linhas[:por_pagina]
         return (linhas[::-1] if crescente else linhas), mais
@@ -115,14 +125,14 @@ def _paginar(base, chave, por_pagina, depois, antes):
         itens, mais_novas = ler(chave > antes, crescente=True)
         if itens:
             proxima = valor(itens[-1]) if existe(chave < valor(itens[-1])) else None
-            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, proxima)
+            return Pagina(itens, contagem[0], valor(itens[0]) if mais_novas else None, proxima)
         depois = None  # past the newest row: the first page
     elif depois is not None:
         itens, mais_antigas = ler(chave < depois, crescente=False)
         if not itens:  # past the oldest row: the last page
             itens, mais_novas = ler(None, crescente=True)
-            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, None)
+            return Pagina(itens, contagem[0], valor(itens[0]) if mais_novas else None, None)
         anterior = valor(itens[0]) if existe(chave > valor(itens[0])) else None
-        return Pagina(itens, total, anterior, valor(itens[-1]) if mais_antigas else None)
+        return Pagina(itens, contagem[0], anterior, valor(itens[-1]) if mais_antigas else None)
     itens, mais_antigas = ler(None, crescente=False)
-    return Pagina(itens, total, None, valor(itens[-1]) if mais_antigas and itens else None)
+    return Pagina(itens, contagem[0], None, valor(itens[-1]) if mais_antigas and itens else None)
