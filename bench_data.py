@@ -202,6 +202,9 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
     sequencia = (Boleto.select(fn.MAX(Boleto.sequencia)).scalar() or 0) + 1
     lotes = _Lotes()
     escritos = 0
+    # Bookings per slot, written once the COPYs are done: the connection runs one command at
+    # a time, and a COPY is in flight while the next rows are built.
+    ocupados = {}
 
     def evento(processo_id, tipo, quando, certificado_id=None, de="", para=""):
         lotes.add(Evento, {"id": ids(Evento), "processo": processo_id,
@@ -275,7 +278,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
             vaga[2] -= 1
             if vaga[2] == 0:
                 vagas.pop(0)
-            Horario.update(ocupados=Horario.ocupados + 1).where(Horario.id == vaga[0]).execute()
+            ocupados[vaga[0]] = ocupados.get(vaga[0], 0) + 1
             lotes.add(Agendamento, {"id": ids(Agendamento), "certificado": cert_id,
                                     "horario": vaga[0], "situacao": Agendamento.ATIVO,
                                     "link_reuniao": f"https://video.{DOMINIO}/{cert_id}",
@@ -355,12 +358,17 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         # Oldest first, a year back to yesterday: ids grow with time, as in real use.
         passo = timedelta(days=365) / len(tamanhos)
         with db.atomic():
-            for k, quantidade in enumerate(tamanhos):
-                compra(conta, quantidade, agora - timedelta(days=366) + passo * k, k)
-                if sum(len(v) for v in lotes.linhas.values()) > 50_000:
-                    escritos += _gravar_em_ordem(lotes)
-            escritos += _gravar_em_ordem(lotes)
-            lotes.esperar()
+            try:
+                for k, quantidade in enumerate(tamanhos):
+                    compra(conta, quantidade, agora - timedelta(days=366) + passo * k, k)
+                    if sum(len(v) for v in lotes.linhas.values()) > 50_000:
+                        escritos += _gravar_em_ordem(lotes)
+                escritos += _gravar_em_ordem(lotes)
+            finally:  # no COPY left running when the transaction ends, even on an error
+                lotes.esperar()
+            for horario_id, n in ocupados.items():
+                Horario.update(ocupados=Horario.ocupados + n).where(Horario.id == horario_id).execute()
+            ocupados.clear()
 
     if _postgres():
         for model in ids.proximo:
