@@ -168,7 +168,7 @@ def test_reenviar_links_from_the_list_sends_the_marked_and_comes_back_to_the_sam
     with db.connection_context():
         from tests.support.listas import com_volume
 
-        aguardando = com_volume(app, compras=0, certificados=2, aguardando=1)
+        aguardando = com_volume(app, compras=0, certificados=2, aguardando=1)["aguardando"]
     response = maria.post("/certificados/lote/reenviar", data={
         "certificado": [certs["atribuido"].numero, *aguardando], "situacao": "atribuido"})
     assert response.status_code == 303

@@ -10,7 +10,8 @@ from tests.integration.test_lotes import cpf_valido
 def com_volume(app, compras=20, certificados=20, aguardando=3):
     """`compras` purchases awaiting payment, one paid purchase of `certificados` certificates
     pending assignment, of which `aguardando` are assigned (the holder's link is out).
-    Returns the numbers of the certificates awaiting their holder, oldest first."""
+    Returns {"processo": the paid purchase's number, "aguardando": the numbers of the
+    certificates awaiting their holder, oldest first}."""
     with app.app_context(), db.connection_context():
         for _ in range(compras):
             helpers.nova_compra(app, helpers.dias(3))
@@ -23,4 +24,4 @@ def com_volume(app, compras=20, certificados=20, aguardando=3):
                                  conta, Ator(conta.nome, conta.id), 30)
             numeros.append(certificado.numero)
         mail.descartar()  # set-up, not the test: these first links are not sent
-        return numeros
+        return {"processo": paga.numero, "aguardando": numeros}
