@@ -58,13 +58,13 @@ def test_at_1280x800_at_least_15_rows_are_in_view_each_with_its_action_on_the_ri
 
 
 @pytest.mark.parametrize("lista", LISTAS)
-def test_no_horizontal_scroll_at_768_and_1280_px_and_the_action_stays_on_the_right(
+def test_no_horizontal_scroll_at_768_1024_and_1280_px_and_the_action_stays_on_the_right(
         browser, server, volume, lista):
     page = pagina_com_js(browser, server, DESKTOP)
     try:
         entrar(page)
         page.goto(LISTAS[lista])
-        for largura, altura in ((768, 1024), (1280, 800)):
+        for largura, altura in ((768, 1024), (1024, 768), (1280, 800)):
             page.set_viewport_size({"width": largura, "height": altura})
             assert no_horizontal_scroll(page), f"{lista} scrolls sideways at {largura} px"
             assert all(l["aDireita"] for l in page.evaluate(MEDIR_LINHAS)), largura
