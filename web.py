@@ -50,7 +50,11 @@ PDF_MINUTOS = 15
 
 
 def _assinador_pdf():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pdf")
+    assinadores = current_app.extensions.setdefault("assinador_pdf", {})
+    chave = current_app.config["SECRET_KEY"]
+    if chave not in assinadores:
+        assinadores[chave] = URLSafeTimedSerializer(chave, salt="pdf")
+    return assinadores[chave]
 
 
 def url_pdf(endpoint, objeto_id, **values):
@@ -58,7 +62,9 @@ def url_pdf(endpoint, objeto_id, **values):
     from a cross-site frame does not share the frame's partitioned cookie. It names the
     object (boleto, termo) it was issued for, and only this path."""
     caminho = url_for(endpoint, **values)
-    return url_for(endpoint, **values, acesso=_assinador_pdf().dumps([caminho, objeto_id]))
+    # The signature is URL-safe base64 and dots: appended as is (one URL built, not two).
+    acesso = _assinador_pdf().dumps([caminho, objeto_id])
+    return f"{caminho}{'&' if '?' in caminho else '?'}acesso={acesso}"
 
 
 def pdf_liberado():
@@ -175,12 +181,29 @@ def _digest(path, mtime):
 
 def static_url(filename):
     """URL of a static file with a content hash, so it can be cached as immutable."""
+    return _url_fixa(_static_url, filename)
+
+
+def _static_url(filename):
     path = os.path.join(current_app.static_folder, filename)
     try:
         version = _digest(path, os.stat(path).st_mtime)
     except FileNotFoundError:
         version = "0"
     return url_for("static", filename=filename, v=version)
+
+
+def _url_fixa(construir, *chave):
+    """An address that cannot change while the process runs (a static file and its hash, a
+    menu entry) is built once per application root: building URLs was a tenth of a page's
+    time (bench/RESULTS.md). In debug, built every time, so an edited file gets a new hash."""
+    if current_app.debug:
+        return construir(*chave)
+    urls = current_app.extensions.setdefault("urls_fixas", {})
+    indice = (request.script_root, construir, *chave)
+    if indice not in urls:
+        urls[indice] = construir(*chave)
+    return urls[indice]
 
 
 # --- pt-BR presentation -----------------------------------------------------------------
@@ -247,7 +270,7 @@ def menu_items():
     papel = conta.papel if conta else None
     atual = (request.blueprint or "") + "."
     return [
-        {"rotulo": rotulo, "url": url_for(endpoint), "atual": endpoint.startswith(atual)}
+        {"rotulo": rotulo, "url": _url_fixa(url_for, endpoint), "atual": endpoint.startswith(atual)}
         for rotulo, endpoint, quem in MENU
         if quem is None or quem == papel or (quem == "conta" and conta is not None)
     ]

@@ -29,9 +29,13 @@ def mask_cpf(cpf11: str) -> str:
     return f"***.{digits[3:6]}.{digits[6:9]}-**"
 
 
+_SEPARADORES_CPF = re.compile(r"[.\- ]")
+_ONZE_DIGITOS = re.compile(r"[0-9]{11}")
+
+
 def _cpf_digits(cpf: str) -> str:
-    digits = re.sub(r"[.\- ]", "", cpf)
-    if not re.fullmatch(r"[0-9]{11}", digits):
+    digits = _SEPARADORES_CPF.sub("", cpf)
+    if not _ONZE_DIGITOS.fullmatch(digits):
         raise ValueError("O CPF deve ter 11 números.")
     return digits
 
