@@ -66,7 +66,7 @@ def from_environment(instance_path, debug=False):
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Largest request body; bigger ones get a 413 page.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
-        "PAGE_SIZE": _int("PAGE_SIZE", 10),
+        "PAGE_SIZE": _int("PAGE_SIZE", 20),
         # Who receives the payments (printed on the boleto) and the bank agreement.
         "BENEFICIARIO_NOME": os.environ.get("BENEFICIARIO_NOME", "Autoridade de Registro Demonstração"),
         "BENEFICIARIO_CNPJ": os.environ.get("BENEFICIARIO_CNPJ", "33.683.111/0001-07"),

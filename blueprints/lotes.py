@@ -10,7 +10,7 @@ import jobs
 from blueprints import downloads
 from blueprints.forms import Formulario
 from extensions import csrf
-from services import lotes, planilhas
+from services import certificados as consulta, lotes, planilhas
 from services.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web import current_account, login_required, redirect_see_other, render
 
@@ -44,7 +44,8 @@ def _pagina_envio(form, acao, escolhidas=(), status=200):
 @bp.get("/")
 @login_required
 def enviar():
-    return _pagina_envio(EnviarForm(), _acao())
+    # Consulta Processos de Compra → "Atribuir em lote" arrives with the purchases it marked.
+    return _pagina_envio(EnviarForm(), _acao(), request.args.getlist("processo"))
 
 
 @bp.post("/")
@@ -167,10 +168,14 @@ def reenviar():
 def reenviar_selecionados():
     if not ConfirmarForm().validate_on_submit():
         abort(400)
+    # Gerenciar Certificados posts its selection with its filter: back to that list.
+    situacao = request.form.get("situacao")
+    volta = (("certificados.lista", {"situacao": consulta.normalizar_filtro(situacao)})
+             if situacao else ("lotes.reenviar", {}))
     numeros = list(dict.fromkeys(request.form.getlist("certificado")))[:POR_PAGINA]
     if not numeros:
         flash("Marque ao menos um certificado para reenviar o link.", "erro")
-        return redirect_see_other("lotes.reenviar")
+        return redirect_see_other(volta[0], **volta[1])
     config = current_app.config
     atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
     enviados, recusados = lotes.reenviar_links(current_account(), numeros,
@@ -181,4 +186,4 @@ def reenviar_selecionados():
               ". Os links anteriores deixaram de funcionar.", "sucesso")
     for numero, motivo in recusados:
         flash(f"Certificado {numero}: {motivo}", "erro")
-    return redirect_see_other("lotes.reenviar")
+    return redirect_see_other(volta[0], **volta[1])

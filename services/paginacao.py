@@ -51,7 +51,8 @@ def anexar(itens, campo, model):
     ids = {getattr(item, f"{campo}_id") for item in itens}
     if not ids:
         return itens
-    linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
+    with _pela_chave():
+        linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
     for item in itens:
         setattr(item, campo, linhas[getattr(item, f"{campo}_id")])
     return itens
@@ -68,6 +69,21 @@ def _contagem(base, chave):
     # an order, a planner short of statistics may scan the table hoping to stop soon).
     primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
     return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))])
+
+
+@contextmanager
+def _pela_chave():
+    """On PostgreSQL, fetch a page's related rows by primary key only: with no or stale
+    statistics the planner may price a scan of the whole table below ~20 key lookups."""
+    if "postgres" not in type(db.obj).__name__.lower():
+        yield
+        return
+    dentro_de_outra = db.in_transaction()
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_seqscan = off")
+        yield
+        if dentro_de_outra:  # SET LOCAL lasts until the outer transaction ends: undo it
+            db.execute_sql("SET LOCAL enable_seqscan = on")
 
 
 @contextmanager

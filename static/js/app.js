@@ -120,6 +120,20 @@
     }, function () { selecionar(botao, origem); });
   });
 
+  // "Selecionar todos desta página": mark (or, when all are marked, unmark) every row of the
+  // list's form, without the reload the link does with JavaScript off.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-selecionar-todos]");
+    var form = link && link.closest("form");
+    if (!form) return;
+    event.preventDefault();
+    var caixas = form.querySelectorAll("tbody input[type=checkbox]");
+    var marcar = Array.prototype.some.call(caixas, function (c) { return !c.checked; });
+    Array.prototype.forEach.call(caixas, function (c) { c.checked = marcar; });
+    link.textContent = marcar ? "Desmarcar todos desta página" : "Selecionar todos desta página";
+    anuncio(marcar ? caixas.length + " marcados." : "Nenhum marcado.");
+  });
+
   // "Baixar meu certificado": a live strength hint for the new password (the server's rules
   // still decide; same scale as services.emissao.forca_senha).
   document.addEventListener("input", function (event) {

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tests.support.ambiente import TEST_CONFIG
-from tests.support.navegador import CHROMIUM, CHROMIUM_FLAGS, PHONE, servidor_demo
+from tests.support.navegador import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PHONE, servidor_demo
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,6 +53,18 @@ def phone(request, browser, server):
     """A page on a phone-sized screen, with JavaScript on or off; `phone.js` tells which."""
     context = browser.new_context(java_script_enabled=request.param, base_url=server.url,
                                   **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.js = request.param
+    yield page
+    context.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "sem-js"])
+def desktop(request, browser, server):
+    """A page on a 1280 × 800 screen, with JavaScript on or off; `desktop.js` tells which."""
+    context = browser.new_context(java_script_enabled=request.param, base_url=server.url,
+                                  **DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.js = request.param

@@ -133,7 +133,7 @@ def test_agent_approves_from_the_agenda_and_the_buyer_sees_emitido(phone, server
     phone.get_by_label("ID Processo Compra (Contrato)").fill(processo)
     if not phone.js:
         phone.get_by_role("button", name="Buscar").click()
-    expect(phone.locator("#resultados .cartao")).to_have_count(1)
+    expect(phone.locator("#resultados tbody tr")).to_have_count(1)
     phone.get_by_role("link", name=processo, exact=True).click()
     expect(phone.locator(".cartoes")).to_contain_text("Emitido")
     expect(phone.locator(".linha-do-tempo")).to_contain_text("Certificado aprovado e emitido")

@@ -232,7 +232,7 @@ def test_a_framed_portal_keeps_the_session_across_posts(anfitriao):
     entrar_no_quadro(frame)
     frame.get_by_role("link", name="Meus Pedidos").first.click()
     frame.get_by_role("link", name="Consulta Processos de Compra").click()
-    expect(frame.locator("#resultados .cartao").first).to_be_visible()
+    expect(frame.locator("#resultados tbody tr").first).to_be_visible()
     # A second POST in the frame still has the session: "Sair" works and leads to login.
     frame.get_by_role("button", name="Sair").click()
     expect(frame.get_by_role("heading", name="Entrar na Área do Cliente")).to_be_visible()

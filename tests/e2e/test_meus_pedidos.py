@@ -27,11 +27,11 @@ def test_buyer_follows_a_purchase_from_meus_pedidos(phone, server):
     phone.get_by_label("ID Processo Compra (Contrato)").fill(numero)
     if phone.js:
         # Active search: the list narrows in place and the URL keeps the search.
-        expect(phone.locator("#resultados .cartao")).to_have_count(1)
+        expect(phone.locator("#resultados tbody tr")).to_have_count(1)
         expect(phone).to_have_url(re.compile(rf"q={numero}"))
     else:
         phone.get_by_role("button", name="Buscar").click()
-        expect(phone.locator("#resultados .cartao")).to_have_count(1)
+        expect(phone.locator("#resultados tbody tr")).to_have_count(1)
 
     phone.get_by_role("link", name=numero, exact=True).click()
     expect(phone.get_by_role("heading", name=f"Processo de compra {numero}")).to_be_visible()

@@ -11,7 +11,7 @@ from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, Li
 from services import links
 from services.lifecycle import Ator, mover_certificado
 from services.relogio import hoje, utcnow
-from tests.support.http import htmx_headers, login, text
+from tests.support.http import htmx_headers, login, tabela, text
 
 JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A
 NOVO_CPF = "222.333.666-38"
@@ -131,10 +131,65 @@ def test_unknown_filter_value_falls_back_to_em_andamento(maria):
 
 def test_list_shows_purchase_id_and_masked_holder(maria):
     certs = certificados_pagos()
-    pagina = text(maria.get("/certificados/lista"))
-    assert f"ID Processo Compra (Contrato) {certs['atribuido'].processo.numero}" in pagina
-    assert "***.982.247-** jo***@example.com" in pagina
+    response = maria.get("/certificados/lista")
+    cabecalho, linhas = tabela(response)
+    linha = next(l["celulas"] for l in linhas if certs["atribuido"].numero in l["celulas"])
+    coluna = dict(zip(cabecalho, linha))
+    assert coluna["ID Processo Compra (Contrato)"] == certs["atribuido"].processo.numero
+    assert coluna["Titular"] == "***.982.247-** jo***@example.com"
+    pagina = text(response)
     assert "529.982.247-25" not in pagina and "joao@example.com" not in pagina
+
+
+def test_the_list_is_a_table_a_box_to_mark_each_row_and_its_action_on_the_right(maria):
+    cabecalho, linhas = tabela(maria.get("/certificados/lista"))
+    assert cabecalho == ["Selecionar", "ID Processo Compra (Contrato)", "Certificado", "Titular",
+                         "Situação", "Ação"]
+    for linha in linhas:
+        numero = linha["celulas"][2]
+        assert linha["caixa"] == ("certificado", numero) and not linha["marcada"]
+        assert linha["celulas"][0] == f"Selecionar certificado {numero}"
+        assert linha["celulas"][-1] == f"Gerenciar certificado {numero}"
+
+
+def test_selecionar_todos_desta_pagina_without_javascript_reloads_with_every_box_marked(maria):
+    pagina = maria.get("/certificados/lista?situacao=todos")
+    link = re.search(r'<a href="([^"]+)" data-selecionar-todos>Selecionar todos desta página</a>',
+                     pagina.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    assert link == "/certificados/lista?situacao=todos&todos=1"
+    assert not any(l["marcada"] for l in tabela(pagina)[1])
+    _, linhas = tabela(maria.get(link))
+    assert len(linhas) == len(tabela(pagina)[1]) == 7 and all(l["marcada"] for l in linhas)
+
+
+def test_reenviar_links_from_the_list_sends_the_marked_and_comes_back_to_the_same_situacao(
+        app, maria, outbox):
+    certs = certificados_pagos()
+    with db.connection_context():
+        from tests.support.listas import com_volume
+
+        aguardando = com_volume(app, compras=0, certificados=2, aguardando=1)["aguardando"]
+    response = maria.post("/certificados/lote/reenviar", data={
+        "certificado": [certs["atribuido"].numero, *aguardando], "situacao": "atribuido"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/certificados/lista?situacao=atribuido"
+    pagina = text(maria.get(response.headers["Location"]))
+    assert "Enviamos 2 links novos. Os links anteriores deixaram de funcionar." in pagina
+    assert "Situação: Aguardando solicitação do titular" in pagina
+    assert sorted(m.to[0] for m in outbox) == ["joao@example.com", "titular0@orgao.gov.br"]
+
+
+def test_reenviar_links_from_the_list_says_why_a_marked_certificate_gets_no_link(maria, outbox):
+    certs = certificados_pagos()
+    response = maria.post("/certificados/lote/reenviar", data={
+        "certificado": [certs["disponivel"].numero, certs["atribuido"].numero],
+        "situacao": "todos"})
+    assert response.headers["Location"] == "/certificados/lista?situacao=todos"
+    pagina = text(maria.get(response.headers["Location"]))
+    assert "Enviamos 1 link novo." in pagina
+    assert (f"Certificado {certs['disponivel'].numero}: Não há link para reenviar neste "
+            "certificado.") in pagina
+    assert [m.to[0] for m in outbox] == ["joao@example.com"]
 
 
 def test_each_item_has_a_gerenciar_button(maria):

@@ -78,6 +78,15 @@ def test_gerenciar_certificados_offers_atribuir_em_lote(maria):
     assert "Atribuir em lote" in text(response)
 
 
+def test_atribuir_em_lote_opened_from_consulta_processos_has_the_marked_purchases_chosen(
+        app, maria, compra):
+    with db.connection_context():
+        outra = helpers.compra_paga(app, 2)
+    html = maria.get(f"/certificados/lote/?processo={compra.id}").get_data(as_text=True)
+    assert f'name="processo" value="{compra.id}" checked>' in html
+    assert f'name="processo" value="{outra.id}">' in html
+
+
 # --- preview -------------------------------------------------------------------------------
 
 def test_preview_says_what_each_line_will_do_and_changes_nothing(maria, compra):

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from models import Conta, ProcessoCompra
-from tests.support.http import htmx_headers, text
+from tests.support.http import htmx_headers, tabela, text
 
 
 def processos_de(cpf):
@@ -24,6 +24,29 @@ def test_the_list_shows_every_purchase_of_the_buyer_with_its_id(maria, dbconn):
         assert processo.numero in page
     assert "ID Processo Compra (Contrato)" in page
     assert "R$ 450,00" in page and "Pago" in page and "Aguardando pagamento" in page
+
+
+def test_the_list_is_a_table_each_row_marked_for_atribuir_em_lote_and_its_action_on_the_right(
+        maria, dbconn):
+    response = maria.get("/pedidos/processos")
+    cabecalho, linhas = tabela(response)
+    assert cabecalho == ["Selecionar", "ID Processo Compra (Contrato)", "Data", "Produto",
+                         "Quantidade", "Total", "Situação", "Ação"]
+    processos = {p.numero: p for p in processos_de("12345678909")}
+    assert sorted(l["celulas"][1] for l in linhas) == sorted(processos)
+    for linha in linhas:
+        numero = linha["celulas"][1]
+        assert linha["caixa"] == ("processo", str(processos[numero].id))
+        assert linha["celulas"][-1] == f"Ver andamento do processo {numero}"
+    html = response.get_data(as_text=True)
+    assert re.search(r'<form method="get" action="/certificados/lote/" class="selecao">', html)
+    assert '<button type="submit" class="botao botao-secundario">Atribuir em lote</button>' in html
+
+
+def test_selecionar_todos_desta_pagina_without_javascript_marks_every_purchase(maria, dbconn):
+    assert not any(l["marcada"] for l in tabela(maria.get("/pedidos/processos"))[1])
+    _, linhas = tabela(maria.get("/pedidos/processos?todos=1"))
+    assert len(linhas) == 4 and all(l["marcada"] for l in linhas)
 
 
 def test_the_list_never_shows_another_buyers_purchase(maria, dbconn):
@@ -66,8 +89,7 @@ def test_the_list_is_paginated_newest_first(maria, dbconn):
         as_text=True)).group(1)
     segunda = maria.get(proxima)
     assert "Anterior" in text(segunda) and "Próxima" not in text(segunda)
-    vistos = [re.findall(r'<dd><a href="/pedidos/processos/(\d+)"', r.get_data(as_text=True))
-              for r in (primeira, segunda)]
+    vistos = [[l["celulas"][1] for l in tabela(r)[1]] for r in (primeira, segunda)]
     assert vistos == [todos[:2], todos[2:]]
 
 
@@ -77,7 +99,7 @@ def test_the_list_is_paginated_newest_first(maria, dbconn):
 def test_garbage_or_out_of_range_cursors_show_a_page_not_an_error(maria, query):
     response = maria.get(f"/pedidos/processos?{query}")
     assert response.status_code == 200
-    assert response.get_data(as_text=True).count('<li class="cartao">') == 2
+    assert len(tabela(response)[1]) == 2
 
 
 def test_the_detail_shows_data_certificates_and_andamento(maria, dbconn):

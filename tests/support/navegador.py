@@ -69,3 +69,8 @@ def no_horizontal_scroll(page):
     if not page.js:
         return True  # measuring needs JavaScript; the CSS is the same either way
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# A desktop screen: Gerenciar Certificados and Consulta Processos de Compra are tables here.
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "pt-BR",
+           "timezone_id": "America/Sao_Paulo"}
