@@ -13,7 +13,7 @@ from extensions import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
 from services import boletos, compras, entrada, formatting, pagamentos, relogio
 from services.lifecycle import Ator
-from services.paginacao import anexar, paginar
+from services.paginacao import paginar
 from web import agente_required, current_account, cursores, redirect_see_other, render
 
 bp = Blueprint("pagamentos", __name__)
@@ -33,8 +33,8 @@ def _valor_texto(centavos):
 def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
     # Newest first, a page at a time, on the partial index of flagged payments.
     sinalizados = paginar(Pagamento.select().where(Pagamento.sinalizado == True),  # noqa: E712
-                          Pagamento.id, current_app.config["PAGE_SIZE"], *cursores())
-    anexar(anexar(sinalizados.itens, "boleto", Boleto), "processo", ProcessoCompra)
+                          Pagamento.id, current_app.config["PAGE_SIZE"], *cursores(),
+                          anexos=[("boleto", Boleto), ("processo", ProcessoCompra)])
     contexto = {"busca": busca, "boleto": boleto, "form": form, "erro_busca": erro_busca,
                 "sinalizados": sinalizados, "hoje": relogio.hoje()}
     if boleto is not None:

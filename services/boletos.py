@@ -9,7 +9,7 @@ from models import Boleto, Conta, ProcessoCompra, db
 from services import febraban, formatting, lifecycle, mail, pix, relogio
 from services.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.lifecycle import EstadoAlterado, registrar_evento
-from services.paginacao import anexar, paginar
+from services.paginacao import paginar
 from services.recusas import Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
@@ -171,10 +171,8 @@ def pdf_do_boleto(boleto, beneficiario):
 def boletos_do_comprador(conta_id, por_pagina=10, depois=None, antes=None):
     """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
     index (comprador, id) however many boletos there are (see services.paginacao)."""
-    pagina = paginar(Boleto.select().where(Boleto.comprador == conta_id), Boleto.id, por_pagina,
-                     depois, antes)
-    anexar(pagina.itens, "processo", ProcessoCompra)
-    return pagina
+    return paginar(Boleto.select().where(Boleto.comprador == conta_id), Boleto.id, por_pagina,
+                   depois, antes, anexos=[("processo", ProcessoCompra)])
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 whatever the number of purchases or certificates (see services.paginacao)."""
 from models import Certificado, ProcessoCompra
 from services.lifecycle import CERTIFICADO_SITUACOES, EM_ANDAMENTO
-from services.paginacao import anexar, paginar
+from services.paginacao import paginar
 
 EM_ANDAMENTO_FILTRO = "em_andamento"
 TODOS = "todos"
@@ -23,10 +23,8 @@ def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=
         condicao &= Certificado.situacao.in_(EM_ANDAMENTO)
     elif filtro != TODOS:
         condicao &= Certificado.situacao == filtro
-    pagina = paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
-                     antes)
-    anexar(pagina.itens, "processo", ProcessoCompra)
-    return pagina
+    return paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
+                   antes, anexos=[("processo", ProcessoCompra)])
 
 
 def do_comprador(conta, numero):

@@ -46,13 +46,13 @@ def cursor(valor):
 def anexar(itens, campo, model):
     """Load the `model` rows that `itens` point to by `campo` (a foreign key) in one query by
     primary key, and attach them. Lists page on their own table alone and then fetch the
-    few related rows: a join would let the planner, misled by missing or stale statistics,
-    hash the whole related table."""
+    few related rows (inside `paginar`'s transaction, where PostgreSQL may not scan): a join
+    would let the planner, misled by missing or stale statistics, hash the whole related
+    table."""
     ids = {getattr(item, f"{campo}_id") for item in itens}
     if not ids:
         return itens
-    with _pela_chave():
-        linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
+    linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
     for item in itens:
         setattr(item, campo, linhas[getattr(item, f"{campo}_id")])
     return itens
@@ -72,46 +72,41 @@ def _contagem(base, chave):
 
 
 @contextmanager
-def _pela_chave():
-    """On PostgreSQL, fetch a page's related rows by primary key only: with no or stale
-    statistics the planner may price a scan of the whole table below ~20 key lookups."""
+def lendo_o_indice_em_ordem(ligado):
+    """On PostgreSQL, the list's reads may not scan a whole table (the related rows are then
+    fetched by primary key) and, when `ligado`, may not sort: the only plan left is the
+    index read in the list's order, which stops after a page. Without this, a planner with
+    no or stale statistics (right after a bulk load) may think a buyer has 5 rows, fetch all
+    100 000 and sort them, or price a scan of all purchases below 20 key lookups. One
+    statement sets both, in the page's own transaction."""
     if "postgres" not in type(db.obj).__name__.lower():
         yield
         return
     dentro_de_outra = db.in_transaction()
+    ordem = "off" if ligado else "on"
     with db.atomic():
-        db.execute_sql("SET LOCAL enable_seqscan = off")
+        db.execute_sql("SELECT set_config('enable_seqscan', 'off', true), "
+                       "set_config('enable_sort', %s, true)", (ordem,))
         yield
         if dentro_de_outra:  # SET LOCAL lasts until the outer transaction ends: undo it
-            db.execute_sql("SET LOCAL enable_seqscan = on")
+            db.execute_sql("SELECT set_config('enable_seqscan', 'on', true), "
+                           "set_config('enable_sort', 'on', true)")
 
 
-@contextmanager
-def lendo_o_indice_em_ordem(ligado):
-    """On PostgreSQL, forbid sorting for the list's reads: the only plan left is the index
-    read in the list's order, which stops after a page. Without this, a planner with no or
-    stale statistics (right after a bulk load) may think a buyer has 5 rows, fetch all
-    100 000 and sort them."""
-    if not ligado or "postgres" not in type(db.obj).__name__.lower():
-        yield
-        return
-    dentro_de_outra = db.in_transaction()
-    with db.atomic():
-        db.execute_sql("SET LOCAL enable_sort = off")
-        yield
-        if dentro_de_outra:  # SET LOCAL lasts until the outer transaction ends: undo it
-            db.execute_sql("SET LOCAL enable_sort = on")
-
-
-def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True):
-    """One page of `base` (one table, filtered) in descending `chave`, from a cursor.
+def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True, anexos=()):
+    """One page of `base` (one table, filtered) in descending `chave`, from a cursor, with
+    the rows each item points to (`anexos`: (foreign key name, model) pairs, see anexar).
 
     One or two queries (the count rides on the first), each an index range read of at most
-    `por_pagina + 1` rows (the count at most LIMITE_CONTAGEM + 1), whatever the volume. `em_ordem=False` lets the planner sort
-    (a search whose index narrows the rows by another column).
+    `por_pagina + 1` rows (the count at most LIMITE_CONTAGEM + 1), whatever the volume, and
+    one primary-key read per `anexos` pair. `em_ordem=False` lets the planner sort (a search
+    whose index narrows the rows by another column).
     """
     with lendo_o_indice_em_ordem(em_ordem):
-        return _paginar(base, chave, max(1, por_pagina), depois, antes)
+        pagina = _paginar(base, chave, max(1, por_pagina), depois, antes)
+        for campo, model in anexos:
+            anexar(pagina.itens, campo, model)
+        return pagina
 
 
 def _paginar(base, chave, por_pagina, depois, antes):

@@ -2,7 +2,7 @@
 import re
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
-from services.paginacao import anexar, lendo_o_indice_em_ordem, paginar
+from services.paginacao import lendo_o_indice_em_ordem, paginar
 
 
 def normalizar_busca(texto):
@@ -18,10 +18,8 @@ def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
     if termo:
         condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
     # A search reads the range of its prefix and sorts it: a full ID matches one purchase.
-    pagina = paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
-                     depois, antes, em_ordem=not termo)
-    anexar(pagina.itens, "produto", Produto)
-    return pagina
+    return paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
+                   depois, antes, em_ordem=not termo, anexos=[("produto", Produto)])
 
 
 def obter(conta, numero):
