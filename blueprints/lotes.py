@@ -168,14 +168,10 @@ def reenviar():
 def reenviar_selecionados():
     if not ConfirmarForm().validate_on_submit():
         abort(400)
-    # Gerenciar Certificados posts its selection with its filter: back to that list.
-    situacao = request.form.get("situacao")
-    volta = (("certificados.lista", {"situacao": consulta.normalizar_filtro(situacao)})
-             if situacao else ("lotes.reenviar", {}))
     numeros = list(dict.fromkeys(request.form.getlist("certificado")))[:POR_PAGINA]
     if not numeros:
         flash("Marque ao menos um certificado para reenviar o link.", "erro")
-        return redirect_see_other(volta[0], **volta[1])
+        return _de_volta()
     config = current_app.config
     atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
     enviados, recusados = lotes.reenviar_links(current_account(), numeros,
@@ -186,4 +182,13 @@ def reenviar_selecionados():
               ". Os links anteriores deixaram de funcionar.", "sucesso")
     for numero, motivo in recusados:
         flash(f"Certificado {numero}: {motivo}", "erro")
-    return redirect_see_other(volta[0], **volta[1])
+    return _de_volta()
+
+
+def _de_volta():
+    """Gerenciar Certificados posts its selection with its filter: back to that list."""
+    situacao = request.form.get("situacao")
+    if situacao:
+        return redirect_see_other("certificados.lista",
+                                  situacao=consulta.normalizar_filtro(situacao))
+    return redirect_see_other("lotes.reenviar")

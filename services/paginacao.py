@@ -58,13 +58,9 @@ def anexar(itens, campo, model):
     return itens
 
 
-def contar(base, chave):
+def _contagem(base, chave):
     """How many rows `base` has, stopping at LIMITE_CONTAGEM + 1 (reads at most that many
     index entries)."""
-    return _contagem(base, chave).bind(db).scalar()
-
-
-def _contagem(base, chave):
     # Ordered like the list, so the plan is the list's index read, stopped early (without
     # an order, a planner short of statistics may scan the table hoping to stop soon).
     primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
@@ -110,21 +106,17 @@ def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True, ane
 
 
 def _paginar(base, chave, por_pagina, depois, antes):
-    contagem = []
-
     def ler(condicao, crescente):
+        """The rows, whether more follow, and the count, which rides on the read as a
+        subquery the database runs once (one round trip less on every page)."""
         ordem = chave.asc() if crescente else chave.desc()
         q = base.where(condicao) if condicao is not None else base
-        if not contagem:
-            # The first read brings the count along (a subquery the database runs once):
-            # one round trip less on every page.
-            q = q.select_extend(_contagem(base, chave).alias("_contagem"))
+        q = q.select_extend(_contagem(base, chave).alias("_contagem"))
         linhas = list(q.order_by(ordem).limit(por_pagina + 1))
-        if not contagem:
-            contagem.append(linhas[0]._contagem if linhas else contar(base, chave))
+        total = linhas[0]._contagem if linhas else 0
         mais = len(linhas) > por_pagina
         linhas = linhas[:por_pagina]
-        return (linhas[::-1] if crescente else linhas), mais
+        return (linhas[::-1] if crescente else linhas), mais, total
 
     def valor(item):
         return getattr(item, chave.name)
@@ -132,18 +124,20 @@ def _paginar(base, chave, por_pagina, depois, antes):
     def existe(condicao):
         return base.where(condicao).exists()
 
+    # Every page shown comes from one read, which brought the count: an empty one only when
+    # there are no rows at all.
     if antes is not None:
-        itens, mais_novas = ler(chave > antes, crescente=True)
+        itens, mais_novas, total = ler(chave > antes, crescente=True)
         if itens:
             proxima = valor(itens[-1]) if existe(chave < valor(itens[-1])) else None
-            return Pagina(itens, contagem[0], valor(itens[0]) if mais_novas else None, proxima)
+            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, proxima)
         depois = None  # past the newest row: the first page
     elif depois is not None:
-        itens, mais_antigas = ler(chave < depois, crescente=False)
+        itens, mais_antigas, total = ler(chave < depois, crescente=False)
         if not itens:  # past the oldest row: the last page
-            itens, mais_novas = ler(None, crescente=True)
-            return Pagina(itens, contagem[0], valor(itens[0]) if mais_novas else None, None)
+            itens, mais_novas, total = ler(None, crescente=True)
+            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, None)
         anterior = valor(itens[0]) if existe(chave > valor(itens[0])) else None
-        return Pagina(itens, contagem[0], anterior, valor(itens[-1]) if mais_antigas else None)
-    itens, mais_antigas = ler(None, crescente=False)
-    return Pagina(itens, contagem[0], None, valor(itens[-1]) if mais_antigas and itens else None)
+        return Pagina(itens, total, anterior, valor(itens[-1]) if mais_antigas else None)
+    itens, mais_antigas, total = ler(None, crescente=False)
+    return Pagina(itens, total, None, valor(itens[-1]) if mais_antigas and itens else None)

@@ -10,7 +10,14 @@ import shutil
 import pytest
 
 from tests.support.ambiente import TEST_CONFIG
-from tests.support.navegador import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PHONE, servidor_demo
+from tests.support.navegador import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DESKTOP,
+    PHONE,
+    pagina,
+    servidor_demo,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,26 +55,15 @@ def server(tmp_path, e2e_config):
         yield live
 
 
-def _pagina(browser, server, js, tela):
-    """A page on a screen of `tela`'s size, JavaScript on or off; `page.js` tells which."""
-    context = browser.new_context(java_script_enabled=js, base_url=server.url, **tela)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.js = js
-    return page
-
-
 @pytest.fixture(params=[True, False], ids=["js", "sem-js"])
 def phone(request, browser, server):
     """A page on a phone-sized screen, with JavaScript on or off; `phone.js` tells which."""
-    page = _pagina(browser, server, request.param, PHONE)
-    yield page
-    page.context.close()
+    with pagina(browser, server.url, PHONE, request.param) as page:
+        yield page
 
 
 @pytest.fixture(params=[True, False], ids=["js", "sem-js"])
 def desktop(request, browser, server):
     """A page on a 1280 × 800 screen, with JavaScript on or off; `desktop.js` tells which."""
-    page = _pagina(browser, server, request.param, DESKTOP)
-    yield page
-    page.context.close()
+    with pagina(browser, server.url, DESKTOP, request.param) as page:
+        yield page

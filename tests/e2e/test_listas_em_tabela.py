@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.support.caixa_smtp import e2e_config, smtp  # noqa: F401  (fixtures: a real SMTP server)
 from tests.support.listas import com_volume
-from tests.support.navegador import DESKTOP, PHONE, entrar, no_horizontal_scroll
+from tests.support.navegador import DESKTOP, PHONE, entrar, no_horizontal_scroll, pagina
 
 LISTAS = {"certificados": "/certificados/lista", "processos": "/pedidos/processos"}
 
@@ -29,53 +29,38 @@ def volume(server):
     return com_volume(server.app)
 
 
-def pagina_com_js(browser, server, tela):
-    contexto = browser.new_context(base_url=server.url, **tela)
-    contexto.set_default_timeout(10_000)
-    page = contexto.new_page()
-    page.js = True
-    return page
-
-
 @pytest.mark.parametrize("lista", LISTAS)
 def test_at_1280x800_at_least_15_rows_are_in_view_each_with_its_action_on_the_right(
         browser, server, volume, lista):
-    page = pagina_com_js(browser, server, DESKTOP)
-    try:
+    with pagina(browser, server.url, DESKTOP) as page:
         entrar(page)
         page.goto(LISTAS[lista])
         linhas = page.evaluate(MEDIR_LINHAS)
-        sem_rolar = sum(l["visivel"] for l in linhas)
+        sem_rolar = sum(linha["visivel"] for linha in linhas)
         page.locator("table.tabela-lista").evaluate("t => t.scrollIntoView()")
         linhas = page.evaluate(MEDIR_LINHAS)
-        visiveis = sum(l["visivel"] for l in linhas)
+        visiveis = sum(linha["visivel"] for linha in linhas)
         print(f"\n{lista} a 1280×800: {len(linhas)} linhas na página, {sem_rolar} visíveis "
               f"sem rolar, {visiveis} com o topo da tabela no topo da tela")
         assert len(linhas) == 20 and visiveis >= 15
-        assert all(l["aDireita"] for l in linhas)
-    finally:
-        page.context.close()
+        assert all(linha["aDireita"] for linha in linhas)
 
 
 @pytest.mark.parametrize("lista", LISTAS)
 def test_no_horizontal_scroll_at_768_1024_and_1280_px_and_the_action_stays_on_the_right(
         browser, server, volume, lista):
-    page = pagina_com_js(browser, server, DESKTOP)
-    try:
+    with pagina(browser, server.url, DESKTOP) as page:
         entrar(page)
         page.goto(LISTAS[lista])
         for largura, altura in ((768, 1024), (1024, 768), (1280, 800)):
             page.set_viewport_size({"width": largura, "height": altura})
             assert no_horizontal_scroll(page), f"{lista} scrolls sideways at {largura} px"
-            assert all(l["aDireita"] for l in page.evaluate(MEDIR_LINHAS)), largura
-    finally:
-        page.context.close()
+            assert all(linha["aDireita"] for linha in page.evaluate(MEDIR_LINHAS)), largura
 
 
 @pytest.mark.parametrize("lista", LISTAS)
 def test_a_phone_keeps_the_cards_with_their_labels(browser, server, volume, lista):
-    page = pagina_com_js(browser, server, PHONE)
-    try:
+    with pagina(browser, server.url, PHONE) as page:
         entrar(page)
         page.goto(LISTAS[lista])
         cartoes = page.evaluate("""() => [...document.querySelectorAll(
@@ -93,8 +78,6 @@ def test_a_phone_keeps_the_cards_with_their_labels(browser, server, volume, list
             assert cartao["caixa"] >= 44  # "Selecionar", easy to tap
         expect(page.locator("table.tabela-lista thead")).to_have_css("height", "1px")
         assert no_horizontal_scroll(page)
-    finally:
-        page.context.close()
 
 
 def test_selecionar_todos_desta_pagina_marks_every_box(desktop, server, volume):
@@ -153,12 +136,9 @@ def test_atribuir_em_lote_from_consulta_processos_opens_with_the_marked_purchase
 def test_both_lists_have_no_accessibility_violations(browser, server, volume, tela):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = pagina_com_js(browser, server, DESKTOP if tela == "desktop" else PHONE)
-    try:
+    with pagina(browser, server.url, DESKTOP if tela == "desktop" else PHONE) as page:
         entrar(page)
         for url in (*LISTAS.values(), LISTAS["certificados"] + "?situacao=todos&todos=1"):
             page.goto(url)
             resultado = Axe().run(page)
             assert resultado.violations_count == 0, (url, resultado.generate_report())
-    finally:
-        page.context.close()

@@ -74,3 +74,17 @@ def no_horizontal_scroll(page):
 # A desktop screen: Gerenciar Certificados and Consulta Processos de Compra are tables here.
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "pt-BR",
            "timezone_id": "America/Sao_Paulo"}
+
+
+@contextmanager
+def pagina(browser, base_url, tela, js=True):
+    """A page on a screen of `tela`'s size (PHONE, DESKTOP), with JavaScript on or off
+    (`page.js` tells which); its browser context closes afterwards."""
+    context = browser.new_context(java_script_enabled=js, base_url=base_url, **tela)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.js = js
+    try:
+        yield page
+    finally:
+        context.close()
