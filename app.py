@@ -5,27 +5,25 @@
 import os
 
 from flask import Flask
-from flask_mailman import Mail
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import bench_data
-import database
-import demo_data
-import jobs
-import settings
+import cli
 import web
+from banco import conexao
+from configuracao import ambiente
+from filas import tarefas
 from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, conta, emissao,
                         exportacao, financeiro, inicio, loja, lotes, pagamentos, pedidos,
                         solicitacao, titular)
-from extensions import compress, csrf, htmx, limiter
-
-mail = Mail()
+from web.extensoes import compress, csrf, htmx, limiter, mail
+from web.ids import IdConverter
 
 
 def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["id"] = IdConverter  # before any blueprint's route is read
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(settings.from_environment(app.instance_path, debug=app.debug))
+    app.config.from_mapping(ambiente.from_environment(app.instance_path, debug=app.debug))
     if config:
         app.config.from_mapping(config)
     if not app.config.get("SECRET_KEY"):
@@ -39,8 +37,8 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     mail.init_app(app)
-    jobs.init_app(app)  # before the database: its teardown must run after the connection closes
-    database.init_app(app)
+    tarefas.init_app(app)  # before the database: its teardown must run after the connection closes
+    conexao.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
@@ -52,8 +50,6 @@ def create_app(config=None):
                       financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp, ac.bp,
                       emissao.bp):
         app.register_blueprint(blueprint)
-    ac.init_app(app)
-    demo_data.init_app(app)
-    bench_data.init_app(app)
+    cli.init_app(app)
     return app
 

@@ -27,5 +27,5 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 errorlog = "-"
 # Access log: off unless GUNICORN_ACCESSLOG names a file or "-" (stdout).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
-# The access log never holds a usable holder or password link (see logs.py).
-logger_class = "logs.AccessLogger"
+# The access log never holds a usable holder or password link (see configuracao/logs.py).
+logger_class = "configuracao.logs.AccessLogger"

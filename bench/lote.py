@@ -27,7 +27,8 @@ def cpf(n):
 
 def exportar(conta, formato):
     """The bytes the export of all the buyer's certificates would send (its size)."""
-    from services import exportacao, planilhas
+    from services.titular import exportacao
+    from services.titular import planilhas
 
     linhas = exportacao.certificados(conta, "todos", str)
     if formato == "csv":
@@ -45,11 +46,13 @@ def main():
     opcoes = argumentos.parse_args()
 
     pasta = tempfile.mkdtemp()
-    import jobs
+    from filas import tarefas
     from app import create_app
     from models import Certificado, Conta, ProcessoCompra, db
-    from services import compras, lotes, planilhas
-    from services.relogio import utcnow
+    from services.pagamento import compras
+    from services.titular import lotes
+    from services.titular import planilhas
+    from services.nucleo.relogio import utcnow
     from tests.support.ambiente import empty_database
     import migrations
 
@@ -95,7 +98,7 @@ def main():
         lotes.confirmar(lote)
         outbox = app.extensions["mailman"].outbox = []
         t = time.perf_counter()
-        contagem = lotes.aplicar(lote.id, 30, jobs.despachar)
+        contagem = lotes.aplicar(lote.id, 30, tarefas.despachar)
         aplicar = time.perf_counter() - t
         print(f"aplicar: {aplicar:.1f} s ({opcoes.linhas / aplicar:.0f} linhas/s), "
               f"{contagem.get('aplicada', 0)} aplicadas, {len(outbox)} e-mails entregues")

@@ -31,7 +31,7 @@ SEGUNDOS = int(os.environ.get("BENCH_SEGUNDOS", 5))
 CONEXOES = [int(c) for c in os.environ.get("BENCH_CONEXOES", "1 16 64").split()]
 RESULTADOS = os.path.join(RAIZ, "bench", "RESULTS.md")
 sys.path.insert(0, RAIZ)
-from services import relogio  # noqa: E402  (the repository root is on the path only now)
+from services.nucleo import relogio  # noqa: E402  (the repository root is on the path only now)
 MARIA = "12345678909"
 AGENTE = ("98765432100", "agente12345")
 
@@ -119,8 +119,8 @@ with db.connection_context():
         boleto = (Boleto.select().where(Boleto.comprador == conta.id)
                   .order_by(Boleto.id.desc()).first())
         return maior.numero, cert.numero, boleto.id
-    import bench_data
-    um_mil = bench_data.cpf(800_000_001)
+    from bench import gerador
+    um_mil = gerador.cpf(800_000_001)
     titular = (Certificado.select().join(Atribuicao).join(LinkTitular).where(
         (Certificado.situacao == "solicitado") & (LinkTitular.expira_em > utcnow())
         & (LinkTitular.token_hash.startswith(""))).order_by(Certificado.id.desc()).first())
@@ -140,9 +140,10 @@ def medir_banco(nome, database_url, compradores):
     if env.get("REDIS_URL"):
         env["JOBS_EMBUTIDOS"] = "0"
     flask = [os.path.join(BIN, "flask"), "--app", "app"]
+    flask_bench = [os.path.join(BIN, "flask"), "--app", "bench.gerador:criar_app"]
     subprocess.run(flask + ["init-db"], cwd=RAIZ, env=env, check=True)
     carga = subprocess.run(
-        flask + ["bench-data", "--compradores", str(compradores), "--certificados",
+        flask_bench + ["bench-data", "--compradores", str(compradores), "--certificados",
                  os.environ.get("BENCH_CERTIFICADOS", "100000")],
         cwd=RAIZ, env=env, check=True, capture_output=True, text=True).stdout.strip()
     print(f"[{nome}] bench-data: {carga}", flush=True)
@@ -158,7 +159,7 @@ def medir_banco(nome, database_url, compradores):
                                           env={**env, "GUNICORN_BIND": f"127.0.0.1:{porta_hello}"}))
         if env.get("REDIS_URL"):
             processos.append(subprocess.Popen(
-                [os.path.join(BIN, "huey_consumer"), "tasks.huey", "-w", "2", "-k", "thread",
+                [os.path.join(BIN, "huey_consumer"), "filas.consumidor.huey", "-w", "2", "-k", "thread",
                  "-q"], cwd=RAIZ, env=env))
         base = f"http://127.0.0.1:{porta}"
         esperar(base + "/saude", processos[0])

@@ -7,9 +7,10 @@ import click
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from cryptography.hazmat.primitives import serialization
 
-from extensions import csrf
+from web.extensoes import csrf
 from models import Lcr, db
-from services import ac, emissao
+from services.certificacao import ac
+from services.certificacao import emissao
 
 bp = Blueprint("ac", __name__, url_prefix="/ac")
 
@@ -81,20 +82,3 @@ def ocsp_get(codificado):
     except (binascii.Error, ValueError):
         pedido = b""
     return _ocsp(pedido)
-
-
-def init_app(app):
-    grupo = click.Group("ac", help="A autoridade certificadora de demonstração.")
-
-    @grupo.command("criar")
-    def criar():
-        """Create the demo root and issuing AC in AC_DIR (never overwrites)."""
-        config = current_app.config
-        try:
-            criada = ac.criar(config["AC_DIR"], config["AC_CHAVE_SENHA"])
-        except ac.AcIndisponivel as erro:
-            raise click.ClickException(str(erro)) from None
-        click.echo(f"AC de demonstração criada em {config['AC_DIR']}." if criada
-                   else "A AC de demonstração já existia; nada mudou.")
-
-    app.cli.add_command(grupo)

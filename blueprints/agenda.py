@@ -9,14 +9,19 @@ from wtforms.validators import DataRequired, Length
 
 from blueprints.forms import Formulario
 from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
-from services import agenda as calendario
+from services.agendamento import calendario
 from blueprints.emissao import RevogarForm
-from services import agendamentos, andamento, emissao, entrada, relogio
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator, pode
-from services.recusas import Recusa
-from services.relogio import TZ
-from web import (agente_required, current_account, pdf_liberado, pdf_response, redirect_see_other,
-                 render)
+from services.agendamento import reservas
+from services.titular import andamento
+from services.certificacao import emissao
+from services.nucleo import entrada
+from services.nucleo import relogio
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, pode
+from services.nucleo.recusas import Recusa
+from services.nucleo.relogio import TZ
+from web.paginas import pdf_response, redirect_see_other, render
+from web.pdf_assinado import pdf_liberado
+from web.sessao import agente_required, current_account
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 
@@ -68,8 +73,8 @@ def _nomes(certificado_ids):
 def index():
     hoje = relogio.hoje()
     dia = entrada.data_iso(request.args.get("dia")) or hoje
-    de = agendamentos.para_banco(datetime.combine(dia, time.min, TZ))
-    ate = agendamentos.para_banco(datetime.combine(dia + timedelta(days=1), time.min, TZ))
+    de = reservas.para_banco(datetime.combine(dia, time.min, TZ))
+    ate = reservas.para_banco(datetime.combine(dia + timedelta(days=1), time.min, TZ))
     itens = list(
         Agendamento.select(Agendamento, Horario, Certificado).join(Horario)
         .switch(Agendamento).join(Certificado)
@@ -80,22 +85,22 @@ def index():
     # Days ahead that have videoconferences still to do, to jump straight to them.
     futuros = (Agendamento.select(Horario.inicio).join(Horario)
                .where((Agendamento.situacao == Agendamento.ATIVO)
-                      & (Horario.inicio >= agendamentos.para_banco(
+                      & (Horario.inicio >= reservas.para_banco(
                           datetime.combine(hoje, time.min, TZ))))
                .order_by(Horario.inicio).tuples())
     proximos = {}
     for (inicio,) in futuros:
-        local = agendamentos.do_banco(inicio).date()
+        local = reservas.do_banco(inicio).date()
         proximos[local] = proximos.get(local, 0) + 1
     return render(
         "agenda/index.html",
-        dia=dia, hoje=hoje, dia_semana=agendamentos.DIAS_SEMANA[dia.weekday()],
+        dia=dia, hoje=hoje, dia_semana=reservas.DIAS_SEMANA[dia.weekday()],
         anterior=_dia_util_vizinho(dia, -1), proximo=_dia_util_vizinho(dia, 1),
-        itens=[{"agendamento": a, "hora": f"{agendamentos.do_banco(a.horario.inicio):%H:%M}",
+        itens=[{"agendamento": a, "hora": f"{reservas.do_banco(a.horario.inicio):%H:%M}",
                 "nome": nomes.get(a.certificado_id) or "Titular",
                 "certificado": a.certificado, "resultado": _resultado(a, a.certificado)}
                for a in itens],
-        proximos=[(d, agendamentos.DIAS_SEMANA[d.weekday()], n)
+        proximos=[(d, reservas.DIAS_SEMANA[d.weekday()], n)
                   for d, n in list(proximos.items())[:10]],
     )
 
@@ -112,11 +117,11 @@ def _carregar(agendamento_id):
 
 def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None):
     agendamento, certificado = _carregar(agendamento_id)
-    solicitacao = (agendamentos.solicitacao_de(certificado.id)
+    solicitacao = (reservas.solicitacao_de(certificado.id)
                    or Solicitacao.select().where(Solicitacao.certificado == certificado.id)
                    .order_by(Solicitacao.id.desc()).first())
     minutos = int(current_app.config["AGENDA_ACAO_AGENTE_MINUTOS"])
-    inicio = agendamentos.do_banco(agendamento.horario.inicio)
+    inicio = reservas.do_banco(agendamento.horario.inicio)
     eventos = list(Evento.select().where(Evento.certificado == certificado.id)
                    .order_by(Evento.criado_em, Evento.id))
     ativo = agendamento.situacao == Agendamento.ATIVO and certificado.situacao == "agendado"
@@ -125,11 +130,11 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None
         agendamento=agendamento, certificado=certificado, solicitacao=solicitacao,
         situacao=CERTIFICADO_SITUACOES[certificado.situacao],
         resultado=_resultado(agendamento, certificado),
-        quando=agendamentos.descrever(inicio), dia_iso=inicio.date().isoformat(),
-        termo=agendamentos.termo_aceito(certificado.id),
+        quando=reservas.descrever(inicio), dia_iso=inicio.date().isoformat(),
+        termo=reservas.termo_aceito(certificado.id),
         eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
         ativo=ativo,
-        liberado=ativo and agendamentos.agente_pode_agir(agendamento, relogio.agora(), minutos),
+        liberado=ativo and reservas.agente_pode_agir(agendamento, relogio.agora(), minutos),
         libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
         form=form or RecusaForm(formdata=None), erro=erro,
         revogar_form=(revogar_form or RevogarForm(formdata=None))
@@ -137,7 +142,7 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None
     )
 
 
-@bp.get("/<int:agendamento_id>")
+@bp.get("/<id:agendamento_id>")
 @agente_required
 def detalhe(agendamento_id):
     return _detalhe(agendamento_id)
@@ -145,7 +150,7 @@ def detalhe(agendamento_id):
 
 def _termo_pdf(agendamento_id):
     _, certificado = _carregar(agendamento_id)
-    termo_ = agendamentos.termo_aceito(certificado.id)
+    termo_ = reservas.termo_aceito(certificado.id)
     if termo_ is None:
         abort(404)
     return pdf_response(termo_.pdf, f"termo-{certificado.numero}-v{termo_.versao}.pdf")
@@ -154,7 +159,7 @@ def _termo_pdf(agendamento_id):
 _termo_da_sessao = agente_required(_termo_pdf)
 
 
-@bp.get("/<int:agendamento_id>/termo.pdf")
+@bp.get("/<id:agendamento_id>/termo.pdf")
 def termo(agendamento_id):
     # A signed address (url_pdf) opens in a new tab outside the frame; else the agent's session.
     if pdf_liberado() == agendamento_id:
@@ -171,7 +176,7 @@ def _decidir(agendamento_id, fazer, sucesso):
     return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
 
 
-@bp.post("/<int:agendamento_id>/aprovar")
+@bp.post("/<id:agendamento_id>/aprovar")
 @agente_required
 def aprovar(agendamento_id):
     _carregar(agendamento_id)
@@ -179,11 +184,11 @@ def aprovar(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.aprovar(agendamento_id, relogio.agora(), _ator(), current_app.config),
+        lambda: reservas.aprovar(agendamento_id, relogio.agora(), _ator(), current_app.config),
         "Certificado aprovado e emitido. O titular recebeu por e-mail os próximos passos.")
 
 
-@bp.post("/<int:agendamento_id>/recusar")
+@bp.post("/<id:agendamento_id>/recusar")
 @agente_required
 def recusar(agendamento_id):
     _carregar(agendamento_id)
@@ -192,13 +197,13 @@ def recusar(agendamento_id):
         return _detalhe(agendamento_id, form=form, status=422)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.recusar(agendamento_id, form.motivo.data, relogio.agora(), _ator(),
+        lambda: reservas.recusar(agendamento_id, form.motivo.data, relogio.agora(), _ator(),
                                      current_app.config),
         "Validação recusada. O titular recebeu por e-mail o motivo e o link para corrigir "
         "e reagendar.")
 
 
-@bp.post("/<int:agendamento_id>/nao-compareceu")
+@bp.post("/<id:agendamento_id>/nao-compareceu")
 @agente_required
 def nao_compareceu(agendamento_id):
     _carregar(agendamento_id)
@@ -206,12 +211,12 @@ def nao_compareceu(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: agendamentos.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
+        lambda: reservas.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
                                                 current_app.config),
         "Ausência registrada. O titular recebeu um e-mail para agendar outra data.")
 
 
-@bp.post("/<int:agendamento_id>/revogar")
+@bp.post("/<id:agendamento_id>/revogar")
 @agente_required
 def revogar(agendamento_id):
     _, certificado = _carregar(agendamento_id)

@@ -9,14 +9,16 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from access import acesso_titular
+from web.acesso_titular import acesso_titular
 from blueprints.forms import Formulario
 from models import Agendamento, Horario
-from services import agendamentos, entrada, relogio
-from services.agendamentos import AgendamentoRecusado, HorarioEsgotado
-from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
-from services.relogio import TZ
-from web import redirect_see_other, render
+from services.agendamento import reservas
+from services.nucleo import entrada
+from services.nucleo import relogio
+from services.agendamento.reservas import AgendamentoRecusado, HorarioEsgotado
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.nucleo.relogio import TZ
+from web.paginas import redirect_see_other, render
 
 bp = Blueprint("agendamento", __name__)
 PREFIXO = "/titular/<numero>/agendamento"
@@ -48,10 +50,10 @@ class _Contexto:
         self.acesso = acesso_titular(numero)
         self.certificado = self.acesso.certificado
         self.numero = self.certificado.numero
-        self.solicitacao = agendamentos.solicitacao_de(self.certificado.id)
-        self.agendamento = (agendamentos.ativo(self.certificado.id)
+        self.solicitacao = reservas.solicitacao_de(self.certificado.id)
+        self.agendamento = (reservas.ativo(self.certificado.id)
                             if self.certificado.situacao == "agendado" else None)
-        self.cfg = agendamentos.config_agenda(current_app.config)
+        self.cfg = reservas.config_agenda(current_app.config)
 
     @property
     def reagendando(self):
@@ -61,7 +63,7 @@ class _Contexto:
     def pode_escolher(self):
         """Booking (eligible request waiting) or rescheduling (active booking, in time)."""
         if self.reagendando:
-            return agendamentos.pode_alterar(self.agendamento, relogio.agora(), self.cfg)
+            return reservas.pode_alterar(self.agendamento, relogio.agora(), self.cfg)
         return (pode(self.certificado.situacao, "agendar") and self.solicitacao is not None
                 and self.solicitacao.elegivel_video is True)
 
@@ -73,7 +75,7 @@ class _Contexto:
 
 
 def _dia_rotulo(d):
-    return {"iso": d.isoformat(), "rotulo": f"{agendamentos.DIAS_SEMANA[d.weekday()]}, "
+    return {"iso": d.isoformat(), "rotulo": f"{reservas.DIAS_SEMANA[d.weekday()]}, "
                                             f"{d:%d/%m}", "data": d}
 
 
@@ -88,14 +90,14 @@ def _parse_inicio(valor):
 
 
 def _horarios_ctx(ctx, dia):
-    livres = agendamentos.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
+    livres = reservas.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
     return {"dia": _dia_rotulo(dia) if dia else None,
             "horarios": [{"valor": f"{h:%Y-%m-%dT%H:%M}", "hora": f"{h:%H:%M}"} for h in livres]}
 
 
 def _seletor(ctx, dia=None, erro=None, status=200):
     """The day picker page, with the times of `dia` when one is chosen (or kept after an error)."""
-    dias = [_dia_rotulo(d) for d in agendamentos.dias_livres(relogio.agora(), ctx.cfg)]
+    dias = [_dia_rotulo(d) for d in reservas.dias_livres(relogio.agora(), ctx.cfg)]
     if dia is not None and dia not in [d["data"] for d in dias]:
         dia = None
     return render("agendamento/dias.html", None, status,
@@ -119,14 +121,14 @@ def inicio(numero):
 
 
 def _resumo(ctx, erro=None, status=200):
-    inicio_ = agendamentos.do_banco(ctx.agendamento.horario.inicio)
+    inicio_ = reservas.do_banco(ctx.agendamento.horario.inicio)
     return render_template(
         "agendamento/resumo.html",
-        **ctx.base(quando=agendamentos.descrever(inicio_), erro=erro,
-                    pode_alterar=agendamentos.pode_alterar(ctx.agendamento, relogio.agora(),
+        **ctx.base(quando=reservas.descrever(inicio_), erro=erro,
+                    pode_alterar=reservas.pode_alterar(ctx.agendamento, relogio.agora(),
                                                            ctx.cfg),
-                    prazo=agendamentos.agenda.duration_text(ctx.cfg.change_notice),
-                   tenha_em_maos=agendamentos.TENHA_EM_MAOS)), status
+                    prazo=reservas.calendario.duration_text(ctx.cfg.change_notice),
+                   tenha_em_maos=reservas.TENHA_EM_MAOS)), status
 
 
 @bp.route(PREFIXO + "/elegibilidade", methods=["GET", "POST"])
@@ -139,7 +141,7 @@ def elegibilidade(numero):
                                    ("cnh" if atual else "nao")})
     if form.validate_on_submit():
         try:
-            agendamentos.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
+            reservas.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
                                                  form.elegivel.data != "nao")
         except TransicaoInvalida:
             pass  # booked meanwhile: the start page shows the booking
@@ -164,7 +166,7 @@ def horarios(numero):
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     dia = entrada.data_iso(request.args.get("dia"))
-    if dia is None or dia not in agendamentos.dias_livres(relogio.agora(), ctx.cfg):
+    if dia is None or dia not in reservas.dias_livres(relogio.agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
                         status=422)
     return render("agendamento/horarios.html", "agendamento/_horarios.html",
@@ -186,14 +188,14 @@ def confirmar(numero):
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
     try:
-        agendamentos.conferir_horario(relogio.agora(), inicio_, ctx.cfg)
+        reservas.conferir_horario(relogio.agora(), inicio_, ctx.cfg)
     except AgendamentoRecusado as recusa:
         return _recusa_escolha(ctx, inicio_, recusa.mensagem)
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
-                           quando=agendamentos.descrever(inicio_),
-                           tenha_em_maos=agendamentos.TENHA_EM_MAOS, **ctx.base())
+                           quando=reservas.descrever(inicio_),
+                           tenha_em_maos=reservas.TENHA_EM_MAOS, **ctx.base())
 
 
 @bp.post(PREFIXO + "/confirmar")
@@ -205,19 +207,19 @@ def agendar(numero):
     inicio_ = _parse_inicio(form.inicio.data)
     acao = form.acao.data
     if acao == "agendar" and ctx.reagendando:
-        return _resumo(ctx, erro=agendamentos.MSG_JA_AGENDADO, status=409)
+        return _resumo(ctx, erro=reservas.MSG_JA_AGENDADO, status=409)
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
     try:
         if ctx.reagendando:
-            agendamentos.reagendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
+            reservas.reagendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
                                    current_app.config)
             flash("Videoconferência reagendada. Enviamos o novo horário e o convite por e-mail.",
                   "sucesso")
         else:
-            agendamentos.agendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
+            reservas.agendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
                                  current_app.config)
             flash("Videoconferência agendada. Enviamos a confirmação e o convite por e-mail.",
                   "sucesso")
@@ -249,7 +251,7 @@ def cancelar(numero):
         if not form.validate_on_submit():
             abort(400)
         try:
-            agendamentos.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
+            reservas.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
                                   current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
             return _resumo(_Contexto(numero), erro=erro.mensagem,
@@ -257,11 +259,11 @@ def cancelar(numero):
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    if not agendamentos.pode_alterar(ctx.agendamento, relogio.agora(), ctx.cfg):
+    if not reservas.pode_alterar(ctx.agendamento, relogio.agora(), ctx.cfg):
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    inicio_ = agendamentos.do_banco(ctx.agendamento.horario.inicio)
+    inicio_ = reservas.do_banco(ctx.agendamento.horario.inicio)
     return render_template("agendamento/cancelar.html", form=form,
-                           quando=agendamentos.descrever(inicio_), **ctx.base())
+                           quando=reservas.descrever(inicio_), **ctx.base())
 
 
 # --- the meeting room address ------------------------------------------------------------
@@ -272,9 +274,9 @@ def sala(codigo):
     if len(codigo) > 40:
         abort(404)
     agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
-                   .where((Agendamento.link_reuniao == agendamentos.sala(codigo))
+                   .where((Agendamento.link_reuniao == reservas.sala(codigo))
                           & (Agendamento.situacao == Agendamento.ATIVO)).first())
     if agendamento is None:
         abort(404)
-    return render_template("agendamento/sala.html", quando=agendamentos.descrever(
-        agendamentos.do_banco(agendamento.horario.inicio)))
+    return render_template("agendamento/sala.html", quando=reservas.descrever(
+        reservas.do_banco(agendamento.horario.inicio)))

@@ -8,9 +8,12 @@ from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from blueprints.forms import AtribuirForm
 from blueprints.solicitacao import EXPLICACOES, passo
 from models import Certificado, ProcessoCompra
-from services import ajuda, atribuicoes, formatting
-from services.lifecycle import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
-from web import current_account, login_required, render
+from services.titular import ajuda
+from services.titular import atribuicoes
+from services.nucleo import formatacao
+from services.nucleo.ciclo_de_vida import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
+from web.paginas import render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
 
@@ -107,7 +110,7 @@ def atribuir(numero):
     if not pode(certificado.situacao, "atribuir"):
         return redirect(url_for(".interativa", numero=numero), code=303)
     if request.method == "GET":
-        form = _atribuir_form(formdata=None, data={"cpf": formatting.format_cpf(conta.cpf),
+        form = _atribuir_form(formdata=None, data={"cpf": formatacao.format_cpf(conta.cpf),
                                                    "email": conta.email})
         return _pagina_atribuir(certificado, form)
     form = _atribuir_form()
@@ -139,4 +142,4 @@ def atribuido(numero):
     fragmento = "ajuda/_atribuido.html"
     return render("solicitacao/pagina.html", fragmento, fragmento=fragmento,
                   certificado=certificado, titulo="Certificado atribuído", passo=None,
-                  email=formatting.mask_email(certificado.titular_email))
+                  email=formatacao.mask_email(certificado.titular_email))

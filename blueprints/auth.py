@@ -10,11 +10,14 @@ from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from blueprints.forms import Formulario, limpo
-from extensions import limiter
+from web.extensoes import limiter
 from models import Conta, db
-from services import contas, formatting, mail
-from services.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
-from web import current_account, redirect_see_other, render, sign_in
+from services.contratantes import contas
+from services.nucleo import formatacao
+from services.nucleo import correio
+from services.titular.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
+from web.paginas import redirect_see_other, render
+from web.sessao import current_account, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -142,10 +145,10 @@ def _enviar_link(conta, finalidade, destinatario, next_url):
     """Queue the "Definir minha senha" e-mail (in the caller's transaction)."""
     horas = current_app.config["TOKEN_SENHA_HORAS"]
     token = contas.emitir_token(conta, finalidade, horas)
-    link = mail.url_externa("auth.definir_senha_link", token=token, next=next_url)
+    link = correio.url_externa("auth.definir_senha_link", token=token, next=next_url)
     assunto = ("Área do Cliente: defina sua senha" if finalidade == contas.PRIMEIRO_ACESSO
                else "Área do Cliente: definir uma nova senha")
-    mail.enfileirar(destinatario, assunto, "definir_senha",
+    correio.enfileirar(destinatario, assunto, "definir_senha",
                     {"nome": conta.nome, "link": link, "horas": horas,
                      "primeiro_acesso": finalidade == contas.PRIMEIRO_ACESSO})
 
@@ -190,12 +193,12 @@ def primeiro_acesso_dados():
                   "senha.", "info")
             return redirect_see_other("auth.esqueci_senha", next=inicio["next"])
         return render_template("auth/link_enviado.html", primeiro_acesso=True,
-                               email=formatting.mask_email(inicio["email"]),
+                               email=formatacao.mask_email(inicio["email"]),
                                horas=current_app.config["TOKEN_SENHA_HORAS"])
     status = 422 if form.errors else 200
     return render("auth/primeiro_acesso_dados.html", form=form,
-                  email=formatting.mask_email(inicio["email"]),
-                  cpf=formatting.format_cpf(inicio["cpf"]), status=status)
+                  email=formatacao.mask_email(inicio["email"]),
+                  cpf=formatacao.format_cpf(inicio["cpf"]), status=status)
 
 
 @bp.route("/esqueci-minha-senha", methods=["GET", "POST"])
@@ -204,7 +207,7 @@ def esqueci_senha():
     next_url = _safe_next(request.args.get("next"))
     form = EsqueciForm()
     if request.method == "GET" and session.get(CPF_RECUPERACAO):
-        form.cpf.data = formatting.format_cpf(session.pop(CPF_RECUPERACAO))
+        form.cpf.data = formatacao.format_cpf(session.pop(CPF_RECUPERACAO))
     if form.validate_on_submit():
         with db.atomic():
             conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)

@@ -14,18 +14,22 @@ from peewee import IntegrityError
 
 from blueprints.forms import AcaoForm, AtribuirForm
 from models import ChaveIdempotencia, db
-from services import atribuicoes, certificados as consulta, emissao, formatting
-from services import mail as outbox
-from services.atribuicoes import AtribuicaoRecusada
-from services.lifecycle import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
-from web import current_account, cursores, login_required, redirect_see_other, render
+from services.titular import atribuicoes
+from services.titular import certificados as consulta
+from services.certificacao import emissao
+from services.nucleo import formatacao
+from services.nucleo import correio as outbox
+from services.titular.atribuicoes import AtribuicaoRecusada
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
+from web.paginas import cursores, redirect_see_other, render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
 
 @bp.app_template_filter("email_mascarado")
 def _email_mascarado(value):
-    return formatting.mask_email(value)
+    return formatacao.mask_email(value)
 
 
 def nova_chave():
@@ -142,8 +146,8 @@ def _form_atribuicao(numero, acao):
             atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
                                  current_app.config["LINK_TITULAR_DIAS"], acao, versao)
             return (f"Certificado {certificado.numero} atribuído ao CPF "
-                    f"{formatting.mask_cpf(cpf)}. Enviamos o link para "
-                    f"{formatting.mask_email(certificado.titular_email)}.")
+                    f"{formatacao.mask_cpf(cpf)}. Enviamos o link para "
+                    f"{formatacao.mask_email(certificado.titular_email)}.")
 
         try:
             mensagem = _uma_vez(form.chave.data, atribuir)
@@ -185,7 +189,7 @@ def reenviar(numero):
     def reenviar_link():
         atribuicoes.reenviar_link(certificado, conta, _ator(),
                                   current_app.config["LINK_TITULAR_DIAS"])
-        return (f"Enviamos um novo link para {formatting.mask_email(certificado.titular_email)}. "
+        return (f"Enviamos um novo link para {formatacao.mask_email(certificado.titular_email)}. "
                 "O link anterior deixou de funcionar.")
 
     try:

@@ -2,8 +2,9 @@
 import click
 from flask import Blueprint, flash, session
 
-from services import contas
-from web import current_account, login_required, redirect_see_other, render
+from services.contratantes import contas
+from web.paginas import redirect_see_other, render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("conta", __name__)
 
@@ -22,19 +23,3 @@ def sair_de_todos():
     flash("Você saiu da Área do Cliente em todos os aparelhos. Entre de novo para continuar.",
           "sucesso")
     return redirect_see_other("auth.login")
-
-
-@bp.cli.command("papel")
-@click.argument("cpf")
-@click.argument("papel", type=click.Choice(contas.PAPEIS))
-def papel_cli(cpf, papel):
-    """Torna a conta do CPF compradora ou agente; as sessões abertas dela terminam."""
-    from models import db
-    from services.pessoa import clean_cpf
-
-    with db.connection_context():
-        try:
-            conta = contas.mudar_papel(clean_cpf(cpf), papel)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
-    click.echo(f"{conta.nome}: agora {papel}; as sessões abertas desta conta terminaram.")

@@ -9,7 +9,7 @@ import tempfile
 from flask import Response, abort, stream_with_context
 
 from models import db
-from services import planilhas
+from services.titular import planilhas
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PEDACO = 64 * 1024

@@ -1,18 +1,20 @@
 """The holder's certificate after approval: "Baixar meu certificado" (password twice, the .pfx
 streamed once), "Tenho minha própria requisição (CSR)", "Revogar e emitir novamente",
-"Revogar certificado" and "Testar meu certificado". Domain rules in services.emissao."""
+"Revogar certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
 from flask import Blueprint, current_app, flash, make_response
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from access import acesso_titular
+from web.acesso_titular import acesso_titular
 from blueprints.forms import Formulario
-from services import ac, emissao, teste_certificado
-from services.emissao import EmissaoRecusada
-from services.recusas import Recusa
-from web import redirect_see_other, render
+from services.certificacao import ac
+from services.certificacao import emissao
+from services.certificacao import teste_certificado
+from services.certificacao.emissao import EmissaoRecusada
+from services.nucleo.recusas import Recusa
+from web.paginas import redirect_see_other, render
 
 bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
 

@@ -3,9 +3,10 @@ current filter as CSV or XLSX, streamed (see blueprints/downloads.py)."""
 from flask import Blueprint, request
 
 from blueprints import downloads
-from services import certificados as consulta_certificados
-from services import exportacao
-from web import current_account, format_datetime, login_required
+from services.titular import certificados as consulta_certificados
+from services.titular import exportacao
+from web.filtros import format_datetime
+from web.sessao import current_account, login_required
 
 bp = Blueprint("exportacao", __name__)
 

@@ -6,10 +6,14 @@ from wtforms.validators import DataRequired
 
 from blueprints.forms import Formulario, limpo
 from models import Boleto, ProcessoCompra
-from services import boletos, entrada, pix, relogio
-from services.lifecycle import Ator, TransicaoInvalida
-from web import (current_account, cursores, login_required, para_o_login, pdf_liberado,
-                 pdf_response, redirect_see_other, render)
+from services.pagamento import boletos
+from services.nucleo import entrada
+from services.pagamento import pix
+from services.nucleo import relogio
+from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
+from web.paginas import cursores, pdf_response, redirect_see_other, render
+from web.pdf_assinado import pdf_liberado
+from web.sessao import current_account, login_required, para_o_login
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -52,7 +56,7 @@ def index():
                   resultado=resultado, linhas=linhas)
 
 
-@bp.get("/boletos/<int:boleto_id>")
+@bp.get("/boletos/<id:boleto_id>")
 @login_required
 def boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
@@ -66,7 +70,7 @@ def boleto(boleto_id):
                   pode_gerar_novo=boletos.pode_gerar_novo(boleto, hoje))
 
 
-@bp.get("/boletos/<int:boleto_id>/boleto.pdf")
+@bp.get("/boletos/<id:boleto_id>/boleto.pdf")
 def pdf(boleto_id):
     if pdf_liberado() == boleto_id:
         # A signed address from the buyer's page (a new tab outside the frame has no session).
@@ -95,7 +99,7 @@ def _ja_substituido(substituto):
     return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
 
 
-@bp.route("/boletos/<int:boleto_id>/novo", methods=["GET", "POST"])
+@bp.route("/boletos/<id:boleto_id>/novo", methods=["GET", "POST"])
 @login_required
 def novo_boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)

@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
-from services import entrada
-from services.pessoa import clean_cpf, clean_email
-from services.recusas import Recusa
+from services.nucleo import entrada
+from services.titular.pessoa import clean_cpf, clean_email
+from services.nucleo.recusas import Recusa
 
 
 def limpo(funcao):

@@ -6,7 +6,8 @@ from flask import (Blueprint, current_app, jsonify, make_response, redirect, ren
                    session, url_for)
 
 from models import db
-from web import SONDA_QUADRO, current_account
+from web.quadro import SONDA_QUADRO
+from web.sessao import current_account
 
 bp = Blueprint("inicio", __name__)
 

@@ -8,9 +8,13 @@ from wtforms.validators import ValidationError
 
 from blueprints.forms import Formulario, limpo
 from models import Certificado, ProcessoCompra
-from services import boletos, compras, relogio, renovacao
-from services.lifecycle import Ator
-from web import current_account, login_required, redirect_see_other, render
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.nucleo import relogio
+from services.certificacao import renovacao
+from services.nucleo.ciclo_de_vida import Ator
+from web.paginas import redirect_see_other, render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 

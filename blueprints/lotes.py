@@ -6,13 +6,16 @@ from flask import Blueprint, abort, current_app, flash, request
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 
-import jobs
+from filas import tarefas
 from blueprints import downloads
 from blueprints.forms import Formulario
-from extensions import csrf
-from services import certificados as consulta, lotes, planilhas
-from services.planilhas import LIMITE_BYTES, ArquivoRecusado
-from web import current_account, login_required, redirect_see_other, render
+from web.extensoes import csrf
+from services.titular import certificados as consulta
+from services.titular import lotes
+from services.titular import planilhas
+from services.titular.planilhas import LIMITE_BYTES, ArquivoRecusado
+from web.paginas import numero_da_pagina, redirect_see_other, render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("lotes", __name__, url_prefix="/certificados/lote")
 
@@ -109,19 +112,19 @@ def _contexto(lote):
             "descricao": lambda linha: lotes.descricao(linha, lote.acao)}
 
 
-@bp.get("/<int:lote_id>")
+@bp.get("/<id:lote_id>")
 @login_required
 def lote(lote_id):
     lote = _lote(lote_id)
     so_erros = request.args.get("filtro") == "erros"
-    pagina = max(1, request.args.get("pagina", 1, type=int))
+    pagina = numero_da_pagina()
     linhas = list(lotes.linhas(lote, so_erros, pagina, POR_PAGINA + 1))
     return render("lotes/lote.html", "lotes/_linhas.html", linhas=linhas[:POR_PAGINA],
                   so_erros=so_erros, pagina=pagina, proxima=len(linhas) > POR_PAGINA,
                   confirmar_form=ConfirmarForm(), **_contexto(lote))
 
 
-@bp.get("/<int:lote_id>/progresso")
+@bp.get("/<id:lote_id>/progresso")
 @login_required
 def progresso(lote_id):
     return render("lotes/lote.html", "lotes/_progresso.html", linhas=[], so_erros=False,
@@ -129,18 +132,18 @@ def progresso(lote_id):
                   **_contexto(_lote(lote_id)))
 
 
-@bp.post("/<int:lote_id>/confirmar")
+@bp.post("/<id:lote_id>/confirmar")
 @login_required
 def confirmar(lote_id):
     lote = _lote(lote_id)
     if not ConfirmarForm().validate_on_submit():
         abort(400)
     if lotes.confirmar(lote):  # a second click finds the batch already applying
-        jobs.aplicar_lote(lote.id)
+        tarefas.aplicar_lote(lote.id)
     return redirect_see_other("lotes.lote", lote_id=lote.id)
 
 
-@bp.get("/<int:lote_id>/erros.<formato>")
+@bp.get("/<id:lote_id>/erros.<formato>")
 @login_required
 def erros(lote_id, formato):
     lote = _lote(lote_id)
@@ -156,7 +159,7 @@ def erros(lote_id, formato):
 @bp.get("/reenviar")
 @login_required
 def reenviar():
-    pagina = max(1, request.args.get("pagina", 1, type=int))
+    pagina = numero_da_pagina()
     certificados = lotes.aguardando_titular(current_account(), pagina, POR_PAGINA + 1)
     return render("lotes/reenviar.html", form=ConfirmarForm(),
                   certificados=certificados[:POR_PAGINA], pagina=pagina,
@@ -176,7 +179,7 @@ def reenviar_selecionados():
     atraso = lotes.espacador(config["MAIL_MAX_POR_MINUTO"])
     enviados, recusados = lotes.reenviar_links(current_account(), numeros,
                                                config["LINK_TITULAR_DIAS"],
-                                               lambda: jobs.despachar(atraso))
+                                               lambda: tarefas.despachar(atraso))
     if enviados:
         flash(f"Enviamos {len(enviados)} {'link novo' if len(enviados) == 1 else 'links novos'}"
               ". Os links anteriores deixaram de funcionar.", "sucesso")

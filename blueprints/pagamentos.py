@@ -7,14 +7,20 @@ import click
 from flask import Blueprint, abort, current_app, flash, jsonify, request
 from wtforms import StringField
 
-import jobs
+from filas import tarefas
 from blueprints.forms import Formulario, limpo
-from extensions import csrf
+from web.extensoes import csrf
 from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services import boletos, compras, entrada, formatting, pagamentos, relogio
-from services.lifecycle import Ator
-from services.paginacao import paginar
-from web import agente_required, current_account, cursores, redirect_see_other, render
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.nucleo import entrada
+from services.nucleo import formatacao
+from services.pagamento import pagamentos
+from services.nucleo import relogio
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.paginacao import paginar
+from web.paginas import cursores, redirect_see_other, render
+from web.sessao import agente_required, current_account
 
 bp = Blueprint("pagamentos", __name__)
 
@@ -27,7 +33,7 @@ class ConfirmarForm(Formulario):
 
 
 def _valor_texto(centavos):
-    return formatting.format_brl(centavos).removeprefix("R$ ")
+    return formatacao.format_brl(centavos).removeprefix("R$ ")
 
 
 def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
@@ -64,7 +70,7 @@ def index():
     return _pagina(busca, boleto, form)
 
 
-@bp.post("/pagamentos/boletos/<int:boleto_id>/confirmar")
+@bp.post("/pagamentos/boletos/<id:boleto_id>/confirmar")
 @agente_required
 def confirmar(boleto_id):
     boleto = Boleto.get_or_none(Boleto.id == boleto_id)
@@ -113,54 +119,3 @@ def notificacao():
                    creditado=pagamento.creditado, motivo=pagamento.motivo), 200
 
 
-# --- command line ------------------------------------------------------------------------
-
-@bp.cli.command("confirmar")
-@click.argument("nosso_numero")
-@click.option("--valor", help="Valor pago, ex.: 150,00 (padrão: o valor do boleto).")
-@click.option("--data", "data_texto", help="Data do pagamento, AAAA-MM-DD ou dd/mm/aaaa "
-                                           "(padrão: hoje).")
-def confirmar_cli(nosso_numero, valor, data_texto):
-    """Reconhece o pagamento de um boleto (nosso número ou linha digitável)."""
-    with db.connection_context():
-        try:
-            boleto = pagamentos.localizar_boleto(nosso_numero)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
-        try:
-            valor_centavos = entrada.ler_valor(valor) if valor else boleto.valor_centavos
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--valor") from None
-        try:
-            data_pagamento = entrada.ler_data(data_texto) if data_texto else relogio.hoje()
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--data") from None
-        try:
-            pagamento, novo = pagamentos.confirmar_manual(
-                boleto, valor_centavos, data_pagamento, "cli", Ator("Linha de comando"))
-        except pagamentos.PagamentoRecusado as recusa:
-            opcao = {"valor": "--valor", "data_pagamento": "--data"}[recusa.campo]
-            raise click.BadParameter(recusa.mensagem, param_hint=opcao) from None
-        numero = ProcessoCompra.get_by_id(boleto.processo_id).numero
-    jobs.despachar()
-    if not novo:
-        click.echo(f"Pagamento do boleto {boleto.nosso_numero} já estava registrado; nada mudou.")
-    elif pagamento.sinalizado:
-        click.echo(f"Pagamento registrado e sinalizado (não creditado): {pagamento.motivo}")
-    else:
-        click.echo(f"Pagamento reconhecido: compra {numero} paga.")
-
-
-@bp.cli.command("cancelar-vencidos")
-@click.option("--hoje", "hoje_texto", help="Data de referência AAAA-MM-DD (padrão: hoje).")
-def cancelar_vencidos_cli(hoje_texto):
-    """Cancela compras não pagas no prazo após o vencimento original (a tarefa diária)."""
-    try:
-        dia = date.fromisoformat(hoje_texto) if hoje_texto else relogio.hoje()
-    except ValueError:
-        raise click.BadParameter("use AAAA-MM-DD", param_hint="--hoje") from None
-    with db.connection_context():
-        cancelados = compras.cancelar_vencidos(dia)
-    jobs.despachar()
-    click.echo(f"{len(cancelados)} compra(s) cancelada(s)"
-               + (": " + ", ".join(p.numero for p in cancelados) if cancelados else "."))

@@ -1,10 +1,13 @@
 """Meus Pedidos → Consulta Processos de Compra: the buyer follows each purchase."""
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from services import andamento, processos
-from services.paginacao import cursor
-from services.lifecycle import CERTIFICADO_SITUACOES
-from web import current_account, cursores, login_required, render
+from services.titular import andamento
+
+from services.pagamento import processos
+from services.nucleo.paginacao import cursor
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
+from web.paginas import cursores, render
+from web.sessao import current_account, login_required
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 

@@ -8,14 +8,18 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, request, ur
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from access import acesso_titular
+from web.acesso_titular import acesso_titular
 from blueprints.forms import Formulario
 from models import Termo
-from services import pessoa, relogio, solicitacoes, termo_pdf
-from services.formatting import format_cpf
-from services.lifecycle import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
-from services.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
-from web import pdf_liberado, pdf_response, render
+from services.titular import pessoa
+from services.nucleo import relogio
+from services.titular import solicitacoes
+from services.titular import termo_pdf
+from services.nucleo.formatacao import format_cpf
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
+from web.paginas import pdf_response, render
+from web.pdf_assinado import pdf_liberado
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
 
@@ -360,7 +364,7 @@ def termo(numero):
                    voltar=url_for(".confira", numero=numero), explicacao=EXPLICACOES["termo"])
 
 
-@bp.get("/<numero>/termo-v<int:versao>.pdf")
+@bp.get("/<numero>/termo-v<id:versao>.pdf")
 def termo_pdf_arquivo(numero, versao):
     termo_id = pdf_liberado()
     if termo_id is not None:

@@ -1,11 +1,12 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
 from flask import Blueprint, make_response, redirect, render_template, url_for
 
-from access import acesso_titular, entrar_com_link
-from extensions import limiter
+from web.acesso_titular import acesso_titular, entrar_com_link
+from web.extensoes import limiter
 from models import Conta
-from services import emissao, links
-from services.lifecycle import CERTIFICADO_SITUACOES, pode
+from services.certificacao import emissao
+from services.titular import links
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
 
 bp = Blueprint("titular", __name__)
 

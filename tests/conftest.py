@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from models import db
-from services import relogio as clock
+from services.nucleo import relogio as clock
 from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
 from tests.support.http import login
 
@@ -72,7 +72,7 @@ def ac_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def ac_demo(ac_dir):
-    from services import ac
+    from services.certificacao import ac
 
     ac.criar(ac_dir, AC_SENHA)
     return ac_dir
@@ -88,7 +88,7 @@ def app(tmp_path, config_overrides, ac_dir):
         migrations.migrate()
     empty_database()
     with db.connection_context():
-        from services.compras import garantir_produto
+        from services.pagamento.compras import garantir_produto
 
         garantir_produto(app.config["PRECO_CENTAVOS"])
     yield app
@@ -102,11 +102,11 @@ def app(tmp_path, config_overrides, ac_dir):
 @pytest.fixture
 def demo(app):
     """The demo data README lists (Maria, the agent, José and their purchases)."""
-    import demo_data
+    from cli import dados_demo
 
     with app.app_context(), db.connection_context():
-        demo_data.criar()
-    return demo_data
+        dados_demo.criar()
+    return dados_demo
 
 
 @pytest.fixture

@@ -158,9 +158,9 @@ def test_batch_pages_pass_axe_and_fit_the_phone(browser, server):
 
 def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(
         phone, server, smtp):  # noqa: F811
-    import jobs
+    from filas import tarefas
     from models import Lote
-    from services import lotes
+    from services.titular import lotes
 
     linhas = planilha_com_erros(server.app)[:5]
     entrar(phone)
@@ -177,7 +177,7 @@ def test_the_progress_updates_by_itself_with_js_and_by_atualizar_without(
     if phone.js:
         phone.evaluate("window.semRecarregar = true")
     with server.app.app_context(), db.connection_context():
-        lotes.aplicar(lote.id, 30, jobs.despachar)  # the queue worker
+        lotes.aplicar(lote.id, 30, tarefas.despachar)  # the queue worker
     if phone.js:
         expect(progresso).to_contain_text("Relatório final", timeout=10_000)
         assert phone.evaluate("window.semRecarregar") is True  # swapped in place, no reload

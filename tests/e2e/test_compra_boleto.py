@@ -7,8 +7,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import febraban
-from services.relogio import hoje
+from services.pagamento import febraban
+from services.nucleo.relogio import hoje
 from tests.support.navegador import entrar, no_horizontal_scroll
 
 

@@ -20,9 +20,13 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services import agendamentos, atribuicoes, boletos, compras, links
-from services.lifecycle import Ator, mover_certificado
-from services.relogio import hoje
+from services.agendamento import reservas
+from services.titular import atribuicoes
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.titular import links
+from services.nucleo.ciclo_de_vida import Ator, mover_certificado
+from services.nucleo.relogio import hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import AC_SENHA, TEST_CONFIG
 from tests.support.navegador import PHONE, servidor_demo
@@ -181,7 +185,7 @@ def preparar(app):
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
             "agendamento": agendamento.id,
             # The booked day, so the Agenda lists it (with its "Abrir" link).
-            "dia_agenda": agendamentos.do_banco(agendamento.horario.inicio).date().isoformat(),
+            "dia_agenda": reservas.do_banco(agendamento.horario.inicio).date().isoformat(),
         }
 
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from models import Agendamento, Certificado, Horario, ProcessoCompra, db
-from services import agendamentos, links
-from services.lifecycle import Ator
+from services.agendamento import reservas
+from services.titular import links
+from services.nucleo.ciclo_de_vida import Ator
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.ambiente import AGORA
 from tests.support.http import login, text
@@ -19,7 +20,7 @@ def agendado(app, demo, relogio):
     returns the Agendamento."""
     with app.app_context(), db.connection_context():
         certificado, token = certificado_solicitado(nome="Beatriz Costa")
-        agendamento = agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA,
+        agendamento = reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA,
                                            Ator("Beatriz Costa (titular)"), app.config)
     agendamento.token = token
     return agendamento
@@ -86,7 +87,7 @@ def test_the_demo_booking_fills_the_agenda(app, client, demo):
     login(client, "987.654.321-00", "agente12345")
     with db.connection_context():
         [agendamento] = Agendamento.select().join(Horario).where(Agendamento.situacao == "ativo")
-        dia = agendamentos.do_banco(agendamento.horario.inicio).date()
+        dia = reservas.do_banco(agendamento.horario.inicio).date()
     assert "Roberto Alves Lima" in text(client.get(f"/agenda/?dia={dia.isoformat()}"))
 
 
@@ -198,10 +199,10 @@ def test_an_action_in_the_wrong_state_is_refused_with_the_reason(agente, agendad
 
 def test_a_cancelled_booking_cannot_be_decided(app, agente, agendado, relogio):
     with app.app_context(), db.connection_context():
-        agendamentos.cancelar(Certificado.get_by_id(agendado.certificado_id), AGORA,
+        reservas.cancelar(Certificado.get_by_id(agendado.certificado_id), AGORA,
                               Ator("titular"), app.config)
         # Booked again at another time: the old row must not be approvable.
-        novo = agendamentos.agendar(Certificado.get_by_id(agendado.certificado_id),
+        novo = reservas.agendar(Certificado.get_by_id(agendado.certificado_id),
                                     sp(2026, 12, 22, 10), AGORA, Ator("titular"), app.config)
     no_horario(relogio, agendado, 0)
     response = agente.post(f"/agenda/{agendado.id}/aprovar")

@@ -6,8 +6,8 @@ import pytest
 from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, db
-from services import agendamentos
-from services.lifecycle import Ator, mover_certificado
+from services.agendamento import reservas
+from services.nucleo.ciclo_de_vida import Ator, mover_certificado
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.ambiente import AGORA
 from tests.support.http import htmx_headers, text
@@ -44,7 +44,7 @@ def ativos(client):
 
 def ocupados(inicio):
     with db.connection_context():
-        horario = Horario.get_or_none(Horario.inicio == agendamentos.para_banco(inicio))
+        horario = Horario.get_or_none(Horario.inicio == reservas.para_banco(inicio))
         return horario.ocupados if horario else 0
 
 
@@ -106,9 +106,9 @@ def test_only_business_days_with_free_times_appear_never_weekends_or_holidays(ti
 
 def test_a_day_whose_times_are_all_taken_is_not_offered(titular, app):
     with db.connection_context():
-        inicios = agendamentos.agenda.slot_starts(sp(2026, 12, 22, 0).date(),
-                                                  agendamentos.config_agenda(app.config))
-        agendamentos.garantir_horarios(inicios, 2)
+        inicios = reservas.calendario.slot_starts(sp(2026, 12, 22, 0).date(),
+                                                  reservas.config_agenda(app.config))
+        reservas.garantir_horarios(inicios, 2)
         Horario.update(ocupados=2).execute()
     assert "terça-feira, 22/12" not in text(titular.get(url(titular)))
 
@@ -190,7 +190,7 @@ def test_the_holder_page_links_to_scheduling_once_the_request_is_sent(titular):
 
 
 def test_before_the_request_is_sent_there_is_nothing_to_schedule(app, client, demo):
-    from services import atribuicoes
+    from services.titular import atribuicoes
     from models import Conta
     with app.app_context(), db.connection_context():
         maria = Conta.get(Conta.cpf == "12345678909")
@@ -241,9 +241,9 @@ def test_a_bad_time_is_refused_with_fresh_choices_and_nothing_booked(titular, va
 def test_a_full_time_is_refused_as_esgotado_with_the_days_other_times(titular, app):
     inicio = sp(2026, 12, 22, 10)
     with db.connection_context():
-        agendamentos.garantir_horarios([inicio], 2)
+        reservas.garantir_horarios([inicio], 2)
         Horario.update(ocupados=2).where(
-            Horario.inicio == agendamentos.para_banco(inicio)).execute()
+            Horario.inicio == reservas.para_banco(inicio)).execute()
     response = confirmar(titular, "2026-12-22T10:00")
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -276,8 +276,8 @@ def test_the_service_refuses_a_second_active_booking_too(titular, app):
     assert confirmar(titular, "2026-12-22T10:00").status_code == 303
     with app.app_context(), db.connection_context():
         certificado = Certificado.get_by_id(titular.certificado_id)
-        with pytest.raises(agendamentos.AgendamentoRecusado, match="Já existe"):
-            agendamentos.agendar(certificado, sp(2026, 12, 23, 10), AGORA, Ator("x"),
+        with pytest.raises(reservas.AgendamentoRecusado, match="Já existe"):
+            reservas.agendar(certificado, sp(2026, 12, 23, 10), AGORA, Ator("x"),
                                  app.config)
     assert ocupados(sp(2026, 12, 23, 10)) == 0
 
@@ -308,9 +308,9 @@ def test_rescheduling_frees_the_old_time_and_sends_the_new_one(titular, app):
 def test_rescheduling_to_a_full_time_keeps_the_current_booking(titular):
     confirmar(titular, "2026-12-22T10:00")
     with db.connection_context():
-        agendamentos.garantir_horarios([sp(2026, 12, 23, 9)], 2)
+        reservas.garantir_horarios([sp(2026, 12, 23, 9)], 2)
         Horario.update(ocupados=2).where(
-            Horario.inicio == agendamentos.para_banco(sp(2026, 12, 23, 9))).execute()
+            Horario.inicio == reservas.para_banco(sp(2026, 12, 23, 9))).execute()
     response = confirmar(titular, "2026-12-23T09:00", acao="reagendar")
     assert response.status_code == 409 and "horário esgotado" in text(response).lower()
     [ativo] = ativos(titular)

@@ -3,12 +3,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import jobs
+from filas import tarefas
 from models import Agendamento, Certificado, Email, Horario, db
-from services import agendamentos
-from services.agenda import AgendaConfig
-from services.lifecycle import Ator, TransicaoInvalida
-from services.relogio import utcnow
+from services.agendamento import reservas
+from services.agendamento.calendario import AgendaConfig
+from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
+from services.nucleo.relogio import utcnow
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.ambiente import AGORA
 
@@ -22,84 +22,84 @@ def ctx(app, demo):
 
 
 def ocupados(inicio):
-    horario = Horario.get_or_none(Horario.inicio == agendamentos.para_banco(inicio))
+    horario = Horario.get_or_none(Horario.inicio == reservas.para_banco(inicio))
     return horario.ocupados if horario else 0
 
 
 # --- settings and slot rows --------------------------------------------------------------
 
 def test_the_agenda_follows_the_settings(app):
-    cfg = agendamentos.config_agenda({
+    cfg = reservas.config_agenda({
         "AGENDA_INICIO": "09:00", "AGENDA_FIM": "12:00", "AGENDA_SLOT_MINUTOS": 45,
         "AGENDA_CAPACIDADE": 3, "AGENDA_HORIZONTE_DIAS_UTEIS": 5,
         "AGENDA_ANTECEDENCIA_MINIMA_HORAS": 4, "AGENDA_ALTERACAO_HORAS": 24})
     assert cfg.start.hour == 9 and cfg.end.hour == 12 and cfg.slot_minutes == 45
     assert cfg.capacity == 3 and cfg.horizon_business_days == 5
     assert cfg.min_notice == timedelta(hours=4) and cfg.change_notice == timedelta(hours=24)
-    assert agendamentos.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
+    assert reservas.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
 
 
 def test_slot_rows_are_created_once_however_often_asked(ctx):
     antes = {h.inicio for h in Horario.select()}  # the demo's booked slot
     inicios = [sp(2026, 12, 22, 10), sp(2026, 12, 22, 10, 30)]
-    agendamentos.garantir_horarios(inicios, 2)
-    agendamentos.garantir_horarios(inicios + [sp(2026, 12, 22, 11)], 2)
-    esperados = {agendamentos.para_banco(i) for i in inicios + [sp(2026, 12, 22, 11)]}
+    reservas.garantir_horarios(inicios, 2)
+    reservas.garantir_horarios(inicios + [sp(2026, 12, 22, 11)], 2)
+    esperados = {reservas.para_banco(i) for i in inicios + [sp(2026, 12, 22, 11)]}
     assert Horario.select().count() == len(antes | esperados)
     assert {h.inicio for h in Horario.select()} == antes | esperados
 
 
 def test_slot_rows_are_stored_in_utc(ctx):
-    agendamentos.garantir_horarios([sp(2026, 12, 22, 10)], 2)
+    reservas.garantir_horarios([sp(2026, 12, 22, 10)], 2)
     # Brasília is UTC−3.
     assert Horario.select().where(Horario.inicio == datetime(2026, 12, 22, 13, 0)).exists()
 
 
 def test_the_horizon_job_creates_every_bookable_slot_idempotently(ctx):
-    cfg = agendamentos.config_agenda(ctx.config)
+    cfg = reservas.config_agenda(ctx.config)
     antes = {h.inicio for h in Horario.select()}  # the demo's booked slot
-    total = agendamentos.preparar_horizonte(AGORA, cfg)
+    total = reservas.preparar_horizonte(AGORA, cfg)
     # 15 business days ahead of Monday 21/12/2026 (25/12 and 01/01 are holidays), 20 slots each.
     assert total == 15 * 20
-    agendamentos.preparar_horizonte(AGORA, cfg)
-    esperados = {agendamentos.para_banco(i) for d in agendamentos.agenda.bookable_days(AGORA, cfg)
-                 for i in agendamentos.agenda.slot_starts(d, cfg)}
+    reservas.preparar_horizonte(AGORA, cfg)
+    esperados = {reservas.para_banco(i) for d in reservas.calendario.bookable_days(AGORA, cfg)
+                 for i in reservas.calendario.slot_starts(d, cfg)}
     assert len(esperados) == 300
     assert Horario.select().count() == len(antes | esperados)
-    assert not Horario.select().where(Horario.inicio == agendamentos.para_banco(
+    assert not Horario.select().where(Horario.inicio == reservas.para_banco(
         sp(2026, 12, 25, 10))).exists()
 
 
 def test_free_times_leave_out_full_slots_and_days(ctx):
-    cfg = agendamentos.config_agenda(ctx.config)
-    antes = agendamentos.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
-    agendamentos.garantir_horarios([sp(2026, 12, 22, 10)], 2)
+    cfg = reservas.config_agenda(ctx.config)
+    antes = reservas.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
+    reservas.garantir_horarios([sp(2026, 12, 22, 10)], 2)
     Horario.update(ocupados=2).execute()
-    depois = agendamentos.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
+    depois = reservas.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
     assert sp(2026, 12, 22, 10) in antes and sp(2026, 12, 22, 10) not in depois
     assert len(depois) == len(antes) - 1
-    assert sp(2026, 12, 21, 0).date() in agendamentos.dias_livres(AGORA, cfg)
+    assert sp(2026, 12, 21, 0).date() in reservas.dias_livres(AGORA, cfg)
 
 
 def capacidade(inicio):
-    return Horario.get(Horario.inicio == agendamentos.para_banco(inicio)).capacidade
+    return Horario.get(Horario.inicio == reservas.para_banco(inicio)).capacidade
 
 
 def test_a_new_capacity_reaches_slots_created_earlier_never_below_the_seats_taken(ctx):
     cheio, meio, vazio = sp(2026, 12, 22, 10), sp(2026, 12, 22, 10, 30), sp(2026, 12, 22, 11)
     passado = sp(2026, 12, 18, 10)
-    agendamentos.garantir_horarios([passado, cheio, meio, vazio], 3)
+    reservas.garantir_horarios([passado, cheio, meio, vazio], 3)
     for inicio, n in ((passado, 3), (cheio, 3), (meio, 1)):
         Horario.update(ocupados=n).where(
-            Horario.inicio == agendamentos.para_banco(inicio)).execute()
+            Horario.inicio == reservas.para_banco(inicio)).execute()
 
-    cfg = agendamentos.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 1})
-    agendamentos.preparar_horizonte(AGORA, cfg)
+    cfg = reservas.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 1})
+    reservas.preparar_horizonte(AGORA, cfg)
     assert [capacidade(i) for i in (cheio, meio, vazio)] == [3, 1, 1]
     assert capacidade(passado) == 3  # the past is not rewritten
 
-    cfg = agendamentos.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 4})
-    agendamentos.preparar_horizonte(AGORA, cfg)
+    cfg = reservas.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 4})
+    reservas.preparar_horizonte(AGORA, cfg)
     assert [capacidade(i) for i in (cheio, meio, vazio)] == [4, 4, 4]
     assert capacidade(passado) == 3
 
@@ -108,13 +108,13 @@ def test_a_lower_capacity_applies_to_booking_before_the_horizon_job_runs(ctx):
     ctx.config["AGENDA_CAPACIDADE"] = 2
     primeiro, _ = certificado_solicitado()
     segundo, _ = certificado_solicitado(cpf="39053344705")
-    agendamentos.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    reservas.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     ctx.config["AGENDA_CAPACIDADE"] = 1
-    cfg = agendamentos.config_agenda(ctx.config)
+    cfg = reservas.config_agenda(ctx.config)
     dia = sp(2026, 12, 22, 0).date()
-    assert sp(2026, 12, 22, 10) not in agendamentos.horarios_livres(AGORA, dia, cfg)
-    with pytest.raises(agendamentos.HorarioEsgotado):
-        agendamentos.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    assert sp(2026, 12, 22, 10) not in reservas.horarios_livres(AGORA, dia, cfg)
+    with pytest.raises(reservas.HorarioEsgotado):
+        reservas.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 1
 
 
@@ -122,14 +122,14 @@ def test_a_higher_capacity_reopens_a_full_slot(ctx):
     ctx.config["AGENDA_CAPACIDADE"] = 1
     primeiro, _ = certificado_solicitado()
     segundo, _ = certificado_solicitado(cpf="39053344705")
-    agendamentos.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    reservas.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     dia = sp(2026, 12, 22, 0).date()
-    cfg = agendamentos.config_agenda(ctx.config)
-    assert sp(2026, 12, 22, 10) not in agendamentos.horarios_livres(AGORA, dia, cfg)
+    cfg = reservas.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) not in reservas.horarios_livres(AGORA, dia, cfg)
     ctx.config["AGENDA_CAPACIDADE"] = 2
-    cfg = agendamentos.config_agenda(ctx.config)
-    assert sp(2026, 12, 22, 10) in agendamentos.horarios_livres(AGORA, dia, cfg)
-    agendamentos.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    cfg = reservas.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) in reservas.horarios_livres(AGORA, dia, cfg)
+    reservas.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 2 and capacidade(sp(2026, 12, 22, 10)) == 2
 
 
@@ -137,7 +137,7 @@ def test_a_higher_capacity_reopens_a_full_slot(ctx):
 
 def test_booking_takes_one_seat_and_moves_the_certificate(ctx):
     certificado, _ = certificado_solicitado()
-    agendamento = agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR,
+    agendamento = reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR,
                                        ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 1
     assert agendamento.ativo_certificado == certificado.id
@@ -148,9 +148,9 @@ def test_a_slot_never_takes_more_than_its_capacity(ctx):
     ctx.config["AGENDA_CAPACIDADE"] = 1
     primeiro, _ = certificado_solicitado()
     segundo, _ = certificado_solicitado(cpf="39053344705")
-    agendamentos.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
-    with pytest.raises(agendamentos.HorarioEsgotado, match="Horário esgotado"):
-        agendamentos.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    reservas.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    with pytest.raises(reservas.HorarioEsgotado, match="Horário esgotado"):
+        reservas.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 1
     # Nothing of the refused booking stayed behind.
     assert Certificado.get_by_id(segundo.id).situacao == "solicitado"
@@ -159,57 +159,57 @@ def test_a_slot_never_takes_more_than_its_capacity(ctx):
 
 def test_rescheduling_moves_the_seat_in_one_transaction(ctx):
     certificado, _ = certificado_solicitado()
-    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
-    agendamentos.reagendar(certificado, sp(2026, 12, 23, 9), AGORA, TITULAR, ctx.config)
+    reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    reservas.reagendar(certificado, sp(2026, 12, 23, 9), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 0 and ocupados(sp(2026, 12, 23, 9)) == 1
-    assert agendamentos.ativo(certificado.id).horario.inicio == agendamentos.para_banco(
+    assert reservas.ativo(certificado.id).horario.inicio == reservas.para_banco(
         sp(2026, 12, 23, 9))
 
 
 def test_rescheduling_to_the_same_time_is_refused(ctx):
     certificado, _ = certificado_solicitado()
-    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
-    with pytest.raises(agendamentos.AgendamentoRecusado, match="já está marcada"):
-        agendamentos.reagendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    with pytest.raises(reservas.AgendamentoRecusado, match="já está marcada"):
+        reservas.reagendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 1
 
 
 def test_the_eligibility_answer_is_kept_until_the_booking(ctx):
     certificado, _ = certificado_solicitado(elegivel=None)
-    solicitacao = agendamentos.solicitacao_de(certificado.id)
-    agendamentos.registrar_elegibilidade(certificado, solicitacao, False)
-    assert agendamentos.solicitacao_de(certificado.id).elegivel_video is False
-    agendamentos.registrar_elegibilidade(certificado, solicitacao, True)
-    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    solicitacao = reservas.solicitacao_de(certificado.id)
+    reservas.registrar_elegibilidade(certificado, solicitacao, False)
+    assert reservas.solicitacao_de(certificado.id).elegivel_video is False
+    reservas.registrar_elegibilidade(certificado, solicitacao, True)
+    reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     with pytest.raises(TransicaoInvalida, match="Só é possível agendar"):
-        agendamentos.registrar_elegibilidade(Certificado.get_by_id(certificado.id), solicitacao,
+        reservas.registrar_elegibilidade(Certificado.get_by_id(certificado.id), solicitacao,
                                              False)
-    assert agendamentos.solicitacao_de(certificado.id).elegivel_video is True
+    assert reservas.solicitacao_de(certificado.id).elegivel_video is True
 
 
 def test_a_time_is_checked_with_its_reason_before_confirming(ctx):
-    cfg = agendamentos.config_agenda(ctx.config)
-    agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10), cfg)
-    with pytest.raises(agendamentos.AgendamentoRecusado) as recusa:
-        agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10, 10), cfg)
-    assert recusa.value.mensagem and not isinstance(recusa.value, agendamentos.HorarioEsgotado)
+    cfg = reservas.config_agenda(ctx.config)
+    reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10), cfg)
+    with pytest.raises(reservas.AgendamentoRecusado) as recusa:
+        reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10, 10), cfg)
+    assert recusa.value.mensagem and not isinstance(recusa.value, reservas.HorarioEsgotado)
     ctx.config["AGENDA_CAPACIDADE"] = 1
     certificado, _ = certificado_solicitado()
-    agendamentos.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
-    with pytest.raises(agendamentos.HorarioEsgotado, match="Horário esgotado"):
-        agendamentos.conferir_horario(AGORA, sp(2026, 12, 22, 10),
-                                      agendamentos.config_agenda(ctx.config))
+    reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
+    with pytest.raises(reservas.HorarioEsgotado, match="Horário esgotado"):
+        reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10),
+                                      reservas.config_agenda(ctx.config))
 
 
 # --- reminder ----------------------------------------------------------------------------
 
 def test_the_reminder_goes_24_hours_before_once(ctx):
     certificado, _ = certificado_solicitado()
-    agendamento = agendamentos.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR,
+    agendamento = reservas.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR,
                                        ctx.config)
-    assert agendamentos.enviar_lembretes(sp(2026, 12, 22, 9, 50), ctx.config) == 0  # 24h10 before
-    assert agendamentos.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 1
-    assert agendamentos.enviar_lembretes(sp(2026, 12, 22, 10, 15), ctx.config) == 0  # idempotent
+    assert reservas.enviar_lembretes(sp(2026, 12, 22, 9, 50), ctx.config) == 0  # 24h10 before
+    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 1
+    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 15), ctx.config) == 0  # idempotent
     assert Agendamento.get_by_id(agendamento.id).lembrete_enviado_em == datetime(2026, 12, 22,
                                                                                  13, 5)
     [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete"))
@@ -220,9 +220,9 @@ def test_the_reminder_goes_24_hours_before_once(ctx):
 
 def test_no_reminder_for_a_cancelled_booking(ctx):
     certificado, _ = certificado_solicitado()
-    agendamentos.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR, ctx.config)
-    agendamentos.cancelar(certificado, AGORA, TITULAR, ctx.config)
-    assert agendamentos.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 0
+    reservas.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR, ctx.config)
+    reservas.cancelar(certificado, AGORA, TITULAR, ctx.config)
+    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 0
 
 
 def test_the_periodic_job_sends_due_reminders(app, demo):
@@ -233,11 +233,11 @@ def test_the_periodic_job_sends_due_reminders(app, demo):
         Agendamento.create(certificado=certificado, horario=horario,
                            link_reuniao="http://portal.test/videoconferencia/abc",
                            ativo_certificado=certificado.id)
-    assert jobs.lembretes_videoconferencia.call_local() >= 1
+    assert tarefas.lembretes_videoconferencia.call_local() >= 1
     with db.connection_context():
         assert Agendamento.get(Agendamento.certificado == certificado.id).lembrete_enviado_em
         [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete")
                                           & (Email.certificado == certificado.id))
         assert lembrete.situacao == "enviado"  # handed to the queue and delivered
         assert Horario.select().count() > 1  # and the horizon's slots were created ahead
-    assert jobs.lembretes_videoconferencia.call_local() == 0
+    assert tarefas.lembretes_videoconferencia.call_local() == 0

@@ -1,9 +1,9 @@
 """Ajuda (frequent questions with search) and Ajuda Interativa (the guided journey)."""
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, Termo, db
-from services import pagamentos
-from services.lifecycle import Ator
-from services.relogio import hoje
+from services.pagamento import pagamentos
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.relogio import hoje
 from tests.support.http import htmx_headers, login, text
 from tests.support.solicitacao import VALIDOS, versao
 

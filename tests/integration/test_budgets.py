@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from models import Conta
-from services import boletos, compras
-from services.lifecycle import Ator
-from services.relogio import hoje
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.relogio import hoje
 
 PAGE_BUDGET = 14 * 1024  # each page's HTML, compressed
 FIRST_VISIT_BUDGET = 35 * 1024  # HTML + CSS + JS of a first visit, compressed

@@ -5,12 +5,12 @@ import threading
 
 import pytest
 
-import jobs
+from filas import tarefas
 from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, LinkTitular,
                     ProcessoCompra, Solicitacao, db)
-from services import links
-from services.lifecycle import Ator, mover_certificado
-from services.relogio import hoje, utcnow
+from services.titular import links
+from services.nucleo.ciclo_de_vida import Ator, mover_certificado
+from services.nucleo.relogio import hoje, utcnow
 from tests.support.http import htmx_headers, login, tabela, text
 
 JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A
@@ -235,7 +235,8 @@ def test_list_uses_a_constant_number_of_queries(maria, app, monkeypatch):
 
     antes = queries()
     with app.app_context(), db.connection_context():
-        from services import boletos, compras
+        from services.pagamento import boletos
+        from services.pagamento import compras
 
         maria_conta = Conta.get(Conta.cpf == "12345678909")
         produto = compras.garantir_produto(15000)
@@ -572,7 +573,7 @@ def test_old_one_time_keys_are_cleaned_up_daily(app, dbconn):
 
     ChaveIdempotencia.create(chave="velha", criado_em=utcnow() - timedelta(days=2))
     ChaveIdempotencia.create(chave="nova")
-    jobs.limpar_chaves_idempotencia.call_local()
+    tarefas.limpar_chaves_idempotencia.call_local()
     assert [c.chave for c in ChaveIdempotencia.select()] == ["nova"]
 
 

@@ -4,8 +4,11 @@ from datetime import date, timedelta
 import pytest
 
 from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
-from services import boletos, compras, pagamentos, relogio
-from services.lifecycle import Ator
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.pagamento import pagamentos
+from services.nucleo import relogio
+from services.nucleo.ciclo_de_vida import Ator
 from tests.support.financeiro import conta, nova_compra
 
 ATOR = Ator("Teste")
@@ -104,8 +107,8 @@ def test_purchase_creates_certificates_boleto_and_email_with_the_pdf(ctx):
     assert [c.situacao for c in processo.certificados] == ["aguardando_pagamento"] * 2
     email = Email.get(Email.processo == processo.id)
     assert email.destinatario == maria.email
-    from services import mail
-    [(nome, tipo, dados)] = mail.anexos(email)
+    from services.nucleo import correio
+    [(nome, tipo, dados)] = correio.anexos(email)
     assert tipo == "application/pdf" and dados.startswith(b"%PDF")
 
 

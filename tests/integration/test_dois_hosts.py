@@ -17,7 +17,7 @@ from http.cookiejar import CookieJar
 import pytest
 
 from models import Certificado, Email
-from services import segredos
+from services.nucleo import segredos
 
 RAIZ = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDIS = os.environ.get("TEST_REDIS_URL")

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-import settings
+from configuracao import ambiente
 from models import Certificado, Conta, Email, ProcessoCompra, db
 from tests.support.http import login, text
 
@@ -32,15 +32,15 @@ def atribuir(client, numero):
 def test_without_mail_server_messages_are_saved_as_eml_in_the_instance_outbox(monkeypatch,
                                                                                tmp_path):
     monkeypatch.delenv("MAIL_SERVER", raising=False)
-    config = settings.from_environment(str(tmp_path))
-    assert config["MAIL_BACKEND"] == "services.eml_backend.EmailBackend"
+    config = ambiente.from_environment(str(tmp_path))
+    assert config["MAIL_BACKEND"] == "services.nucleo.correio_eml.EmailBackend"
     assert config["MAIL_FILE_PATH"] == str(tmp_path / "outbox")
 
 
 class TestEml:
     @pytest.fixture
     def config_overrides(self, tmp_path):
-        return {"MAIL_BACKEND": "services.eml_backend.EmailBackend",
+        return {"MAIL_BACKEND": "services.nucleo.correio_eml.EmailBackend",
                 "MAIL_FILE_PATH": str(tmp_path / "outbox")}
 
     def test_an_assignment_leaves_a_readable_eml_file(self, client, demo, tmp_path):

@@ -11,10 +11,18 @@ import pytest
 from flask import current_app
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, db
-from services import (agendamentos, atribuicoes, boletos, compras, emissao, mail, pagamentos,
-                      relogio, renovacao, segredos)
-from services.lifecycle import Ator
-from services.relogio import TZ, hoje
+from services.agendamento import reservas
+from services.titular import atribuicoes
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.certificacao import emissao
+from services.nucleo import correio
+from services.pagamento import pagamentos
+from services.nucleo import relogio
+from services.certificacao import renovacao
+from services.nucleo import segredos
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.relogio import TZ, hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.http import login
 from tests.support.solicitacao import aceitar, gerar_termo, preencher
@@ -41,14 +49,14 @@ class Caixa:
 
     def __init__(self, monkeypatch):
         self.modelo = {}
-        original = mail.enfileirar
+        original = correio.enfileirar
 
         def enfileirar(destinatario, assunto, modelo, *args, **kwargs):
             email = original(destinatario, assunto, modelo, *args, **kwargs)
             self.modelo[email.id] = modelo
             return email
 
-        monkeypatch.setattr(mail, "enfileirar", enfileirar)
+        monkeypatch.setattr(correio, "enfileirar", enfileirar)
         self.vistos = set()
         self.lidos = 0
 
@@ -63,7 +71,7 @@ class Caixa:
 @pytest.fixture
 def caixa(monkeypatch, demo):
     yield Caixa(monkeypatch)
-    mail.descartar()  # rows are read here; nothing is handed to the job queue
+    correio.descartar()  # rows are read here; nothing is handed to the job queue
 
 
 def seguir(app, caixa, cliente_de):
@@ -142,29 +150,29 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
 
     # Booking, reminder, cancelling, a no-show, a refusal; and an approval elsewhere.
     agora = relogio.agora().astimezone(TZ)
-    cfg = agendamentos.config_agenda(app.config)
+    cfg = reservas.config_agenda(app.config)
 
     def agendar(cert_id):
-        dia = agendamentos.dias_livres(agora, cfg)[0]
-        inicio = agendamentos.horarios_livres(agora, dia, cfg)[0]
-        feito = agendamentos.agendar(Certificado.get_by_id(cert_id), inicio, agora, ATOR,
+        dia = reservas.dias_livres(agora, cfg)[0]
+        inicio = reservas.horarios_livres(agora, dia, cfg)[0]
+        feito = reservas.agendar(Certificado.get_by_id(cert_id), inicio, agora, ATOR,
                                      app.config)
         return feito.id, inicio
 
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     seguir(app, caixa, cliente_de)
-    servico(lambda: agendamentos.enviar_lembretes(inicio - timedelta(hours=1), app.config))
+    servico(lambda: reservas.enviar_lembretes(inicio - timedelta(hours=1), app.config))
     seguir(app, caixa, cliente_de)
-    servico(lambda: agendamentos.cancelar(Certificado.get_by_id(certificado.id), agora, ATOR,
+    servico(lambda: reservas.cancelar(Certificado.get_by_id(certificado.id), agora, ATOR,
                                           app.config))
     seguir(app, caixa, cliente_de)
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     caixa.novos()
-    servico(lambda: agendamentos.registrar_ausencia(agendamento_id, inicio, ATOR, app.config))
+    servico(lambda: reservas.registrar_ausencia(agendamento_id, inicio, ATOR, app.config))
     seguir(app, caixa, cliente_de)
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     caixa.novos()
-    servico(lambda: agendamentos.recusar(agendamento_id, "Documento ilegível", inicio, ATOR,
+    servico(lambda: reservas.recusar(agendamento_id, "Documento ilegível", inicio, ATOR,
                                          app.config))
     seguir(app, caixa, cliente_de)
     outro = servico(lambda: certificado_solicitado(cpf="11144477735",
@@ -172,7 +180,7 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
     caixa.novos()
     agendamento_id, inicio = servico(lambda: agendar(outro.id))
     caixa.novos()
-    servico(lambda: agendamentos.aprovar(agendamento_id, inicio, ATOR, app.config))
+    servico(lambda: reservas.aprovar(agendamento_id, inicio, ATOR, app.config))
     seguir(app, caixa, cliente_de)
     # The holder downloads it; a week before its end, holder and buyer are asked to renew.
     servico(lambda: emissao.baixar(Certificado.get_by_id(outro.id), "Senha-forte-2026",

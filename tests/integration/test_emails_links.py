@@ -10,8 +10,8 @@ import pytest
 from flask import render_template
 from werkzeug.exceptions import HTTPException
 
-from services import agendamentos
-from services.mail import url_externa
+from services.agendamento import reservas
+from services.nucleo.correio import url_externa
 
 PASTA = os.path.join(os.path.dirname(__file__), "..", "..", "templates", "emails")
 MODELOS = sorted(f for f in os.listdir(PASTA) if not f.startswith("_"))
@@ -34,10 +34,10 @@ def contexto():
         "tipo": "agendado", "caso": "valor", "horas": 24, "validade_dias": 30,
         "primeiro_acesso": True, "prazo_alteracao": "1 hora",
         "dias": 30, "valido_ate": date(2027, 12, 1), "comprador": True,
-        "tenha_em_maos": agendamentos.TENHA_EM_MAOS,
+        "tenha_em_maos": reservas.TENHA_EM_MAOS,
         "link": url_externa("titular.link", token="token"),
         "pagina": url_externa("agendamento.inicio", numero="2026000001-01"),
-        "link_reuniao": agendamentos.sala("codigo"),
+        "link_reuniao": reservas.sala("codigo"),
     }
 
 

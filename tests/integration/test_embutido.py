@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-import web
+from web import pdf_assinado
 from models import Boleto, Conta, ProcessoCompra, db
 from tests.support.solicitacao import gerar_termo, novo_link, preencher
 
@@ -52,7 +52,7 @@ def test_a_signature_opens_only_its_own_pdf(app, boleto_pdf):
 
 def test_a_signed_pdf_address_expires(app, boleto_pdf, monkeypatch):
     _, url = boleto_pdf
-    monkeypatch.setattr(web, "PDF_MINUTOS", 0)
+    monkeypatch.setattr(pdf_assinado, "PDF_MINUTOS", 0)
     time.sleep(1.1)
     assert app.test_client().get(url).status_code == 302
 

@@ -16,7 +16,10 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from models import ALL_MODELS, Certificado, CertificadoX509, Evento, Lcr, db
-from services import ac, links, perfil_ecpf
+from web.filtros import format_date
+from services.certificacao import ac
+from services.titular import links
+from services.certificacao import perfil_ecpf
 from tests.support.http import login, text
 
 CARLA_CPF = "39053344705"  # demo: Maria's purchase A, certificate issued to Carla
@@ -34,7 +37,7 @@ def carla(app, demo, ac_demo, client):
     """A browser that opened Carla's personal link; returns the certificate's number."""
     with app.app_context(), db.connection_context():
         certificado = Certificado.get(Certificado.titular_cpf == CARLA_CPF)
-        from services import atribuicoes
+        from services.titular import atribuicoes
 
         token = links.emitir(atribuicoes.ativa(certificado), 30)
     assert client.get(f"/t/{token}").status_code == 303
@@ -156,7 +159,7 @@ def test_the_download_is_in_the_andamento_and_the_holder_sees_validity(app, clie
     baixar(client, carla)
     [emitido] = x509s(app, carla)
     page = text(client.get(f"/titular/{carla}"))
-    assert f"Válido até {emitido.valido_ate:%d/%m/%Y}" in page
+    assert f"Válido até {format_date(emitido.valido_ate)}" in page  # Brasília's date, not UTC's
     with db.connection_context():
         assert Evento.select().where(Evento.tipo == "certificado.baixado").count() == 1
 
@@ -358,7 +361,7 @@ def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from services import teste_certificado
+    from services.certificacao import teste_certificado
 
     pfx = baixar(client, carla).data
     with app.app_context(), db.connection_context():

@@ -9,8 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import ALL_MODELS, Agendamento, Boleto, Certificado, db
-from services import atribuicoes, contas, links, relogio
-from services.pagamentos import assinatura
+from services.titular import atribuicoes
+from services.contratantes import contas
+from services.titular import links
+from services.nucleo import relogio
+from services.pagamento.pagamentos import assinatura
 from tests.support import financeiro as helpers
 from tests.support.solicitacao import JOAO_CPF, novo_link, preencher
 

@@ -4,9 +4,9 @@ import json
 import pytest
 
 from models import Certificado, Pagamento, Solicitacao, db
-from services import relogio
-from services.entrada import MENSAGEM_CONTROLE
-from services.pagamentos import assinatura
+from services.nucleo import relogio
+from services.nucleo.entrada import MENSAGEM_CONTROLE
+from services.pagamento.pagamentos import assinatura
 from tests.support.http import login, text
 from tests.support import financeiro as helpers
 from tests.support.solicitacao import enviar_etapa, novo_link, preencher

@@ -12,10 +12,11 @@ import time
 
 import pytest
 
-import bench_data
+from bench import gerador
 import migrations
 from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
-from services import paginacao, processos
+from services.nucleo import paginacao
+from services.pagamento import processos
 from tests.support.http import login, text
 
 RAIZ = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -47,7 +48,7 @@ def consultas():
 
 def carregar(app, **volume):
     with app.app_context(), db.connection_context():
-        return bench_data.carregar(saida=lambda *_: None, **volume)
+        return gerador.carregar(saida=lambda *_: None, **volume)
 
 
 # --- the lists' pages ----------------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_bench_data_makes_every_state_once_and_adds_nothing_the_second_time(app,
         maria = Conta.get(Conta.cpf == "12345678909")
         assert Certificado.select().where(Certificado.comprador == maria.id).count() == 400
         situacoes = {s for (s,) in Certificado.select(Certificado.situacao).distinct().tuples()}
-        assert bench_data.contas_alheias() == 0
+        assert gerador.contas_alheias() == 0
     assert primeira > 1000 and segunda == 0
     assert situacoes == {"aguardando_pagamento", "disponivel", "atribuido", "solicitado",
                          "agendado", "pendente_correcao", "emitido", "cancelado"}
@@ -219,6 +220,8 @@ def test_bench_data_refuses_a_database_with_real_accounts_unless_confirmed(app, 
 
     with app.app_context(), db.connection_context():
         C.create(cpf="52998224725", nome="Pessoa Real", email="real@exemplo.gov.br")
+    assert "bench-data" not in app.cli.commands  # the production factory leaves it out
+    app.cli.add_command(gerador.bench_data_command)
     runner = app.test_cli_runner()
     recusa = runner.invoke(args=["bench-data", "--compradores", "0", "--certificados", "10"])
     assert recusa.exit_code != 0 and "--confirmar" in recusa.output
@@ -232,8 +235,8 @@ def _enfileirar_e_listar(database_url, email_id):
     running it, then list the e-mail ids waiting in that instance's queue."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH")}
     env["DATABASE_URL"] = database_url
-    codigo = (f"import jobs; jobs.enviar_email({email_id}); "
-              "print(sorted(t.args[0] for t in jobs.huey.pending()))")
+    codigo = (f"from filas import tarefas; tarefas.enviar_email({email_id}); "
+              "print(sorted(t.args[0] for t in tarefas.huey.pending()))")
     saida = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=env, check=True,
                            capture_output=True, text=True).stdout
     return saida.strip().splitlines()[-1]

@@ -6,7 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from models import Certificado, db
-from services import exportacao
+from services.titular import exportacao
 
 
 def linhas_csv(response):

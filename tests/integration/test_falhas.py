@@ -44,18 +44,19 @@ def test_static_files_are_served_without_the_database(sem_banco):
     assert sem_banco.get("/static/css/app.css").status_code == 200
 
 
-# Run in its own process: the job queue is bound to REDIS_URL when tasks.py is imported.
+# Run in its own process: the job queue is bound to REDIS_URL when filas/consumidor.py is imported.
 SEM_REDIS = r"""
 import json, logging, sys
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 from app import create_app
 from models import Email, db
-import demo_data, migrations
+import migrations
+from cli import dados_demo
 app = create_app({"WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
                   "MAIL_BACKEND": "locmem", "LOGIN_RATE_LIMIT": "3 per minute"})
 with app.app_context(), db.connection_context():
     migrations.migrate()
-    demo_data.criar()
+    dados_demo.criar()
 client = app.test_client()
 entrar = [client.post("/entrar", data={"cpf": "123.456.789-09", "senha": "errada"}).status_code
           for _ in range(4)]

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from models import Boleto, Email, db
-from services import boletos, febraban
-from services.relogio import hoje
+from services.pagamento import boletos
+from services.pagamento import febraban
+from services.nucleo.relogio import hoje
 from tests.support.http import htmx_headers, text
 from tests.support import financeiro as helpers
 
@@ -256,7 +257,7 @@ def test_htmx_submit_for_a_boleto_that_cannot_be_replaced_explains_in_place(mari
 
 def test_a_boleto_paid_while_the_form_was_open_is_explained_not_replaced(maria, vencido,
                                                                          monkeypatch):
-    from services.lifecycle import EstadoAlterado
+    from services.nucleo.ciclo_de_vida import EstadoAlterado
 
     def alterado(*args, **kwargs):
         with db.connection_context():

@@ -4,8 +4,8 @@ import threading
 import pytest
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, db
-from services import pagamentos
-from services.lifecycle import (Ator, EstadoAlterado, TransicaoInvalida, mover_boleto,
+from services.pagamento import pagamentos
+from services.nucleo.ciclo_de_vida import (Ator, EstadoAlterado, TransicaoInvalida, mover_boleto,
                                 mover_certificado, mover_processo)
 
 ATOR = Ator("Teste")

@@ -8,11 +8,13 @@ from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-import jobs
+from filas import tarefas
 from models import Certificado, Email, Lote, LoteLinha, db
-from services import atribuicoes, lotes, mail
-from services.lifecycle import Ator
-from services.relogio import utcnow
+from services.titular import atribuicoes
+from services.titular import lotes
+from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.relogio import utcnow
 from tests.support import financeiro as helpers
 from tests.support.http import htmx_headers, text
 
@@ -107,7 +109,7 @@ def test_every_kind_of_error_is_explained_in_portuguese_on_its_line(app, maria, 
         de_jose = helpers.compra_paga(app, 1, helpers.JOSE_CPF)
         c = certificados(compra)
         atribuicoes.atribuir(c[4], "52998224725", "ja@x.gov.br", helpers.conta(), Ator("t"), 30)
-        mail.descartar()
+        correio.descartar()
     jose = certificados(de_jose)[0]
     linhas = [
         f"{compra.numero};{c[0].numero};123.456.789-00;a@x.gov.br;a@x.gov.br",
@@ -216,7 +218,7 @@ def test_confirming_twice_or_sending_the_same_file_again_assigns_nothing_twice(m
     maria.post(f"/certificados/lote/{lote}/confirmar")
     maria.post(f"/certificados/lote/{lote}/confirmar")
     with db.connection_context():
-        lotes.aplicar(lote, 30, jobs.despachar)  # the queue retried it
+        lotes.aplicar(lote, 30, tarefas.despachar)  # the queue retried it
     assert len(outbox) == 2
     de_novo = lote_de(enviar(maria, dados))
     assert "0 válidas · 2 com erro" in text(maria.get(f"/certificados/lote/{de_novo}"))
@@ -243,7 +245,7 @@ def test_a_certificate_changed_after_the_preview_is_reported_not_applied(maria, 
 def test_a_failure_midway_leaves_each_line_applied_with_its_email_or_not(maria, compra,
                                                                           outbox, monkeypatch):
     lote = lote_de(enviar(maria, csv_de(*linhas_validas(compra, 4))))
-    enfileirar = mail.enfileirar
+    enfileirar = correio.enfileirar
     chamadas = []
 
     def cai_na_terceira(*args, **kwargs):
@@ -252,7 +254,7 @@ def test_a_failure_midway_leaves_each_line_applied_with_its_email_or_not(maria, 
             raise ConnectionError("banco fora do ar")
         return enfileirar(*args, **kwargs)
 
-    monkeypatch.setattr(mail, "enfileirar", cai_na_terceira)
+    monkeypatch.setattr(correio, "enfileirar", cai_na_terceira)
     maria.post(f"/certificados/lote/{lote}/confirmar")
     with db.connection_context():
         situacoes = [l.situacao for l in LoteLinha.select().order_by(LoteLinha.linha)]
@@ -260,29 +262,29 @@ def test_a_failure_midway_leaves_each_line_applied_with_its_email_or_not(maria, 
         assert Email.select().count() == 2
     assert [c.situacao for c in certificados(compra)][:4] == ["atribuido"] * 2 + ["disponivel"] * 2
     assert "2 aplicadas" in text(maria.get(f"/certificados/lote/{lote}"))
-    monkeypatch.setattr(mail, "enfileirar", enfileirar)
+    monkeypatch.setattr(correio, "enfileirar", enfileirar)
     with db.connection_context():
-        lotes.aplicar(lote, 30, jobs.despachar)  # the queue's retry resumes
+        lotes.aplicar(lote, 30, tarefas.despachar)  # the queue's retry resumes
     assert len(outbox) == 4
     assert [c.situacao for c in certificados(compra)][:4] == ["atribuido"] * 4
 
 
 def test_emails_leave_at_most_mail_max_por_minuto_a_minute(app, maria, compra, outbox):
     app.config["MAIL_MAX_POR_MINUTO"] = 2
-    jobs.huey.storage.flush_schedule()
+    tarefas.huey.storage.flush_schedule()
     lote = lote_de(enviar(maria, csv_de(*linhas_validas(compra, 5))))
     antes = utcnow()
     maria.post(f"/certificados/lote/{lote}/confirmar")
     assert len(outbox) == 2  # the first minute's share; the rest wait in the queue
-    agendados = sorted(t.eta for t in jobs.huey.scheduled())
+    agendados = sorted(t.eta for t in tarefas.huey.scheduled())
     assert len(agendados) == 3
     assert [round((eta - antes).total_seconds() / 60) for eta in agendados] == [1, 1, 2]
     with db.connection_context():
         # The five-minute safety net leaves the held-back messages to their turn.
         Email.update(criado_em=utcnow() - timedelta(minutes=6)).execute()
-        jobs.reenviar_pendentes.call_local()
+        tarefas.reenviar_pendentes.call_local()
     assert len(outbox) == 2
-    jobs.huey.storage.flush_schedule()
+    tarefas.huey.storage.flush_schedule()
 
 
 def test_progress_polls_every_2s_while_applying_and_stops_at_the_report(app, maria, compra):
@@ -295,7 +297,7 @@ def test_progress_polls_every_2s_while_applying_and_stops_at_the_report(app, mar
     sem_js = maria.get(f"/certificados/lote/{lote}")
     assert f'href="/certificados/lote/{lote}">Atualizar' in sem_js.get_data(as_text=True)
     with db.connection_context():
-        lotes.aplicar(lote, 30, jobs.despachar)
+        lotes.aplicar(lote, 30, tarefas.despachar)
     final = maria.get(f"/certificados/lote/{lote}/progresso", headers=htmx_headers())
     assert "every 2s" not in final.get_data(as_text=True) and "Relatório final" in text(final)
 

@@ -11,7 +11,10 @@ from flask import url_for
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
                     ProcessoCompra, db)
-from services import atribuicoes, contas, links, relogio
+from services.titular import atribuicoes
+from services.contratantes import contas
+from services.titular import links
+from services.nucleo import relogio
 from tests.support.solicitacao import JOAO_CPF
 
 ATORES = ("anonimo", "comprador", "outro_comprador", "agente", "link_deste", "link_de_outro",

@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from models import Pagamento, ProcessoCompra, db
-from services import relogio
-from services.pagamentos import assinatura
+from services.nucleo import relogio
+from services.pagamento.pagamentos import assinatura
 from tests.support import financeiro as helpers
 
 pytestmark = [

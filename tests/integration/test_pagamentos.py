@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-import jobs
+from filas import tarefas
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
-from services.febraban import format_digitable_line
-from services.pagamentos import assinatura
-from services.relogio import hoje
+from services.pagamento.febraban import format_digitable_line
+from services.pagamento.pagamentos import assinatura
+from services.nucleo.relogio import hoje
 from tests.support.http import login, text
 from tests.support import financeiro as helpers
 
@@ -362,7 +362,7 @@ def test_daily_job_cancels_through_the_same_function(app, demo):
     with db.connection_context():
         vencida = helpers.nova_compra(app, hoje() - timedelta(days=11))
         recente = helpers.nova_compra(app, hoje() - timedelta(days=10))
-    assert jobs.cancelar_compras_vencidas.call_local() == [vencida.numero]
+    assert tarefas.cancelar_compras_vencidas.call_local() == [vencida.numero]
     with db.connection_context():
         assert ProcessoCompra.get_by_id(vencida.id).situacao == "cancelado"
         assert ProcessoCompra.get_by_id(recente.id).situacao == "aguardando_pagamento"

@@ -28,15 +28,15 @@ def test_inside_an_iframe_the_page_drops_its_own_header_and_footer(client, demo)
 
 
 def test_embedded_mode_needs_a_partitioned_cross_site_cookie():
-    import settings
+    from configuracao import ambiente
 
-    config = settings.from_environment("/tmp", debug=False)
+    config = ambiente.from_environment("/tmp", debug=False)
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     import os
 
     os.environ["EMBED_ORIGINS"] = "https://www.gov.br"
     try:
-        config = settings.from_environment("/tmp", debug=False)
+        config = ambiente.from_environment("/tmp", debug=False)
     finally:
         del os.environ["EMBED_ORIGINS"]
     assert config["SESSION_COOKIE_SAMESITE"] == "None"
@@ -101,7 +101,7 @@ def test_demo_accounts_have_unique_cpfs(app, demo):
 
 
 def test_a_refused_state_move_is_explained_not_a_crash(app, client, demo):
-    from services.lifecycle import TransicaoInvalida
+    from services.nucleo.ciclo_de_vida import TransicaoInvalida
 
     @app.get("/_recusa")
     def recusa():
@@ -121,7 +121,8 @@ def test_login_rate_limit_can_live_on_redis(tmp_path):
     from app import create_app
     from tests.support.ambiente import TEST_CONFIG, database_url
     from tests.support.http import login
-    import migrations, demo_data
+    import migrations
+    from cli import dados_demo
 
     url = os.environ["TEST_REDIS_URL"]
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url(tmp_path), "REDIS_URL": url,
@@ -130,7 +131,7 @@ def test_login_rate_limit_can_live_on_redis(tmp_path):
     with db.connection_context():
         migrations.migrate()
     with app.app_context(), db.connection_context():
-        demo_data.criar()
+        dados_demo.criar()
     client = app.test_client()
     codes = [login(client, "123.456.789-09", "x").status_code for _ in range(3)]
     assert codes == [422, 422, 429]

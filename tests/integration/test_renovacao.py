@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 
 from models import Atribuicao, Certificado, CertificadoX509, Evento, Lcr, ProcessoCompra, db
-from services import atribuicoes, links, pagamentos
-from services.relogio import utcnow
-from services.lifecycle import Ator
+from services.titular import atribuicoes
+from services.titular import links
+from services.pagamento import pagamentos
+from services.nucleo.relogio import hoje, utcnow
+from services.nucleo.ciclo_de_vida import Ator
 from tests.support.http import login, text
 
 CARLA_CPF = "39053344705"
@@ -35,9 +37,9 @@ def vencer_em(registro, dias):
 
 
 def rodar_job(app):
-    import jobs
+    from filas import tarefas
 
-    return jobs.tarefas_diarias_certificados.call_local()
+    return tarefas.tarefas_diarias_certificados.call_local()
 
 
 def test_reminders_go_at_30_and_7_days_to_holder_and_buyer_once_each(app, baixado, outbox):
@@ -88,7 +90,7 @@ def test_renovar_buys_for_the_same_holder_who_gets_it_once_paid(app, client, bai
     with app.app_context(), db.connection_context():
         processo = ProcessoCompra.get(ProcessoCompra.renova_id == antigo.id)
         boleto = processo.boletos.get()
-        pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, utcnow().date(), "agente",
+        pagamentos.reconhecer_pagamento(boleto, boleto.valor_centavos, hoje(), "agente",
                                      "renovacao-1", Ator("Agente"))
         novo = processo.certificados.get()
         assert novo.situacao == "atribuido" and novo.titular_cpf == CARLA_CPF

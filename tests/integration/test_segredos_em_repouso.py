@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from models import ALL_MODELS, Certificado, Email, db
-from services import segredos
+from services.nucleo import segredos
 from tests.support.http import login
 from tests.support.solicitacao import JOAO_CPF
 

@@ -9,9 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from models import Certificado, Email, Evento, Solicitacao, Termo, db
-from services import mail, segredos
-from services.lifecycle import Ator, mover_certificado
-from services.relogio import hoje
+from services.nucleo import correio
+from services.nucleo import segredos
+from services.nucleo.ciclo_de_vida import Ator, mover_certificado
+from services.nucleo.relogio import hoje
 from tests.support.http import htmx_headers, text
 from tests.support.solicitacao import (JOAO_CPF, VALIDOS, aceitar, enviar_etapa, gerar_termo,
                                        novo_link, preencher, versao)
@@ -362,7 +363,7 @@ def test_accepting_records_it_and_requests_emission(holder):
         assert salvo(holder.numero).enviada_em is not None
         email = Email.get(Email.assunto == "Solicitação do Certificado Digital recebida")
         assert email.destinatario == "joao@example.com"
-        [(nome, tipo, dados)] = mail.anexos(email)
+        [(nome, tipo, dados)] = correio.anexos(email)
         assert tipo == "application/pdf" and nome.endswith("-v1.pdf")
         assert hashlib.sha256(dados).hexdigest() == termo.sha256
     body = text(holder.get(response.location))
@@ -503,14 +504,14 @@ def test_after_emission_the_form_is_closed_with_an_explanation(app, holder):
 
 def test_buyer_on_their_own_cpf_fills_the_request_without_a_link(app, maria):
     from models import Conta
-    from services import atribuicoes
+    from services.titular import atribuicoes
 
     with app.app_context(), db.connection_context():
         conta = Conta.get(Conta.cpf == "12345678909")
         certificado = Certificado.get(Certificado.situacao == "disponivel")
         atribuicoes.atribuir(certificado, conta.cpf, conta.email, conta,
                              Ator(conta.nome), 30)
-        mail.descartar()
+        correio.descartar()
     r = maria.get(f"/solicitacao/{certificado.numero}/")
     assert r.status_code == 303, text(r)
     assert r.location.endswith("/dados")

@@ -6,9 +6,13 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 
 from models import Conta, Solicitacao, Termo
-from services import atribuicoes, boletos, compras, pagamentos, termo_pdf
-from services.lifecycle import Ator, mover_certificado
-from services.relogio import TZ, agora, hoje, utcnow
+from services.titular import atribuicoes
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.pagamento import pagamentos
+from services.titular import termo_pdf
+from services.nucleo.ciclo_de_vida import Ator, mover_certificado
+from services.nucleo.relogio import TZ, agora, hoje, utcnow
 
 def sp(y, m, d, hh, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=TZ)

@@ -2,9 +2,11 @@
 from datetime import timedelta
 
 from models import Boleto, Conta, ProcessoCompra, db
-from services import boletos, compras, pagamentos
-from services.lifecycle import Ator
-from services.relogio import hoje
+from services.pagamento import boletos
+from services.pagamento import compras
+from services.pagamento import pagamentos
+from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.relogio import hoje
 
 MARIA_CPF = "12345678909"
 JOSE_CPF = "11144477735"
@@ -51,7 +53,7 @@ def dias(n):
 
 def compra_paga(app, quantidade, cpf=MARIA_CPF):
     """A paid purchase: its `quantidade` certificates are pending assignment."""
-    from services.lifecycle import SISTEMA
+    from services.nucleo.ciclo_de_vida import SISTEMA
 
     processo = nova_compra(app, dias(3), quantidade, cpf)
     boleto = processo.boletos.get()

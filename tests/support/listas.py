@@ -1,8 +1,9 @@
 """A buyer with volume: Maria with more purchases and certificates than a page of the lists
 (Gerenciar Certificados, Consulta Processos de Compra) holds."""
 from models import Certificado, db
-from services import atribuicoes, mail
-from services.lifecycle import Ator
+from services.titular import atribuicoes
+from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import Ator
 from tests.support import financeiro as helpers
 from tests.integration.test_lotes import cpf_valido
 
@@ -23,5 +24,5 @@ def com_volume(app, compras=20, certificados=20, aguardando=3):
             atribuicoes.atribuir(certificado, cpf_valido(700 + i), f"titular{i}@orgao.gov.br",
                                  conta, Ator(conta.nome, conta.id), 30)
             numeros.append(certificado.numero)
-        mail.descartar()  # set-up, not the test: these first links are not sent
+        correio.descartar()  # set-up, not the test: these first links are not sent
         return {"processo": paga.numero, "aguardando": numeros}

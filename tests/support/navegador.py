@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from werkzeug.serving import make_server
 
-import demo_data
+from cli import dados_demo
 import migrations
 from app import create_app
 from models import db
@@ -48,7 +48,7 @@ def servidor_demo(config, tmp_path):
         migrations.migrate()
     empty_database()
     with app.app_context(), db.connection_context():
-        demo_data.criar()
+        dados_demo.criar()
     live = LiveServer(app).start()
     try:
         yield live

@@ -2,8 +2,9 @@
 import re
 
 from models import Certificado, Conta, db
-from services import atribuicoes, mail
-from services.lifecycle import Ator
+from services.titular import atribuicoes
+from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import Ator
 
 JOAO_CPF = "52998224725"  # demo: Maria's purchase A, certificate assigned to João
 
@@ -25,7 +26,7 @@ def novo_link(app, cpf=JOAO_CPF):
         certificado = Certificado.get(Certificado.titular_cpf == cpf)
         maria = Conta.get(Conta.cpf == "12345678909")
         token = atribuicoes.reenviar_link(certificado, maria, Ator(maria.nome, maria.id), 30)
-        mail.descartar()  # not sent: these tests read the outbox rows
+        correio.descartar()  # not sent: these tests read the outbox rows
     return certificado.numero, token
 
 

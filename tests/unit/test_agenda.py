@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from services.agenda import (
+from services.agendamento.calendario import (
     TZ,
     AgendaConfig,
     SlotNotBookable,

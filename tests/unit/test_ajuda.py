@@ -1,4 +1,4 @@
-from services.ajuda import PERGUNTAS, buscar, normalizar
+from services.titular.ajuda import PERGUNTAS, buscar, normalizar
 
 
 def test_search_ignores_accents_and_case():

@@ -2,7 +2,7 @@
 import hashlib
 import hmac
 
-from services.pagamentos import assinatura, assinatura_valida
+from services.pagamento.pagamentos import assinatura, assinatura_valida
 
 BODY = b'{"id":"evt-1","nosso_numero":"12345670000000001","valor_centavos":15000}'
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from services.febraban import make_boleto_numbers
-from services.boleto_pdf import BoletoPdfData, render_boleto_pdf
-from services.pix import brcode
+from services.pagamento.febraban import make_boleto_numbers
+from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf
+from services.pagamento.pix import brcode
 from tests.support.pdf import scanned
 
 NUMBERS = make_boleto_numbers("001", "1234567", 1, date(2025, 3, 10), 123456)
@@ -95,7 +95,7 @@ def test_pix_qr_scans_as_the_payload(tmp_path):
 
 
 def test_the_same_boleto_is_drawn_once_and_a_changed_one_again():
-    from services.boleto_pdf import render_boleto_pdf_em_cache
+    from services.pagamento.boleto_pdf import render_boleto_pdf_em_cache
 
     primeiro = render_boleto_pdf_em_cache(boleto())
     assert render_boleto_pdf_em_cache(boleto()) is primeiro  # served from the cache

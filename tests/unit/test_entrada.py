@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from services.entrada import ler_data, ler_valor
+from services.nucleo.entrada import ler_data, ler_valor
 
 
 @pytest.mark.parametrize("typed, expected", [

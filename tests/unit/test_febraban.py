@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.febraban import (
+from services.pagamento.febraban import (
     BoletoNumbers,
     barcode,
     barcode_from_digitable_line,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.formatting import format_brl, format_cpf, format_date, mask_cpf
+from services.nucleo.formatacao import format_brl, format_cpf, format_date, mask_cpf
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from services.ics import cancellation_ics, invitation_ics
-from services.relogio import TZ
+from services.agendamento.ics import cancellation_ics, invitation_ics
+from services.nucleo.relogio import TZ
 
 START = datetime(2026, 12, 22, 10, 0, tzinfo=TZ)
 STAMP = datetime(2026, 12, 21, 12, 0, tzinfo=timezone.utc)

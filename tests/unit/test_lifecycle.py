@@ -1,8 +1,8 @@
 """The certificate lifecycle: every state × every action, and the rules the manual states."""
 import pytest
 
-from services import lifecycle
-from services.lifecycle import (CERTIFICADO_ACOES, CERTIFICADO_SITUACOES, CERTIFICADO_TRANSICOES,
+from services.nucleo import ciclo_de_vida
+from services.nucleo.ciclo_de_vida import (CERTIFICADO_ACOES, CERTIFICADO_SITUACOES, CERTIFICADO_TRANSICOES,
                                 TransicaoInvalida, destino, pode)
 
 # The expected result of each (state, action): the target state, or None when refused.
@@ -67,12 +67,12 @@ def test_issued_can_only_be_revoked_or_reissued_and_revoked_and_cancelled_are_fi
 
 
 def test_purchase_and_boleto_tables():
-    assert lifecycle.PROCESSO_TRANSICOES["aguardando_pagamento"] == {"pago", "cancelado"}
-    assert lifecycle.PROCESSO_TRANSICOES["pago"] == {"concluido"}
-    assert lifecycle.BOLETO_TRANSICOES["em_aberto"] == {"pago", "substituido", "cancelado"}
-    assert lifecycle.BOLETO_TRANSICOES["pago"] == set()
+    assert ciclo_de_vida.PROCESSO_TRANSICOES["aguardando_pagamento"] == {"pago", "cancelado"}
+    assert ciclo_de_vida.PROCESSO_TRANSICOES["pago"] == {"concluido"}
+    assert ciclo_de_vida.BOLETO_TRANSICOES["em_aberto"] == {"pago", "substituido", "cancelado"}
+    assert ciclo_de_vida.BOLETO_TRANSICOES["pago"] == set()
 
 
 def test_the_request_can_be_filled_from_assignment_until_approval():
-    assert set(lifecycle.PREENCHIVEIS) == {"atribuido", "solicitado", "agendado",
+    assert set(ciclo_de_vida.PREENCHIVEIS) == {"atribuido", "solicitado", "agendado",
                                           "pendente_correcao"}

@@ -7,8 +7,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from services import perfil_ecpf
-from services.perfil_ecpf import DadosTitular
+from services.certificacao import perfil_ecpf
+from services.certificacao.perfil_ecpf import DadosTitular
 
 CARLA = DadosTitular(nome="Carla Mendes Rocha", cpf="39053344705", email="carla@example.com",
                      nascimento=date(1988, 4, 17), nis="12345678901", rg="12.345.678-X",

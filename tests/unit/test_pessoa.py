@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.pessoa import (
+from services.titular.pessoa import (
     DOCUMENTO_TIPOS,
     UFS,
     clean_celular,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from services.pix import brcode, crc16_ccitt_false, emv_field, qr_svg, with_crc
+from services.pagamento.pix import brcode, crc16_ccitt_false, emv_field, qr_svg, with_crc
 
 BCB_MANUAL_SAMPLE = (
     "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-426655440000"

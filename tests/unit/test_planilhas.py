@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from services import planilhas
-from services.planilhas import LIMITE_LINHAS, LISTA, MODELO, ArquivoRecusado, ler
+from services.titular import planilhas
+from services.titular.planilhas import LIMITE_LINHAS, LISTA, MODELO, ArquivoRecusado, ler
 
 
 def xlsx(linhas):

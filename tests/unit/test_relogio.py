@@ -4,7 +4,7 @@ import pathlib
 import re
 from datetime import date, datetime, timezone
 
-from services.relogio import agora, hoje, parar, utcnow
+from services.nucleo.relogio import agora, hoje, parar, utcnow
 from tests.support.ambiente import AGORA
 
 RAIZ = pathlib.Path(__file__).resolve().parents[2]

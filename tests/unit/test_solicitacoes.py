@@ -3,8 +3,10 @@ from datetime import date, datetime
 
 import pytest
 
-from services import solicitacoes, termo_pdf
-from services.solicitacoes import acao_envio, completa, entrada_de, limpar, primeira_incompleta
+from services.titular import solicitacoes
+
+from services.titular import termo_pdf
+from services.titular.solicitacoes import acao_envio, completa, entrada_de, limpar, primeira_incompleta
 from models import Solicitacao, Certificado
 
 HOJE = date(2026, 12, 21)

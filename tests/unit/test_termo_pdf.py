@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pypdf
 import pytest
 
-from services.termo_pdf import DECLARACOES, TITULO, TermoData, render_termo_pdf, verification_code
+from services.titular.termo_pdf import DECLARACOES, TITULO, TermoData, render_termo_pdf, verification_code
 
 DATA = TermoData(
     nome="Maria José da Silva D'Ávila",

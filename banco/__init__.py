@@ -1,0 +1,1 @@
+"""The database: one connection per request, from a pool on PostgreSQL."""

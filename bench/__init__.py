@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench`, its data generator and RESULTS.md."""

@@ -1,0 +1,1 @@
+"""Configuration: the environment read into settings, and the server's log format."""

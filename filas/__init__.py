@@ -1,0 +1,1 @@
+"""Background work: the Huey queue, its jobs and the consumer's entry point."""

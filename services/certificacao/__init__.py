@@ -1,0 +1,1 @@
+"""The demo AC, emission, the e-CPF profile, renewal and the certificate test."""

@@ -1,0 +1,109 @@
+"""Renewal: reminders 30 and 7 days before a certificate expires (holder and buyer), and the
+buyer's "Renovar", a new purchase whose certificate goes to the same holder once paid."""
+from datetime import timedelta
+
+from flask import current_app
+
+from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
+from services.agendamento import reservas
+from services.titular import atribuicoes
+from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
+from services.nucleo.relogio import utcnow
+
+AVISOS_DIAS = (30, 7)
+
+
+def _marcar(registro, dias):
+    """Conditional: two job runs at once still send one reminder per threshold."""
+    marcas = registro.avisos_renovacao
+    novo = ",".join(filter(None, [marcas, str(dias)]))
+    return (CertificadoX509.update(avisos_renovacao=novo)
+            .where((CertificadoX509.id == registro.id)
+                   & (CertificadoX509.avisos_renovacao == marcas)).execute()) == 1
+
+
+def avisar(config, agora=None):
+    """E-mail holder and buyer of each valid certificate entering 30 or 7 days of its end.
+    Returns how many certificates were reminded."""
+    agora = agora or utcnow()
+    avisados = 0
+    candidatos = (CertificadoX509.select()
+                  .where(CertificadoX509.ativo_certificado.is_null(False)
+                         & (CertificadoX509.valido_ate > agora)
+                         & (CertificadoX509.valido_ate <= agora + timedelta(days=max(AVISOS_DIAS)))))
+    for registro in candidatos:
+        restantes = (registro.valido_ate - agora).days + 1
+        # The tightest threshold reached and not yet reminded (a late job sends one e-mail).
+        limiares = [d for d in sorted(AVISOS_DIAS) if restantes <= d
+                    and str(d) not in registro.avisos_renovacao.split(",")]
+        if not limiares:
+            continue
+        with db.atomic():
+            if not _marcar(registro, limiares[0]):
+                continue
+            _enviar_avisos(registro, restantes, config)
+        avisados += 1
+    return avisados
+
+
+def _enviar_avisos(registro, restantes, config):
+    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                   .where(Certificado.id == registro.certificado_id).get())
+    comprador = Conta.get_by_id(certificado.processo.comprador_id)
+    solicitacao = (Solicitacao.select().where(Solicitacao.certificado == certificado.id)
+                   .order_by(Solicitacao.id.desc()).first())
+    contexto = {"certificado": certificado, "valido_ate": registro.valido_ate,
+                "dias": restantes}
+    assunto = f"Seu certificado digital vence em {restantes} dia{'s' if restantes > 1 else ''}"
+    destinos = [(comprador.email, comprador.nome,
+                 correio.url_externa("certificados.gerenciar", numero=certificado.numero), True)]
+    if solicitacao and solicitacao.email and solicitacao.email != comprador.email:
+        # The holder's own page shows the date; renewing is the buyer's to do.
+        destinos.append((solicitacao.email, solicitacao.nome,
+                         reservas.link_direto(certificado, "certificado", config), False))
+    for email, nome, link, e_comprador in destinos:
+        correio.enfileirar(email, assunto, "renovacao_aviso",
+                        {**contexto, "nome": nome, "link": link, "comprador": e_comprador},
+                        processo=certificado.processo_id, certificado=certificado.id)
+    registrar_evento(certificado.processo_id, "certificado.renovacao_avisada", SISTEMA,
+                     certificado.id, detalhes=f"Vence em {registro.valido_ate:%d/%m/%Y}")
+
+
+# --- "Renovar" -------------------------------------------------------------------------------
+
+def renovavel(certificado, conta):
+    """The buyer's issued certificate that can be renewed (it has a holder), or None."""
+    if (certificado is None or certificado.processo.comprador_id != conta.id
+            or certificado.situacao not in ("emitido", "revogado")):
+        return None
+    return certificado if atribuicoes.ativa(certificado) else None
+
+
+def vincular(processo, anterior):
+    """Remember that `processo` renews `anterior` (the holder comes from it once paid)."""
+    with db.atomic():
+        vinculado = (ProcessoCompra.update(renova_id=anterior.id)
+                     .where((ProcessoCompra.id == processo.id)
+                            & ProcessoCompra.renova_id.is_null()
+                            & (ProcessoCompra.situacao == "aguardando_pagamento")).execute())
+        if vinculado:  # a resent "Confirmar" finds it linked already
+            registrar_evento(processo.id, "processo.renovacao", SISTEMA,
+                             detalhes=f"Renovação do certificado {anterior.numero}")
+
+
+def apos_pagamento(processo, ator):
+    """After payment (in its transaction): the new certificate goes to the holder of the
+    renewed one, who gets the personal link by e-mail as with any assignment."""
+    if not processo.renova_id:
+        return None
+    anterior = Certificado.get_by_id(processo.renova_id)
+    antiga = atribuicoes.ativa(anterior)
+    novo = (Certificado.select().where((Certificado.processo == processo.id)
+                                       & (Certificado.situacao == "disponivel"))
+            .order_by(Certificado.id).first())
+    if antiga is None or novo is None:
+        return None
+    atribuicoes.atribuir(novo, antiga.cpf, antiga.email, Conta.get_by_id(processo.comprador_id),
+                         ator, int(current_app.config.get("LINK_TITULAR_DIAS", 30)))
+    return novo

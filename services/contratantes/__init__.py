@@ -1,0 +1,1 @@
+"""Who buys: accounts (and, next, organisations, memberships and the ownership gate)."""

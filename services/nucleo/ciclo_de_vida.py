@@ -1,0 +1,240 @@
+"""The lifecycle of certificates, purchases and boletos: the only place their states change.
+
+Each move is a conditional UPDATE (`WHERE situacao = <from>`), so two workers racing on the
+same row cannot both move it or skip a state; the loser gets `EstadoAlterado`. Every move
+writes an audit `Evento` in the same transaction. Views ask `pode(...)` before offering an
+action and call `mover_*`; they never compare states themselves.
+"""
+from dataclasses import dataclass
+
+from models import Boleto, Certificado, Evento, ProcessoCompra, db
+from services.nucleo.recusas import Recusa
+from services.nucleo.relogio import utcnow
+
+
+class TransicaoInvalida(Recusa):
+    """The action is not allowed from the current state (message in Portuguese)."""
+
+
+class EstadoAlterado(TransicaoInvalida):
+    """Someone else changed the record first; reload and show the current state."""
+
+
+# --- certificate -------------------------------------------------------------------------
+
+CERTIFICADO_SITUACOES = {
+    "aguardando_pagamento": "Aguardando pagamento",
+    "disponivel": "Pendente de atribuição",
+    "atribuido": "Aguardando solicitação do titular",
+    "solicitado": "Emissão solicitada",
+    "agendado": "Videoconferência agendada",
+    "pendente_correcao": "Correção necessária",
+    "emitido": "Emitido",
+    "revogado": "Revogado",
+    "cancelado": "Cancelado",
+}
+
+# Action -> ({from states}, to state); a state absent from the set refuses the action.
+CERTIFICADO_ACOES = {
+    "reconhecer_pagamento": ({"aguardando_pagamento"}, None),  # to: disponivel
+    "cancelar": ({"aguardando_pagamento"}, "cancelado"),
+    "atribuir": ({"disponivel"}, "atribuido"),
+    "reatribuir": ({"atribuido"}, "atribuido"),
+    "solicitar": ({"atribuido", "pendente_correcao"}, "solicitado"),
+    "corrigir": ({"solicitado", "agendado", "pendente_correcao"}, None),  # see _destino
+    "agendar": ({"solicitado"}, "agendado"),
+    "reagendar": ({"agendado"}, "agendado"),
+    "cancelar_agendamento": ({"agendado"}, "solicitado"),
+    "nao_compareceu": ({"agendado"}, "solicitado"),
+    "aprovar": ({"agendado"}, "emitido"),
+    "recusar": ({"agendado"}, "pendente_correcao"),
+    # The X.509 is revoked for good, or revoked to issue a new one (lost file), same end date.
+    "revogar": ({"emitido"}, "revogado"),
+    "reemitir": ({"emitido"}, "emitido"),
+}
+
+CERTIFICADO_TRANSICOES = {
+    "aguardando_pagamento": {"disponivel", "cancelado"},
+    "disponivel": {"atribuido"},
+    "atribuido": {"atribuido", "solicitado"},
+    "solicitado": {"agendado", "solicitado"},
+    "agendado": {"agendado", "solicitado", "emitido", "pendente_correcao"},
+    "pendente_correcao": {"solicitado"},
+    "emitido": {"emitido", "revogado"},
+    "revogado": set(),
+    "cancelado": set(),
+}
+
+# States in which the buyer still has something to follow (the default "Situação" filter).
+EM_ANDAMENTO = Certificado.EM_ANDAMENTO  # defined with the index that serves the filter
+
+# States in which the holder's request can be filled or corrected (until approval).
+PREENCHIVEIS = tuple(s for s in CERTIFICADO_SITUACOES
+                     if s in CERTIFICADO_ACOES["solicitar"][0] | CERTIFICADO_ACOES["corrigir"][0])
+
+_RECUSAS = {
+    "reconhecer_pagamento": "O pagamento deste certificado já foi reconhecido.",
+    "atribuir": "Este certificado não está disponível para atribuição.",
+    "reatribuir": "A emissão deste certificado já foi solicitada; ele não pode mais ser "
+                  "atribuído a outra pessoa.",
+    "solicitar": "Este certificado não aceita uma nova solicitação no momento.",
+    "corrigir": "Os dados só podem ser corrigidos antes da aprovação do certificado.",
+    "agendar": "Só é possível agendar depois de enviar a solicitação e aceitar o termo.",
+    "reagendar": "Não há videoconferência agendada para este certificado.",
+    "cancelar_agendamento": "Não há videoconferência agendada para este certificado.",
+    "nao_compareceu": "Não há videoconferência agendada para este certificado.",
+    "aprovar": "Só é possível aprovar um certificado com videoconferência agendada.",
+    "recusar": "Só é possível recusar um certificado com videoconferência agendada.",
+    "cancelar": "Só é possível cancelar um certificado que aguarda pagamento.",
+    "revogar": "Só um certificado emitido e ainda não revogado pode ser revogado.",
+    "reemitir": "Só um certificado emitido e ainda não revogado pode ser emitido novamente.",
+}
+
+
+def _destino(acao, origem):
+    if acao == "reconhecer_pagamento":
+        return "disponivel"
+    if acao == "corrigir":
+        # A correction keeps a booking; after a refusal it sends the request back.
+        return "solicitado" if origem == "pendente_correcao" else origem
+    return CERTIFICADO_ACOES[acao][1]
+
+
+def pode(situacao, acao):
+    """Whether `acao` is allowed for a certificate in `situacao`."""
+    origens, _ = CERTIFICADO_ACOES[acao]
+    return situacao in origens
+
+
+def destino(situacao, acao):
+    """The state `acao` leads to from `situacao` (raises TransicaoInvalida if refused)."""
+    if not pode(situacao, acao):
+        raise TransicaoInvalida(_RECUSAS[acao])
+    para = _destino(acao, situacao)
+    assert para in CERTIFICADO_TRANSICOES[situacao], (situacao, para)
+    return para
+
+
+@dataclass(frozen=True)
+class Ator:
+    """Who did something, as the audit trail shows it."""
+
+    nome: str
+    conta_id: int | None = None
+
+
+SISTEMA = Ator("Sistema")
+
+
+def registrar_evento(processo_id, tipo, ator, certificado_id=None, de="", para="", detalhes=""):
+    return Evento.create(
+        processo=processo_id, certificado=certificado_id, ator=ator.nome, conta=ator.conta_id,
+        tipo=tipo, de=de, para=para, detalhes=detalhes,
+    )
+
+
+def mover_certificado(certificado, acao, ator, detalhes="", **campos):
+    """Apply `acao` to `certificado` (a Certificado instance, refreshed in place).
+
+    Extra `campos` (e.g. titular_cpf) are written in the same conditional UPDATE.
+    """
+    origem = certificado.situacao
+    para = destino(origem, acao)
+    with db.atomic():
+        agora = utcnow()
+        updated = (
+            Certificado.update(situacao=para, versao=Certificado.versao + 1, atualizado_em=agora,
+                               **campos)
+            .where((Certificado.id == certificado.id) & (Certificado.situacao == origem)
+                   & (Certificado.versao == certificado.versao))
+            .execute()
+        )
+        if updated != 1:
+            raise EstadoAlterado(
+                "Este certificado foi alterado por outra pessoa enquanto você o via. "
+                "Confira a situação atual antes de continuar."
+            )
+        registrar_evento(certificado.processo_id, f"certificado.{acao}", ator, certificado.id,
+                         origem, para, detalhes)
+    certificado.situacao = para
+    certificado.versao += 1
+    certificado.atualizado_em = agora
+    for name, value in campos.items():
+        setattr(certificado, name, value)
+    return certificado
+
+
+# --- purchase ----------------------------------------------------------------------------
+
+PROCESSO_SITUACOES = {
+    "aguardando_pagamento": "Aguardando pagamento",
+    "pago": "Pago",
+    "concluido": "Concluído",
+    "cancelado": "Cancelado",
+}
+
+PROCESSO_TRANSICOES = {
+    "aguardando_pagamento": {"pago", "cancelado"},
+    "pago": {"concluido"},
+    "concluido": set(),
+    "cancelado": set(),
+}
+
+# --- boleto ------------------------------------------------------------------------------
+
+BOLETO_SITUACOES = {
+    "em_aberto": "Em aberto",
+    "pago": "Pago",
+    "substituido": "Substituído",
+    "cancelado": "Cancelado",
+}
+
+BOLETO_TRANSICOES = {
+    "em_aberto": {"pago", "substituido", "cancelado"},
+    # A replaced boleto can still be paid by someone holding the old slip: it is honoured.
+    "substituido": {"pago"},
+    "pago": set(),
+    "cancelado": set(),
+}
+
+
+def _mover(model, transicoes, nome, registro, para, ator, processo_id, detalhes, campos):
+    origem = registro.situacao
+    if para not in transicoes[origem]:
+        raise TransicaoInvalida(
+            f"Não é possível passar {nome} de “{origem}” para “{para}”."
+        )
+    with db.atomic():
+        updated = (
+            model.update(situacao=para, **campos)
+            .where((model.id == registro.id) & (model.situacao == origem))
+            .execute()
+        )
+        if updated != 1:
+            raise EstadoAlterado(f"{nome.capitalize()} foi alterado por outra pessoa. "
+                                 "Confira a situação atual.")
+        registrar_evento(processo_id, f"{model._meta.table_name}.{para}", ator,
+                         de=origem, para=para, detalhes=detalhes)
+    registro.situacao = para
+    for name, value in campos.items():
+        setattr(registro, name, value)
+    return registro
+
+
+def mover_processo(processo, para, ator, detalhes="", **campos):
+    return _mover(ProcessoCompra, PROCESSO_TRANSICOES, "o processo de compra", processo, para,
+                  ator, processo.id, detalhes, campos)
+
+
+def mover_boleto(boleto, para, ator, detalhes="", **campos):
+    return _mover(Boleto, BOLETO_TRANSICOES, "o boleto", boleto, para, ator,
+                  boleto.processo_id, detalhes, campos)
+
+
+def concluir_processo_se_emitido(processo, ator=SISTEMA):
+    """A paid purchase whose certificates are all issued is complete."""
+    pendentes = (Certificado.select()
+                 .where((Certificado.processo == processo.id)
+                        & (Certificado.situacao != "emitido")).count())
+    if processo.situacao == "pago" and pendentes == 0:
+        mover_processo(processo, "concluido", ator, "Todos os certificados foram emitidos.")

@@ -1,0 +1,1 @@
+"""Purchases, boletos (FEBRABAN numbers and the PDF), PIX, payments and the purchase lists."""

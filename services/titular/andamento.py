@@ -1,0 +1,47 @@
+"""How the audit trail reads to a person: the "andamento" of a purchase."""
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
+
+TITULOS = {
+    "processo.criado": "Compra registrada",
+    "processo.renovacao": "Compra de renovação: o certificado vai para o mesmo titular",
+    "processo_compra.pago": "Pagamento reconhecido",
+    "processo_compra.concluido": "Compra concluída: todos os certificados emitidos",
+    "processo_compra.cancelado": "Compra cancelada",
+    "boleto.emitido": "Boleto emitido",
+    "boleto.pago": "Boleto pago",
+    "boleto.substituido": "Boleto substituído por um novo",
+    "boleto.cancelado": "Boleto cancelado",
+    "certificado.reconhecer_pagamento": "Certificado liberado para atribuição",
+    "certificado.cancelar": "Certificado cancelado",
+    "certificado.atribuir": "Certificado atribuído ao titular",
+    "certificado.reatribuir": "Certificado atribuído a outra pessoa",
+    "certificado.solicitar": "Emissão solicitada pelo titular",
+    "certificado.corrigir": "Dados da solicitação corrigidos",
+    "certificado.agendar": "Videoconferência agendada",
+    "certificado.reagendar": "Videoconferência reagendada",
+    "certificado.cancelar_agendamento": "Videoconferência cancelada",
+    "certificado.nao_compareceu": "Titular não compareceu à videoconferência",
+    "certificado.aprovar": "Certificado aprovado e emitido",
+    "certificado.recusar": "Validação recusada: correção necessária",
+    "certificado.baixado": "Certificado baixado pelo titular",
+    "certificado.revogar": "Certificado revogado",
+    "certificado.reemitir": "Certificado revogado para emitir um novo",
+    "certificado.renovacao_avisada": "Aviso de renovação enviado",
+    "email.enviado": "E-mail enviado",
+    "email.falhou": "Falha ao enviar e-mail",
+    "link.reenviado": "Link reenviado ao titular",
+    "termo.gerado": "Termo de titularidade gerado",
+    "termo.aceito": "Termo de titularidade aceito pelo titular",
+    "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
+}
+
+
+def titulo(evento):
+    return TITULOS.get(evento.tipo, evento.tipo)
+
+
+def situacao(evento):
+    """The certificate state the event led to, as shown to people (or "")."""
+    if evento.certificado_id and evento.para in CERTIFICADO_SITUACOES:
+        return CERTIFICADO_SITUACOES[evento.para]
+    return ""

@@ -1,0 +1,107 @@
+"""Assigning a certificate to its holder (CPF + e-mail), reassigning, resending the link.
+
+Each is one transaction: the state move, the assignment row, the new link and the e-mails.
+"""
+from models import Atribuicao, Certificado, Solicitacao, db
+from services.nucleo import formatacao
+from services.titular import links
+from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import (PREENCHIVEIS, EstadoAlterado, TransicaoInvalida,
+                                mover_certificado, registrar_evento)
+from services.nucleo.relogio import utcnow
+
+
+class AtribuicaoRecusada(TransicaoInvalida):
+    """The assignment breaks a rule the buyer can fix (message in Portuguese)."""
+
+
+def ativa(certificado):
+    return (Atribuicao.select().where((Atribuicao.certificado == certificado.id)
+                                      & Atribuicao.encerrada_em.is_null())
+            .order_by(Atribuicao.id.desc()).first())
+
+
+def _cpf_ja_usado(certificado, cpf):
+    """Another certificate of the same purchase, still in use, already belongs to `cpf`."""
+    return (Certificado.select().where(
+        (Certificado.processo == certificado.processo_id) & (Certificado.id != certificado.id)
+        & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
+
+
+def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
+    correio.enfileirar(
+        atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
+        "titular_link",
+        {"nome_responsavel": conta.nome, "certificado": certificado,
+         "link": correio.url_externa("titular.link", token=token), "validade_dias": validade_dias},
+        processo=certificado.processo_id, certificado=certificado.id,
+    )
+
+
+ALTERADO = ("Este certificado foi alterado (por você em outra aba ou por outra pessoa) "
+            "enquanto a página estava aberta. Confira a situação atual antes de continuar.")
+
+
+def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir",
+             versao=None):
+    """Assign ("atribuir") or reassign ("reatribuir", while emission was not requested) to a
+    clean CPF and e-mail. Returns the new token.
+
+    `versao` is the certificate version the person saw: a page left open while the
+    certificate changed is refused (EstadoAlterado) instead of overwriting. The lifecycle
+    refuses an action the state does not allow; AtribuicaoRecusada (`campo` "cpf") a CPF
+    that cannot hold this certificate.
+    """
+    email = email.lower()  # one holder, one address: compared and stored in lower case
+    if versao is not None and versao != certificado.versao:
+        raise EstadoAlterado(ALTERADO)
+    if acao == "reatribuir" and cpf == certificado.titular_cpf:
+        raise AtribuicaoRecusada("O certificado já está atribuído a este CPF. Para mandar um "
+                                 "novo link ao titular, use “Reenviar link”.", "cpf")
+    with db.atomic():
+        if _cpf_ja_usado(certificado, cpf):
+            raise AtribuicaoRecusada(
+                "Este CPF já é titular de outro certificado desta compra. Cada pessoa usa "
+                "um certificado: informe o CPF de outra pessoa.", "cpf")
+        anterior = ativa(certificado) if acao == "reatribuir" else None
+        mover_certificado(certificado, acao, ator,
+                          detalhes=f"Titular {formatacao.mask_cpf(cpf)}",
+                          titular_cpf=cpf, titular_email=email)
+        if anterior is not None:
+            Atribuicao.update(encerrada_em=utcnow()).where(Atribuicao.id == anterior.id).execute()
+            # The old holder's draft is discarded with their assignment.
+            Solicitacao.delete().where(Solicitacao.atribuicao == anterior.id).execute()
+            correio.enfileirar(
+                anterior.email, "Certificado Digital atribuído a outra pessoa",
+                "titular_reatribuido", {"nome_responsavel": conta.nome, "certificado": certificado},
+                processo=certificado.processo_id, certificado=certificado.id,
+            )
+        atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,
+                                       atribuido_por=conta.id)
+        token = links.emitir(atribuicao, validade_dias)
+        _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
+    return token
+
+
+def reenviar_link(certificado, conta, ator, validade_dias):
+    """A fresh link by e-mail; the previous one dies at once. Also after emission: the
+    holder needs the link to download, reissue or revoke the certificate."""
+    emitido = certificado.situacao == "emitido"
+    if certificado.situacao not in PREENCHIVEIS and not emitido:
+        raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
+    with db.atomic():
+        atribuicao = ativa(certificado)
+        if atribuicao is None:
+            raise AtribuicaoRecusada("Não há titular atribuído a este certificado.")
+        token = links.emitir(atribuicao, validade_dias)
+        registrar_evento(certificado.processo_id, "link.reenviado", ator, certificado.id,
+                         detalhes=f"Para {formatacao.mask_email(atribuicao.email)}")
+        if emitido:
+            correio.enfileirar(atribuicao.email, "Seu certificado está pronto", "certificado_emitido",
+                            {"certificado": certificado,
+                             "link": correio.url_externa("titular.link", token=token)},
+                            processo=certificado.processo_id, certificado=certificado.id)
+        else:
+            _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
+    return token
+

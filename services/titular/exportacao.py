@@ -1,0 +1,79 @@
+""""Exportar" on Gerenciar Certificados and Consulta Processos de Compra: the current filter
+as rows, read in keyset chunks (WHERE id > last) so memory stays flat at 100 000 rows.
+
+The CPF and e-mail are masked as on screen (LGPD); `data_hora` formats a UTC datetime the
+way pages do (Brasília time).
+"""
+from peewee import fn
+
+from models import Certificado, Evento, ProcessoCompra, Produto
+from services.titular import andamento
+from services.nucleo import formatacao
+from services.titular import certificados as consulta_certificados
+from services.pagamento import processos as consulta_processos
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO, PROCESSO_SITUACOES
+
+BLOCO = 1000
+
+CABECALHO_CERTIFICADOS = ["ID Processo Compra", "Certificado", "Titular (CPF)",
+                          "Titular (e-mail)", "Situação", "Data da compra", "Atualizado em",
+                          "Último andamento", "Data do último andamento"]
+CABECALHO_PROCESSOS = ["ID Processo Compra", "Produto", "Quantidade", "Valor total",
+                       "Situação", "Data da compra", "Pago em", "Último andamento",
+                       "Data do último andamento"]
+
+
+def _em_blocos(query, campo_id):
+    """Every row of `query`, BLOCO at a time, by ascending id (keyset, no OFFSET)."""
+    ultimo = 0
+    while True:
+        bloco = list(query.where(campo_id > ultimo).order_by(campo_id).limit(BLOCO))
+        if not bloco:
+            return
+        yield bloco
+        ultimo = bloco[-1].id
+
+
+def _ultimos_eventos(campo, ids):
+    """{id: the newest Evento} for certificate or purchase ids (two queries per chunk)."""
+    ultimos = Evento.select(fn.MAX(Evento.id)).where(campo.in_(ids)).group_by(campo)
+    eventos = Evento.select().where(Evento.id.in_(ultimos))
+    return {getattr(e, campo.name + "_id"): e for e in eventos}
+
+
+def certificados(conta, filtro, data_hora):
+    query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+             .where(ProcessoCompra.comprador == conta.id))
+    if filtro == consulta_certificados.EM_ANDAMENTO_FILTRO:
+        query = query.where(Certificado.situacao.in_(EM_ANDAMENTO))
+    elif filtro != consulta_certificados.TODOS:
+        query = query.where(Certificado.situacao == filtro)
+    for bloco in _em_blocos(query, Certificado.id):
+        eventos = _ultimos_eventos(Evento.certificado, [c.id for c in bloco])
+        for c in bloco:
+            evento = eventos.get(c.id)
+            yield [c.processo.numero, c.numero,
+                   formatacao.mask_cpf(c.titular_cpf) if c.titular_cpf else "",
+                   formatacao.mask_email(c.titular_email) if c.titular_email else "",
+                   CERTIFICADO_SITUACOES.get(c.situacao, c.situacao),
+                   data_hora(c.processo.criado_em), data_hora(c.atualizado_em),
+                   andamento.titulo(evento) if evento else "",
+                   data_hora(evento.criado_em) if evento else ""]
+
+
+def processos(conta, busca, data_hora):
+    query = (ProcessoCompra.select(ProcessoCompra, Produto).join(Produto)
+             .where(ProcessoCompra.comprador == conta.id))
+    termo = consulta_processos.normalizar_busca(busca)
+    if termo:
+        query = query.where(ProcessoCompra.numero.contains(termo))
+    for bloco in _em_blocos(query, ProcessoCompra.id):
+        eventos = _ultimos_eventos(Evento.processo, [p.id for p in bloco])
+        for p in bloco:
+            evento = eventos.get(p.id)
+            yield [p.numero, p.produto.nome, p.quantidade,
+                   formatacao.format_brl(p.total_centavos),
+                   PROCESSO_SITUACOES.get(p.situacao, p.situacao),
+                   data_hora(p.criado_em), data_hora(p.pago_em) if p.pago_em else "",
+                   andamento.titulo(evento) if evento else "",
+                   data_hora(evento.criado_em) if evento else ""]

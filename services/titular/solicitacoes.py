@@ -1,0 +1,356 @@
+"""The holder's request ("solicitação"): its steps, their rules, saving, the termo and sending.
+
+One set of rules serves both directions: `limpar(etapa, entrada)` validates what a person
+typed, and the same function run over the stored values says whether a step is complete
+(so "resume at the first incomplete step" can never disagree with the form).
+No Flask request here; `enviar` needs an app context only to render the e-mail.
+"""
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timezone
+
+from peewee import IntegrityError
+
+from models import Solicitacao, Termo, db
+from services.agendamento import reservas
+from services.nucleo import correio
+from services.titular import pessoa
+from services.titular import termo_pdf
+from services.nucleo import entrada as entrada_texto
+from services.nucleo.ciclo_de_vida import PREENCHIVEIS, mover_certificado, pode, registrar_evento
+from services.nucleo.relogio import utcnow
+from services.nucleo.recusas import Recusa
+
+ETAPAS = ("dados", "contato", "endereco", "documento")
+TITULOS = {
+    "dados": "Dados pessoais",
+    "contato": "Contato",
+    "endereco": "Endereço",
+    "documento": "Documento de identificação",
+}
+# Form field -> model column, per step (dates are typed as three fields, see _data).
+CAMPOS = {
+    "dados": ("nome", "nascimento_dia", "nascimento_mes", "nascimento_ano"),
+    "contato": ("email", "celular"),
+    "endereco": ("cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf"),
+    "documento": ("doc_tipo", "doc_numero", "doc_emissor", "doc_uf",
+                  "emissao_dia", "emissao_mes", "emissao_ano",
+                  "nis", "titulo_eleitor", "titulo_zona", "titulo_secao"),
+}
+# Optional numbers the certificate carries (zero-filled when empty): field -> (digits, name).
+OPCIONAIS = {"nis": (11, "O NIS/PIS/PASEP"), "titulo_eleitor": (12, "O título de eleitor"),
+             "titulo_zona": (3, "A zona eleitoral"), "titulo_secao": (4, "A seção eleitoral")}
+# Free-text limits: the model's column sizes.
+LIMITES = {"logradouro": 120, "numero": 20, "complemento": 60, "bairro": 60, "cidade": 60}
+OBRIGATORIOS = {"logradouro": "Informe o logradouro (rua, avenida, quadra).",
+                "numero": "Informe o número (ou “S/N” se não houver).",
+                "bairro": "Informe o bairro.", "cidade": "Informe a cidade."}
+
+
+
+class VersaoDesatualizada(Recusa):
+    """The request changed elsewhere (another tab or device) since this form was shown."""
+
+
+def aberta(certificado):
+    return certificado.situacao in PREENCHIVEIS
+
+
+def acao_envio(situacao):
+    """'solicitar' the first time, 'corrigir' once emission was requested."""
+    return "corrigir" if pode(situacao, "corrigir") else "solicitar"
+
+
+# --- rules ------------------------------------------------------------------------------
+
+def _data(dia, mes, ano, nome):
+    """A date typed as three fields, or ValueError with a message for the group."""
+    partes = [(p or "").strip() for p in (dia, mes, ano)]
+    if not all(partes):
+        raise ValueError(f"Informe a {nome} completa: dia, mês e ano.")
+    if (not all(p.isascii() and p.isdigit() for p in partes) or len(partes[2]) != 4
+            or len(partes[0]) > 2 or len(partes[1]) > 2):
+        raise ValueError(f"A {nome} deve ter só números, como 17 04 1988.")
+    try:
+        return date(int(partes[2]), int(partes[1]), int(partes[0]))
+    except ValueError:
+        raise ValueError(f"A {nome} não existe: confira o dia e o mês.") from None
+
+
+def _texto(entrada, campo, erros, obrigatorio=True):
+    valor = " ".join((entrada.get(campo) or "").split())
+    if not valor and obrigatorio:
+        erros[campo] = OBRIGATORIOS[campo]
+    elif len(valor) > LIMITES[campo]:
+        erros[campo] = f"Use no máximo {LIMITES[campo]} caracteres."
+    return valor
+
+
+def _digitos_opcionais(entrada, campo, erros):
+    """Digits only (dots, dashes and spaces dropped), up to the field's width, or ""."""
+    largura, nome = OPCIONAIS[campo]
+    valor = "".join((entrada.get(campo) or "").replace(".", "").replace("-", "").split())
+    if valor and not (valor.isascii() and valor.isdigit()):
+        erros[campo] = f"{nome} deve ter só números."
+    elif len(valor) > largura:
+        erros[campo] = f"{nome} tem no máximo {largura} números."
+    return valor
+
+
+def _aplicar(erros, campo, funcao, *args):
+    try:
+        return funcao(*args)
+    except ValueError as error:
+        erros[campo] = str(error)
+        return None
+
+
+def limpar(etapa, entrada, hoje, nascimento=None):
+    """Validate one step. Returns (column values, {form field: message}).
+
+    `nascimento` is the stored birth date, needed to check the document's issue date.
+    """
+    erros, valores = {}, {}
+    for campo, valor in entrada.items():
+        if entrada_texto.tem_controle(valor):
+            erros[campo] = entrada_texto.MENSAGEM_CONTROLE
+        elif len(valor or "") > 500:
+            erros[campo] = "Use no máximo 500 caracteres."
+    if erros:  # nothing else is read: the person fixes these fields first
+        return valores, erros
+    if etapa == "dados":
+        valores["nome"] = _aplicar(erros, "nome", pessoa.clean_nome, entrada.get("nome"))
+        try:
+            nascido = _data(entrada.get("nascimento_dia"), entrada.get("nascimento_mes"),
+                            entrada.get("nascimento_ano"), "data de nascimento")
+            valores["data_nascimento"] = pessoa.clean_data_nascimento(nascido, hoje)
+        except ValueError as error:
+            erros["nascimento_dia"] = str(error)
+    elif etapa == "contato":
+        valores["email"] = _aplicar(erros, "email", pessoa.clean_email, entrada.get("email"))
+        valores["celular"] = _aplicar(erros, "celular", pessoa.clean_celular,
+                                      entrada.get("celular"))
+    elif etapa == "endereco":
+        valores["cep"] = _aplicar(erros, "cep", pessoa.clean_cep, entrada.get("cep"))
+        for campo in ("logradouro", "numero", "bairro", "cidade"):
+            valores[campo] = _texto(entrada, campo, erros)
+        valores["complemento"] = _texto(entrada, "complemento", erros, obrigatorio=False)
+        valores["uf"] = _aplicar(erros, "uf", pessoa.clean_uf, entrada.get("uf"))
+    elif etapa == "documento":
+        tipo = (entrada.get("doc_tipo") or "").strip()
+        if tipo not in pessoa.DOCUMENTO_TIPOS:
+            erros["doc_tipo"] = "Escolha o tipo de documento."
+        valores["doc_tipo"] = tipo
+        valores["doc_numero"] = _aplicar(erros, "doc_numero", pessoa.clean_documento_numero,
+                                         entrada.get("doc_numero"))
+        valores["doc_emissor"] = _aplicar(erros, "doc_emissor", pessoa.clean_orgao_emissor,
+                                          entrada.get("doc_emissor"))
+        valores["doc_uf"] = _aplicar(erros, "doc_uf", pessoa.clean_uf, entrada.get("doc_uf"))
+        try:
+            emitido = _data(entrada.get("emissao_dia"), entrada.get("emissao_mes"),
+                            entrada.get("emissao_ano"), "data de emissão")
+            valores["doc_data_emissao"] = pessoa.clean_data_emissao(
+                emitido, nascimento or pessoa.MIN_BIRTH, hoje)
+        except ValueError as error:
+            erros["emissao_dia"] = str(error)
+        for campo in OPCIONAIS:
+            valores[campo] = _digitos_opcionais(entrada, campo, erros)
+        if valores["titulo_eleitor"] and not (valores["titulo_zona"] and valores["titulo_secao"]):
+            erros["titulo_zona"] = "Informe também a zona e a seção do título de eleitor."
+    else:
+        raise KeyError(etapa)
+    return valores, erros
+
+
+def entrada_de(solicitacao, etapa):
+    """The stored values of a step as the form shows them (dates split in three)."""
+    s = solicitacao
+    if etapa == "dados":
+        return {"nome": s.nome, **_partes("nascimento", s.data_nascimento)}
+    if etapa == "contato":
+        return {"email": s.email, "celular": pessoa.format_celular(s.celular)}
+    if etapa == "endereco":
+        return {"cep": pessoa.format_cep(s.cep), "logradouro": s.logradouro, "numero": s.numero,
+                "complemento": s.complemento, "bairro": s.bairro, "cidade": s.cidade,
+                "uf": s.uf}
+    return {"doc_tipo": s.doc_tipo, "doc_numero": s.doc_numero, "doc_emissor": s.doc_emissor,
+            "doc_uf": s.doc_uf, **_partes("emissao", s.doc_data_emissao),
+            **{campo: getattr(s, campo) for campo in OPCIONAIS}}
+
+
+def _partes(prefixo, valor):
+    if valor is None:
+        return {f"{prefixo}_dia": "", f"{prefixo}_mes": "", f"{prefixo}_ano": ""}
+    return {f"{prefixo}_dia": f"{valor.day:02d}", f"{prefixo}_mes": f"{valor.month:02d}",
+            f"{prefixo}_ano": str(valor.year)}
+
+
+def completa(solicitacao, etapa, hoje):
+    _, erros = limpar(etapa, entrada_de(solicitacao, etapa), hoje, solicitacao.data_nascimento)
+    return not erros
+
+
+def primeira_incompleta(solicitacao, hoje):
+    """The first step whose stored data do not pass its rules, or None when all do."""
+    for etapa in ETAPAS:
+        if not completa(solicitacao, etapa, hoje):
+            return etapa
+    return None
+
+
+# --- the draft --------------------------------------------------------------------------
+
+def obter(atribuicao, certificado):
+    """The request of this assignment, created empty (e-mail prefilled) on first use."""
+    solicitacao = Solicitacao.get_or_none(Solicitacao.atribuicao == atribuicao.id)
+    if solicitacao is None:
+        try:
+            with db.atomic():
+                solicitacao = Solicitacao.create(atribuicao=atribuicao.id,
+                                                 certificado=certificado.id,
+                                                 email=atribuicao.email)
+        except IntegrityError:  # two first requests at once: the other one created it
+            solicitacao = Solicitacao.get(Solicitacao.atribuicao == atribuicao.id)
+    return solicitacao
+
+
+def salvar(solicitacao, versao_vista, valores):
+    """Write a step if nobody saved since `versao_vista` (one conditional UPDATE)."""
+    agora = utcnow()
+    alteradas = (Solicitacao.update(**valores, versao=Solicitacao.versao + 1, atualizado_em=agora)
+                 .where((Solicitacao.id == solicitacao.id)
+                        & (Solicitacao.versao == versao_vista))
+                 .execute())
+    if alteradas != 1:
+        raise VersaoDesatualizada(
+            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
+            "página. Mostramos abaixo os dados mais recentes: confira e envie de novo.")
+    for nome, valor in valores.items():
+        setattr(solicitacao, nome, valor)
+    solicitacao.versao = versao_vista + 1
+    solicitacao.atualizado_em = agora
+    return solicitacao
+
+
+# --- the termo --------------------------------------------------------------------------
+
+def _aware(naive_utc):
+    return naive_utc.replace(tzinfo=timezone.utc)
+
+
+def dados_termo(solicitacao, certificado, processo_numero, versao, gerado_em):
+    return termo_pdf.TermoData(
+        nome=solicitacao.nome, cpf=certificado.titular_cpf,
+        data_nascimento=solicitacao.data_nascimento, email=solicitacao.email,
+        documento_tipo=solicitacao.doc_tipo, documento_numero=solicitacao.doc_numero,
+        documento_emissor=solicitacao.doc_emissor, documento_uf=solicitacao.doc_uf,
+        processo_id=processo_numero, versao=versao, gerado_em=_aware(gerado_em),
+    )
+
+
+def ultimo_termo(solicitacao):
+    return (Termo.select().where(Termo.solicitacao == solicitacao.id)
+            .order_by(Termo.versao.desc()).first())
+
+
+def confere(termo, solicitacao, certificado, processo_numero):
+    """Whether `termo` was generated from the request's current data."""
+    dados = dados_termo(solicitacao, certificado, processo_numero, termo.versao, termo.gerado_em)
+    return termo_pdf.verification_code(dados) == termo.codigo_verificacao
+
+
+def termo_pendente(solicitacao, certificado, processo_numero):
+    """The termo awaiting acceptance for the current data, or None."""
+    termo = ultimo_termo(solicitacao)
+    if termo is None or termo.aceito_em is not None:
+        return None
+    return termo if confere(termo, solicitacao, certificado, processo_numero) else None
+
+
+def gerar_termo(solicitacao, certificado, processo_numero, ator, agora=None, versao_vista=None):
+    """A new termo version from the current data (or the pending one if it still matches).
+
+    `versao_vista`: the request version "Confira seus dados" showed; data changed since
+    (another tab or device) is refused, so nobody signs what they did not check.
+    """
+    if versao_vista is not None and str(versao_vista) != str(solicitacao.versao):
+        raise VersaoDesatualizada(
+            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
+            "página. Confira os dados atuais abaixo antes de gerar o termo.")
+    existente = termo_pendente(solicitacao, certificado, processo_numero)
+    if existente is not None:
+        return existente
+    # Whole seconds: the stored time must rebuild the same verification code on any database.
+    gerado_em = (agora or utcnow()).replace(microsecond=0)
+    ultima = (Termo.select(Termo.versao).where(Termo.certificado == certificado.id)
+              .order_by(Termo.versao.desc()).first())
+    versao = (ultima.versao if ultima else 0) + 1
+    dados = dados_termo(solicitacao, certificado, processo_numero, versao, gerado_em)
+    pdf = termo_pdf.render_termo_pdf(dados)
+    try:
+        with db.atomic():
+            termo = Termo.create(
+                certificado=certificado.id, solicitacao=solicitacao.id, versao=versao,
+                codigo_verificacao=termo_pdf.verification_code(dados),
+                sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf, gerado_em=gerado_em)
+            registrar_evento(certificado.processo_id, "termo.gerado", ator, certificado.id,
+                             detalhes=f"Versão {versao}, código {termo.codigo_verificacao}")
+    except IntegrityError:  # a double click generated this version already
+        termo = ultimo_termo(solicitacao)
+    return termo
+
+
+@dataclass
+class Envio:
+    termo: Termo
+    acao: str
+    repetido: bool = False  # the same acceptance arrived twice (double click)
+
+
+def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent, config,
+           agora=None):
+    """Accept `termo` and request emission (or register the correction), in one transaction.
+
+    Records time, IP, user agent and the document's SHA-256; moves the certificate; queues
+    the confirmation e-mail with the termo attached and, when the request now waits for a
+    booking, the e-mail with the direct "Agendar videoconferência" link.
+    """
+    agora = agora or utcnow()
+    if termo.aceito_em is not None:
+        return Envio(termo, "", repetido=True)
+    if not confere(termo, solicitacao, certificado, processo_numero):
+        raise VersaoDesatualizada(
+            "Os dados da solicitação mudaram depois que este termo foi gerado. Confira os "
+            "dados e gere o termo de novo.")
+    acao = acao_envio(certificado.situacao)
+    with db.atomic():
+        # Headers are the client's to write: no control characters reach the database.
+        aceitos = (Termo.update(aceito_em=agora, aceito_ip=(ip or "")[:45],
+                                aceito_user_agent="".join(
+                                    c for c in (user_agent or "")[:300] if c.isprintable()))
+                   .where((Termo.id == termo.id) & Termo.aceito_em.is_null()).execute())
+        if aceitos != 1:
+            return Envio(termo, "", repetido=True)
+        Solicitacao.update(enviada_em=agora).where(Solicitacao.id == solicitacao.id).execute()
+        registrar_evento(certificado.processo_id, "termo.aceito", ator, certificado.id,
+                         detalhes=f"Versão {termo.versao}, SHA-256 {termo.sha256}")
+        origem = certificado.situacao
+        mover_certificado(certificado, acao, ator, detalhes=f"Termo versão {termo.versao}")
+        correio.enfileirar(
+            solicitacao.email,
+            "Solicitação do Certificado Digital recebida" if acao == "solicitar"
+            else "Correção da solicitação do Certificado Digital recebida",
+            "solicitacao_enviada",
+            {"nome": solicitacao.nome, "certificado": certificado, "termo": termo,
+             "correcao": acao == "corrigir",
+             "link": reservas.link_direto(certificado, "certificado", config)},
+            processo=certificado.processo_id, certificado=certificado.id,
+            anexos=[(f"termo-titularidade-{certificado.numero}-v{termo.versao}.pdf",
+                     "application/pdf", bytes(termo.pdf))],
+        )
+        if origem != certificado.situacao and pode(certificado.situacao, "agendar"):
+            reservas.convidar(certificado, config)
+    termo.aceito_em = agora
+    solicitacao.enviada_em = agora
+    return Envio(termo, acao)
+

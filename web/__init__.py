@@ -1,0 +1,61 @@
+"""The web layer: what every page shares (wired to the app by init_app)."""
+from datetime import timedelta
+
+from peewee import InterfaceError, OperationalError
+
+from banco.conexao import BancoIndisponivel
+from services.agendamento import calendario
+from services.nucleo import formatacao
+from services.nucleo.correio import url_externa
+from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
+                                TransicaoInvalida)
+from services.pagamento import boletos, febraban
+from web.cabecalhos import query_string_segura, security_headers
+from web.erros import banco_indisponivel, error_page, transicao_invalida
+from web.estaticos import static_url
+from web.filtros import format_date, format_datetime, horario_atendimento
+from web.menu import menu_items
+from web.paginas import form_errors, wants_fragment
+from web.pdf_assinado import url_pdf
+from web.quadro import marcar_quadro, url_nova_aba
+from web.sessao import session_timeouts, current_account, pode_sair
+
+
+def init_app(app):
+    app.before_request(query_string_segura)
+    app.before_request(session_timeouts)
+    app.after_request(security_headers)
+
+    app.before_request(marcar_quadro)
+
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        url_pdf=url_pdf,
+        menu_items=menu_items,
+        pode_sair=pode_sair,
+        url_nova_aba=url_nova_aba,
+        form_errors=form_errors,
+        wants_fragment=wants_fragment,
+        current_account=current_account,
+        url_externa=url_externa,
+        horario_atendimento=horario_atendimento,
+        CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
+        PROCESSO_SITUACOES=PROCESSO_SITUACOES,
+        BOLETO_SITUACOES=BOLETO_SITUACOES,
+        JANELA_DIAS=boletos.JANELA_DIAS,
+    )
+    app.jinja_env.filters.update(
+        brl=formatacao.format_brl,
+        data=format_date,
+        data_hora=format_datetime,
+        cpf=formatacao.format_cpf,
+        cpf_mascarado=formatacao.mask_cpf,
+        linha_digitavel=febraban.format_digitable_line,
+        duracao=lambda minutos: calendario.duration_text(timedelta(minutes=minutos)),
+    )
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, error_page)
+    for error in (BancoIndisponivel, OperationalError, InterfaceError):
+        app.register_error_handler(error, banco_indisponivel)
+    app.register_error_handler(TransicaoInvalida, transicao_invalida)

@@ -1,0 +1,36 @@
+"""pt-BR presentation: dates and times in Brasília, money, CPF; the template filters."""
+from datetime import date, datetime, timezone
+
+from flask import current_app
+
+from services.nucleo import formatacao
+from services.nucleo.relogio import TZ
+
+
+def local_datetime(value):
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(TZ)
+
+
+def format_datetime(value):
+    local = local_datetime(value)
+    return local.strftime("%d/%m/%Y %H:%M") if local else ""
+
+
+def format_date(value):
+    if isinstance(value, datetime):
+        value = local_datetime(value).date()
+    return formatacao.format_date(value) if isinstance(value, date) else ""
+
+
+def horario_atendimento():
+    """'das 8h às 18h': the service hours, which are the agenda's (AGENDA_INICIO, AGENDA_FIM)."""
+    def hora(texto):
+        h, m = texto.split(":")
+        return f"{int(h)}h{m if m != '00' else ''}"
+
+    config = current_app.config
+    return f"das {hora(config['AGENDA_INICIO'])} às {hora(config['AGENDA_FIM'])}"
