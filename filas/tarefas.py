@@ -1,6 +1,6 @@
 """Background jobs (Huey) and e-mail dispatch. With REDIS_URL the queue lives on Redis and
-`huey_consumer filas.consumidor.huey` runs it as its own process (filas/consumidor.py builds the app there); without
-it, SQLite storage in instance/ and a consumer thread inside the web process, so `make run`
+`huey_consumer filas.consumidor.huey` runs it as its own process (filas/consumidor.py builds
+the app there); without it, SQLite storage in instance/ and a consumer thread inside the web process, so `make run`
 needs nothing else. With HUEY_IMMEDIATE (tests) jobs run inline, in memory.
 """
 import logging
@@ -15,7 +15,6 @@ from huey.exceptions import RetryTask
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from configuracao import ambiente
 from models import ChaveIdempotencia, Email, db
 from services.certificacao import ac
 from services.agendamento import reservas
@@ -40,15 +39,33 @@ def _make_huey(config):
     return SqliteHuey("area-cliente", filename=config["HUEY_SQLITE_PATH"])
 
 
-huey = _make_huey(ambiente.from_environment(ambiente.INSTANCE_PATH))
+# The queue is built from the app's configuration (init_app), so each app, and each test,
+# gets the queue its own settings name. Until then the jobs are only listed here.
+huey = None
 _app = None
+_TAREFAS = []  # (function, periodic crontab or None, Huey options), in declaration order
+
+
+def tarefa(validade=None, **opcoes):
+    """Declare a job (periodic when `validade` is a crontab); init_app puts it on the queue."""
+    def declarar(funcao):
+        _TAREFAS.append((funcao, validade, opcoes))
+        return funcao
+    return declarar
 
 
 def init_app(app):
-    """Run jobs in `app`; hand each request's queued e-mails to the queue once it ended."""
-    global _app
+    """Run jobs in `app` on a queue built from its settings; hand each request's queued
+    e-mails to the queue once it ended."""
+    global _app, huey
     _app = app
+    huey = _make_huey(app.config)
     huey.immediate = app.config["HUEY_IMMEDIATE"]
+    for funcao, periodicidade, opcoes in _TAREFAS:
+        decorador = (huey.periodic_task(periodicidade, **opcoes) if periodicidade
+                     else huey.task(**opcoes))
+        # The module name now calls through the queue (`enviar_email(id)` enqueues it).
+        globals()[funcao.__name__] = decorador(funcao)
 
     @app.before_request
     def _start_consumer():
@@ -62,10 +79,6 @@ def init_app(app):
             despachar()
         else:
             correio.descartar()
-
-
-def has_app():
-    return _app is not None
 
 
 def app_context():
@@ -100,7 +113,7 @@ def _backoff(tentativas):
     return min(3600, 30 * 2 ** tentativas)
 
 
-@huey.task(context=False)
+@tarefa(context=False)
 def enviar_email(email_id):
     with app_context(), db.connection_context():
         email = Email.get_or_none(Email.id == email_id)
@@ -144,7 +157,7 @@ def enviar_email(email_id):
                                           f"{mask_email(email.destinatario)}")
 
 
-@huey.periodic_task(crontab(minute="*/5"), context=False)
+@tarefa(crontab(minute="*/5"), context=False)
 def reenviar_pendentes():
     """Safety net: a message whose job was lost (crash after commit) is sent again."""
     with app_context(), db.connection_context():
@@ -157,7 +170,7 @@ def reenviar_pendentes():
         enviar_email(email_id)
 
 
-@huey.task(context=False, retries=3, retry_delay=60)
+@tarefa(context=False, retries=3, retry_delay=60)
 def aplicar_lote(lote_id):
     """Atribuir em lote: apply a confirmed batch; a retry resumes at the first line left."""
     with app_context(), db.connection_context():
@@ -167,7 +180,7 @@ def aplicar_lote(lote_id):
                              lambda: despachar(atraso))
 
 
-@huey.periodic_task(crontab(minute="*/10"), context=False)
+@tarefa(crontab(minute="*/10"), context=False)
 def lembretes_videoconferencia():
     """Reminder e-mails 24 h before each videoconference; slot rows created ahead."""
     with app_context(), db.connection_context():
@@ -178,7 +191,7 @@ def lembretes_videoconferencia():
     return enviados
 
 
-@huey.periodic_task(crontab(minute="17", hour="3"), context=False)
+@tarefa(crontab(minute="17", hour="3"), context=False)
 def limpar_chaves_idempotencia():
     """One-time form keys only matter for minutes (a double click); keep a day of them."""
     with app_context(), db.connection_context():
@@ -186,7 +199,7 @@ def limpar_chaves_idempotencia():
          .where(ChaveIdempotencia.criado_em < relogio.utcnow() - timedelta(days=1)).execute())
 
 
-@huey.periodic_task(crontab(hour="9", minute="0"), context=False)  # 06:00 in Brasília (UTC-3)
+@tarefa(crontab(hour="9", minute="0"), context=False)  # 06:00 in Brasília (UTC-3)
 def cancelar_compras_vencidas():
     """Daily: cancel purchases unpaid 10 days after the original due date, with an e-mail."""
     with app_context(), db.connection_context():
@@ -197,7 +210,7 @@ def cancelar_compras_vencidas():
     return [p.numero for p in cancelados]
 
 
-@huey.periodic_task(crontab(hour="9", minute="10"), context=False)  # 06:10 in Brasília
+@tarefa(crontab(hour="9", minute="10"), context=False)  # 06:10 in Brasília
 def tarefas_diarias_certificados():
     """Daily: a fresh CRL from the demo AC (its nextUpdate is 36 h away) and the renewal
     reminders 30 and 7 days before a certificate expires."""
@@ -221,16 +234,16 @@ class _EmbeddedConsumer(Consumer):
         pass
 
 
-_embedded = None
+_embedded = {}  # queue name and storage -> its consumer: one per queue in this process
 _embedded_lock = threading.Lock()
 
 
 def start_embedded_consumer():
     """Run the queue inside this process (no Redis): one worker thread plus the scheduler."""
-    global _embedded
+    chave = (huey.name, repr(huey.storage_kwargs))
     with _embedded_lock:
-        if _embedded is None:
-            _embedded = _EmbeddedConsumer(huey, workers=1, worker_type="thread",
-                                          periodic=True, check_worker_health=False)
-            _embedded.start()
-    return _embedded
+        if chave not in _embedded:
+            _embedded[chave] = _EmbeddedConsumer(huey, workers=1, worker_type="thread",
+                                                 periodic=True, check_worker_health=False)
+            _embedded[chave].start()
+    return _embedded[chave]

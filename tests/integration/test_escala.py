@@ -235,7 +235,8 @@ def _enfileirar_e_listar(database_url, email_id):
     running it, then list the e-mail ids waiting in that instance's queue."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_SQLITE_PATH")}
     env["DATABASE_URL"] = database_url
-    codigo = (f"from filas import tarefas; tarefas.enviar_email({email_id}); "
+    codigo = ("from app import create_app; from filas import tarefas; "
+              f"create_app({{'SECRET_KEY': 'x'}}); tarefas.enviar_email({email_id}); "
               "print(sorted(t.args[0] for t in tarefas.huey.pending()))")
     saida = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=env, check=True,
                            capture_output=True, text=True).stdout
