@@ -9,6 +9,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from models import Boleto, Certificado, Conta, ProcessoCompra, db
@@ -86,9 +87,14 @@ def altura_confere(page, server):
 def assentar(page, server):
     """Wait until the frame took the new page's height and kept it: a click while the host
     page still moves may land where the button was before."""
-    quadro, anterior = quadro_do_portal(page, server), None
+    anterior = None
     for _ in range(50):
-        conteudo = quadro.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        quadro = quadro_do_portal(page, server)
+        try:
+            conteudo = quadro.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        except PlaywrightError:  # the frame was still navigating (a POST's redirect): wait it
+            quadro.wait_for_load_state()
+            continue
         altura = page.locator("#portal").bounding_box()["height"]
         if abs(altura - conteudo) <= 2 and altura == anterior:
             return
