@@ -11,6 +11,7 @@ from filas import tarefas
 from blueprints.forms import Formulario
 from web import downloads
 from web.extensoes import csrf
+from web.ids import ler_id
 from services.contratantes import posse
 from services.titular import certificados as consulta
 from services.titular import lotes
@@ -64,7 +65,7 @@ def receber():
         if (request.content_length or 0) > request.max_content_length:
             raise RequestEntityTooLarge()  # said before reading (and spooling) the body
         form = EnviarForm()
-        escolhidas = [int(p) for p in request.form.getlist("processo") if p.isdigit()]
+        escolhidas = [i for i in map(ler_id, request.form.getlist("processo")) if i]
     except RequestEntityTooLarge:
         form = EnviarForm(formdata=None)
         form.arquivo.errors = ["O arquivo passa de 5 MB, o limite. Divida a planilha em partes."]

@@ -181,9 +181,9 @@ def test_ids_past_the_database_range_are_404_and_pages_past_the_end_are_pages(ap
     antes = pagamentos()
     tentativas = 0
 
-    def esperar(client, metodo, url, status):
+    def esperar(client, metodo, url, status, **dados):
         nonlocal tentativas
-        resposta = client.open(url, method=metodo)
+        resposta = client.open(url, method=metodo, data=dados)
         tentativas += 1
         assert resposta.status_code == status, (metodo, url, resposta.status_code)
         return resposta
@@ -196,6 +196,8 @@ def test_ids_past_the_database_range_are_404_and_pages_past_the_end_are_pages(ap
         pagina = esperar(clientes["comprador"], "GET",
                          f"/certificados/lote/reenviar?pagina={numero}", 200)
         assert "Reenviar" in text(pagina)
+    for processo in ["²", ALEM, "-1"]:  # the purchases a batch draws from: ignored, not a 500
+        esperar(clientes["comprador"], "POST", "/certificados/lote/", 422, processo=processo)
     # Someone else's: the same 404 as none at all, and nothing bought.
     for metodo, url in paginas_com_id(boleto.id)["comprador"][:4]:
         esperar(jose, metodo, url, 404)
