@@ -4,14 +4,16 @@ Ajuda Interativa only adds its first step (assign the certificate to a CPF) and 
 certificate; the request, the termo and the scheduling are the same views as everywhere
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, redirect, request, url_for
+
 from blueprints.forms import AtribuirForm
-from blueprints.solicitacao import EXPLICACOES, passo
-from models import Certificado, ProcessoCompra
+from services.contratantes import posse
 from services.titular import ajuda
 from services.titular import atribuicoes
 from services.nucleo import formatacao
-from services.nucleo.ciclo_de_vida import CERTIFICADO_ACOES, PREENCHIVEIS, Ator, TransicaoInvalida, pode
+from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, pode
+from services.nucleo.uma_vez import nova_chave
+from web.jornada import EXPLICACOES, passo
 from web.paginas import render
 from web.sessao import current_account, login_required
 
@@ -28,17 +30,6 @@ def index():
 
 # --- Ajuda Interativa ---------------------------------------------------------------------
 
-def _candidatos(conta):
-    """The buyer's certificates the guided journey can carry on: free, or on their own CPF."""
-    return list(
-        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-        .where((ProcessoCompra.comprador == conta.id)
-               & (Certificado.situacao.in_(tuple(CERTIFICADO_ACOES["atribuir"][0]))
-                  | ((Certificado.titular_cpf == conta.cpf)
-                     & Certificado.situacao.in_(PREENCHIVEIS))))
-        .order_by(Certificado.numero))
-
-
 def _seguir(certificado):
     """Where the journey continues for this certificate."""
     if pode(certificado.situacao, "atribuir"):
@@ -51,20 +42,14 @@ def _seguir(certificado):
 
 
 def _meu_certificado(numero):
-    """The buyer's own certificate, or 404 (someone else's looks like a missing one)."""
-    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-                   .where((Certificado.numero == numero)
-                          & (ProcessoCompra.comprador == current_account().id)).first())
-    if certificado is None:
-        abort(404)
-    return certificado
+    return posse.certificado_do(current_account(), numero)
 
 
 @bp.get("/interativa")
 @login_required
 def interativa():
     g.guia = True
-    candidatos = _candidatos(current_account())
+    candidatos = ajuda.candidatos(current_account())
     numero = request.args.get("numero")
     if numero:
         escolhido = next((c for c in candidatos if c.numero == numero), None)
@@ -87,7 +72,7 @@ def _atribuir_form(**kwargs):
 
 def _pagina_atribuir(certificado, form, status=200, aviso=None):
     # Back to the choice of certificate when there was one; else to Ajuda.
-    voltar = url_for(".interativa") if len(_candidatos(current_account())) > 1 \
+    voltar = url_for(".interativa") if len(ajuda.candidatos(current_account())) > 1 \
         else url_for(".index")
     fragmento = "ajuda/_atribuir.html"
     response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento,
@@ -107,20 +92,22 @@ def atribuir(numero):
     g.guia = True
     conta = current_account()
     certificado = _meu_certificado(numero)
-    if not pode(certificado.situacao, "atribuir"):
-        return redirect(url_for(".interativa", numero=numero), code=303)
     if request.method == "GET":
+        if not pode(certificado.situacao, "atribuir"):
+            return redirect(url_for(".interativa", numero=numero), code=303)
         form = _atribuir_form(formdata=None, data={"cpf": formatacao.format_cpf(conta.cpf),
-                                                   "email": conta.email})
+                                                   "email": conta.email,
+                                                   "versao": certificado.versao,
+                                                   "chave": nova_chave()})
         return _pagina_atribuir(certificado, form)
     form = _atribuir_form()
     if not form.validate_on_submit():
         return _pagina_atribuir(certificado, form, 422)
     cpf = form.cpf.limpo
     try:
-        atribuicoes.atribuir(certificado, cpf, form.email.limpo, conta,
-                             Ator(conta.nome, conta.id),
-                             current_app.config["LINK_TITULAR_DIAS"])
+        atribuicoes.pelo_formulario(form.chave.data, form.versao.data, certificado, cpf,
+                                    form.email.limpo, conta, Ator(conta.nome, conta.id),
+                                    current_app.config["LINK_TITULAR_DIAS"])
     except atribuicoes.AtribuicaoRecusada as recusa:
         form[recusa.campo].errors = [recusa.mensagem]
         return _pagina_atribuir(certificado, form, 422)

@@ -2,23 +2,21 @@
 certificate to its holder (CPF + e-mail), reassigns it while emission was not requested,
 and resends the holder's link.
 
-Every POST carries two hidden fields: `chave`, a one-time key (ChaveIdempotencia) so a
+Every POST carries two hidden fields: `chave`, a one-time key (services.nucleo.uma_vez) so a
 double click acts once, and `versao`, the certificate version the page showed, so a second
-session acting on a stale page sees the current state instead of overwriting it.
+session acting on a stale page sees the current state instead of overwriting it; the
+service (services.titular.atribuicoes) holds both guarantees.
 """
-import secrets
-
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from peewee import IntegrityError
 
 from blueprints.forms import AcaoForm, AtribuirForm
-from models import ChaveIdempotencia, db
+from services.contratantes import posse
 from services.titular import atribuicoes
 from services.titular import certificados as consulta
 from services.certificacao import emissao
 from services.nucleo import formatacao
-from services.nucleo import correio as outbox
+from services.nucleo.uma_vez import nova_chave
 from services.titular.atribuicoes import AtribuicaoRecusada
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
 from web.paginas import cursores, redirect_see_other, render
@@ -30,10 +28,6 @@ bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 @bp.app_template_filter("email_mascarado")
 def _email_mascarado(value):
     return formatacao.mask_email(value)
-
-
-def nova_chave():
-    return secrets.token_urlsafe(32)
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -55,10 +49,7 @@ def lista():
 
 
 def _certificado(numero):
-    certificado = consulta.do_comprador(current_account(), numero)
-    if certificado is None:
-        abort(404)
-    return certificado
+    return posse.certificado_do(current_account(), numero)
 
 
 def _painel(certificado):
@@ -99,30 +90,6 @@ def gerenciar(numero):
     return _pagina_gerenciar(_certificado(numero))
 
 
-def _atual(numero):
-    """The certificate re-read after someone else changed it."""
-    return consulta.do_comprador(current_account(), numero)
-
-
-def _uma_vez(chave, acao):
-    """Run `acao` (returns the message to show) once per form key, in one transaction.
-
-    A repeated key (double click, resubmitted form) returns the first answer, doing nothing.
-    The key row is written first: a concurrent twin waits on the unique index, then sees it.
-    """
-    chave = (chave or "")[:64] or nova_chave()
-    with db.atomic():
-        try:
-            with db.atomic():
-                ChaveIdempotencia.create(chave=chave)
-        except IntegrityError:
-            return ChaveIdempotencia.get(ChaveIdempotencia.chave == chave).resultado
-        mensagem = acao()
-        (ChaveIdempotencia.update(resultado=mensagem[:200])
-         .where(ChaveIdempotencia.chave == chave).execute())
-    return mensagem
-
-
 def _ator():
     conta = current_account()
     return Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
@@ -137,26 +104,15 @@ def _form_atribuicao(numero, acao):
         form.versao.data = certificado.versao
         form.chave.data = nova_chave()
     elif form.validate_on_submit():
-        cpf, email = form.cpf.limpo, form.email.limpo
-        versao = form.versao.data
-        versao = int(versao) if (versao or "").isdigit() else 0
-        conta = current_account()
-
-        def atribuir():
-            atribuicoes.atribuir(certificado, cpf, email, conta, _ator(),
-                                 current_app.config["LINK_TITULAR_DIAS"], acao, versao)
-            return (f"Certificado {certificado.numero} atribuído ao CPF "
-                    f"{formatacao.mask_cpf(cpf)}. Enviamos o link para "
-                    f"{formatacao.mask_email(certificado.titular_email)}.")
-
         try:
-            mensagem = _uma_vez(form.chave.data, atribuir)
+            mensagem = atribuicoes.pelo_formulario(
+                form.chave.data, form.versao.data, certificado, form.cpf.limpo,
+                form.email.limpo, current_account(), _ator(),
+                current_app.config["LINK_TITULAR_DIAS"], acao)
         except AtribuicaoRecusada as recusa:
-            outbox.descartar()
             form[recusa.campo].errors.append(recusa.mensagem)
         except TransicaoInvalida as error:  # EstadoAlterado included: show the current state
-            outbox.descartar()
-            return _pagina_gerenciar(_atual(numero), erro=str(error), status=409)
+            return _pagina_gerenciar(_certificado(numero), erro=str(error), status=409)
         else:
             flash(mensagem, "sucesso")
             return redirect_see_other("certificados.gerenciar", numero=numero)
@@ -184,18 +140,11 @@ def reenviar(numero):
     form = AcaoForm()
     if not form.validate_on_submit():
         abort(400)
-    conta = current_account()
-
-    def reenviar_link():
-        atribuicoes.reenviar_link(certificado, conta, _ator(),
-                                  current_app.config["LINK_TITULAR_DIAS"])
-        return (f"Enviamos um novo link para {formatacao.mask_email(certificado.titular_email)}. "
-                "O link anterior deixou de funcionar.")
-
     try:
-        mensagem = _uma_vez(form.chave.data, reenviar_link)
+        mensagem = atribuicoes.reenviar_pelo_formulario(
+            form.chave.data, certificado, current_account(), _ator(),
+            current_app.config["LINK_TITULAR_DIAS"])
     except TransicaoInvalida as error:
-        outbox.descartar()
         return _pagina_gerenciar(certificado, erro=str(error), status=409)
     flash(mensagem, "sucesso")
     return redirect_see_other("certificados.gerenciar", numero=numero)

@@ -1,10 +1,10 @@
 """"Exportar" on Gerenciar Certificados and Consulta Processos de Compra: the list under its
-current filter as CSV or XLSX, streamed (see blueprints/downloads.py)."""
+current filter as CSV or XLSX, streamed (see web/downloads.py)."""
 from flask import Blueprint, request
 
-from blueprints import downloads
 from services.titular import certificados as consulta_certificados
 from services.titular import exportacao
+from web import downloads
 from web.filtros import format_datetime
 from web.sessao import current_account, login_required
 

@@ -1,11 +1,11 @@
 """"Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
-from flask import Blueprint, abort, current_app, flash, request
+from flask import Blueprint, current_app, flash, request
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
 from blueprints.forms import Formulario, limpo
-from models import Boleto, ProcessoCompra
+from services.contratantes import posse
 from services.pagamento import boletos
 from services.nucleo import entrada
 from services.pagamento import pix
@@ -25,18 +25,13 @@ class NovoBoletoForm(Formulario):
         "Li e aceito os termos para gerar o novo boleto",
         validators=[DataRequired("Aceite os termos para gerar o novo boleto.")],
     )
-    vencimento = StringField("Nova data de vencimento",
+    # Read here; whether the date is allowed is the service's rule (gerar_novo_boleto).
+    vencimento = StringField("Nova data de vencimento", validators=[limpo(entrada.ler_data)],
                              render_kw={"type": "date", "autocomplete": "off"})
 
 
 def _boleto_do_comprador(boleto_id):
-    """The signed-in buyer's boleto, or 404 (someone else's looks the same as none)."""
-    boleto = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
-              .where((Boleto.id == boleto_id)
-                     & (ProcessoCompra.comprador == current_account().id)).first())
-    if boleto is None:
-        abort(404)
-    return boleto
+    return posse.boleto_do(current_account(), boleto_id)
 
 
 def _situacao(boleto, hoje):
@@ -48,7 +43,7 @@ def _situacao(boleto, hoje):
 @login_required
 def index():
     hoje = relogio.hoje()
-    resultado = boletos.boletos_do_comprador(current_account().id,
+    resultado = boletos.boletos_do_comprador(current_account(),
                                              current_app.config["PAGE_SIZE"], *cursores())
     linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje))
               for b in resultado.itens]
@@ -74,7 +69,7 @@ def boleto(boleto_id):
 def pdf(boleto_id):
     if pdf_liberado() == boleto_id:
         # A signed address from the buyer's page (a new tab outside the frame has no session).
-        boleto = Boleto.get_or_none(Boleto.id == boleto_id) or abort(404)
+        boleto = boletos.boleto(boleto_id)
     elif current_account() is None:
         return para_o_login()
     else:
@@ -99,6 +94,16 @@ def _ja_substituido(substituto):
     return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
 
 
+def _mudou(boleto_id, hoje, error):
+    """Changed meanwhile (paid, cancelled...): say so on this page, as it is now."""
+    boleto = _boleto_do_comprador(boleto_id)
+    substituto = boletos.substituto(boleto)
+    if substituto is not None:
+        return _ja_substituido(substituto)
+    return _pagina_novo(boleto, hoje, motivo=boletos.motivo_sem_novo(boleto, hoje) or "alterado",
+                        erro=str(error), status=409)
+
+
 @bp.route("/boletos/<id:boleto_id>/novo", methods=["GET", "POST"])
 @login_required
 def novo_boleto(boleto_id):
@@ -114,27 +119,22 @@ def novo_boleto(boleto_id):
     form = NovoBoletoForm()
     form.vencimento.render_kw = {**form.vencimento.render_kw, "min": hoje.isoformat(),
                                  "max": boletos.limite_novo_boleto(boleto).isoformat()}
-    # The service's own check, asked here too so every error shows at once.
-    vencimento = limpo(lambda texto: boletos.validar_novo_vencimento(
-        boleto, entrada.ler_data(texto), hoje))
-    if form.validate_on_submit(extra_validators={"vencimento": [vencimento]}):
+    if form.validate_on_submit():
         conta = current_account()
         try:
             novo, criado = boletos.gerar_novo_boleto(
                 boleto, form.vencimento.limpo, boletos.Beneficiario.from_config(current_app.config),
                 Ator(conta.nome, conta.id), hoje)
-        except (boletos.NovoBoletoRecusado, TransicaoInvalida) as error:
-            # Changed meanwhile (paid, cancelled...): say so on this page, as it is now.
-            boleto = _boleto_do_comprador(boleto_id)
-            substituto = boletos.substituto(boleto)
-            if substituto is not None:
-                return _ja_substituido(substituto)
-            return _pagina_novo(boleto, hoje,
-                                motivo=boletos.motivo_sem_novo(boleto, hoje) or "alterado",
-                                erro=str(error), status=409)
-        if not criado:
-            return _ja_substituido(novo)
-        flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
-              "anterior foi substituído: não o pague mais.", "sucesso")
-        return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
+        except boletos.NovoBoletoRecusado as recusa:
+            if recusa.campo is None:
+                return _mudou(boleto_id, hoje, recusa)
+            form[recusa.campo].errors.append(recusa.mensagem)
+        except TransicaoInvalida as error:
+            return _mudou(boleto_id, hoje, error)
+        else:
+            if not criado:
+                return _ja_substituido(novo)
+            flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
+                  "anterior foi substituído: não o pague mais.", "sucesso")
+            return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
     return _pagina_novo(boleto, hoje, form=form, status=422 if form.errors else 200)

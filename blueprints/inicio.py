@@ -5,7 +5,7 @@ import os
 from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
                    session, url_for)
 
-from models import db
+from banco.conexao import responde
 from web.quadro import SONDA_QUADRO
 from web.sessao import current_account
 
@@ -36,9 +36,8 @@ def favicon():
     return response
 
 
-
 @bp.get("/saude")
 def saude():
     """One query: the process answers and reaches the database (a 500 otherwise)."""
-    db.execute_sql("SELECT 1").fetchone()
+    responde()
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

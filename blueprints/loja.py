@@ -7,7 +7,6 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from blueprints.forms import Formulario, limpo
-from models import Certificado, ProcessoCompra
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.nucleo import relogio
@@ -46,13 +45,12 @@ def _produto():
 
 
 def _renovado(numero):
-    """The signed-in buyer's certificate being renewed, or None (ignored if not theirs)."""
+    """The signed-in buyer's certificate being renewed, or None; someone else's is a 404.
+    A visitor not signed in yet is asked at the confirmation, after the login."""
     conta = current_account()
-    if not numero or conta is None or len(numero) > 30:
+    if not numero or conta is None:
         return None
-    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-                   .where(Certificado.numero == numero).first())
-    return renovacao.renovavel(certificado, conta)
+    return renovacao.renovado(conta, numero)
 
 
 def _pagina_produto(form, status=200):
@@ -74,6 +72,7 @@ def index():
                                 "renovar": request.args.get("renovar", "")}
                           if request.method == "GET" else None)
     if form.validate_on_submit():
+        _renovado(form.renovar.data)
         # Anonymous visitors pass through the login, which brings them back to confirm.
         extra = {"renovar": form.renovar.data} if form.renovar.data else {}
         return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo, **extra)
@@ -97,6 +96,7 @@ def confirmar():
     else:
         form = ConfirmarForm()
         if form.validate_on_submit():
+            renovado = _renovado(form.renovar.data)  # before buying: someone else's is a 404
             try:
                 processo, boleto, criada = compras.comprar(
                     conta, form.quantidade.limpo, form.chave.data,
@@ -105,7 +105,6 @@ def confirmar():
             except compras.CompraRecusada as recusa:
                 form[recusa.campo].errors.append(recusa.mensagem)
             else:
-                renovado = _renovado(form.renovar.data)
                 if renovado is not None:
                     renovacao.vincular(processo, renovado)
                 if criada:

@@ -1,15 +1,18 @@
 """Gerenciar Certificados → "Atribuir em lote" / "Reatribuir em lote": download the model
 sheet, upload it filled, check the preview, confirm, follow the progress, download the lines
-to fix. The rules are `services.lotes` (and `services.atribuicoes`, the only gate).
+to fix. The rules are `services.titular.lotes` (and `services.titular.atribuicoes`, the only
+gate); whose batch it is, `services.contratantes.posse`.
 """
 from flask import Blueprint, abort, current_app, flash, request
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from filas import tarefas
-from blueprints import downloads
 from blueprints.forms import Formulario
+from web import downloads
 from web.extensoes import csrf
+from web.ids import ler_id
+from services.contratantes import posse
 from services.titular import certificados as consulta
 from services.titular import lotes
 from services.titular import planilhas
@@ -62,7 +65,7 @@ def receber():
         if (request.content_length or 0) > request.max_content_length:
             raise RequestEntityTooLarge()  # said before reading (and spooling) the body
         form = EnviarForm()
-        escolhidas = [int(p) for p in request.form.getlist("processo") if p.isdigit()]
+        escolhidas = [i for i in map(ler_id, request.form.getlist("processo")) if i]
     except RequestEntityTooLarge:
         form = EnviarForm(formdata=None)
         form.arquivo.errors = ["O arquivo passa de 5 MB, o limite. Divida a planilha em partes."]
@@ -74,13 +77,13 @@ def receber():
     try:
         if not dados:
             raise ArquivoRecusado("Escolha o arquivo da planilha preenchida.")
-        tabela = planilhas.ler(dados)
-        if acao == "reatribuir" and tabela.formato != planilhas.MODELO:
-            raise ArquivoRecusado("Para reatribuir, use a planilha modelo: cada linha diz o "
-                                  "certificado (coluna “Certificado”).")
-        lote = lotes.criar(current_account(), tabela, arquivo.filename, acao, escolhidas)
-    except (ArquivoRecusado, lotes.LoteRecusado) as error:
+        lote = lotes.criar(current_account(), planilhas.ler(dados), arquivo.filename, acao,
+                           escolhidas)
+    except ArquivoRecusado as error:
         form.arquivo.errors = [str(error)]
+        return _pagina_envio(form, acao, escolhidas, status=422)
+    except lotes.LoteRecusado as recusa:
+        form[recusa.campo].errors = [recusa.mensagem]
         return _pagina_envio(form, acao, escolhidas, status=422)
     return redirect_see_other("lotes.lote", lote_id=lote.id)
 
@@ -98,10 +101,7 @@ def modelo(formato):
 # --- preview, progress, report ------------------------------------------------------------
 
 def _lote(lote_id):
-    lote = lotes.do_comprador(current_account(), lote_id)
-    if lote is None:
-        abort(404)
-    return lote
+    return posse.lote_do(current_account(), lote_id)
 
 
 def _contexto(lote):

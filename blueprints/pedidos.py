@@ -1,8 +1,8 @@
 """Meus Pedidos → Consulta Processos de Compra: the buyer follows each purchase."""
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
+from services.contratantes import posse
 from services.titular import andamento
-
 from services.pagamento import processos
 from services.nucleo.paginacao import cursor
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
@@ -54,9 +54,7 @@ def processos_lista():
 @bp.get("/processos/<numero>")
 @login_required
 def processo(numero):
-    processo = processos.obter(current_account(), numero)
-    if processo is None:
-        abort(404)
+    processo = posse.processo_do(current_account(), numero)
     certificados = processos.certificados(processo)
     eventos, anteriores = processos.eventos(processo, cursor(request.args.get("andamento_antes")))
     return render_template(

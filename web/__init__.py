@@ -7,11 +7,12 @@ from banco.conexao import BancoIndisponivel
 from services.agendamento import calendario
 from services.nucleo import formatacao
 from services.nucleo.correio import url_externa
+from services.nucleo.recusas import NaoEncontrado
 from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
 from services.pagamento import boletos, febraban
 from web.cabecalhos import query_string_segura, security_headers
-from web.erros import banco_indisponivel, error_page, transicao_invalida
+from web.erros import banco_indisponivel, error_page, nao_encontrado, transicao_invalida
 from web.estaticos import static_url
 from web.filtros import format_date, format_datetime, horario_atendimento
 from web.menu import menu_items
@@ -59,3 +60,4 @@ def init_app(app):
     for error in (BancoIndisponivel, OperationalError, InterfaceError):
         app.register_error_handler(error, banco_indisponivel)
     app.register_error_handler(TransicaoInvalida, transicao_invalida)
+    app.register_error_handler(NaoEncontrado, nao_encontrado)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import abort, make_response, render_template, session
 
 from models import Atribuicao, Certificado, ProcessoCompra
+from services.contratantes import posse
 from services.titular import atribuicoes
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator
@@ -44,8 +45,7 @@ def acesso_titular(numero):
             return AcessoTitular(certificado, link.atribuicao,
                                  Ator("Titular (link pessoal)"), True)
     conta = current_account()
-    if (conta is not None and certificado.processo.comprador_id == conta.id
-            and certificado.titular_cpf == conta.cpf):
+    if posse.e_dele(conta, certificado.processo) and certificado.titular_cpf == conta.cpf:
         atribuicao = atribuicoes.ativa(certificado)
         if atribuicao is not None:
             return AcessoTitular(certificado, atribuicao, Ator(f"{conta.nome} (titular)", conta.id),

@@ -1,6 +1,8 @@
-"""Error pages in Portuguese: HTTP errors, the database unreachable, a refused state move."""
+"""Error pages in Portuguese: HTTP errors, the database unreachable, a refused state move,
+something that is not there (or not yours)."""
 from flask import render_template, request
 from htmx_flask import make_response
+from werkzeug.exceptions import NotFound
 
 from web.quadro import sem_cookie_no_quadro
 
@@ -51,3 +53,8 @@ def transicao_invalida(error):
     """A refused state move a view did not handle itself: say why, change nothing (409)."""
     return render_template("erro.html", titulo="Ação não realizada", mensagem=str(error),
                            codigo=409), 409
+
+
+def nao_encontrado(error):
+    """Missing or someone else's (services.contratantes.posse): the same 404 as a bad address."""
+    return error_page(NotFound())

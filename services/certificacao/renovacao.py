@@ -6,6 +6,7 @@ from flask import current_app
 
 from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
 from services.agendamento import reservas
+from services.contratantes import posse
 from services.titular import atribuicoes
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
@@ -72,10 +73,11 @@ def _enviar_avisos(registro, restantes, config):
 
 # --- "Renovar" -------------------------------------------------------------------------------
 
-def renovavel(certificado, conta):
-    """The buyer's issued certificate that can be renewed (it has a holder), or None."""
-    if (certificado is None or certificado.processo.comprador_id != conta.id
-            or certificado.situacao not in ("emitido", "revogado")):
+def renovado(conta, numero):
+    """`conta`'s certificate `numero` when it can be renewed (issued, with a holder), else
+    None. Someone else's, or none, is NaoEncontrado (services.contratantes.posse)."""
+    certificado = posse.certificado_do(conta, numero)
+    if certificado.situacao not in ("emitido", "revogado"):
         return None
     return certificado if atribuicoes.ativa(certificado) else None
 

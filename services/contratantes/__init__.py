@@ -1,1 +1,1 @@
-"""Who buys: accounts (and, next, organisations, memberships and the ownership gate)."""
+"""Who buys: accounts and the ownership gate (`posse`); next, organisations and memberships."""

@@ -1,1 +1,1 @@
-"""The core every area uses: the lifecycle, refusals, clock, pagination, input cleaning, formatting, secrets and the mail outbox."""
+"""The core every area uses: the lifecycle, refusals, clock, pagination, input cleaning, formatting, secrets, the one-time form key and the mail outbox."""

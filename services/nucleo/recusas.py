@@ -1,4 +1,4 @@
-"""Typed refusals: a business rule says no.
+"""Typed refusals: a business rule says no, or what was asked for is not there.
 
 The service that performs an action is the only place its rules are checked; when one is
 broken it raises a `Recusa` carrying the Portuguese message for the person and, when one
@@ -12,3 +12,8 @@ class Recusa(Exception):
         super().__init__(mensagem)
         self.mensagem = mensagem
         self.campo = campo
+
+
+class NaoEncontrado(Exception):
+    """What was asked for does not exist for this person: missing and someone else's alike,
+    so a foreign id tells nothing (the web answers 404)."""

@@ -6,6 +6,7 @@ from datetime import timedelta, timezone
 from peewee import IntegrityError, fn
 
 from models import Boleto, Conta, ProcessoCompra, db
+from services.contratantes import posse
 from services.pagamento import febraban
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
@@ -15,7 +16,7 @@ from services.nucleo import relogio
 from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
 from services.nucleo.paginacao import paginar
-from services.nucleo.recusas import Recusa
+from services.nucleo.recusas import NaoEncontrado, Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
 
@@ -141,6 +142,14 @@ def validar_novo_vencimento(boleto, vencimento, dia):
     return vencimento
 
 
+def boleto(boleto_id):
+    """The boleto a signed PDF address names (whoever holds the address may read it)."""
+    encontrado = Boleto.get_or_none(Boleto.id == boleto_id)
+    if encontrado is None:
+        raise NaoEncontrado()
+    return encontrado
+
+
 def nome_pdf(boleto):
     return f"boleto-{boleto.numero_documento}.pdf"
 
@@ -173,10 +182,10 @@ def pdf_do_boleto(boleto, beneficiario):
     ))
 
 
-def boletos_do_comprador(conta_id, por_pagina=10, depois=None, antes=None):
+def boletos_do_comprador(conta, por_pagina=10, depois=None, antes=None):
     """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
     index (comprador, id) however many boletos there are (see services.paginacao)."""
-    return paginar(Boleto.select().where(Boleto.comprador == conta_id), Boleto.id, por_pagina,
+    return paginar(Boleto.select().where(posse.escopo_boletos(conta)), Boleto.id, por_pagina,
                    depois, antes, anexos=[("processo", ProcessoCompra)])
 
 

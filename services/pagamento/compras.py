@@ -9,6 +9,7 @@ from peewee import IntegrityError, fn
 
 from models import Boleto, Certificado, Conta, ProcessoCompra, Produto, db
 from services.agendamento import calendario
+from services.contratantes import posse
 from services.pagamento import boletos
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
@@ -134,7 +135,7 @@ def _compra_da_chave(conta, chave):
     processo = ProcessoCompra.get_or_none(ProcessoCompra.chave_idempotencia == chave)
     if processo is None:
         return None
-    if processo.comprador_id != conta.id:
+    if not posse.e_dele(conta, processo):
         raise CompraRecusada("Este formulário não é seu. Recarregue a página e confirme de novo.",
                              "chave")
     primeiro = (Boleto.select().where(Boleto.processo == processo.id)

@@ -2,6 +2,7 @@
 import re
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
+from services.contratantes import posse
 from services.nucleo.paginacao import lendo_o_indice_em_ordem, paginar
 
 
@@ -13,20 +14,13 @@ def normalizar_busca(texto):
 def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
     """Newest first; the search matches the start of the ID (digits), on the index
     (comprador, numero): a range, since the ID is digits only and ":" sorts right after "9"."""
-    condicao = ProcessoCompra.comprador == conta.id
+    condicao = posse.escopo_processos(conta)
     termo = normalizar_busca(busca)
     if termo:
         condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
     # A search reads the range of its prefix and sorts it: a full ID matches one purchase.
     return paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
                    depois, antes, em_ordem=not termo, anexos=[("produto", Produto)])
-
-
-def obter(conta, numero):
-    """The buyer's own purchase by its number, or None (someone else's looks the same)."""
-    return (ProcessoCompra.select(ProcessoCompra, Produto).join(Produto)
-            .where((ProcessoCompra.numero == numero) & (ProcessoCompra.comprador == conta.id))
-            .first())
 
 
 def certificados(processo):

@@ -1,10 +1,14 @@
-"""The frequent questions of "Ajuda", in our own words for our own screens, and their search.
+"""The frequent questions of "Ajuda", in our own words for our own screens, and their search;
+and the certificates "Ajuda Interativa" can carry on with.
 
 Each answer names the screens by their visible names and links to them.
 """
 import unicodedata
 from dataclasses import dataclass
 
+from models import Certificado, ProcessoCompra
+from services.contratantes import posse
+from services.nucleo.ciclo_de_vida import CERTIFICADO_ACOES, PREENCHIVEIS
 from services.pagamento.boletos import JANELA_DIAS
 
 
@@ -118,3 +122,14 @@ def buscar(termo, perguntas=PERGUNTAS):
         if all(palavra in texto for palavra in palavras):
             achadas.append(p)
     return achadas
+
+
+def candidatos(conta):
+    """The buyer's certificates the guided journey can carry on: free, or on their own CPF."""
+    return list(
+        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+        .where(posse.escopo_processos(conta)
+               & (Certificado.situacao.in_(tuple(CERTIFICADO_ACOES["atribuir"][0]))
+                  | ((Certificado.titular_cpf == conta.cpf)
+                     & Certificado.situacao.in_(PREENCHIVEIS))))
+        .order_by(Certificado.numero))

@@ -1,11 +1,14 @@
 """Assigning a certificate to its holder (CPF + e-mail), reassigning, resending the link.
 
 Each is one transaction: the state move, the assignment row, the new link and the e-mails.
+The buyer's forms (Gerenciar Certificados, Ajuda Interativa) come through `pelo_formulario`
+and `reenviar_pelo_formulario`: once per one-time key, against the version the page showed.
 """
 from models import Atribuicao, Certificado, Solicitacao, db
 from services.nucleo import formatacao
 from services.titular import links
 from services.nucleo import correio
+from services.nucleo.uma_vez import uma_vez
 from services.nucleo.ciclo_de_vida import (PREENCHIVEIS, EstadoAlterado, TransicaoInvalida,
                                 mover_certificado, registrar_evento)
 from services.nucleo.relogio import utcnow
@@ -105,3 +108,43 @@ def reenviar_link(certificado, conta, ator, validade_dias):
             _avisar_titular(certificado, atribuicao, token, conta, validade_dias)
     return token
 
+
+
+# --- the buyer's forms --------------------------------------------------------------------
+
+def _versao(texto):
+    """The hidden `versao` as sent; a missing or forged one matches no version."""
+    texto = str(texto or "")
+    return int(texto) if texto.isascii() and texto.isdigit() else 0
+
+
+def pelo_formulario(chave, versao, certificado, cpf, email, conta, ator, validade_dias,
+                    acao="atribuir"):
+    """The assignment form: `atribuir` once per one-time key `chave`, refused (EstadoAlterado)
+    when `versao`, the version the page showed, is no longer the certificate's. Returns the
+    message to show. A refusal keeps nothing, its e-mails included."""
+    def atribuir_agora():
+        atribuir(certificado, cpf, email, conta, ator, validade_dias, acao, _versao(versao))
+        return (f"Certificado {certificado.numero} atribuído ao CPF "
+                f"{formatacao.mask_cpf(cpf)}. Enviamos o link para "
+                f"{formatacao.mask_email(certificado.titular_email)}.")
+
+    try:
+        return uma_vez(chave, atribuir_agora)
+    except TransicaoInvalida:  # AtribuicaoRecusada and EstadoAlterado included
+        correio.descartar()
+        raise
+
+
+def reenviar_pelo_formulario(chave, certificado, conta, ator, validade_dias):
+    """"Reenviar link" once per one-time key. Returns the message to show."""
+    def reenviar_agora():
+        reenviar_link(certificado, conta, ator, validade_dias)
+        return (f"Enviamos um novo link para {formatacao.mask_email(certificado.titular_email)}. "
+                "O link anterior deixou de funcionar.")
+
+    try:
+        return uma_vez(chave, reenviar_agora)
+    except TransicaoInvalida:
+        correio.descartar()
+        raise

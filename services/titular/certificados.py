@@ -1,6 +1,7 @@
 """Reading a buyer's certificates ("Gerenciar Certificados"): a few index reads per page,
 whatever the number of purchases or certificates (see services.paginacao)."""
 from models import Certificado, ProcessoCompra
+from services.contratantes import posse
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO
 from services.nucleo.paginacao import paginar
 
@@ -18,7 +19,7 @@ def normalizar_filtro(valor):
 
 def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=None):
     """Newest first. Each filter's WHERE matches one index on (comprador, [situacao,] id)."""
-    condicao = Certificado.comprador == conta.id
+    condicao = posse.escopo_certificados(conta)
     if filtro == EM_ANDAMENTO_FILTRO:
         condicao &= Certificado.situacao.in_(EM_ANDAMENTO)
     elif filtro != TODOS:
@@ -26,9 +27,3 @@ def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=
     return paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
                    antes, anexos=[("processo", ProcessoCompra)])
 
-
-def do_comprador(conta, numero):
-    """The buyer's own certificate by number, or None (someone else's looks the same)."""
-    return (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-            .where((Certificado.numero == numero) & (ProcessoCompra.comprador == conta.id))
-            .first())

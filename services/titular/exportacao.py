@@ -7,6 +7,7 @@ way pages do (Brasília time).
 from peewee import fn
 
 from models import Certificado, Evento, ProcessoCompra, Produto
+from services.contratantes import posse
 from services.titular import andamento
 from services.nucleo import formatacao
 from services.titular import certificados as consulta_certificados
@@ -43,7 +44,7 @@ def _ultimos_eventos(campo, ids):
 
 def certificados(conta, filtro, data_hora):
     query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-             .where(ProcessoCompra.comprador == conta.id))
+             .where(posse.escopo_processos(conta)))
     if filtro == consulta_certificados.EM_ANDAMENTO_FILTRO:
         query = query.where(Certificado.situacao.in_(EM_ANDAMENTO))
     elif filtro != consulta_certificados.TODOS:
@@ -63,7 +64,7 @@ def certificados(conta, filtro, data_hora):
 
 def processos(conta, busca, data_hora):
     query = (ProcessoCompra.select(ProcessoCompra, Produto).join(Produto)
-             .where(ProcessoCompra.comprador == conta.id))
+             .where(posse.escopo_processos(conta)))
     termo = consulta_processos.normalizar_busca(busca)
     if termo:
         query = query.where(ProcessoCompra.numero.contains(termo))

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from peewee import fn
 
 from models import Certificado, Lote, LoteLinha, ProcessoCompra, db
+from services.contratantes import posse
 from services.titular import atribuicoes
 from services.nucleo import formatacao
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
 from services.titular.pessoa import clean_cpf, clean_email
 from services.titular.planilhas import LISTA, MODELO
+from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import utcnow
 
 VALIDA, ERRO, APLICADA, FALHOU = "valida", "erro", "aplicada", "falhou"
@@ -28,8 +30,11 @@ PENDENTE = {"atribuir": "disponivel", "reatribuir": "atribuido"}
 _LOTE_SQL = 500  # keeps IN (...) lists under SQLite's variable limit
 
 
-class LoteRecusado(ValueError):
-    """The batch as a whole cannot be previewed (message in Portuguese)."""
+class LoteRecusado(Recusa):
+    """The batch as a whole cannot be previewed: the uploaded file is at fault."""
+
+    def __init__(self, mensagem):
+        super().__init__(mensagem, "arquivo")
 
 
 def _blocos(itens, tamanho=_LOTE_SQL):
@@ -43,7 +48,7 @@ def _blocos(itens, tamanho=_LOTE_SQL):
 def pendentes(conta, acao="atribuir", processos=None):
     """The buyer's certificates waiting for `acao`, oldest purchase first."""
     query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-             .where((ProcessoCompra.comprador == conta.id)
+             .where(posse.escopo_processos(conta)
                     & (Certificado.situacao == PENDENTE[acao])))
     if processos is not None:
         query = query.where(ProcessoCompra.id.in_(processos))
@@ -55,7 +60,7 @@ def compras_com_pendentes(conta, acao="atribuir"):
     n = fn.COUNT(Certificado.id)
     return [(p, p.n) for p in (
         ProcessoCompra.select(ProcessoCompra, n.alias("n")).join(Certificado)
-        .where((ProcessoCompra.comprador == conta.id)
+        .where(posse.escopo_processos(conta)
                & (Certificado.situacao == PENDENTE[acao]))
         .group_by(ProcessoCompra.id).order_by(ProcessoCompra.criado_em, ProcessoCompra.id))]
 
@@ -164,7 +169,7 @@ def _preparar_modelo(conta, acao, tabela, linhas):
             linha.erro = "Preencha o número do certificado (coluna “Certificado”)."
         elif certificado is None:
             linha.erro = f"Certificado {numero} não encontrado: confira o número."
-        elif certificado.processo.comprador_id != conta.id:
+        elif not posse.e_dele(conta, certificado.processo):
             linha.erro = f"O certificado {numero} não é de uma compra sua."
         elif (linha.valores.get("processo") or "").strip() not in ("", certificado.processo.numero):
             linha.erro = (f"O certificado {numero} não é da compra "
@@ -218,6 +223,9 @@ def criar(conta, tabela, nome_arquivo="", acao="atribuir", processos=None):
 
     `processos` (ids) are the purchases a CPF + e-mail list draws certificates from.
     """
+    if acao == "reatribuir" and tabela.formato != MODELO:
+        raise LoteRecusado("Para reatribuir, use a planilha modelo: cada linha diz o "
+                           "certificado (coluna “Certificado”).")
     if tabela.formato == LISTA:
         escolhidas = {p.id for p, _ in compras_com_pendentes(conta, acao)}
         processos = [p for p in (processos or []) if p in escolhidas]
@@ -255,10 +263,6 @@ def criar(conta, tabela, nome_arquivo="", acao="atribuir", processos=None):
                 "situacao": ERRO if l.erro else VALIDA, "erro": l.erro[:300],
             } for l in bloco]).execute()
     return lote
-
-
-def do_comprador(conta, lote_id):
-    return Lote.get_or_none((Lote.id == lote_id) & (Lote.conta == conta.id))
 
 
 def linhas(lote, so_erros=False, pagina=1, por_pagina=100):
@@ -372,10 +376,7 @@ def reenviar_links(conta, numeros, validade_dias, despachar):
     """
     ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
     enviados, recusados = [], []
-    certificados = {c.numero: c for c in (
-        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-        .where(Certificado.numero.in_(list(numeros)[:500])
-               & (ProcessoCompra.comprador == conta.id)))}
+    certificados = posse.certificados_do(conta, list(numeros)[:_LOTE_SQL])
     for numero in numeros:
         certificado = certificados.get(numero)
         try:

@@ -1,4 +1,5 @@
 """Ajuda (frequent questions with search) and Ajuda Interativa (the guided journey)."""
+import re
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, Termo, db
 from services.pagamento import pagamentos
@@ -96,10 +97,21 @@ def test_someone_elses_certificate_is_404(app, client, demo):
     assert client.get(f"/ajuda/interativa/{numero}/atribuir").status_code == 404
 
 
+def ocultos(client, numero):
+    """The one-time key and the version step 1's form carries."""
+    html = client.get(f"/ajuda/interativa/{numero}/atribuir").get_data(as_text=True)
+    return dict(re.findall(r'name="(chave|versao)" type="hidden" value="([^"]*)"', html))
+
+
+def atribuir(client, numero, **dados):
+    """Step 1 posted as the browser would."""
+    return client.post(f"/ajuda/interativa/{numero}/atribuir",
+                       data={**ocultos(client, numero), **dados})
+
+
 def test_bad_cpf_at_step_1_is_shown_at_the_field(app, maria):
     numero = livre(app)
-    response = maria.post(f"/ajuda/interativa/{numero}/atribuir",
-                          data={"cpf": "111.111.111-11", "email": "maria@example.com"})
+    response = atribuir(maria, numero, cpf="111.111.111-11", email="maria@example.com")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert '<a href="#cpf">CPF inválido.</a>' in html and 'value="maria@example.com"' in html
@@ -109,16 +121,14 @@ def test_bad_cpf_at_step_1_is_shown_at_the_field(app, maria):
 
 def test_a_cpf_already_holding_a_certificate_of_the_purchase_is_refused(app, maria):
     numero = livre(app)
-    response = maria.post(f"/ajuda/interativa/{numero}/atribuir",
-                          data={"cpf": "529.982.247-25", "email": "x@example.com"})
+    response = atribuir(maria, numero, cpf="529.982.247-25", email="x@example.com")
     assert response.status_code == 422
     assert "já é titular de outro certificado" in text(response)
 
 
 def test_assigning_to_someone_else_ends_the_journey_saying_they_got_an_email(app, maria):
     numero = livre(app)
-    response = maria.post(f"/ajuda/interativa/{numero}/atribuir",
-                          data={"cpf": "222.333.666-38", "email": "pedro@example.com"})
+    response = atribuir(maria, numero, cpf="222.333.666-38", email="pedro@example.com")
     assert response.location.endswith(f"/ajuda/interativa/{numero}/atribuido")
     body = text(maria.get(response.location))
     assert "pe***@example.com" in body and "link pessoal" in body
@@ -127,10 +137,33 @@ def test_assigning_to_someone_else_ends_the_journey_saying_they_got_an_email(app
         assert Certificado.get(Certificado.numero == numero).situacao == "atribuido"
 
 
+def test_a_double_submit_of_step_1_assigns_once(app, maria):
+    numero = livre(app)
+    dados = {**ocultos(maria, numero), "cpf": "222.333.666-38", "email": "pedro@example.com"}
+    primeiro = maria.post(f"/ajuda/interativa/{numero}/atribuir", data=dados)
+    segundo = maria.post(f"/ajuda/interativa/{numero}/atribuir", data=dados)
+    assert primeiro.status_code == segundo.status_code == 303
+    assert primeiro.location == segundo.location
+    with db.connection_context():
+        assert Email.select().where(Email.destinatario == "pedro@example.com").count() == 1
+
+
+def test_step_1_left_open_while_the_certificate_changed_is_refused(app, maria):
+    numero = livre(app)
+    velho = ocultos(maria, numero)
+    assert atribuir(maria, numero, cpf="222.333.666-38",
+                    email="pedro@example.com").status_code == 303
+    response = maria.post(f"/ajuda/interativa/{numero}/atribuir",
+                          data={**velho, "cpf": "123.456.789-09", "email": "maria@example.com"})
+    assert response.status_code == 409
+    assert "foi alterado" in text(response)
+    with db.connection_context():
+        assert Certificado.get(Certificado.numero == numero).titular_cpf == "22233366638"
+
+
 def test_the_whole_guided_journey_for_the_buyer_who_is_the_holder(app, maria):
     numero = livre(app)
-    response = maria.post(f"/ajuda/interativa/{numero}/atribuir",
-                          data={"cpf": "123.456.789-09", "email": "maria@example.com"})
+    response = atribuir(maria, numero, cpf="123.456.789-09", email="maria@example.com")
     assert response.location.endswith(f"/solicitacao/{numero}/?guia=1")
     response = maria.get(response.location)
     assert response.location.endswith(f"/solicitacao/{numero}/dados?guia=1")
@@ -160,8 +193,7 @@ def test_the_whole_guided_journey_for_the_buyer_who_is_the_holder(app, maria):
 
 def test_guided_journey_resumes_where_it_stopped(app, maria):
     numero = livre(app)
-    maria.post(f"/ajuda/interativa/{numero}/atribuir",
-               data={"cpf": "123.456.789-09", "email": "maria@example.com"})
+    atribuir(maria, numero, cpf="123.456.789-09", email="maria@example.com")
     url = f"/solicitacao/{numero}/dados?guia=1"
     maria.post(url, data={**VALIDOS["dados"], "versao": versao(maria, url)})
     response = maria.get("/ajuda/interativa")

@@ -89,7 +89,7 @@ def formularios(app, demo):
         ("reatribuir", cliente(app, maria), f"/certificados/{atribuido}/reatribuir",
          ["cpf", "email", "email_confirmacao"], {"chave": "b" * 32}),
         ("ajuda interativa", cliente(app, maria), f"/ajuda/interativa/{pendente}/atribuir",
-         ["cpf", "email"], {}),
+         ["cpf", "email"], {"chave": "c" * 32}),
         ("dados pessoais", titular, f"/solicitacao/{numero}/dados",
          ["nome", "nascimento_dia", "nascimento_mes", "nascimento_ano"], versao),
         ("contato", titular, f"/solicitacao/{numero}/contato", ["email", "celular"], versao),

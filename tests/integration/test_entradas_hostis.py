@@ -1,9 +1,11 @@
 """The 17 inputs that used to crash the site (500) now each get their answer: a message
-at the field, a 400/401 for the bank's notification, or the page as if they were absent."""
+at the field, a 400/401 for the bank's notification, or the page as if they were absent.
+An id in an address past what the database holds, or someone else's, is a 404; a page
+number past the end, a page."""
 import json
 import pytest
 
-from models import Certificado, Pagamento, Solicitacao, db
+from models import Certificado, Pagamento, ProcessoCompra, Solicitacao, db
 from services.nucleo import relogio
 from services.nucleo.entrada import MENSAGEM_CONTROLE
 from services.pagamento.pagamentos import assinatura
@@ -132,3 +134,80 @@ def test_next_with_a_line_break_after_a_correct_login_goes_home(client, demo):
     assert resposta.headers["Location"] == "/"
     assert "x=1" not in resposta.headers.get("Set-Cookie", "")
     assert login(client, "123.456.789-09", "demo12345").status_code == 303
+
+
+# --- ids past what the database holds, and someone else's -------------------------------
+
+GRANDES = [str(2**63), str(2**64), "9" * 19, "9" * 40]  # 2**63 - 1 is the largest id
+ALEM = str(2**63)
+
+
+def paginas_com_id(numero):
+    """(method, URL) of every page that reads an id from its address."""
+    return {
+        "comprador": [
+            ("GET", f"/financeiro/boletos/{numero}"),
+            ("GET", f"/financeiro/boletos/{numero}/boleto.pdf"),
+            ("GET", f"/financeiro/boletos/{numero}/novo"),
+            ("POST", f"/financeiro/boletos/{numero}/novo"),
+            ("GET", f"/certificados/lote/{numero}"),
+            ("GET", f"/certificados/lote/{numero}/progresso"),
+            ("GET", f"/certificados/lote/{numero}/erros.csv"),
+            ("GET", f"/certificados/lote/{numero}/erros.xlsx"),
+            ("POST", f"/certificados/lote/{numero}/confirmar"),
+        ],
+        "agente": [
+            ("GET", f"/agenda/{numero}"),
+            ("GET", f"/agenda/{numero}/termo.pdf"),
+            ("POST", f"/agenda/{numero}/aprovar"),
+            ("POST", f"/agenda/{numero}/recusar"),
+            ("POST", f"/agenda/{numero}/nao-compareceu"),
+            ("POST", f"/agenda/{numero}/revogar"),
+            ("POST", f"/pagamentos/boletos/{numero}/confirmar"),
+        ],
+    }
+
+
+def test_ids_past_the_database_range_are_404_and_pages_past_the_end_are_pages(app, demo,
+                                                                                boleto):
+    clientes = {"comprador": app.test_client(), "agente": app.test_client()}
+    login(clientes["comprador"], "123.456.789-09", "demo12345")
+    login(clientes["agente"], "987.654.321-00", "agente12345")
+    jose = app.test_client()
+    login(jose, "111.444.777-35", "demo12345")
+    with db.connection_context():
+        de_maria = Certificado.get((Certificado.situacao == "disponivel")
+                                   & (Certificado.titular_cpf.is_null())).numero
+    antes = pagamentos()
+    tentativas = 0
+
+    def esperar(client, metodo, url, status, **dados):
+        nonlocal tentativas
+        resposta = client.open(url, method=metodo, data=dados)
+        tentativas += 1
+        assert resposta.status_code == status, (metodo, url, resposta.status_code)
+        return resposta
+
+    for numero in [*GRANDES, "0", str(2**63 - 1)]:
+        for quem, paginas in paginas_com_id(numero).items():
+            for metodo, url in paginas:
+                esperar(clientes[quem], metodo, url, 404)
+    for numero in GRANDES:
+        pagina = esperar(clientes["comprador"], "GET",
+                         f"/certificados/lote/reenviar?pagina={numero}", 200)
+        assert "Reenviar" in text(pagina)
+    for processo in ["²", ALEM, "-1"]:  # the purchases a batch draws from: ignored, not a 500
+        esperar(clientes["comprador"], "POST", "/certificados/lote/", 422, processo=processo)
+    # Someone else's: the same 404 as none at all, and nothing bought.
+    for metodo, url in paginas_com_id(boleto.id)["comprador"][:4]:
+        esperar(jose, metodo, url, 404)
+    esperar(jose, "GET", f"/solicite-agora/?renovar={de_maria}", 404)
+    esperar(jose, "GET", f"/solicite-agora/confirmar?quantidade=1&renovar={de_maria}", 404)
+    resposta = jose.post("/solicite-agora/confirmar",
+                         data={"quantidade": "1", "renovar": de_maria, "chave": "f" * 32})
+    tentativas += 1
+    assert resposta.status_code == 404
+    with db.connection_context():
+        assert not ProcessoCompra.select().where(ProcessoCompra.renova_id.is_null(False)).exists()
+    assert pagamentos() == antes
+    print(f"\nendereços hostis tentados: {tentativas}")

@@ -12,6 +12,7 @@ from filas import tarefas
 from models import Certificado, Email, Lote, LoteLinha, db
 from services.titular import atribuicoes
 from services.titular import lotes
+from services.titular import planilhas
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.relogio import utcnow
@@ -337,6 +338,19 @@ def test_reatribuir_em_lote_only_for_certificates_whose_emission_was_not_request
     maria.post(f"/certificados/lote/{lote}/confirmar")
     # The new holder gets the link, the previous one is told.
     assert sorted(m.to[0] for m in outbox) == ["joao@example.com", "novo@x.gov.br"]
+
+
+def test_reatribuir_em_lote_needs_the_model_sheet(app, maria):
+    lista = csv_de(f"{cpf_valido(7)};novo@x.gov.br", cabecalho="CPF;E-mail")
+    response = enviar(maria, lista, acao="reatribuir")
+    assert response.status_code == 422
+    assert "Para reatribuir, use a planilha modelo" in text(response)
+    # The rule is the service's: any door that creates a batch meets it.
+    with app.app_context(), db.connection_context():
+        with pytest.raises(lotes.LoteRecusado) as recusa:
+            lotes.criar(helpers.conta(), planilhas.ler(lista), "lista.csv", "reatribuir")
+        assert recusa.value.campo == "arquivo"
+        assert not Lote.select().exists()
 
 
 # --- reenviar links ------------------------------------------------------------------------

@@ -99,8 +99,19 @@ def test_renovar_buys_for_the_same_holder_who_gets_it_once_paid(app, client, bai
     assert "Compra de renovação" in andamento and "Certificado atribuído ao titular" in andamento
 
 
-def test_renovar_of_someone_elses_certificate_is_ignored(app, client, baixado):
-    login(client, "111.444.777-35", "demo12345")  # José
+def test_renovar_of_someone_elses_certificate_is_404_and_buys_nothing(app, client, baixado):
     with db.connection_context():
-        numero = Certificado.get_by_id(baixado.certificado_id).numero
-    assert "Renovação do certificado" not in text(client.get(f"/solicite-agora/?renovar={numero}"))
+        numero = Certificado.get_by_id(baixado.certificado_id).numero  # Maria's
+        compras = ProcessoCompra.select().count()
+    login(client, "111.444.777-35", "demo12345")  # José
+    assert client.get(f"/solicite-agora/?renovar={numero}").status_code == 404
+    assert client.post("/solicite-agora/", data={"quantidade": "1",
+                                                 "renovar": numero}).status_code == 404
+    assert client.get(f"/solicite-agora/confirmar?quantidade=1&renovar={numero}"
+                      ).status_code == 404
+    comprado = client.post("/solicite-agora/confirmar", data={
+        "quantidade": "1", "renovar": numero, "chave": "0" * 32})
+    assert comprado.status_code == 404
+    with db.connection_context():
+        assert ProcessoCompra.select().count() == compras
+        assert not ProcessoCompra.select().where(ProcessoCompra.renova_id.is_null(False)).exists()

@@ -1,0 +1,82 @@
+"""The ownership gate: what a contratante (a buyer's account) may open and act on.
+
+"This contratante's purchase / certificate / boleto / batch, or none" is decided here and
+nowhere else. A missing one and someone else's raise the same NaoEncontrado (404 on the
+web), so a foreign id looks exactly like one that never existed. The lists read through
+the same scopes (`escopo_*`), so who owns what has one definition.
+"""
+from models import Boleto, Certificado, Lote, ProcessoCompra, Produto
+from services.nucleo.entrada import tem_controle
+from services.nucleo.recusas import NaoEncontrado
+
+NUMERO_MAX = 30  # the longest number a purchase or certificate has (Certificado.numero)
+
+
+# --- scopes: the WHERE of "theirs" ------------------------------------------------------
+
+def escopo_processos(conta):
+    return ProcessoCompra.comprador == conta.id
+
+
+def escopo_certificados(conta):
+    # The buyer copied onto the certificate: a list reads its index (comprador, ...) in order.
+    return Certificado.comprador == conta.id
+
+
+def escopo_boletos(conta):
+    return Boleto.comprador == conta.id
+
+
+def e_dele(conta, processo):
+    """True when purchase `processo` (or a certificate's, `certificado.processo`) is `conta`'s."""
+    return conta is not None and processo.comprador_id == conta.id
+
+
+# --- one of theirs, or NaoEncontrado -----------------------------------------------------
+
+def _numero(numero):
+    """A number as typed in an address; anything no purchase or certificate can have is none."""
+    if not isinstance(numero, str) or not numero or len(numero) > NUMERO_MAX \
+            or tem_controle(numero):
+        raise NaoEncontrado()
+    return numero
+
+
+def _ou_nao_encontrado(registro):
+    if registro is None:
+        raise NaoEncontrado()
+    return registro
+
+
+def processo_do(conta, numero):
+    """`conta`'s purchase `numero`, with its product."""
+    return _ou_nao_encontrado(
+        ProcessoCompra.select(ProcessoCompra, Produto).join(Produto)
+        .where((ProcessoCompra.numero == _numero(numero)) & escopo_processos(conta)).first())
+
+
+def certificado_do(conta, numero):
+    """`conta`'s certificate `numero`, with its purchase."""
+    return _ou_nao_encontrado(
+        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+        .where((Certificado.numero == _numero(numero)) & escopo_processos(conta)).first())
+
+
+def certificados_do(conta, numeros):
+    """{number: certificate with its purchase} of those of `numeros` that are `conta`'s."""
+    numeros = [n for n in numeros if isinstance(n, str) and 0 < len(n) <= NUMERO_MAX]
+    return {c.numero: c for c in (
+        Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+        .where(Certificado.numero.in_(numeros) & escopo_processos(conta)))}
+
+
+def boleto_do(conta, boleto_id):
+    """`conta`'s boleto `boleto_id`, with its purchase."""
+    return _ou_nao_encontrado(
+        Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+        .where((Boleto.id == boleto_id) & escopo_processos(conta)).first())
+
+
+def lote_do(conta, lote_id):
+    """`conta`'s batch ("Atribuir em lote") `lote_id`."""
+    return _ou_nao_encontrado(Lote.get_or_none((Lote.id == lote_id) & (Lote.conta == conta.id)))
