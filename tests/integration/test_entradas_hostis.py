@@ -1,4 +1,4 @@
-"""The 17 inputs that used to crash the site (500) now each get their answer: a message
+"""The 20 inputs that used to crash the site (500) now each get their answer: a message
 at the field, a 400/401 for the bank's notification, or the page as if they were absent."""
 import json
 import pytest
@@ -9,7 +9,7 @@ from services.nucleo.entrada import MENSAGEM_CONTROLE
 from services.pagamento.pagamentos import assinatura
 from tests.support.http import login, text
 from tests.support import financeiro as helpers
-from tests.support.solicitacao import enviar_etapa, novo_link, preencher
+from tests.support.solicitacao import VALIDOS, enviar_etapa, gerar_termo, novo_link, preencher
 
 SEGREDO = "segredo-do-banco"
 NUL = "\x00"
@@ -132,3 +132,30 @@ def test_next_with_a_line_break_after_a_correct_login_goes_home(client, demo):
     assert resposta.headers["Location"] == "/"
     assert "x=1" not in resposta.headers.get("Set-Cookie", "")
     assert login(client, "123.456.789-09", "demo12345").status_code == 303
+
+
+# --- the request's hidden versions past the database's integer ------------------------
+
+ALEM_DO_INTEIRO = str(2**63)  # SQLite's and PostgreSQL's integers end at 2**63 - 1
+
+
+@pytest.mark.parametrize("pagina", ["dados", "confira", "termo"])
+def test_a_version_past_the_database_integer_is_refused_as_a_stale_page(app, client, demo,
+                                                                          pagina):
+    numero, token = novo_link(app)
+    client.get(f"/t/{token}")
+    url = f"/solicitacao/{numero}/{pagina}"
+    if pagina == "dados":
+        client.get(url)  # the draft exists once the form is shown
+        dados = {**VALIDOS["dados"], "versao": ALEM_DO_INTEIRO}
+    else:
+        preencher(client, numero)
+        if pagina == "termo":
+            gerar_termo(client, numero)
+        dados = ({"versao": ALEM_DO_INTEIRO} if pagina == "confira"
+                 else {"termo_versao": ALEM_DO_INTEIRO, "concordo": "y"})
+    antes = solicitacao(numero)
+    resposta = client.post(url, data=dados)
+    assert resposta.status_code == 409
+    assert "outra aba ou aparelho" in text(resposta)
+    assert solicitacao(numero) == antes
