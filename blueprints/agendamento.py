@@ -123,10 +123,8 @@ def _resumo(ctx, erro=None, status=200):
     inicio_ = slots.do_banco(ctx.agendamento.horario.inicio)
     return render_template(
         "agendamento/resumo.html",
-        **ctx.base(quando=slots.descrever(inicio_), erro=erro,
-                    pode_alterar=reservas.pode_alterar(ctx.agendamento, relogio.agora(),
-                                                           ctx.cfg),
-                    prazo=calendario.duration_text(ctx.cfg.change_notice),
+        **ctx.base(quando=slots.descrever(inicio_), erro=erro, pode_alterar=ctx.pode_escolher,
+                   prazo=calendario.duration_text(ctx.cfg.change_notice),
                    tenha_em_maos=avisos.TENHA_EM_MAOS)), status
 
 
@@ -141,7 +139,7 @@ def elegibilidade(numero):
     if form.validate_on_submit():
         try:
             reservas.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
-                                                 form.elegivel.data != "nao")
+                                             form.elegivel.data != "nao")
         except TransicaoInvalida:
             pass  # booked meanwhile: the start page shows the booking
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
@@ -214,12 +212,12 @@ def agendar(numero):
     try:
         if ctx.reagendando:
             reservas.reagendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
-                                   current_app.config)
+                               current_app.config)
             flash("Videoconferência reagendada. Enviamos o novo horário e o convite por e-mail.",
                   "sucesso")
         else:
             reservas.agendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
-                                 current_app.config)
+                             current_app.config)
             flash("Videoconferência agendada. Enviamos a confirmação e o convite por e-mail.",
                   "sucesso")
     except HorarioEsgotado as erro:
@@ -251,10 +249,9 @@ def cancelar(numero):
             abort(400)
         try:
             reservas.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
-                                  current_app.config)
+                              current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
-            return _resumo(_Contexto(numero), erro=erro.mensagem,
-                           status=409)
+            return _resumo(_Contexto(numero), erro=erro.mensagem, status=409)
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)

@@ -1,8 +1,9 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
 from flask import Blueprint, make_response, redirect, render_template, url_for
 
+from services.agendamento import reservas
 from services.certificacao import emissao
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
 from services.titular import certificados
 from services.titular import links
 from web.acesso_titular import acesso_titular, entrar_com_link
@@ -46,10 +47,8 @@ def certificado(numero):
     acesso = acesso_titular(numero)
     certificado = acesso.certificado
     responsavel = certificados.responsavel(certificado)
-    # Booking is offered once the request is sent; an active booking can be seen and changed.
-    agendamento_url = None
-    if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
-        agendamento_url = url_for("agendamento.inicio", numero=certificado.numero)
+    agendamento_url = (url_for("agendamento.inicio", numero=certificado.numero)
+                       if reservas.oferecido(certificado) else None)
     return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
                            emissoes=emissao.emissoes(certificado.id),
                            pode_baixar=emissao.pode_baixar(certificado)[0],

@@ -53,6 +53,12 @@ def na_sala(codigo):
                    & (Agendamento.situacao == Agendamento.ATIVO)).first())
 
 
+def oferecido(certificado):
+    """Booking is offered once the request is sent; an active booking can be seen and
+    changed."""
+    return pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar")
+
+
 def pode_alterar(agendamento, momento, cfg):
     return calendario.can_change(momento, do_banco(agendamento.horario.inicio), cfg)
 

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 
 from models import Solicitacao, Termo, db
 from services.agendamento import avisos
+from services.agendamento import reservas
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import mover_certificado, pode, registrar_evento
 from services.nucleo.recusas import Recusa
@@ -67,8 +68,7 @@ def do_certificado(termo_id, versao, numero):
 
 def emissao_solicitada(solicitacao, certificado):
     """The request was sent and waits for (or has) its videoconference."""
-    return solicitacao.enviada_em is not None and (pode(certificado.situacao, "agendar")
-                                                   or pode(certificado.situacao, "reagendar"))
+    return solicitacao.enviada_em is not None and reservas.oferecido(certificado)
 
 
 def confere(termo, solicitacao, certificado, processo_numero):
