@@ -202,9 +202,10 @@ def agendar(numero):
     if not form.validate_on_submit():
         abort(400)
     inicio_ = _parse_inicio(form.inicio.data)
-    acao = form.acao.data
-    if acao == "agendar" and ctx.reagendando:
-        return _resumo(ctx, erro=reservas.MSG_JA_AGENDADO, status=409)
+    try:
+        reservas.conferir_acao(form.acao.data, ctx.situacao)
+    except AgendamentoRecusado as recusa:
+        return _resumo(ctx, erro=recusa.mensagem, status=409)
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     if inicio_ is None:

@@ -87,6 +87,13 @@ class Situacao:
             self.solicitacao.elegivel_video, "dias")
 
 
+def conferir_acao(acao, situacao_):
+    """The confirmation page's `acao` ("agendar" | "reagendar") as it was shown: a stale
+    "agendar" tab finds the booking another tab made, and never books twice."""
+    if acao == "agendar" and situacao_.reagendando:
+        raise AgendamentoRecusado(MSG_JA_AGENDADO)
+
+
 def situacao(certificado, momento, cfg):
     solicitacao = atribuicoes.solicitacao_de(certificado.id)
     agendamento = ativo(certificado.id) if certificado.situacao == "agendado" else None
