@@ -51,7 +51,8 @@ def _contexto(acesso):
     certificado = acesso.certificado
     pode, motivo = emissao.pode_baixar(certificado)
     solicitacao = emissao.solicitacao_enviada(certificado)
-    return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "","acesso": acesso, "certificado": certificado, "pode_baixar": pode,
+    return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "",
+            "acesso": acesso, "certificado": certificado, "pode_baixar": pode,
             "motivo_bloqueio": motivo, "vigente": emissao.vigente(certificado.id),
             "fim_fixo": emissao.fim_fixo(certificado.id), "regras": emissao.REGRAS_SENHA}
 

@@ -105,12 +105,13 @@ def dias_livres(momento, cfg):
     de = datetime.combine(dias[0], time.min, TZ)
     ate = datetime.combine(dias[-1], time.max, TZ)
     cheios = _cheios(de, ate, cfg.capacity)
-    return [d for d in dias
-            if any(para_banco(i) not in cheios for i in calendario.bookable_starts(momento, d, cfg))]
+    return [d for d in dias if any(para_banco(i) not in cheios
+                                   for i in calendario.bookable_starts(momento, d, cfg))]
 
 
 def preparar_horizonte(momento, cfg):
     """Create the rows of every slot in the horizon ahead of time (periodic job)."""
-    inicios = [i for d in calendario.bookable_days(momento, cfg) for i in calendario.slot_starts(d, cfg)]
+    inicios = [i for d in calendario.bookable_days(momento, cfg)
+               for i in calendario.slot_starts(d, cfg)]
     garantir_horarios(inicios, cfg.capacity)
     return len(inicios)
