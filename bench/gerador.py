@@ -38,7 +38,7 @@ from models import (
     db,
     utcnow,
 )
-from services.agendamento import reservas
+from services.agendamento import horarios
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import febraban
@@ -195,8 +195,8 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         .order_by(Conta.id)]
 
     agora = utcnow()
-    cfg = reservas.config_agenda(config)
-    reservas.preparar_horizonte(relogio.agora(), cfg)
+    cfg = horarios.config_agenda(config)
+    horarios.preparar_horizonte(relogio.agora(), cfg)
     # Bookings fill at most every other slot, so the booking pages still offer times.
     vagas = [[h.id, h.inicio, h.capacidade - h.ocupados] for h in
              Horario.select().where((Horario.inicio > agora) & (Horario.ocupados == 0))

@@ -1,14 +1,12 @@
 """The demo AC's public repository: its certificates, the CRL (/ac/lcr.crl) and OCSP
-(/ac/ocsp, RFC 6960, POST and GET), and the `flask --app app ac criar` command."""
+(/ac/ocsp, RFC 6960, POST and GET). The `flask --app app ac criar` command is in cli/."""
 import base64
 import binascii
 
-import click
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from cryptography.hazmat.primitives import serialization
 
 from web.extensoes import csrf
-from models import Lcr, db
 from services.certificacao import ac
 from services.certificacao import emissao
 
@@ -56,11 +54,7 @@ def politica():
 
 @bp.get("/lcr.crl")
 def lcr():
-    demo = _demo()
-    atual = Lcr.select().order_by(Lcr.numero.desc()).first()
-    if atual is None:
-        with db.atomic():
-            atual = ac.publicar_lcr(demo)
+    atual = ac.lcr_atual(_demo())
     return _binario(atual.der, "application/pkix-crl", "lcr.crl", 600)
 
 

@@ -1,24 +1,20 @@
 """The registration agent's "Agenda": videoconferences by day, each with the holder's request,
 the accepted termo and the andamento, and the decisions: "Aprovar e emitir", "Recusar"
 (with a reason) and "Não compareceu"."""
-from datetime import datetime, time, timedelta
-
 from flask import Blueprint, abort, current_app, flash, request
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.forms import Formulario
-from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
-from services.agendamento import calendario
-from blueprints.emissao import RevogarForm
-from services.agendamento import reservas
-from services.titular import andamento
+from blueprints.forms import Formulario, RevogarForm
+from services.agendamento import agenda
+from services.agendamento import decisoes
+from services.agendamento.horarios import DIAS_SEMANA
 from services.certificacao import emissao
 from services.nucleo import entrada
 from services.nucleo import relogio
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, pode
+from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import TZ
+from services.titular import termos
 from web.paginas import pdf_response, redirect_see_other, render
 from web.pdf_assinado import pdf_liberado
 from web.sessao import agente_required, current_account
@@ -40,105 +36,36 @@ def _ator():
     return Ator(f"{conta.nome}", conta.id)
 
 
-def _resultado(agendamento, certificado):
-    """How a booking ended, in the agent's words."""
-    if agendamento.situacao == Agendamento.ATIVO:
-        return "Aguardando videoconferência"
-    if agendamento.situacao == "nao_compareceu":
-        return "Titular não compareceu"
-    if agendamento.situacao == "realizado":
-        return "Aprovado e emitido" if certificado.situacao == "emitido" else "Recusado"
-    return {"cancelado": "Cancelada pelo titular",
-            "reagendado": "Reagendada pelo titular"}.get(agendamento.situacao, "")
-
-
-def _dia_util_vizinho(dia, passo):
-    d = dia + timedelta(days=passo)
-    while not calendario.is_business_day(d):
-        d += timedelta(days=passo)
-    return d
-
-
-def _nomes(certificado_ids):
-    nomes = {}
-    for s in (Solicitacao.select(Solicitacao.certificado, Solicitacao.nome)
-              .where(Solicitacao.certificado.in_(list(certificado_ids)))
-              .order_by(Solicitacao.id)):
-        nomes[s.certificado_id] = s.nome
-    return nomes
-
-
 @bp.get("/")
 @agente_required
 def index():
     hoje = relogio.hoje()
     dia = entrada.data_iso(request.args.get("dia")) or hoje
-    de = reservas.para_banco(datetime.combine(dia, time.min, TZ))
-    ate = reservas.para_banco(datetime.combine(dia + timedelta(days=1), time.min, TZ))
-    itens = list(
-        Agendamento.select(Agendamento, Horario, Certificado).join(Horario)
-        .switch(Agendamento).join(Certificado)
-        .where((Horario.inicio >= de) & (Horario.inicio < ate)
-               & Agendamento.situacao.not_in(["cancelado", "reagendado"]))
-        .order_by(Horario.inicio, Agendamento.id))
-    nomes = _nomes({a.certificado_id for a in itens})
-    # Days ahead that have videoconferences still to do, to jump straight to them.
-    futuros = (Agendamento.select(Horario.inicio).join(Horario)
-               .where((Agendamento.situacao == Agendamento.ATIVO)
-                      & (Horario.inicio >= reservas.para_banco(
-                          datetime.combine(hoje, time.min, TZ))))
-               .order_by(Horario.inicio).tuples())
-    proximos = {}
-    for (inicio,) in futuros:
-        local = reservas.do_banco(inicio).date()
-        proximos[local] = proximos.get(local, 0) + 1
     return render(
         "agenda/index.html",
-        dia=dia, hoje=hoje, dia_semana=reservas.DIAS_SEMANA[dia.weekday()],
-        anterior=_dia_util_vizinho(dia, -1), proximo=_dia_util_vizinho(dia, 1),
-        itens=[{"agendamento": a, "hora": f"{reservas.do_banco(a.horario.inicio):%H:%M}",
-                "nome": nomes.get(a.certificado_id) or "Titular",
-                "certificado": a.certificado, "resultado": _resultado(a, a.certificado)}
-               for a in itens],
-        proximos=[(d, reservas.DIAS_SEMANA[d.weekday()], n)
-                  for d, n in list(proximos.items())[:10]],
+        dia=dia, hoje=hoje, dia_semana=DIAS_SEMANA[dia.weekday()],
+        anterior=agenda.dia_util_vizinho(dia, -1), proximo=agenda.dia_util_vizinho(dia, 1),
+        itens=agenda.do_dia(dia), proximos=agenda.proximos(hoje),
     )
 
 
 def _carregar(agendamento_id):
-    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
-                   .where(Agendamento.id == agendamento_id).first())
-    if agendamento is None:
+    carregado = agenda.carregar(agendamento_id)
+    if carregado is None:
         abort(404)
-    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-                   .where(Certificado.id == agendamento.certificado_id).get())
-    return agendamento, certificado
+    return carregado
 
 
 def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None):
     agendamento, certificado = _carregar(agendamento_id)
-    solicitacao = (reservas.solicitacao_de(certificado.id)
-                   or Solicitacao.select().where(Solicitacao.certificado == certificado.id)
-                   .order_by(Solicitacao.id.desc()).first())
-    minutos = int(current_app.config["AGENDA_ACAO_AGENTE_MINUTOS"])
-    inicio = reservas.do_banco(agendamento.horario.inicio)
-    eventos = list(Evento.select().where(Evento.certificado == certificado.id)
-                   .order_by(Evento.criado_em, Evento.id))
-    ativo = agendamento.situacao == Agendamento.ATIVO and certificado.situacao == "agendado"
+    dados = agenda.detalhe(agendamento, certificado, relogio.agora(),
+                           int(current_app.config["AGENDA_ACAO_AGENTE_MINUTOS"]))
+    pode_revogar = dados.pop("pode_revogar")
     return render(
         "agenda/detalhe.html", None, status,
-        agendamento=agendamento, certificado=certificado, solicitacao=solicitacao,
-        situacao=CERTIFICADO_SITUACOES[certificado.situacao],
-        resultado=_resultado(agendamento, certificado),
-        quando=reservas.descrever(inicio), dia_iso=inicio.date().isoformat(),
-        termo=reservas.termo_aceito(certificado.id),
-        eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
-        ativo=ativo,
-        liberado=ativo and reservas.agente_pode_agir(agendamento, relogio.agora(), minutos),
-        libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
+        agendamento=agendamento, certificado=certificado, **dados,
         form=form or RecusaForm(formdata=None), erro=erro,
-        revogar_form=(revogar_form or RevogarForm(formdata=None))
-        if pode(certificado.situacao, "revogar") else None,
+        revogar_form=(revogar_form or RevogarForm(formdata=None)) if pode_revogar else None,
     )
 
 
@@ -150,7 +77,7 @@ def detalhe(agendamento_id):
 
 def _termo_pdf(agendamento_id):
     _, certificado = _carregar(agendamento_id)
-    termo_ = reservas.termo_aceito(certificado.id)
+    termo_ = termos.termo_aceito(certificado.id)
     if termo_ is None:
         abort(404)
     return pdf_response(termo_.pdf, f"termo-{certificado.numero}-v{termo_.versao}.pdf")
@@ -184,7 +111,7 @@ def aprovar(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: reservas.aprovar(agendamento_id, relogio.agora(), _ator(), current_app.config),
+        lambda: decisoes.aprovar(agendamento_id, relogio.agora(), _ator(), current_app.config),
         "Certificado aprovado e emitido. O titular recebeu por e-mail os próximos passos.")
 
 
@@ -197,8 +124,8 @@ def recusar(agendamento_id):
         return _detalhe(agendamento_id, form=form, status=422)
     return _decidir(
         agendamento_id,
-        lambda: reservas.recusar(agendamento_id, form.motivo.data, relogio.agora(), _ator(),
-                                     current_app.config),
+        lambda: decisoes.recusar(agendamento_id, form.motivo.data, relogio.agora(), _ator(),
+                                 current_app.config),
         "Validação recusada. O titular recebeu por e-mail o motivo e o link para corrigir "
         "e reagendar.")
 
@@ -211,8 +138,8 @@ def nao_compareceu(agendamento_id):
         abort(400)
     return _decidir(
         agendamento_id,
-        lambda: reservas.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
-                                                current_app.config),
+        lambda: decisoes.registrar_ausencia(agendamento_id, relogio.agora(), _ator(),
+                                            current_app.config),
         "Ausência registrada. O titular recebeu um e-mail para agendar outra data.")
 
 

@@ -9,15 +9,17 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from web.acesso_titular import acesso_titular
 from blueprints.forms import Formulario
-from models import Agendamento, Horario
+from services.agendamento import avisos
+from services.agendamento import calendario
+from services.agendamento import horarios as slots
 from services.agendamento import reservas
+from services.agendamento.reservas import AgendamentoRecusado, HorarioEsgotado
 from services.nucleo import entrada
 from services.nucleo import relogio
-from services.agendamento.reservas import AgendamentoRecusado, HorarioEsgotado
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida
 from services.nucleo.relogio import TZ
+from web.acesso_titular import acesso_titular
 from web.paginas import redirect_see_other, render
 
 bp = Blueprint("agendamento", __name__)
@@ -50,22 +52,18 @@ class _Contexto:
         self.acesso = acesso_titular(numero)
         self.certificado = self.acesso.certificado
         self.numero = self.certificado.numero
-        self.solicitacao = reservas.solicitacao_de(self.certificado.id)
-        self.agendamento = (reservas.ativo(self.certificado.id)
-                            if self.certificado.situacao == "agendado" else None)
-        self.cfg = reservas.config_agenda(current_app.config)
+        self.cfg = slots.config_agenda(current_app.config)
+        self.situacao = reservas.situacao(self.certificado, relogio.agora(), self.cfg)
+        self.solicitacao = self.situacao.solicitacao
+        self.agendamento = self.situacao.agendamento
 
     @property
     def reagendando(self):
-        return self.agendamento is not None
+        return self.situacao.reagendando
 
     @property
     def pode_escolher(self):
-        """Booking (eligible request waiting) or rescheduling (active booking, in time)."""
-        if self.reagendando:
-            return reservas.pode_alterar(self.agendamento, relogio.agora(), self.cfg)
-        return (pode(self.certificado.situacao, "agendar") and self.solicitacao is not None
-                and self.solicitacao.elegivel_video is True)
+        return self.situacao.pode_escolher
 
     def base(self, **extra):
         return {"certificado": self.certificado, "numero": self.numero,
@@ -75,7 +73,7 @@ class _Contexto:
 
 
 def _dia_rotulo(d):
-    return {"iso": d.isoformat(), "rotulo": f"{reservas.DIAS_SEMANA[d.weekday()]}, "
+    return {"iso": d.isoformat(), "rotulo": f"{slots.DIAS_SEMANA[d.weekday()]}, "
                                             f"{d:%d/%m}", "data": d}
 
 
@@ -90,14 +88,14 @@ def _parse_inicio(valor):
 
 
 def _horarios_ctx(ctx, dia):
-    livres = reservas.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
+    livres = slots.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
     return {"dia": _dia_rotulo(dia) if dia else None,
             "horarios": [{"valor": f"{h:%Y-%m-%dT%H:%M}", "hora": f"{h:%H:%M}"} for h in livres]}
 
 
 def _seletor(ctx, dia=None, erro=None, status=200):
     """The day picker page, with the times of `dia` when one is chosen (or kept after an error)."""
-    dias = [_dia_rotulo(d) for d in reservas.dias_livres(relogio.agora(), ctx.cfg)]
+    dias = [_dia_rotulo(d) for d in slots.dias_livres(relogio.agora(), ctx.cfg)]
     if dia is not None and dia not in [d["data"] for d in dias]:
         dia = None
     return render("agendamento/dias.html", None, status,
@@ -109,32 +107,31 @@ def _seletor(ctx, dia=None, erro=None, status=200):
 @bp.get(PREFIXO)
 def inicio(numero):
     ctx = _Contexto(numero)
-    if ctx.reagendando:
+    passo = ctx.situacao.proximo_passo
+    if passo == "resumo":
         return _resumo(ctx)
-    if not pode(ctx.certificado.situacao, "agendar") or ctx.solicitacao is None:
+    if passo == "indisponivel":
         return render_template("agendamento/indisponivel.html", **ctx.base())
-    if ctx.solicitacao.elegivel_video is None:
+    if passo == "elegibilidade":
         return redirect_see_other("agendamento.elegibilidade", numero=ctx.numero)
-    if ctx.solicitacao.elegivel_video is False:
+    if passo == "presencial":
         return render_template("agendamento/presencial.html", **ctx.base())
     return _seletor(ctx)
 
 
 def _resumo(ctx, erro=None, status=200):
-    inicio_ = reservas.do_banco(ctx.agendamento.horario.inicio)
+    inicio_ = slots.do_banco(ctx.agendamento.horario.inicio)
     return render_template(
         "agendamento/resumo.html",
-        **ctx.base(quando=reservas.descrever(inicio_), erro=erro,
-                    pode_alterar=reservas.pode_alterar(ctx.agendamento, relogio.agora(),
-                                                           ctx.cfg),
-                    prazo=reservas.calendario.duration_text(ctx.cfg.change_notice),
-                   tenha_em_maos=reservas.TENHA_EM_MAOS)), status
+        **ctx.base(quando=slots.descrever(inicio_), erro=erro, pode_alterar=ctx.pode_escolher,
+                   prazo=calendario.duration_text(ctx.cfg.change_notice),
+                   tenha_em_maos=avisos.TENHA_EM_MAOS)), status
 
 
 @bp.route(PREFIXO + "/elegibilidade", methods=["GET", "POST"])
 def elegibilidade(numero):
     ctx = _Contexto(numero)
-    if ctx.reagendando or not pode(ctx.certificado.situacao, "agendar") or ctx.solicitacao is None:
+    if not ctx.situacao.pode_agendar:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     atual = ctx.solicitacao.elegivel_video
     form = ElegibilidadeForm(data={"elegivel": None if atual is None else
@@ -142,7 +139,7 @@ def elegibilidade(numero):
     if form.validate_on_submit():
         try:
             reservas.registrar_elegibilidade(ctx.certificado, ctx.solicitacao,
-                                                 form.elegivel.data != "nao")
+                                             form.elegivel.data != "nao")
         except TransicaoInvalida:
             pass  # booked meanwhile: the start page shows the booking
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
@@ -166,7 +163,7 @@ def horarios(numero):
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     dia = entrada.data_iso(request.args.get("dia"))
-    if dia is None or dia not in reservas.dias_livres(relogio.agora(), ctx.cfg):
+    if dia is None or dia not in slots.dias_livres(relogio.agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
                         status=422)
     return render("agendamento/horarios.html", "agendamento/_horarios.html",
@@ -194,8 +191,8 @@ def confirmar(numero):
     form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
-                           quando=reservas.descrever(inicio_),
-                           tenha_em_maos=reservas.TENHA_EM_MAOS, **ctx.base())
+                           quando=slots.descrever(inicio_),
+                           tenha_em_maos=avisos.TENHA_EM_MAOS, **ctx.base())
 
 
 @bp.post(PREFIXO + "/confirmar")
@@ -205,9 +202,10 @@ def agendar(numero):
     if not form.validate_on_submit():
         abort(400)
     inicio_ = _parse_inicio(form.inicio.data)
-    acao = form.acao.data
-    if acao == "agendar" and ctx.reagendando:
-        return _resumo(ctx, erro=reservas.MSG_JA_AGENDADO, status=409)
+    try:
+        reservas.conferir_acao(form.acao.data, ctx.situacao)
+    except AgendamentoRecusado as recusa:
+        return _resumo(ctx, erro=recusa.mensagem, status=409)
     if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
     if inicio_ is None:
@@ -215,12 +213,12 @@ def agendar(numero):
     try:
         if ctx.reagendando:
             reservas.reagendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
-                                   current_app.config)
+                               current_app.config)
             flash("Videoconferência reagendada. Enviamos o novo horário e o convite por e-mail.",
                   "sucesso")
         else:
             reservas.agendar(ctx.certificado, inicio_, relogio.agora(), ctx.acesso.ator,
-                                 current_app.config)
+                             current_app.config)
             flash("Videoconferência agendada. Enviamos a confirmação e o convite por e-mail.",
                   "sucesso")
     except HorarioEsgotado as erro:
@@ -252,18 +250,17 @@ def cancelar(numero):
             abort(400)
         try:
             reservas.cancelar(ctx.certificado, relogio.agora(), ctx.acesso.ator,
-                                  current_app.config)
+                              current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
-            return _resumo(_Contexto(numero), erro=erro.mensagem,
-                           status=409)
+            return _resumo(_Contexto(numero), erro=erro.mensagem, status=409)
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    if not reservas.pode_alterar(ctx.agendamento, relogio.agora(), ctx.cfg):
+    if not ctx.pode_escolher:
         return redirect_see_other("agendamento.inicio", numero=ctx.numero)
-    inicio_ = reservas.do_banco(ctx.agendamento.horario.inicio)
+    inicio_ = slots.do_banco(ctx.agendamento.horario.inicio)
     return render_template("agendamento/cancelar.html", form=form,
-                           quando=reservas.descrever(inicio_), **ctx.base())
+                           quando=slots.descrever(inicio_), **ctx.base())
 
 
 # --- the meeting room address ------------------------------------------------------------
@@ -273,10 +270,8 @@ def sala(codigo):
     """Landing page of the default meeting address (no personal data on it)."""
     if len(codigo) > 40:
         abort(404)
-    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
-                   .where((Agendamento.link_reuniao == reservas.sala(codigo))
-                          & (Agendamento.situacao == Agendamento.ATIVO)).first())
+    agendamento = reservas.na_sala(codigo)
     if agendamento is None:
         abort(404)
-    return render_template("agendamento/sala.html", quando=reservas.descrever(
-        reservas.do_banco(agendamento.horario.inicio)))
+    return render_template("agendamento/sala.html", quando=slots.descrever(
+        slots.do_banco(agendamento.horario.inicio)))

@@ -13,7 +13,7 @@ from services.titular import atribuicoes
 from services.nucleo import formatacao
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, pode
 from services.nucleo.uma_vez import nova_chave
-from web.jornada import EXPLICACOES, passo
+from services.titular.jornada import EXPLICACOES, passo
 from web.paginas import render
 from web.sessao import current_account, login_required
 
@@ -77,7 +77,7 @@ def _pagina_atribuir(certificado, form, status=200, aviso=None):
     fragmento = "ajuda/_atribuir.html"
     response = render("solicitacao/pagina.html", fragmento, status, fragmento=fragmento,
                       certificado=certificado, form=form, aviso=aviso,
-                      titulo="Atribuir o certificado", passo=passo("atribuir"),
+                      titulo="Atribuir o certificado", passo=passo("atribuir", guia=True),
                       explicacao=EXPLICACOES["atribuir"],
                       voltar=voltar, voltar_fora=True)
     if status >= 400:

@@ -1,20 +1,16 @@
 """Sign in with CPF and password, sign out; "Primeiro acesso" and "Esqueci minha senha"."""
-import functools
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_limiter.util import get_remote_address
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from blueprints.forms import Formulario, limpo
 from web.extensoes import limiter
-from models import Conta, db
 from services.contratantes import contas
 from services.nucleo import formatacao
-from services.nucleo import correio
 from services.titular.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
 from web.paginas import redirect_see_other, render
 from web.sessao import current_account, sign_in
@@ -38,12 +34,6 @@ class LoginForm(Formulario):
         validators=[InputRequired("Informe a senha.")],
         render_kw={"autocomplete": "current-password"},
     )
-
-
-@functools.cache
-def _dummy_hash():
-    """Checked when the CPF is unknown, so both answers take the same time."""
-    return generate_password_hash("senha-que-nunca-confere")
 
 
 def _safe_next(target):
@@ -71,10 +61,8 @@ def login():
         return redirect(_safe_next(request.args.get("next")) or url_for("inicio.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
-        senha_ok = check_password_hash(conta.senha_hash if conta and conta.senha_hash
-                                       else _dummy_hash(), form.senha.data)
-        if conta is not None and senha_ok:
+        conta = contas.autenticar(form.cpf.limpo, form.senha.data)
+        if conta is not None:
             sign_in(conta)
             destino = _safe_next(request.args.get("next")) or url_for("inicio.index")
             return redirect(destino, code=303)
@@ -141,18 +129,6 @@ class SenhaForm(Formulario):
                                      "campos.")])
 
 
-def _enviar_link(conta, finalidade, destinatario, next_url):
-    """Queue the "Definir minha senha" e-mail (in the caller's transaction)."""
-    horas = current_app.config["TOKEN_SENHA_HORAS"]
-    token = contas.emitir_token(conta, finalidade, horas)
-    link = correio.url_externa("auth.definir_senha_link", token=token, next=next_url)
-    assunto = ("Área do Cliente: defina sua senha" if finalidade == contas.PRIMEIRO_ACESSO
-               else "Área do Cliente: definir uma nova senha")
-    correio.enfileirar(destinatario, assunto, "definir_senha",
-                    {"nome": conta.nome, "link": link, "horas": horas,
-                     "primeiro_acesso": finalidade == contas.PRIMEIRO_ACESSO})
-
-
 @bp.route("/primeiro-acesso", methods=["GET", "POST"])
 @limiter.limit(_limite, methods=["POST"])
 def primeiro_acesso():
@@ -180,12 +156,8 @@ def primeiro_acesso_dados():
         return redirect(url_for("auth.primeiro_acesso"))
     form = DadosForm()
     if form.validate_on_submit():
-        with db.atomic():
-            conta = contas.registrar(inicio["cpf"], inicio["email"], form.nome.limpo,
-                                     form.celular.limpo)
-            if conta is not None and (contas.links_recentes(conta)
-                                      < current_app.config["LINKS_SENHA_POR_HORA"]):
-                _enviar_link(conta, contas.PRIMEIRO_ACESSO, inicio["email"], inicio["next"])
+        conta = contas.cadastrar(inicio["cpf"], inicio["email"], form.nome.limpo,
+                                 form.celular.limpo, inicio["next"], current_app.config)
         session.pop(PRIMEIRO_ACESSO, None)
         if conta is None:
             session[CPF_RECUPERACAO] = inicio["cpf"]
@@ -209,12 +181,7 @@ def esqueci_senha():
     if request.method == "GET" and session.get(CPF_RECUPERACAO):
         form.cpf.data = formatacao.format_cpf(session.pop(CPF_RECUPERACAO))
     if form.validate_on_submit():
-        with db.atomic():
-            conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)
-            # Past the hourly allowance no e-mail goes out, and the answer is the same.
-            if (conta is not None and contas.links_recentes(conta)
-                    < current_app.config["LINKS_SENHA_POR_HORA"]):
-                _enviar_link(conta, contas.RECUPERAR_SENHA, conta.email, next_url)
+        contas.pedir_nova_senha(form.cpf.limpo, next_url, current_app.config)
         # The same answer whether or not the CPF has an account.
         return render_template("auth/link_enviado.html", primeiro_acesso=False, email=None,
                                horas=current_app.config["TOKEN_SENHA_HORAS"])

@@ -3,12 +3,11 @@ streamed once), "Tenho minha própria requisição (CSR)", "Revogar e emitir nov
 "Revogar certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
 from flask import Blueprint, current_app, flash, make_response
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, PasswordField, TextAreaField
 from wtforms.validators import ValidationError
 
 from web.acesso_titular import acesso_titular
-from blueprints.forms import Formulario
+from blueprints.forms import Formulario, RevogarForm
 from services.certificacao import ac
 from services.certificacao import emissao
 from services.certificacao import teste_certificado
@@ -34,27 +33,6 @@ class CsrForm(Formulario):
     arquivo = FileField("Ou escolha o arquivo da requisição (.csr ou .pem)")
 
 
-# "Substituído" is what "Revogar e emitir novamente" records; the holder picks the others.
-MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
-                   if chave != "superseded"}
-
-
-class RevogarForm(Formulario):
-    motivo = SelectField("Motivo da revogação", validate_choice=False,
-                         choices=[SelectChoice("", "Escolha o motivo")]
-                         + [SelectChoice(c, t) for c, t in MOTIVOS_TITULAR.items()])
-    confirmo = BooleanField("Entendo que a revogação não pode ser desfeita: o certificado deixa "
-                            "de valer na hora.")
-
-    def validate_motivo(self, field):
-        if field.data not in MOTIVOS_TITULAR:
-            raise ValidationError("Escolha o motivo da revogação.")
-
-    def validate_confirmo(self, field):
-        if not field.data:
-            raise ValidationError("Marque a confirmação para revogar.")
-
-
 class ReemitirForm(Formulario):
     confirmo = BooleanField("Entendo que o arquivo anterior deixa de valer na hora.")
 
@@ -73,7 +51,8 @@ def _contexto(acesso):
     certificado = acesso.certificado
     pode, motivo = emissao.pode_baixar(certificado)
     solicitacao = emissao.solicitacao_enviada(certificado)
-    return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "","acesso": acesso, "certificado": certificado, "pode_baixar": pode,
+    return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "",
+            "acesso": acesso, "certificado": certificado, "pode_baixar": pode,
             "motivo_bloqueio": motivo, "vigente": emissao.vigente(certificado.id),
             "fim_fixo": emissao.fim_fixo(certificado.id), "regras": emissao.REGRAS_SENHA}
 

@@ -7,9 +7,11 @@ Every form derives from `Formulario`, which refuses control characters and overl
 any field before anything else reads it.
 """
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
+from services.certificacao.emissao import MOTIVOS_TITULAR
 from services.nucleo import entrada
 from services.titular.pessoa import clean_cpf, clean_email
 from services.nucleo.recusas import Recusa
@@ -80,3 +82,21 @@ class AtribuirForm(AcaoForm):
         if field.data.lower() != (self.email.data or "").lower():
             raise ValidationError("Os e-mails não são iguais. Digite o mesmo e-mail nos dois "
                                   "campos.")
+
+
+class RevogarForm(Formulario):
+    """"Revogar certificado": the holder's page and the agent's Agenda."""
+
+    motivo = SelectField("Motivo da revogação", validate_choice=False,
+                         choices=[SelectChoice("", "Escolha o motivo")]
+                         + [SelectChoice(c, t) for c, t in MOTIVOS_TITULAR.items()])
+    confirmo = BooleanField("Entendo que a revogação não pode ser desfeita: o certificado deixa "
+                            "de valer na hora.")
+
+    def validate_motivo(self, field):
+        if field.data not in MOTIVOS_TITULAR:
+            raise ValidationError("Escolha o motivo da revogação.")
+
+    def validate_confirmo(self, field):
+        if not field.data:
+            raise ValidationError("Marque a confirmação para revogar.")

@@ -1,24 +1,18 @@
-"""Recognising payments, by three doors that all credit once:
-the agents' "Pagamentos" page, `flask --app app pagamentos confirmar`, and the bank's
-signed notification `POST /api/pagamentos/notificacao`."""
-from datetime import date
-
-import click
+"""Recognising payments, by two of the three doors that all credit once: the agents'
+"Pagamentos" page and the bank's signed notification `POST /api/pagamentos/notificacao`
+(the third is the command `flask --app app pagamentos confirmar`, in cli/)."""
 from flask import Blueprint, abort, current_app, flash, jsonify, request
 from wtforms import StringField
 
-from filas import tarefas
 from blueprints.forms import Formulario, limpo
-from web.extensoes import csrf
-from models import Boleto, Conta, Pagamento, ProcessoCompra, db
-from services.pagamento import boletos
-from services.pagamento import compras
 from services.nucleo import entrada
 from services.nucleo import formatacao
-from services.pagamento import pagamentos
 from services.nucleo import relogio
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.paginacao import paginar
+from services.pagamento import boletos
+from services.pagamento import consulta
+from services.pagamento import pagamentos
+from web.extensoes import csrf
 from web.paginas import cursores, redirect_see_other, render
 from web.sessao import agente_required, current_account
 
@@ -37,20 +31,12 @@ def _valor_texto(centavos):
 
 
 def _pagina(busca="", boleto=None, form=None, erro_busca=None, status=200):
-    # Newest first, a page at a time, on the partial index of flagged payments.
-    sinalizados = paginar(Pagamento.select().where(Pagamento.sinalizado == True),  # noqa: E712
-                          Pagamento.id, current_app.config["PAGE_SIZE"], *cursores(),
-                          anexos=[("boleto", Boleto), ("processo", ProcessoCompra)])
+    sinalizados = consulta.sinalizados(current_app.config["PAGE_SIZE"], *cursores())
     contexto = {"busca": busca, "boleto": boleto, "form": form, "erro_busca": erro_busca,
                 "sinalizados": sinalizados, "hoje": relogio.hoje()}
     if boleto is not None:
-        processo = ProcessoCompra.get_by_id(boleto.processo_id)
-        contexto.update(
-            processo=processo, comprador=Conta.get_by_id(processo.comprador_id),
-            situacao=boletos.situacao_exibida(boleto, relogio.hoje()),
-            pagamentos_da_compra=list(Pagamento.select().where(Pagamento.processo == processo.id)
-                                      .order_by(Pagamento.id)),
-        )
+        contexto.update(consulta.compra_do_boleto(boleto),
+                        situacao=boletos.situacao_exibida(boleto, relogio.hoje()))
     return render("pagamentos/index.html", status=status, **contexto)
 
 
@@ -73,7 +59,7 @@ def index():
 @bp.post("/pagamentos/boletos/<id:boleto_id>/confirmar")
 @agente_required
 def confirmar(boleto_id):
-    boleto = Boleto.get_or_none(Boleto.id == boleto_id)
+    boleto = consulta.boleto(boleto_id)
     if boleto is None:
         abort(404)
     form = ConfirmarForm()
@@ -117,5 +103,3 @@ def notificacao():
         return jsonify(erro=recusa.mensagem, campo=recusa.campo), 422
     return jsonify(situacao=resultado, pagamento=pagamento.id,
                    creditado=pagamento.creditado, motivo=pagamento.motivo), 200
-
-

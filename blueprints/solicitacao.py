@@ -5,19 +5,20 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
-from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 
-from web.acesso_titular import acesso_titular
-from blueprints.forms import Formulario
-from models import Termo
-from services.titular import pessoa
+from blueprints.forms_solicitacao import AceiteForm, ConfiraForm, FORMS
 from services.nucleo import relogio
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.nucleo.formatacao import format_cpf
+from services.nucleo.recusas import Recusa
+from services.titular import jornada
+from services.titular import pessoa
 from services.titular import solicitacoes
 from services.titular import termo_pdf
-from services.nucleo.formatacao import format_cpf
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.titular import termos
+from services.titular.jornada import AJUDA, EXPLICACOES
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
+from web.acesso_titular import acesso_titular
 from web.paginas import pdf_response, render
 from web.pdf_assinado import pdf_liberado
 
@@ -36,126 +37,15 @@ def _manter_guia(endpoint, values):
         values["guia"] = 1
 
 
-# --- the journey: "Etapa N de M" ----------------------------------------------------------
-
-def jornada():
-    """Names of the steps the person goes through, in order."""
-    etapas = [*ETAPAS, "confira", "termo"]
-    if g.get("guia"):
-        etapas = ["atribuir", *etapas, "agendar"]
-    return etapas
-
-
 def passo(nome):
-    etapas = jornada()
-    return (etapas.index(nome) + 1, len(etapas)) if nome in etapas else None
+    """"Etapa N de M" of `nome`, counting the whole guided journey inside Ajuda Interativa."""
+    return jornada.passo(nome, g.get("guia"))
 
 
-# Beside every step of "Ajuda Interativa": why we ask, in plain words.
-EXPLICACOES = {
-    "atribuir": "Cada certificado pertence a uma pessoa, o titular. Informe o CPF e o e-mail "
-                "de quem vai usar o certificado. Se for você, deixe os seus dados.",
-    "dados": "O certificado leva o seu nome e a sua data de nascimento. Eles precisam ser "
-             "iguais aos do cadastro do CPF na Receita Federal.",
-    "contato": "Usamos o e-mail e o celular para mandar as instruções da videoconferência e "
-               "avisar quando o certificado for emitido.",
-    "endereco": "O endereço faz parte do seu cadastro na Autoridade de Registro.",
-    "documento": "Na videoconferência você mostra este documento original com foto. Ele "
-                 "comprova que você é o titular.",
-    "confira": "Confira tudo com calma. Se algo estiver errado, use “Alterar”.",
-    "termo": "O termo de titularidade é a sua declaração de responsabilidade pelo "
-             "certificado. Leia e aceite para pedir a emissão.",
-    "agendar": "Falta só a validação cadastral: uma videoconferência curta com um agente de "
-               "registro, que confere o seu documento e o seu rosto.",
-}
-
-AJUDA = {
-    "dados": "Escreva o nome completo, sem abreviações, como aparece no CPF. Se o nome mudou "
-             "por casamento ou divórcio, use o nome atual; a mudança é comprovada na "
-             "validação. A data de nascimento vai em três campos: dia, mês e ano (4 números).",
-    "contato": "Use um e-mail que você acessa sempre: as instruções chegam por ele. O celular "
-               "deve ter DDD, como (11) 98765-4321.",
-    "endereco": "O CEP tem 8 números. Se a casa não tiver número, escreva S/N. Complemento "
-                "é opcional (apartamento, bloco, casa).",
-    "documento": "Use um documento oficial com foto: RG, CNH, passaporte, carteira de "
-                 "conselho profissional ou CNE/CRNM. O órgão emissor está impresso no "
-                 "documento (por exemplo SSP, DETRAN).",
-}
-
-
-# --- forms ------------------------------------------------------------------------------
-
-def _numerico(autocomplete, maxlength):
-    return {"autocomplete": autocomplete, "inputmode": "numeric", "maxlength": maxlength,
-            "class": "data-parte"}
-
-
-_UF_OPCOES = [SelectChoice("", "Selecione")] + [SelectChoice(sigla, f"{sigla} — {nome}")
-                                                for sigla, nome in pessoa.UFS.items()]
-
-
-class EtapaForm(Formulario):
-    versao = HiddenField()
-
-
-class DadosForm(EtapaForm):
-    nome = StringField("Nome completo", render_kw={"autocomplete": "name",
-                                                   "spellcheck": "false"})
-    nascimento_dia = StringField("Dia", render_kw=_numerico("bday-day", "2"))
-    nascimento_mes = StringField("Mês", render_kw=_numerico("bday-month", "2"))
-    nascimento_ano = StringField("Ano", render_kw=_numerico("bday-year", "4"))
-
-
-class ContatoForm(EtapaForm):
-    email = StringField("E-mail", render_kw={"type": "email", "autocomplete": "email",
-                                             "spellcheck": "false"})
-    # "tel", not "tel-national" (the Nu Html Checker rejects it); +55 is accepted anyway.
-    celular = StringField("Celular com DDD", render_kw={"type": "tel", "inputmode": "tel",
-                                                        "autocomplete": "tel"})
-
-
-class EnderecoForm(EtapaForm):
-    cep = StringField("CEP", render_kw={"autocomplete": "postal-code", "inputmode": "numeric",
-                                        "class": "curto"})
-    logradouro = StringField("Logradouro", render_kw={"autocomplete": "address-line1"})
-    numero = StringField("Número", render_kw={"class": "curto"})
-    complemento = StringField("Complemento", render_kw={"autocomplete": "address-line2"})
-    bairro = StringField("Bairro", render_kw={"autocomplete": "address-level3"})
-    cidade = StringField("Cidade", render_kw={"autocomplete": "address-level2"})
-    uf = SelectField("UF", choices=_UF_OPCOES, validate_choice=False,
-                     render_kw={"autocomplete": "address-level1"})
-
-
-class DocumentoForm(EtapaForm):
-    doc_tipo = SelectField("Tipo de documento",
-                           choices=[SelectChoice("", "Selecione")]
-                           + [SelectChoice(t, t) for t in pessoa.DOCUMENTO_TIPOS],
-                           validate_choice=False)
-    doc_numero = StringField("Número do documento", render_kw={"spellcheck": "false"})
-    doc_emissor = StringField("Órgão emissor", render_kw={
-        "class": "curto", "list": "orgaos-emissores", "autocapitalize": "characters",
-        "spellcheck": "false", "maxlength": str(pessoa.ORGAO_EMISSOR_MAX)})
-    doc_uf = SelectField("UF de emissão", choices=_UF_OPCOES, validate_choice=False)
-    emissao_dia = StringField("Dia", render_kw=_numerico("off", "2"))
-    emissao_mes = StringField("Mês", render_kw=_numerico("off", "2"))
-    emissao_ano = StringField("Ano", render_kw=_numerico("off", "4"))
-    nis = StringField("NIS/PIS/PASEP", render_kw=_numerico("off", "14"))
-    titulo_eleitor = StringField("Título de eleitor", render_kw=_numerico("off", "14"))
-    titulo_zona = StringField("Zona", render_kw=_numerico("off", "3"))
-    titulo_secao = StringField("Seção", render_kw=_numerico("off", "4"))
-
-
-FORMS = {"dados": DadosForm, "contato": ContatoForm, "endereco": EnderecoForm,
-         "documento": DocumentoForm}
-
-
-class ConfiraForm(Formulario):
-    versao = HiddenField()
-
-
-class AceiteForm(Formulario):
-    termo_versao = HiddenField()
-    concordo = BooleanField("Li e concordo com o termo de titularidade")
+def _versao_lida(form, campo):
+    """The hidden version sent back, or None when it is not a number within range (the
+    service then refuses it as a page shown before the latest change)."""
+    return campo.data if campo.validate(form) else None
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -239,9 +129,9 @@ def etapa(numero, etapa):
         return _fechada(certificado)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     hoje = relogio.hoje()
-    for anterior in ETAPAS[:ETAPAS.index(etapa)]:
-        if not solicitacoes.completa(solicitacao, anterior, hoje):
-            return _ir(".etapa", numero=numero, etapa=anterior)
+    anterior = solicitacoes.anterior_incompleta(solicitacao, etapa, hoje)
+    if anterior is not None:
+        return _ir(".etapa", numero=numero, etapa=anterior)
 
     def form_atual():
         return FORMS[etapa](formdata=None, data={**solicitacoes.entrada_de(solicitacao, etapa),
@@ -258,13 +148,9 @@ def etapa(numero, etapa):
             form[campo].errors = [mensagem]
         return _pagina("etapa", 422, **_contexto_etapa(certificado, solicitacao, etapa, form))
     try:
-        versao_vista = int(form.versao.data or 0)
-    except ValueError:
-        versao_vista = 0
-    try:
-        solicitacoes.salvar(solicitacao, versao_vista, valores)
+        solicitacoes.salvar(solicitacao, _versao_lida(form, form.versao), valores)
     except VersaoDesatualizada as conflito:
-        solicitacao = type(solicitacao).get_by_id(solicitacao.id)
+        solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
         return _pagina("etapa", 409, **_contexto_etapa(certificado, solicitacao, etapa,
                                                         form_atual(), aviso=str(conflito)))
     return _proxima(certificado, solicitacao, etapa, hoje)
@@ -302,15 +188,14 @@ def confira(numero):
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
     aviso, status = None, 200
     # Nothing changed since the accepted termo: a new version would say the same thing.
-    ultimo = solicitacoes.ultimo_termo(solicitacao)
-    sem_mudancas = (ultimo is not None and ultimo.aceito_em is not None
-                    and solicitacao.atualizado_em <= ultimo.aceito_em)
-    if request.method == "POST" and sem_mudancas:
+    aceito = termos.aceito_sem_mudancas(solicitacao)
+    if request.method == "POST" and aceito is not None:
         return _ir(".enviada", numero=numero)
     if request.method == "POST":
+        enviado = ConfiraForm()
         try:
-            solicitacoes.gerar_termo(solicitacao, certificado, certificado.processo.numero,
-                                     acesso.ator, versao_vista=request.form.get("versao", ""))
+            termos.gerar_termo(solicitacao, certificado, certificado.processo.numero,
+                               acesso.ator, _versao_lida(enviado, enviado.versao))
         except VersaoDesatualizada as recusa:
             aviso, status = recusa.mensagem, 409
         else:
@@ -321,8 +206,8 @@ def confira(numero):
                            _secoes(solicitacao, certificado)],
                    voltar=url_for(".etapa", numero=numero, etapa=ETAPAS[-1]),
                    explicacao=EXPLICACOES["confira"],
-                   correcao=certificado.situacao != "atribuido", sem_mudancas=sem_mudancas,
-                   termo_aceito=ultimo if sem_mudancas else None)
+                   correcao=pode(certificado.situacao, "corrigir"),
+                   sem_mudancas=aceito is not None, termo_aceito=aceito)
 
 
 @bp.route("/<numero>/termo", methods=["GET", "POST"])
@@ -332,32 +217,32 @@ def termo(numero):
         return _fechada(certificado)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     processo_numero = certificado.processo.numero
-    pendente = solicitacoes.termo_pendente(solicitacao, certificado, processo_numero)
+    pendente = termos.termo_pendente(solicitacao, certificado, processo_numero)
     if pendente is None:
         # No termo for the current data (never generated, or the data changed since).
         return _ir(".confira", numero=numero)
     aviso, status = None, 200
+    form = AceiteForm(formdata=None, data={"termo_versao": pendente.versao})
     if request.method == "POST":
-        form = AceiteForm()
-        if request.form.get("termo_versao") != str(pendente.versao):
-            aviso, status = ("O termo foi gerado de novo em outra aba ou aparelho. Leia a "
-                             "versão atual abaixo e aceite-a para enviar."), 409
-            form = AceiteForm(formdata=None, data={"termo_versao": pendente.versao})
-        elif not form.concordo.data:
-            form.concordo.errors = ["Marque “Li e concordo” para enviar a solicitação."]
+        enviado = AceiteForm()
+        try:
+            termos.conferir_aceite(pendente, _versao_lida(enviado, enviado.termo_versao),
+                                   enviado.concordo.data)
+        except termos.TermoRegerado as recusa:
+            aviso, status = recusa.mensagem, 409
+        except Recusa as recusa:
+            form = enviado
+            form[recusa.campo].errors = [recusa.mensagem]
             status = 422
         else:
             try:
-                solicitacoes.enviar(pendente, solicitacao, certificado, processo_numero,
-                                    acesso.ator, request.remote_addr,
-                                    request.headers.get("User-Agent", ""),
-                                    current_app.config)
+                termos.enviar(pendente, solicitacao, certificado, processo_numero,
+                              acesso.ator, request.remote_addr,
+                              request.headers.get("User-Agent", ""), current_app.config)
             except (VersaoDesatualizada, TransicaoInvalida) as erro:
                 flash(str(erro), "erro")
                 return _ir(".inicio", numero=numero)
             return _ir(".enviada", numero=numero)
-    else:
-        form = AceiteForm(formdata=None, data={"termo_versao": pendente.versao})
     return _pagina("termo", status, certificado=certificado, termo=pendente, form=form,
                    aviso=aviso, titulo="Termo de titularidade", passo=passo("termo"),
                    declaracoes=termo_pdf.DECLARACOES,
@@ -369,26 +254,23 @@ def termo_pdf_arquivo(numero, versao):
     termo_id = pdf_liberado()
     if termo_id is not None:
         # A signed address from the holder's page (a new tab outside the frame has no session).
-        termo = Termo.get_or_none((Termo.id == termo_id) & (Termo.versao == versao))
-        certificado = termo and termo.certificado
+        termo = termos.do_certificado(termo_id, versao, numero)
     else:
         acesso, certificado = _carregar(numero)
-        solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-        termo = Termo.get_or_none((Termo.solicitacao == solicitacao.id) & (Termo.versao == versao))
-    if termo is None or certificado.numero != numero:
+        termo = termos.da_solicitacao(solicitacoes.obter(acesso.atribuicao, certificado),
+                                      versao)
+    if termo is None:
         abort(404)
-    return pdf_response(termo.pdf, f"termo-titularidade-{certificado.numero}-v{versao}.pdf")
+    return pdf_response(termo.pdf, f"termo-titularidade-{numero}-v{versao}.pdf")
 
 
 @bp.get("/<numero>/enviada")
 def enviada(numero):
     acesso, certificado = _carregar(numero)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
-    emissao_solicitada = (pode(certificado.situacao, "agendar")
-                          or pode(certificado.situacao, "reagendar"))
-    if solicitacao.enviada_em is None or not emissao_solicitada:
+    if not termos.emissao_solicitada(solicitacao, certificado):
         return _ir(".inicio", numero=numero)
-    termo = solicitacoes.ultimo_termo(solicitacao)
+    termo = termos.ultimo_termo(solicitacao)
     agendar = (url_for("agendamento.inicio", numero=numero)
                if pode(certificado.situacao, "agendar") else None)
     return _pagina("enviada", certificado=certificado, solicitacao=solicitacao, termo=termo,

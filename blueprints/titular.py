@@ -1,12 +1,13 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
 from flask import Blueprint, make_response, redirect, render_template, url_for
 
+from services.agendamento import reservas
+from services.certificacao import emissao
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
+from services.titular import certificados
+from services.titular import links
 from web.acesso_titular import acesso_titular, entrar_com_link
 from web.extensoes import limiter
-from models import Conta
-from services.certificacao import emissao
-from services.titular import links
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
 
 bp = Blueprint("titular", __name__)
 
@@ -45,11 +46,9 @@ def direto(token, destino):
 def certificado(numero):
     acesso = acesso_titular(numero)
     certificado = acesso.certificado
-    responsavel = Conta.get_by_id(certificado.processo.comprador_id)
-    # Booking is offered once the request is sent; an active booking can be seen and changed.
-    agendamento_url = None
-    if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
-        agendamento_url = url_for("agendamento.inicio", numero=certificado.numero)
+    responsavel = certificados.responsavel(certificado)
+    agendamento_url = (url_for("agendamento.inicio", numero=certificado.numero)
+                       if reservas.oferecido(certificado) else None)
     return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
                            emissoes=emissao.emissoes(certificado.id),
                            pode_baixar=emissao.pode_baixar(certificado)[0],

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
                     db)
+from services.agendamento import horarios
 from services.agendamento import reservas
 from services.pagamento import boletos
 from services.pagamento import compras
@@ -78,9 +79,9 @@ def _videoconferencia_agendada(certificado, conta):
     mover_certificado(certificado, "solicitar", titular)
     # The next business day after today, 10:00 if free, else its first free time.
     agora = relogio.agora()
-    cfg = reservas.config_agenda(current_app.config)
-    dia = next(d for d in reservas.dias_livres(agora, cfg) if d > relogio.hoje())
-    livres = reservas.horarios_livres(agora, dia, cfg)
+    cfg = horarios.config_agenda(current_app.config)
+    dia = next(d for d in horarios.dias_livres(agora, cfg) if d > relogio.hoje())
+    livres = horarios.horarios_livres(agora, dia, cfg)
     inicio = next((h for h in livres if h.hour == 10), livres[0])
     reservas.agendar(certificado, inicio, agora, titular, current_app.config,
                          notificar=False)

@@ -17,7 +17,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from models import ChaveIdempotencia, Email, db
 from services.certificacao import ac
-from services.agendamento import reservas
+from services.agendamento import horarios
+from services.agendamento import lembretes
 from services.pagamento import compras
 from services.titular import lotes
 from services.nucleo import correio
@@ -185,8 +186,8 @@ def lembretes_videoconferencia():
     """Reminder e-mails 24 h before each videoconference; slot rows created ahead."""
     with app_context(), db.connection_context():
         agora = relogio.agora()
-        enviados = reservas.enviar_lembretes(agora, current_app.config)
-        reservas.preparar_horizonte(agora, reservas.config_agenda(current_app.config))
+        enviados = lembretes.enviar_lembretes(agora, current_app.config)
+        horarios.preparar_horizonte(agora, horarios.config_agenda(current_app.config))
     despachar()
     return enviados
 

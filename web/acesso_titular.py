@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from flask import abort, make_response, render_template, session
 
-from models import Atribuicao, Certificado, ProcessoCompra
 from services.contratantes import posse
 from services.titular import atribuicoes
+from services.titular import certificados
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator
 from web.sessao import SESSAO_TITULAR as SESSION_KEY
@@ -19,8 +19,8 @@ from web.sessao import current_account
 
 @dataclass
 class AcessoTitular:
-    certificado: Certificado
-    atribuicao: Atribuicao
+    certificado: object  # models.Certificado, with its purchase
+    atribuicao: object  # models.Atribuicao, the active one
     ator: Ator
     pelo_link: bool  # False: the buyer acting on a certificate of their own CPF
 
@@ -34,8 +34,7 @@ def entrar_com_link(link):
 
 def acesso_titular(numero):
     """The holder's access to certificate `numero`, or an error page (404 / link inativo)."""
-    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
-                   .where(Certificado.numero == numero).first())
+    certificado = certificados.por_numero(numero)
     if certificado is None:
         abort(404)
     link_id = session.get(SESSION_KEY, {}).get(str(certificado.id))

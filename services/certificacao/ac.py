@@ -248,3 +248,15 @@ def publicar_lcr(ac):
         except IntegrityError:
             continue
     raise RuntimeError("não foi possível numerar a LCR")
+
+
+def lcr_atual(ac):
+    """The latest CRL; the first one is published now when there is none yet (`ac` None:
+    a real AC publishes its own, so there may be none)."""
+    from models import Lcr, db
+
+    atual = Lcr.select().order_by(Lcr.numero.desc()).first()
+    if atual is None and ac is not None:
+        with db.atomic():
+            atual = publicar_lcr(ac)
+    return atual

@@ -40,6 +40,11 @@ _COMUNS = {"senha123", "senha1234", "password", "password1", "12345678a", "a1234
            "abc12345", "mudar123", "brasil123", "certificado"}
 
 
+# "Substituído" is what "Revogar e emitir novamente" records; the holder picks the others.
+MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
+                   if chave != "superseded"}
+
+
 class EmissaoRecusada(Recusa):
     """Nothing was issued; `mensagem` (Portuguese) says why, `campo` which field, if any."""
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import current_app
 
 from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
-from services.agendamento import reservas
+from services.agendamento import avisos
 from services.contratantes import posse
 from services.titular import atribuicoes
 from services.nucleo import correio
@@ -62,7 +62,7 @@ def _enviar_avisos(registro, restantes, config):
     if solicitacao and solicitacao.email and solicitacao.email != comprador.email:
         # The holder's own page shows the date; renewing is the buyer's to do.
         destinos.append((solicitacao.email, solicitacao.nome,
-                         reservas.link_direto(certificado, "certificado", config), False))
+                         avisos.link_direto(certificado, "certificado", config), False))
     for email, nome, link, e_comprador in destinos:
         correio.enfileirar(email, assunto, "renovacao_aviso",
                         {**contexto, "nome": nome, "link": link, "comprador": e_comprador},

@@ -18,7 +18,6 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from models import Lcr
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo import relogio
@@ -112,9 +111,7 @@ def testar(dados, senha, certificado, config):
                                           subfilter=SigSeedSubFilter.PADES,
                                           reason="Teste do certificado"),
              signer=signer, output=saida)
-    lcr = Lcr.select().order_by(Lcr.numero.desc()).first()
-    if lcr is None and demo is not None:
-        lcr = ac.publicar_lcr(demo)
+    lcr = ac.lcr_atual(demo)
     contexto = ValidationContext(
         trust_roots=[_asn1(c) for c in (demo.cadeia()[-1:] if demo else cadeia[-1:])],
         other_certs=[_asn1(c) for c in cadeia],

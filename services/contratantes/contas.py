@@ -1,17 +1,19 @@
-"""Accounts without a session: "Primeiro acesso" (sign-up) and the "Definir minha senha"
-link, which also serves "Esqueci minha senha" (docs/dominio.md §2).
+"""Accounts without a session: signing in, "Primeiro acesso" (sign-up) and the "Definir
+minha senha" link, which also serves "Esqueci minha senha" (docs/dominio.md §2).
 
 The link carries a token derived from SECRET_KEY and a stored nonce; only the nonce and
 the token's SHA-256 are stored (services.segredos). It expires, works once, a new link
 revokes the previous ones, and setting a password consumes every open link of the account
 and ends every session of it.
 """
+import functools
 from datetime import timedelta
 
 from peewee import IntegrityError
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Conta, TokenConta, db
+from services.nucleo import correio
 from services.nucleo.relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
 from services.nucleo.segredos import novo_token
@@ -19,6 +21,20 @@ from services.nucleo.segredos import novo_token
 PRIMEIRO_ACESSO = "primeiro_acesso"
 RECUPERAR_SENHA = "recuperar_senha"
 SENHA_MINIMO = 8
+
+
+@functools.cache
+def _hash_ficticio():
+    """Checked when the CPF is unknown, so both answers take the same time."""
+    return generate_password_hash("senha-que-nunca-confere")
+
+
+def autenticar(cpf, senha):
+    """The account of `cpf` if `senha` is its password, else None."""
+    conta = Conta.get_or_none(Conta.cpf == cpf)
+    senha_ok = check_password_hash(conta.senha_hash if conta and conta.senha_hash
+                                   else _hash_ficticio(), senha)
+    return conta if conta is not None and senha_ok else None
 
 
 def com_senha(cpf):
@@ -46,6 +62,40 @@ def registrar(cpf, email, nome, telefone):
                 return Conta.create(cpf=cpf, email=email, nome=nome, telefone=telefone)
         except IntegrityError:  # the same CPF signed up at this very moment
             return None
+
+
+def cadastrar(cpf, email, nome, telefone, next_url, config):
+    """Primeiro acesso's last step: the account (see `registrar`) and its "Definir minha
+    senha" e-mail, in one transaction. None if the CPF already has an account."""
+    with db.atomic():
+        conta = registrar(cpf, email, nome, telefone)
+        if conta is not None:
+            _enviar_link(conta, PRIMEIRO_ACESSO, email, next_url, config)
+    return conta
+
+
+def pedir_nova_senha(cpf, next_url, config):
+    """Esqueci minha senha: the link goes to the account's e-mail, if `cpf` has an account.
+    The caller answers the same either way."""
+    with db.atomic():
+        conta = Conta.get_or_none(Conta.cpf == cpf)
+        if conta is not None:
+            _enviar_link(conta, RECUPERAR_SENHA, conta.email, next_url, config)
+
+
+def _enviar_link(conta, finalidade, destinatario, next_url, config):
+    """Queue the "Definir minha senha" e-mail (in the caller's transaction). Past the hourly
+    allowance no e-mail goes out, and nobody is told."""
+    if links_recentes(conta) >= config["LINKS_SENHA_POR_HORA"]:
+        return
+    horas = config["TOKEN_SENHA_HORAS"]
+    token = emitir_token(conta, finalidade, horas)
+    link = correio.url_externa("auth.definir_senha_link", token=token, next=next_url)
+    assunto = ("Área do Cliente: defina sua senha" if finalidade == PRIMEIRO_ACESSO
+               else "Área do Cliente: definir uma nova senha")
+    correio.enfileirar(destinatario, assunto, "definir_senha",
+                       {"nome": conta.nome, "link": link, "horas": horas,
+                        "primeiro_acesso": finalidade == PRIMEIRO_ACESSO})
 
 
 def links_recentes(conta, horas=1):

@@ -24,6 +24,14 @@ def ativa(certificado):
             .order_by(Atribuicao.id.desc()).first())
 
 
+def solicitacao_de(certificado_id):
+    """The holder's current request (the one of the active assignment), or None."""
+    return (Solicitacao.select().join(Atribuicao)
+            .where((Solicitacao.certificado == certificado_id)
+                   & Atribuicao.encerrada_em.is_null())
+            .order_by(Solicitacao.id.desc()).first())
+
+
 def _cpf_ja_usado(certificado, cpf):
     """Another certificate of the same purchase, still in use, already belongs to `cpf`."""
     return (Certificado.select().where(

@@ -1,6 +1,7 @@
-"""Reading a buyer's certificates ("Gerenciar Certificados"): a few index reads per page,
-whatever the number of purchases or certificates (see services.paginacao)."""
-from models import Certificado, ProcessoCompra
+"""Reading certificates: a buyer's ("Gerenciar Certificados"), a few index reads per page
+whatever the number of purchases or certificates (see services.paginacao); one by number,
+for its holder's pages."""
+from models import Certificado, Conta, ProcessoCompra
 from services.contratantes import posse
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO
 from services.nucleo.paginacao import paginar
@@ -27,3 +28,14 @@ def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=
     return paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
                    antes, anexos=[("processo", ProcessoCompra)])
 
+
+def por_numero(numero):
+    """The certificate `numero` with its purchase, or None; who may see it is the caller's
+    gate (web.acesso_titular)."""
+    return (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+            .where(Certificado.numero == numero).first())
+
+
+def responsavel(certificado):
+    """The buyer's account: who the holder's page says to ask about the certificate."""
+    return Conta.get_by_id(certificado.processo.comprador_id)

@@ -1,23 +1,18 @@
-"""The holder's request ("solicitação"): its steps, their rules, saving, the termo and sending.
+"""The holder's request ("solicitação"): its steps, their rules and saving the draft.
 
 One set of rules serves both directions: `limpar(etapa, entrada)` validates what a person
 typed, and the same function run over the stored values says whether a step is complete
 (so "resume at the first incomplete step" can never disagree with the form).
-No Flask request here; `enviar` needs an app context only to render the e-mail.
+No Flask request here. The termo and sending the request: services.titular.termos.
 """
-import hashlib
-from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date
 
 from peewee import IntegrityError
 
-from models import Solicitacao, Termo, db
-from services.agendamento import reservas
-from services.nucleo import correio
+from models import Solicitacao, db
 from services.titular import pessoa
-from services.titular import termo_pdf
 from services.nucleo import entrada as entrada_texto
-from services.nucleo.ciclo_de_vida import PREENCHIVEIS, mover_certificado, pode, registrar_evento
+from services.nucleo.ciclo_de_vida import PREENCHIVEIS, pode
 from services.nucleo.relogio import utcnow
 from services.nucleo.recusas import Recusa
 
@@ -190,6 +185,14 @@ def completa(solicitacao, etapa, hoje):
     return not erros
 
 
+def anterior_incompleta(solicitacao, etapa, hoje):
+    """The first step before `etapa` not complete yet (steps are filled in order), or None."""
+    for anterior in ETAPAS[:ETAPAS.index(etapa)]:
+        if not completa(solicitacao, anterior, hoje):
+            return anterior
+    return None
+
+
 def primeira_incompleta(solicitacao, hoje):
     """The first step whose stored data do not pass its rules, or None when all do."""
     for etapa in ETAPAS:
@@ -215,7 +218,8 @@ def obter(atribuicao, certificado):
 
 
 def salvar(solicitacao, versao_vista, valores):
-    """Write a step if nobody saved since `versao_vista` (one conditional UPDATE)."""
+    """Write a step if nobody saved since `versao_vista` (one conditional UPDATE); None, a
+    version the page could not send back, never matches."""
     agora = utcnow()
     alteradas = (Solicitacao.update(**valores, versao=Solicitacao.versao + 1, atualizado_em=agora)
                  .where((Solicitacao.id == solicitacao.id)
@@ -230,127 +234,3 @@ def salvar(solicitacao, versao_vista, valores):
     solicitacao.versao = versao_vista + 1
     solicitacao.atualizado_em = agora
     return solicitacao
-
-
-# --- the termo --------------------------------------------------------------------------
-
-def _aware(naive_utc):
-    return naive_utc.replace(tzinfo=timezone.utc)
-
-
-def dados_termo(solicitacao, certificado, processo_numero, versao, gerado_em):
-    return termo_pdf.TermoData(
-        nome=solicitacao.nome, cpf=certificado.titular_cpf,
-        data_nascimento=solicitacao.data_nascimento, email=solicitacao.email,
-        documento_tipo=solicitacao.doc_tipo, documento_numero=solicitacao.doc_numero,
-        documento_emissor=solicitacao.doc_emissor, documento_uf=solicitacao.doc_uf,
-        processo_id=processo_numero, versao=versao, gerado_em=_aware(gerado_em),
-    )
-
-
-def ultimo_termo(solicitacao):
-    return (Termo.select().where(Termo.solicitacao == solicitacao.id)
-            .order_by(Termo.versao.desc()).first())
-
-
-def confere(termo, solicitacao, certificado, processo_numero):
-    """Whether `termo` was generated from the request's current data."""
-    dados = dados_termo(solicitacao, certificado, processo_numero, termo.versao, termo.gerado_em)
-    return termo_pdf.verification_code(dados) == termo.codigo_verificacao
-
-
-def termo_pendente(solicitacao, certificado, processo_numero):
-    """The termo awaiting acceptance for the current data, or None."""
-    termo = ultimo_termo(solicitacao)
-    if termo is None or termo.aceito_em is not None:
-        return None
-    return termo if confere(termo, solicitacao, certificado, processo_numero) else None
-
-
-def gerar_termo(solicitacao, certificado, processo_numero, ator, agora=None, versao_vista=None):
-    """A new termo version from the current data (or the pending one if it still matches).
-
-    `versao_vista`: the request version "Confira seus dados" showed; data changed since
-    (another tab or device) is refused, so nobody signs what they did not check.
-    """
-    if versao_vista is not None and str(versao_vista) != str(solicitacao.versao):
-        raise VersaoDesatualizada(
-            "Estes dados foram alterados em outra aba ou aparelho depois que você abriu esta "
-            "página. Confira os dados atuais abaixo antes de gerar o termo.")
-    existente = termo_pendente(solicitacao, certificado, processo_numero)
-    if existente is not None:
-        return existente
-    # Whole seconds: the stored time must rebuild the same verification code on any database.
-    gerado_em = (agora or utcnow()).replace(microsecond=0)
-    ultima = (Termo.select(Termo.versao).where(Termo.certificado == certificado.id)
-              .order_by(Termo.versao.desc()).first())
-    versao = (ultima.versao if ultima else 0) + 1
-    dados = dados_termo(solicitacao, certificado, processo_numero, versao, gerado_em)
-    pdf = termo_pdf.render_termo_pdf(dados)
-    try:
-        with db.atomic():
-            termo = Termo.create(
-                certificado=certificado.id, solicitacao=solicitacao.id, versao=versao,
-                codigo_verificacao=termo_pdf.verification_code(dados),
-                sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf, gerado_em=gerado_em)
-            registrar_evento(certificado.processo_id, "termo.gerado", ator, certificado.id,
-                             detalhes=f"Versão {versao}, código {termo.codigo_verificacao}")
-    except IntegrityError:  # a double click generated this version already
-        termo = ultimo_termo(solicitacao)
-    return termo
-
-
-@dataclass
-class Envio:
-    termo: Termo
-    acao: str
-    repetido: bool = False  # the same acceptance arrived twice (double click)
-
-
-def enviar(termo, solicitacao, certificado, processo_numero, ator, ip, user_agent, config,
-           agora=None):
-    """Accept `termo` and request emission (or register the correction), in one transaction.
-
-    Records time, IP, user agent and the document's SHA-256; moves the certificate; queues
-    the confirmation e-mail with the termo attached and, when the request now waits for a
-    booking, the e-mail with the direct "Agendar videoconferência" link.
-    """
-    agora = agora or utcnow()
-    if termo.aceito_em is not None:
-        return Envio(termo, "", repetido=True)
-    if not confere(termo, solicitacao, certificado, processo_numero):
-        raise VersaoDesatualizada(
-            "Os dados da solicitação mudaram depois que este termo foi gerado. Confira os "
-            "dados e gere o termo de novo.")
-    acao = acao_envio(certificado.situacao)
-    with db.atomic():
-        # Headers are the client's to write: no control characters reach the database.
-        aceitos = (Termo.update(aceito_em=agora, aceito_ip=(ip or "")[:45],
-                                aceito_user_agent="".join(
-                                    c for c in (user_agent or "")[:300] if c.isprintable()))
-                   .where((Termo.id == termo.id) & Termo.aceito_em.is_null()).execute())
-        if aceitos != 1:
-            return Envio(termo, "", repetido=True)
-        Solicitacao.update(enviada_em=agora).where(Solicitacao.id == solicitacao.id).execute()
-        registrar_evento(certificado.processo_id, "termo.aceito", ator, certificado.id,
-                         detalhes=f"Versão {termo.versao}, SHA-256 {termo.sha256}")
-        origem = certificado.situacao
-        mover_certificado(certificado, acao, ator, detalhes=f"Termo versão {termo.versao}")
-        correio.enfileirar(
-            solicitacao.email,
-            "Solicitação do Certificado Digital recebida" if acao == "solicitar"
-            else "Correção da solicitação do Certificado Digital recebida",
-            "solicitacao_enviada",
-            {"nome": solicitacao.nome, "certificado": certificado, "termo": termo,
-             "correcao": acao == "corrigir",
-             "link": reservas.link_direto(certificado, "certificado", config)},
-            processo=certificado.processo_id, certificado=certificado.id,
-            anexos=[(f"termo-titularidade-{certificado.numero}-v{termo.versao}.pdf",
-                     "application/pdf", bytes(termo.pdf))],
-        )
-        if origem != certificado.situacao and pode(certificado.situacao, "agendar"):
-            reservas.convidar(certificado, config)
-    termo.aceito_em = agora
-    solicitacao.enviada_em = agora
-    return Envio(termo, acao)
-

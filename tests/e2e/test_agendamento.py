@@ -10,7 +10,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from models import Agendamento, Certificado, Horario, ProcessoCompra, Solicitacao, db
-from services.agendamento import reservas
+from services.agendamento import horarios
 from services.nucleo.relogio import TZ
 from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import TEST_CONFIG
@@ -105,14 +105,14 @@ def demo_agendada():
         certificado = Certificado.get_by_id(agendamento.certificado_id)
         processo = ProcessoCompra.get_by_id(certificado.processo_id)
         nome = Solicitacao.get(Solicitacao.certificado == certificado.id).nome
-    return reservas.do_banco(agendamento.horario.inicio), processo.numero, nome
+    return horarios.do_banco(agendamento.horario.inicio), processo.numero, nome
 
 
 def test_agent_approves_from_the_agenda_and_the_buyer_sees_emitido(phone, server):
     inicio, processo, nome = demo_agendada()
     entrar(phone, "987.654.321-00", "agente12345")
     expect(phone.get_by_role("heading", name="Agenda", exact=True)).to_be_visible()
-    phone.get_by_role("link", name=f"{reservas.DIAS_SEMANA[inicio.weekday()]}, "
+    phone.get_by_role("link", name=f"{horarios.DIAS_SEMANA[inicio.weekday()]}, "
                                    f"{inicio:%d/%m/%Y}").click()
     cartao = phone.locator(".cartao", has_text=nome)
     expect(cartao).to_contain_text(f"{inicio:%H:%M}")

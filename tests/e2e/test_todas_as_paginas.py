@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Agendamento, Boleto, Certificado, Conta, ProcessoCompra, db
-from services.agendamento import reservas
+from services.agendamento import horarios
 from services.titular import atribuicoes
 from services.pagamento import boletos
 from services.pagamento import compras
@@ -185,7 +185,7 @@ def preparar(app):
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
             "agendamento": agendamento.id,
             # The booked day, so the Agenda lists it (with its "Abrir" link).
-            "dia_agenda": reservas.do_banco(agendamento.horario.inicio).date().isoformat(),
+            "dia_agenda": horarios.do_banco(agendamento.horario.inicio).date().isoformat(),
         }
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from models import Agendamento, Certificado, Horario, ProcessoCompra, db
+from services.agendamento import horarios
 from services.agendamento import reservas
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator
@@ -87,7 +88,7 @@ def test_the_demo_booking_fills_the_agenda(app, client, demo):
     login(client, "987.654.321-00", "agente12345")
     with db.connection_context():
         [agendamento] = Agendamento.select().join(Horario).where(Agendamento.situacao == "ativo")
-        dia = reservas.do_banco(agendamento.horario.inicio).date()
+        dia = horarios.do_banco(agendamento.horario.inicio).date()
     assert "Roberto Alves Lima" in text(client.get(f"/agenda/?dia={dia.isoformat()}"))
 
 

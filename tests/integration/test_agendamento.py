@@ -6,6 +6,8 @@ import pytest
 from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, db
+from services.agendamento.calendario import slot_starts
+from services.agendamento import horarios
 from services.agendamento import reservas
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
 from tests.support.agendamento import certificado_solicitado, sp
@@ -44,7 +46,7 @@ def ativos(client):
 
 def ocupados(inicio):
     with db.connection_context():
-        horario = Horario.get_or_none(Horario.inicio == reservas.para_banco(inicio))
+        horario = Horario.get_or_none(Horario.inicio == horarios.para_banco(inicio))
         return horario.ocupados if horario else 0
 
 
@@ -106,9 +108,9 @@ def test_only_business_days_with_free_times_appear_never_weekends_or_holidays(ti
 
 def test_a_day_whose_times_are_all_taken_is_not_offered(titular, app):
     with db.connection_context():
-        inicios = reservas.calendario.slot_starts(sp(2026, 12, 22, 0).date(),
-                                                  reservas.config_agenda(app.config))
-        reservas.garantir_horarios(inicios, 2)
+        inicios = slot_starts(sp(2026, 12, 22, 0).date(),
+                              horarios.config_agenda(app.config))
+        horarios.garantir_horarios(inicios, 2)
         Horario.update(ocupados=2).execute()
     assert "terça-feira, 22/12" not in text(titular.get(url(titular)))
 
@@ -241,9 +243,9 @@ def test_a_bad_time_is_refused_with_fresh_choices_and_nothing_booked(titular, va
 def test_a_full_time_is_refused_as_esgotado_with_the_days_other_times(titular, app):
     inicio = sp(2026, 12, 22, 10)
     with db.connection_context():
-        reservas.garantir_horarios([inicio], 2)
+        horarios.garantir_horarios([inicio], 2)
         Horario.update(ocupados=2).where(
-            Horario.inicio == reservas.para_banco(inicio)).execute()
+            Horario.inicio == horarios.para_banco(inicio)).execute()
     response = confirmar(titular, "2026-12-22T10:00")
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -308,9 +310,9 @@ def test_rescheduling_frees_the_old_time_and_sends_the_new_one(titular, app):
 def test_rescheduling_to_a_full_time_keeps_the_current_booking(titular):
     confirmar(titular, "2026-12-22T10:00")
     with db.connection_context():
-        reservas.garantir_horarios([sp(2026, 12, 23, 9)], 2)
+        horarios.garantir_horarios([sp(2026, 12, 23, 9)], 2)
         Horario.update(ocupados=2).where(
-            Horario.inicio == reservas.para_banco(sp(2026, 12, 23, 9))).execute()
+            Horario.inicio == horarios.para_banco(sp(2026, 12, 23, 9))).execute()
     response = confirmar(titular, "2026-12-23T09:00", acao="reagendar")
     assert response.status_code == 409 and "horário esgotado" in text(response).lower()
     [ativo] = ativos(titular)

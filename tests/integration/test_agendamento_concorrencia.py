@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from models import Agendamento, Certificado, Horario, db
-from services.agendamento import reservas
+from services.agendamento import horarios
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.http import text
 
@@ -63,7 +63,7 @@ def test_concurrent_bookings_of_a_one_seat_time_let_exactly_one_win(app, demo, r
             assert 'value="2026-12-22T10:30"' in html
             assert 'value="2026-12-22T10:00"' not in html
     with db.connection_context():
-        horario = Horario.get(Horario.inicio == reservas.para_banco(sp(2026, 12, 22, 10)))
+        horario = Horario.get(Horario.inicio == horarios.para_banco(sp(2026, 12, 22, 10)))
         assert horario.ocupados == 1
         assert Agendamento.select().where(Agendamento.horario == horario).count() == 1
         ids = [c.id for c, _ in clientes]

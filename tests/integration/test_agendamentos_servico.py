@@ -5,6 +5,10 @@ import pytest
 
 from filas import tarefas
 from models import Agendamento, Certificado, Email, Horario, db
+from services.titular import atribuicoes
+from services.agendamento import calendario
+from services.agendamento import horarios
+from services.agendamento import lembretes
 from services.agendamento import reservas
 from services.agendamento.calendario import AgendaConfig
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
@@ -22,84 +26,84 @@ def ctx(app, demo):
 
 
 def ocupados(inicio):
-    horario = Horario.get_or_none(Horario.inicio == reservas.para_banco(inicio))
+    horario = Horario.get_or_none(Horario.inicio == horarios.para_banco(inicio))
     return horario.ocupados if horario else 0
 
 
 # --- settings and slot rows --------------------------------------------------------------
 
 def test_the_agenda_follows_the_settings(app):
-    cfg = reservas.config_agenda({
+    cfg = horarios.config_agenda({
         "AGENDA_INICIO": "09:00", "AGENDA_FIM": "12:00", "AGENDA_SLOT_MINUTOS": 45,
         "AGENDA_CAPACIDADE": 3, "AGENDA_HORIZONTE_DIAS_UTEIS": 5,
         "AGENDA_ANTECEDENCIA_MINIMA_HORAS": 4, "AGENDA_ALTERACAO_HORAS": 24})
     assert cfg.start.hour == 9 and cfg.end.hour == 12 and cfg.slot_minutes == 45
     assert cfg.capacity == 3 and cfg.horizon_business_days == 5
     assert cfg.min_notice == timedelta(hours=4) and cfg.change_notice == timedelta(hours=24)
-    assert reservas.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
+    assert horarios.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
 
 
 def test_slot_rows_are_created_once_however_often_asked(ctx):
     antes = {h.inicio for h in Horario.select()}  # the demo's booked slot
     inicios = [sp(2026, 12, 22, 10), sp(2026, 12, 22, 10, 30)]
-    reservas.garantir_horarios(inicios, 2)
-    reservas.garantir_horarios(inicios + [sp(2026, 12, 22, 11)], 2)
-    esperados = {reservas.para_banco(i) for i in inicios + [sp(2026, 12, 22, 11)]}
+    horarios.garantir_horarios(inicios, 2)
+    horarios.garantir_horarios(inicios + [sp(2026, 12, 22, 11)], 2)
+    esperados = {horarios.para_banco(i) for i in inicios + [sp(2026, 12, 22, 11)]}
     assert Horario.select().count() == len(antes | esperados)
     assert {h.inicio for h in Horario.select()} == antes | esperados
 
 
 def test_slot_rows_are_stored_in_utc(ctx):
-    reservas.garantir_horarios([sp(2026, 12, 22, 10)], 2)
+    horarios.garantir_horarios([sp(2026, 12, 22, 10)], 2)
     # Brasília is UTC−3.
     assert Horario.select().where(Horario.inicio == datetime(2026, 12, 22, 13, 0)).exists()
 
 
 def test_the_horizon_job_creates_every_bookable_slot_idempotently(ctx):
-    cfg = reservas.config_agenda(ctx.config)
+    cfg = horarios.config_agenda(ctx.config)
     antes = {h.inicio for h in Horario.select()}  # the demo's booked slot
-    total = reservas.preparar_horizonte(AGORA, cfg)
+    total = horarios.preparar_horizonte(AGORA, cfg)
     # 15 business days ahead of Monday 21/12/2026 (25/12 and 01/01 are holidays), 20 slots each.
     assert total == 15 * 20
-    reservas.preparar_horizonte(AGORA, cfg)
-    esperados = {reservas.para_banco(i) for d in reservas.calendario.bookable_days(AGORA, cfg)
-                 for i in reservas.calendario.slot_starts(d, cfg)}
+    horarios.preparar_horizonte(AGORA, cfg)
+    esperados = {horarios.para_banco(i) for d in calendario.bookable_days(AGORA, cfg)
+                 for i in calendario.slot_starts(d, cfg)}
     assert len(esperados) == 300
     assert Horario.select().count() == len(antes | esperados)
-    assert not Horario.select().where(Horario.inicio == reservas.para_banco(
+    assert not Horario.select().where(Horario.inicio == horarios.para_banco(
         sp(2026, 12, 25, 10))).exists()
 
 
 def test_free_times_leave_out_full_slots_and_days(ctx):
-    cfg = reservas.config_agenda(ctx.config)
-    antes = reservas.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
-    reservas.garantir_horarios([sp(2026, 12, 22, 10)], 2)
+    cfg = horarios.config_agenda(ctx.config)
+    antes = horarios.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
+    horarios.garantir_horarios([sp(2026, 12, 22, 10)], 2)
     Horario.update(ocupados=2).execute()
-    depois = reservas.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
+    depois = horarios.horarios_livres(AGORA, sp(2026, 12, 22, 0).date(), cfg)
     assert sp(2026, 12, 22, 10) in antes and sp(2026, 12, 22, 10) not in depois
     assert len(depois) == len(antes) - 1
-    assert sp(2026, 12, 21, 0).date() in reservas.dias_livres(AGORA, cfg)
+    assert sp(2026, 12, 21, 0).date() in horarios.dias_livres(AGORA, cfg)
 
 
 def capacidade(inicio):
-    return Horario.get(Horario.inicio == reservas.para_banco(inicio)).capacidade
+    return Horario.get(Horario.inicio == horarios.para_banco(inicio)).capacidade
 
 
 def test_a_new_capacity_reaches_slots_created_earlier_never_below_the_seats_taken(ctx):
     cheio, meio, vazio = sp(2026, 12, 22, 10), sp(2026, 12, 22, 10, 30), sp(2026, 12, 22, 11)
     passado = sp(2026, 12, 18, 10)
-    reservas.garantir_horarios([passado, cheio, meio, vazio], 3)
+    horarios.garantir_horarios([passado, cheio, meio, vazio], 3)
     for inicio, n in ((passado, 3), (cheio, 3), (meio, 1)):
         Horario.update(ocupados=n).where(
-            Horario.inicio == reservas.para_banco(inicio)).execute()
+            Horario.inicio == horarios.para_banco(inicio)).execute()
 
-    cfg = reservas.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 1})
-    reservas.preparar_horizonte(AGORA, cfg)
+    cfg = horarios.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 1})
+    horarios.preparar_horizonte(AGORA, cfg)
     assert [capacidade(i) for i in (cheio, meio, vazio)] == [3, 1, 1]
     assert capacidade(passado) == 3  # the past is not rewritten
 
-    cfg = reservas.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 4})
-    reservas.preparar_horizonte(AGORA, cfg)
+    cfg = horarios.config_agenda({**ctx.config, "AGENDA_CAPACIDADE": 4})
+    horarios.preparar_horizonte(AGORA, cfg)
     assert [capacidade(i) for i in (cheio, meio, vazio)] == [4, 4, 4]
     assert capacidade(passado) == 3
 
@@ -110,9 +114,9 @@ def test_a_lower_capacity_applies_to_booking_before_the_horizon_job_runs(ctx):
     segundo, _ = certificado_solicitado(cpf="39053344705")
     reservas.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     ctx.config["AGENDA_CAPACIDADE"] = 1
-    cfg = reservas.config_agenda(ctx.config)
+    cfg = horarios.config_agenda(ctx.config)
     dia = sp(2026, 12, 22, 0).date()
-    assert sp(2026, 12, 22, 10) not in reservas.horarios_livres(AGORA, dia, cfg)
+    assert sp(2026, 12, 22, 10) not in horarios.horarios_livres(AGORA, dia, cfg)
     with pytest.raises(reservas.HorarioEsgotado):
         reservas.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 1
@@ -124,11 +128,11 @@ def test_a_higher_capacity_reopens_a_full_slot(ctx):
     segundo, _ = certificado_solicitado(cpf="39053344705")
     reservas.agendar(primeiro, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     dia = sp(2026, 12, 22, 0).date()
-    cfg = reservas.config_agenda(ctx.config)
-    assert sp(2026, 12, 22, 10) not in reservas.horarios_livres(AGORA, dia, cfg)
+    cfg = horarios.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) not in horarios.horarios_livres(AGORA, dia, cfg)
     ctx.config["AGENDA_CAPACIDADE"] = 2
-    cfg = reservas.config_agenda(ctx.config)
-    assert sp(2026, 12, 22, 10) in reservas.horarios_livres(AGORA, dia, cfg)
+    cfg = horarios.config_agenda(ctx.config)
+    assert sp(2026, 12, 22, 10) in horarios.horarios_livres(AGORA, dia, cfg)
     reservas.agendar(segundo, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 2 and capacidade(sp(2026, 12, 22, 10)) == 2
 
@@ -162,7 +166,7 @@ def test_rescheduling_moves_the_seat_in_one_transaction(ctx):
     reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     reservas.reagendar(certificado, sp(2026, 12, 23, 9), AGORA, TITULAR, ctx.config)
     assert ocupados(sp(2026, 12, 22, 10)) == 0 and ocupados(sp(2026, 12, 23, 9)) == 1
-    assert reservas.ativo(certificado.id).horario.inicio == reservas.para_banco(
+    assert reservas.ativo(certificado.id).horario.inicio == horarios.para_banco(
         sp(2026, 12, 23, 9))
 
 
@@ -176,19 +180,19 @@ def test_rescheduling_to_the_same_time_is_refused(ctx):
 
 def test_the_eligibility_answer_is_kept_until_the_booking(ctx):
     certificado, _ = certificado_solicitado(elegivel=None)
-    solicitacao = reservas.solicitacao_de(certificado.id)
+    solicitacao = atribuicoes.solicitacao_de(certificado.id)
     reservas.registrar_elegibilidade(certificado, solicitacao, False)
-    assert reservas.solicitacao_de(certificado.id).elegivel_video is False
+    assert atribuicoes.solicitacao_de(certificado.id).elegivel_video is False
     reservas.registrar_elegibilidade(certificado, solicitacao, True)
     reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     with pytest.raises(TransicaoInvalida, match="Só é possível agendar"):
         reservas.registrar_elegibilidade(Certificado.get_by_id(certificado.id), solicitacao,
                                              False)
-    assert reservas.solicitacao_de(certificado.id).elegivel_video is True
+    assert atribuicoes.solicitacao_de(certificado.id).elegivel_video is True
 
 
 def test_a_time_is_checked_with_its_reason_before_confirming(ctx):
-    cfg = reservas.config_agenda(ctx.config)
+    cfg = horarios.config_agenda(ctx.config)
     reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10), cfg)
     with pytest.raises(reservas.AgendamentoRecusado) as recusa:
         reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10, 10), cfg)
@@ -198,7 +202,7 @@ def test_a_time_is_checked_with_its_reason_before_confirming(ctx):
     reservas.agendar(certificado, sp(2026, 12, 22, 10), AGORA, TITULAR, ctx.config)
     with pytest.raises(reservas.HorarioEsgotado, match="Horário esgotado"):
         reservas.conferir_horario(AGORA, sp(2026, 12, 22, 10),
-                                      reservas.config_agenda(ctx.config))
+                                      horarios.config_agenda(ctx.config))
 
 
 # --- reminder ----------------------------------------------------------------------------
@@ -207,9 +211,9 @@ def test_the_reminder_goes_24_hours_before_once(ctx):
     certificado, _ = certificado_solicitado()
     agendamento = reservas.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR,
                                        ctx.config)
-    assert reservas.enviar_lembretes(sp(2026, 12, 22, 9, 50), ctx.config) == 0  # 24h10 before
-    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 1
-    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 15), ctx.config) == 0  # idempotent
+    assert lembretes.enviar_lembretes(sp(2026, 12, 22, 9, 50), ctx.config) == 0  # 24h10 before
+    assert lembretes.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 1
+    assert lembretes.enviar_lembretes(sp(2026, 12, 22, 10, 15), ctx.config) == 0  # idempotent
     assert Agendamento.get_by_id(agendamento.id).lembrete_enviado_em == datetime(2026, 12, 22,
                                                                                  13, 5)
     [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete"))
@@ -222,7 +226,7 @@ def test_no_reminder_for_a_cancelled_booking(ctx):
     certificado, _ = certificado_solicitado()
     reservas.agendar(certificado, sp(2026, 12, 23, 10), AGORA, TITULAR, ctx.config)
     reservas.cancelar(certificado, AGORA, TITULAR, ctx.config)
-    assert reservas.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 0
+    assert lembretes.enviar_lembretes(sp(2026, 12, 22, 10, 5), ctx.config) == 0
 
 
 def test_the_periodic_job_sends_due_reminders(app, demo):

@@ -11,6 +11,9 @@ import pytest
 from flask import current_app
 
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, db
+from services.agendamento import decisoes
+from services.agendamento import horarios
+from services.agendamento import lembretes
 from services.agendamento import reservas
 from services.titular import atribuicoes
 from services.pagamento import boletos
@@ -150,29 +153,29 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
 
     # Booking, reminder, cancelling, a no-show, a refusal; and an approval elsewhere.
     agora = relogio.agora().astimezone(TZ)
-    cfg = reservas.config_agenda(app.config)
+    cfg = horarios.config_agenda(app.config)
 
     def agendar(cert_id):
-        dia = reservas.dias_livres(agora, cfg)[0]
-        inicio = reservas.horarios_livres(agora, dia, cfg)[0]
+        dia = horarios.dias_livres(agora, cfg)[0]
+        inicio = horarios.horarios_livres(agora, dia, cfg)[0]
         feito = reservas.agendar(Certificado.get_by_id(cert_id), inicio, agora, ATOR,
                                      app.config)
         return feito.id, inicio
 
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     seguir(app, caixa, cliente_de)
-    servico(lambda: reservas.enviar_lembretes(inicio - timedelta(hours=1), app.config))
+    servico(lambda: lembretes.enviar_lembretes(inicio - timedelta(hours=1), app.config))
     seguir(app, caixa, cliente_de)
     servico(lambda: reservas.cancelar(Certificado.get_by_id(certificado.id), agora, ATOR,
                                           app.config))
     seguir(app, caixa, cliente_de)
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     caixa.novos()
-    servico(lambda: reservas.registrar_ausencia(agendamento_id, inicio, ATOR, app.config))
+    servico(lambda: decisoes.registrar_ausencia(agendamento_id, inicio, ATOR, app.config))
     seguir(app, caixa, cliente_de)
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     caixa.novos()
-    servico(lambda: reservas.recusar(agendamento_id, "Documento ilegível", inicio, ATOR,
+    servico(lambda: decisoes.recusar(agendamento_id, "Documento ilegível", inicio, ATOR,
                                          app.config))
     seguir(app, caixa, cliente_de)
     outro = servico(lambda: certificado_solicitado(cpf="11144477735",
@@ -180,7 +183,7 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
     caixa.novos()
     agendamento_id, inicio = servico(lambda: agendar(outro.id))
     caixa.novos()
-    servico(lambda: reservas.aprovar(agendamento_id, inicio, ATOR, app.config))
+    servico(lambda: decisoes.aprovar(agendamento_id, inicio, ATOR, app.config))
     seguir(app, caixa, cliente_de)
     # The holder downloads it; a week before its end, holder and buyer are asked to renew.
     servico(lambda: emissao.baixar(Certificado.get_by_id(outro.id), "Senha-forte-2026",

@@ -10,6 +10,7 @@ import pytest
 from flask import render_template
 from werkzeug.exceptions import HTTPException
 
+from services.agendamento import avisos
 from services.agendamento import reservas
 from services.nucleo.correio import url_externa
 
@@ -34,7 +35,7 @@ def contexto():
         "tipo": "agendado", "caso": "valor", "horas": 24, "validade_dias": 30,
         "primeiro_acesso": True, "prazo_alteracao": "1 hora",
         "dias": 30, "valido_ate": date(2027, 12, 1), "comprador": True,
-        "tenha_em_maos": reservas.TENHA_EM_MAOS,
+        "tenha_em_maos": avisos.TENHA_EM_MAOS,
         "link": url_externa("titular.link", token="token"),
         "pagina": url_externa("agendamento.inicio", numero="2026000001-01"),
         "link_reuniao": reservas.sala("codigo"),

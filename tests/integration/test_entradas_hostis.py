@@ -1,4 +1,4 @@
-"""The 17 inputs that used to crash the site (500) now each get their answer: a message
+"""The 20 inputs that used to crash the site (500) now each get their answer: a message
 at the field, a 400/401 for the bank's notification, or the page as if they were absent.
 An id in an address past what the database holds, or someone else's, is a 404; a page
 number past the end, a page."""
@@ -11,7 +11,7 @@ from services.nucleo.entrada import MENSAGEM_CONTROLE
 from services.pagamento.pagamentos import assinatura
 from tests.support.http import login, text
 from tests.support import financeiro as helpers
-from tests.support.solicitacao import enviar_etapa, novo_link, preencher
+from tests.support.solicitacao import VALIDOS, enviar_etapa, gerar_termo, novo_link, preencher
 
 SEGREDO = "segredo-do-banco"
 NUL = "\x00"
@@ -211,3 +211,30 @@ def test_ids_past_the_database_range_are_404_and_pages_past_the_end_are_pages(ap
         assert not ProcessoCompra.select().where(ProcessoCompra.renova_id.is_null(False)).exists()
     assert pagamentos() == antes
     print(f"\nendereços hostis tentados: {tentativas}")
+
+
+# --- the request's hidden versions past the database's integer ------------------------
+
+ALEM_DO_INTEIRO = str(2**63)  # SQLite's and PostgreSQL's integers end at 2**63 - 1
+
+
+@pytest.mark.parametrize("pagina", ["dados", "confira", "termo"])
+def test_a_version_past_the_database_integer_is_refused_as_a_stale_page(app, client, demo,
+                                                                          pagina):
+    numero, token = novo_link(app)
+    client.get(f"/t/{token}")
+    url = f"/solicitacao/{numero}/{pagina}"
+    if pagina == "dados":
+        client.get(url)  # the draft exists once the form is shown
+        dados = {**VALIDOS["dados"], "versao": ALEM_DO_INTEIRO}
+    else:
+        preencher(client, numero)
+        if pagina == "termo":
+            gerar_termo(client, numero)
+        dados = ({"versao": ALEM_DO_INTEIRO} if pagina == "confira"
+                 else {"termo_versao": ALEM_DO_INTEIRO, "concordo": "y"})
+    antes = solicitacao(numero)
+    resposta = client.post(url, data=dados)
+    assert resposta.status_code == 409
+    assert "outra aba ou aparelho" in text(resposta)
+    assert solicitacao(numero) == antes

@@ -6,6 +6,7 @@ import pytest
 from services.titular import solicitacoes
 
 from services.titular import termo_pdf
+from services.titular import termos
 from services.titular.solicitacoes import acao_envio, completa, entrada_de, limpar, primeira_incompleta
 from models import Solicitacao, Certificado
 
@@ -133,9 +134,9 @@ def test_the_termo_data_come_from_the_request():
     s = _solicitacao(nome="Ana Souza", data_nascimento=date(1988, 4, 7), email="a@b.com",
                      doc_tipo="CNH", doc_numero="123", doc_emissor="DETRAN", doc_uf="SP")
     certificado = Certificado(titular_cpf="12345678909")
-    dados = solicitacoes.dados_termo(s, certificado, "2026000001", 2, datetime(2026, 1, 2, 3, 4))
+    dados = termos.dados_termo(s, certificado, "2026000001", 2, datetime(2026, 1, 2, 3, 4))
     assert dados.cpf == "12345678909" and dados.versao == 2 and dados.processo_id == "2026000001"
     assert dados.gerado_em.utcoffset().total_seconds() == 0
     # The same data and instant always give the same code: a stored termo can be re-checked.
     assert termo_pdf.verification_code(dados) == termo_pdf.verification_code(
-        solicitacoes.dados_termo(s, certificado, "2026000001", 2, datetime(2026, 1, 2, 3, 4)))
+        termos.dados_termo(s, certificado, "2026000001", 2, datetime(2026, 1, 2, 3, 4)))

@@ -1,0 +1,108 @@
+"""What the registration agent's "Agenda" shows: the videoconferences of a day, the days
+ahead that still have some, and one booking with its request, termo and andamento."""
+from datetime import datetime, time, timedelta
+
+from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
+from services.agendamento import calendario
+from services.agendamento.decisoes import agente_pode_agir
+from services.agendamento.horarios import DIAS_SEMANA, descrever, do_banco, para_banco
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
+from services.nucleo.relogio import TZ
+from services.titular import andamento
+from services.titular import atribuicoes
+from services.titular import termos
+
+
+def resultado(agendamento, certificado):
+    """How a booking ended, in the agent's words."""
+    if agendamento.situacao == Agendamento.ATIVO:
+        return "Aguardando videoconferência"
+    if agendamento.situacao == "nao_compareceu":
+        return "Titular não compareceu"
+    if agendamento.situacao == "realizado":
+        return "Aprovado e emitido" if certificado.situacao == "emitido" else "Recusado"
+    return {"cancelado": "Cancelada pelo titular",
+            "reagendado": "Reagendada pelo titular"}.get(agendamento.situacao, "")
+
+
+def dia_util_vizinho(dia, passo):
+    d = dia + timedelta(days=passo)
+    while not calendario.is_business_day(d):
+        d += timedelta(days=passo)
+    return d
+
+
+def _inicio_do_dia(dia):
+    return para_banco(datetime.combine(dia, time.min, TZ))
+
+
+def _nomes(certificado_ids):
+    nomes = {}
+    for s in (Solicitacao.select(Solicitacao.certificado, Solicitacao.nome)
+              .where(Solicitacao.certificado.in_(list(certificado_ids)))
+              .order_by(Solicitacao.id)):
+        nomes[s.certificado_id] = s.nome
+    return nomes
+
+
+def do_dia(dia):
+    """The day's videoconferences (cancelled and rescheduled ones left out), by time."""
+    itens = list(
+        Agendamento.select(Agendamento, Horario, Certificado).join(Horario)
+        .switch(Agendamento).join(Certificado)
+        .where((Horario.inicio >= _inicio_do_dia(dia))
+               & (Horario.inicio < _inicio_do_dia(dia + timedelta(days=1)))
+               & Agendamento.situacao.not_in(["cancelado", "reagendado"]))
+        .order_by(Horario.inicio, Agendamento.id))
+    nomes = _nomes({a.certificado_id for a in itens})
+    return [{"agendamento": a, "hora": f"{do_banco(a.horario.inicio):%H:%M}",
+             "nome": nomes.get(a.certificado_id) or "Titular",
+             "certificado": a.certificado, "resultado": resultado(a, a.certificado)}
+            for a in itens]
+
+
+def proximos(hoje, quantos=10):
+    """Days from `hoje` with videoconferences still to do, to jump straight to them:
+    [(day, weekday name, how many)]."""
+    futuros = (Agendamento.select(Horario.inicio).join(Horario)
+               .where((Agendamento.situacao == Agendamento.ATIVO)
+                      & (Horario.inicio >= _inicio_do_dia(hoje)))
+               .order_by(Horario.inicio).tuples())
+    contagem = {}
+    for (inicio,) in futuros:
+        local = do_banco(inicio).date()
+        contagem[local] = contagem.get(local, 0) + 1
+    return [(d, DIAS_SEMANA[d.weekday()], n) for d, n in list(contagem.items())[:quantos]]
+
+
+def carregar(agendamento_id):
+    """(booking with its slot, certificate with its purchase), or None."""
+    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
+                   .where(Agendamento.id == agendamento_id).first())
+    if agendamento is None:
+        return None
+    certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
+                   .where(Certificado.id == agendamento.certificado_id).get())
+    return agendamento, certificado
+
+
+def detalhe(agendamento, certificado, momento, minutos):
+    """Everything the booking's page shows; the decisions open `minutos` before the start."""
+    solicitacao = (atribuicoes.solicitacao_de(certificado.id)
+                   or Solicitacao.select().where(Solicitacao.certificado == certificado.id)
+                   .order_by(Solicitacao.id.desc()).first())
+    inicio = do_banco(agendamento.horario.inicio)
+    eventos = (Evento.select().where(Evento.certificado == certificado.id)
+               .order_by(Evento.criado_em, Evento.id))
+    ativo = agendamento.situacao == Agendamento.ATIVO and certificado.situacao == "agendado"
+    return {
+        "solicitacao": solicitacao, "situacao": CERTIFICADO_SITUACOES[certificado.situacao],
+        "resultado": resultado(agendamento, certificado),
+        "quando": descrever(inicio), "dia_iso": inicio.date().isoformat(),
+        "termo": termos.termo_aceito(certificado.id),
+        "eventos": [(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
+        "ativo": ativo,
+        "liberado": ativo and agente_pode_agir(agendamento, momento, minutos),
+        "libera_em": f"{inicio - timedelta(minutes=minutos):%H:%M}", "minutos": minutos,
+        "pode_revogar": pode(certificado.situacao, "revogar"),
+    }

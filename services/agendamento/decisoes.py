@@ -1,0 +1,73 @@
+"""The registration agent's decisions on a videoconference: "Aprovar e emitir", "Recusar"
+(with a reason) and "Não compareceu", each allowed from a few minutes before the start."""
+from datetime import timedelta
+
+from models import Agendamento, Horario, db
+from services.agendamento import avisos
+from services.agendamento.horarios import descrever, do_banco, quando_texto
+from services.agendamento.reservas import AgendamentoRecusado, certificado_de, encerrar
+from services.nucleo.ciclo_de_vida import (SISTEMA, concluir_processo_se_emitido, destino,
+                                           mover_certificado)
+
+
+def agente_pode_agir(agendamento, momento, minutos_antes):
+    return momento >= do_banco(agendamento.horario.inicio) - timedelta(minutes=minutos_antes)
+
+
+def _decisao(agendamento_id, acao, momento, config):
+    """Load and check a booking for an agent action; returns (agendamento, certificado)."""
+    agendamento = (Agendamento.select(Agendamento, Horario).join(Horario)
+                   .where(Agendamento.id == agendamento_id).get())
+    certificado = certificado_de(agendamento.certificado_id)
+    destino(certificado.situacao, acao)
+    if agendamento.situacao != Agendamento.ATIVO:
+        raise AgendamentoRecusado("Esta videoconferência não está mais ativa: foi cancelada, "
+                                  "reagendada ou já teve um resultado.")
+    minutos = int(config.get("AGENDA_ACAO_AGENTE_MINUTOS", 10))
+    if not agente_pode_agir(agendamento, momento, minutos):
+        liberado = do_banco(agendamento.horario.inicio) - timedelta(minutes=minutos)
+        raise AgendamentoRecusado(
+            f"Ainda não é possível registrar o resultado: as ações ficam disponíveis a partir "
+            f"de {quando_texto(liberado)}, {minutos} minutos antes do início.")
+    return agendamento, certificado
+
+
+def aprovar(agendamento_id, momento, ator, config):
+    agendamento, certificado = _decisao(agendamento_id, "aprovar", momento, config)
+    with db.atomic():
+        encerrar(agendamento, "realizado")
+        mover_certificado(certificado, "aprovar", ator, detalhes="Validação por videoconferência "
+                                                                  "aprovada.")
+        concluir_processo_se_emitido(certificado.processo, SISTEMA)
+        avisos.enviar(certificado, "Seu certificado está pronto", "certificado_emitido",
+                      {"link": avisos.link_novo(certificado, config),
+                       "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}"}, config)
+    return certificado
+
+
+def recusar(agendamento_id, motivo, momento, ator, config):
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise AgendamentoRecusado("Informe o motivo da recusa.")
+    agendamento, certificado = _decisao(agendamento_id, "recusar", momento, config)
+    with db.atomic():
+        encerrar(agendamento, "realizado")
+        mover_certificado(certificado, "recusar", ator, detalhes=f"Motivo: {motivo}")
+        avisos.enviar(certificado, "Certificado Digital: correção necessária",
+                      "validacao_recusada",
+                      {"motivo": motivo, "link": avisos.link_novo(certificado, config)}, config)
+    return certificado
+
+
+def registrar_ausencia(agendamento_id, momento, ator, config):
+    """No-show: the request goes back to "Emissão solicitada" to be booked again."""
+    agendamento, certificado = _decisao(agendamento_id, "nao_compareceu", momento, config)
+    inicio = do_banco(agendamento.horario.inicio)
+    with db.atomic():
+        encerrar(agendamento, "nao_compareceu")
+        mover_certificado(certificado, "nao_compareceu", ator, detalhes=quando_texto(inicio))
+        avisos.enviar(certificado, "Você não compareceu à videoconferência: agende outra data",
+                      "agendamento_ausencia",
+                      {"quando": descrever(inicio), "link": avisos.link_novo(certificado, config)},
+                      config)
+    return certificado

@@ -1,0 +1,24 @@
+"""What the agents' "Pagamentos" page reads: the payments flagged for the back office, and
+one boleto with its purchase, its buyer and every payment recorded for that purchase."""
+from models import Boleto, Conta, Pagamento, ProcessoCompra
+from services.nucleo.paginacao import paginar
+
+
+def sinalizados(por_pagina, depois=None, antes=None):
+    """Newest first, a page at a time, on the partial index of flagged payments."""
+    return paginar(Pagamento.select().where(Pagamento.sinalizado == True),  # noqa: E712
+                   Pagamento.id, por_pagina, depois, antes,
+                   anexos=[("boleto", Boleto), ("processo", ProcessoCompra)])
+
+
+def boleto(boleto_id):
+    return Boleto.get_or_none(Boleto.id == boleto_id)
+
+
+def compra_do_boleto(boleto):
+    """{"processo", "comprador", "pagamentos_da_compra"} of the boleto's purchase."""
+    processo = ProcessoCompra.get_by_id(boleto.processo_id)
+    return {"processo": processo, "comprador": Conta.get_by_id(processo.comprador_id),
+            "pagamentos_da_compra": list(Pagamento.select()
+                                         .where(Pagamento.processo == processo.id)
+                                         .order_by(Pagamento.id))}
