@@ -4,6 +4,7 @@ each refusal in words the buyer can act on."""
 from dataclasses import dataclass
 
 from models import Certificado, ProcessoCompra
+from services.contratantes import posse
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
 from services.titular.pessoa import clean_cpf, clean_email
 from services.titular.planilhas import MODELO
