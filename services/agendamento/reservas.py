@@ -22,7 +22,8 @@ from services.agendamento import ics
 from services.titular import links
 from services.nucleo import correio
 from services.agendamento.calendario import AgendaConfig, SlotNotBookable
-from services.nucleo.ciclo_de_vida import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
+from services.nucleo.ciclo_de_vida import (AGENDAMENTO_CANCELADO, SISTEMA, EstadoAlterado,
+                                agendado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
 from services.nucleo.relogio import TZ
 from services.nucleo.recusas import Recusa
@@ -251,7 +252,7 @@ def agendar(certificado, inicio, momento, ator, config, notificar=True):
     """Book `inicio` (aware) for the certificate. Returns the Agendamento."""
     cfg = config_agenda(config)
     certificado = _certificado(certificado.id)
-    if certificado.situacao == "agendado":
+    if agendado(certificado.situacao):
         raise AgendamentoRecusado(MSG_JA_AGENDADO)
     destino(certificado.situacao, "agendar")  # TransicaoInvalida with the reason
     _validar_inicio(momento, inicio, cfg)
@@ -500,7 +501,7 @@ def _sequencia(certificado):
     cancellation (call after the change is written), so calendar apps apply each in order."""
     linhas = Agendamento.select().where(Agendamento.certificado == certificado.id)
     return max(0, linhas.count() - 1
-               + linhas.where(Agendamento.situacao == "cancelado").count())
+               + linhas.where(Agendamento.situacao == AGENDAMENTO_CANCELADO).count())
 
 
 RESUMO_CONVITE = "Validação por videoconferência — Certificado Digital e-CPF A1"

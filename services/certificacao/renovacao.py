@@ -8,6 +8,7 @@ from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicita
 from services.agendamento import reservas
 from services.titular import atribuicoes
 from services.nucleo import correio
+from services.nucleo import ciclo_de_vida
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
 from services.nucleo.relogio import utcnow
 
@@ -75,7 +76,7 @@ def _enviar_avisos(registro, restantes, config):
 def renovavel(certificado, conta):
     """The buyer's issued certificate that can be renewed (it has a holder), or None."""
     if (certificado is None or certificado.processo.comprador_id != conta.id
-            or certificado.situacao not in ("emitido", "revogado")):
+            or not ciclo_de_vida.ja_emitido(certificado.situacao)):
         return None
     return certificado if atribuicoes.ativa(certificado) else None
 
@@ -86,7 +87,8 @@ def vincular(processo, anterior):
         vinculado = (ProcessoCompra.update(renova_id=anterior.id)
                      .where((ProcessoCompra.id == processo.id)
                             & ProcessoCompra.renova_id.is_null()
-                            & (ProcessoCompra.situacao == "aguardando_pagamento")).execute())
+                            & (ProcessoCompra.situacao
+                               == ciclo_de_vida.PROCESSO_AGUARDANDO_PAGAMENTO)).execute())
         if vinculado:  # a resent "Confirmar" finds it linked already
             registrar_evento(processo.id, "processo.renovacao", SISTEMA,
                              detalhes=f"Renovação do certificado {anterior.numero}")
@@ -100,7 +102,7 @@ def apos_pagamento(processo, ator):
     anterior = Certificado.get_by_id(processo.renova_id)
     antiga = atribuicoes.ativa(anterior)
     novo = (Certificado.select().where((Certificado.processo == processo.id)
-                                       & (Certificado.situacao == "disponivel"))
+                                       & (Certificado.situacao == ciclo_de_vida.DISPONIVEL))
             .order_by(Certificado.id).first())
     if antiga is None or novo is None:
         return None

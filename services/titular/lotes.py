@@ -14,16 +14,18 @@ from models import Certificado, Lote, LoteLinha, ProcessoCompra, db
 from services.titular import atribuicoes
 from services.nucleo import formatacao
 from services.nucleo import correio
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
+from services.nucleo import ciclo_de_vida
+from services.nucleo.ciclo_de_vida import (CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, origens,
+                                pode)
 from services.titular.pessoa import clean_cpf, clean_email
 from services.titular.planilhas import LISTA, MODELO
 from services.nucleo.relogio import utcnow
 
-VALIDA, ERRO, APLICADA, FALHOU = "valida", "erro", "aplicada", "falhou"
-PREVIA, APLICANDO, CONCLUIDO = "previa", "aplicando", "concluido"
-
-# The state a certificate must be in for each batch action.
-PENDENTE = {"atribuir": "disponivel", "reatribuir": "atribuido"}
+# The lines' and the batch's states, under the short names this module (and its views) use.
+VALIDA, ERRO, APLICADA, FALHOU = (ciclo_de_vida.LINHA_VALIDA, ciclo_de_vida.LINHA_ERRO,
+                                  ciclo_de_vida.LINHA_APLICADA, ciclo_de_vida.LINHA_FALHOU)
+PREVIA, APLICANDO, CONCLUIDO = (ciclo_de_vida.LOTE_PREVIA, ciclo_de_vida.LOTE_APLICANDO,
+                                ciclo_de_vida.LOTE_CONCLUIDO)
 
 _LOTE_SQL = 500  # keeps IN (...) lists under SQLite's variable limit
 
@@ -44,7 +46,7 @@ def pendentes(conta, acao="atribuir", processos=None):
     """The buyer's certificates waiting for `acao`, oldest purchase first."""
     query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
              .where((ProcessoCompra.comprador == conta.id)
-                    & (Certificado.situacao == PENDENTE[acao])))
+                    & Certificado.situacao.in_(origens(acao))))
     if processos is not None:
         query = query.where(ProcessoCompra.id.in_(processos))
     return query.order_by(ProcessoCompra.criado_em, ProcessoCompra.id, Certificado.numero)
@@ -56,7 +58,7 @@ def compras_com_pendentes(conta, acao="atribuir"):
     return [(p, p.n) for p in (
         ProcessoCompra.select(ProcessoCompra, n.alias("n")).join(Certificado)
         .where((ProcessoCompra.comprador == conta.id)
-               & (Certificado.situacao == PENDENTE[acao]))
+               & Certificado.situacao.in_(origens(acao)))
         .group_by(ProcessoCompra.id).order_by(ProcessoCompra.criado_em, ProcessoCompra.id))]
 
 
@@ -83,7 +85,7 @@ def _titulares(processo_ids):
                 Certificado.select(Certificado.processo, Certificado.titular_cpf,
                                    Certificado.numero)
                 .where(Certificado.processo.in_(bloco) & Certificado.titular_cpf.is_null(False)
-                       & (Certificado.situacao != "cancelado")).tuples()):
+                       & (Certificado.situacao != ciclo_de_vida.CANCELADO)).tuples()):
             titulares.setdefault(processo_id, {})[cpf] = numero
     return titulares
 
@@ -101,7 +103,7 @@ def _certificados(numeros):
 def _situacao_recusada(certificado, acao):
     rotulo = CERTIFICADO_SITUACOES.get(certificado.situacao, certificado.situacao)
     if acao == "reatribuir":
-        if certificado.situacao in ("solicitado", "agendado", "pendente_correcao", "emitido"):
+        if ciclo_de_vida.ja_solicitado(certificado.situacao):
             return (f"O certificado {certificado.numero} não pode ser reatribuído: a emissão "
                     f"já foi solicitada (situação: {rotulo}).")
         return (f"O certificado {certificado.numero} não está atribuído a ninguém "
@@ -173,7 +175,7 @@ def _preparar_modelo(conta, acao, tabela, linhas):
         elif numero in numeros_vistos:
             linha.erro = (f"Certificado repetido no arquivo (já está na linha "
                           f"{numeros_vistos[numero]}).")
-        elif certificado.situacao != PENDENTE[acao]:
+        elif not pode(certificado.situacao, acao):
             linha.erro = _situacao_recusada(certificado, acao)
         else:
             linha.erro = _ja_titular(titulares, certificado, linha.cpf)
@@ -349,7 +351,7 @@ def _aplicar_linha(lote, linha, conta, ator, validade_dias):
                 return
             certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
                            .where(Certificado.id == linha.certificado_id).get())
-            if certificado.situacao != PENDENTE[lote.acao]:
+            if not pode(certificado.situacao, lote.acao):
                 raise TransicaoInvalida(_situacao_recusada(certificado, lote.acao))
             atribuicoes.atribuir(certificado, _cpf(linha.cpf), linha.email.strip().lower(),
                                  conta, ator, validade_dias, acao=lote.acao)
