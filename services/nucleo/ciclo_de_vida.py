@@ -247,6 +247,10 @@ def processo_aguardando_pagamento(situacao):
     return situacao == PROCESSO_AGUARDANDO_PAGAMENTO
 
 
+def processo_cancelado(situacao):
+    return situacao == "cancelado"
+
+
 # --- boleto ------------------------------------------------------------------------------
 
 BOLETO_SITUACOES = {

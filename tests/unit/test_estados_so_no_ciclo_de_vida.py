@@ -88,7 +88,8 @@ def comparacoes_literais():
         arvore = ast.parse(caminho.read_text(encoding="utf-8"), str(relativo))
         achados += [f"{relativo}:{linha}" for linha in sorted(set(_comparacoes_py(arvore)))]
     ambiente = Environment()
-    for caminho in sorted((RAIZ / "templates").rglob("*.html")):
+    for caminho in sorted(c for c in (RAIZ / "templates").rglob("*")
+                          if c.suffix in (".html", ".txt")):  # e-mails are text too
         arvore = ambiente.parse(caminho.read_text(encoding="utf-8"))
         relativo = caminho.relative_to(RAIZ)
         achados += [f"{relativo}:{linha}" for linha in sorted(set(_comparacoes_jinja(arvore)))]

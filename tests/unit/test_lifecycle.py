@@ -119,10 +119,11 @@ def test_named_states_are_states_of_their_record():
     assert ciclo_de_vida.BOLETO_VENCIDO not in ciclo_de_vida.BOLETO_SITUACOES
 
 
-def test_purchase_predicate_over_every_state():
+def test_purchase_predicates_over_every_state():
     for situacao in ciclo_de_vida.PROCESSO_SITUACOES:
         assert ciclo_de_vida.processo_aguardando_pagamento(situacao) is (
             situacao == "aguardando_pagamento")
+        assert ciclo_de_vida.processo_cancelado(situacao) is (situacao == "cancelado")
 
 
 @pytest.mark.parametrize("predicado, estados", [
