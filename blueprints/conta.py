@@ -1,5 +1,4 @@
 """'Minha conta': who is signed in, and "Sair de todos os aparelhos"."""
-import click
 from flask import Blueprint, flash, session
 
 from services.contratantes import contas

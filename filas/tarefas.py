@@ -26,7 +26,7 @@ from services.nucleo import relogio
 from services.certificacao import renovacao
 from services.nucleo import segredos
 from services.nucleo.formatacao import mask_email
-from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
+from services.nucleo.ciclo_de_vida import EMAIL_PENDENTE, SISTEMA, email_enviado, registrar_evento
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _backoff(tentativas):
 def enviar_email(email_id):
     with app_context(), db.connection_context():
         email = Email.get_or_none(Email.id == email_id)
-        if email is None or email.situacao == "enviado":
+        if email is None or email_enviado(email.situacao):
             return  # rolled back with its transaction, or already delivered
         # The links are rendered only now, from their nonces (services.segredos).
         mensagem = correio.Mensagem(email.assunto, segredos.revelar(email.texto),
@@ -164,7 +164,7 @@ def reenviar_pendentes():
     with app_context(), db.connection_context():
         limite = relogio.utcnow() - timedelta(minutes=5)
         ids = [e.id for e in Email.select(Email.id).where(
-            (Email.situacao == "pendente") & (Email.criado_em < limite)
+            (Email.situacao == EMAIL_PENDENTE) & (Email.criado_em < limite)
             & (Email.tentativas == 0)
             & (Email.enviar_apos.is_null() | (Email.enviar_apos < limite)))]
     for email_id in ids:

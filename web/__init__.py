@@ -5,7 +5,7 @@ from peewee import InterfaceError, OperationalError
 
 from banco.conexao import BancoIndisponivel
 from services.agendamento import calendario
-from services.nucleo import formatacao
+from services.nucleo import ciclo_de_vida, formatacao
 from services.nucleo.correio import url_externa
 from services.nucleo.recusas import NaoEncontrado
 from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
@@ -54,6 +54,12 @@ def init_app(app):
         linha_digitavel=febraban.format_digitable_line,
         duracao=lambda minutos: calendario.duration_text(timedelta(minutes=minutos)),
     )
+    # Templates ask the lifecycle about a state: {% if certificado.situacao is emitido %}.
+    app.jinja_env.tests.update({nome: getattr(ciclo_de_vida, nome) for nome in (
+        "atribuido", "agendado", "pendente_correcao", "emitido", "cancelado", "preenchivel",
+        "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "boleto_em_aberto",
+        "boleto_vencido", "boleto_substituido", "boleto_cancelado", "lote_em_previa",
+        "lote_aplicando", "lote_concluido", "linha_valida", "linha_aplicada", "linha_falhou")})
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, error_page)

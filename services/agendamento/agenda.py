@@ -6,7 +6,9 @@ from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, So
 from services.agendamento import calendario
 from services.agendamento.decisoes import agente_pode_agir
 from services.agendamento.horarios import DIAS_SEMANA, descrever, do_banco, para_banco
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
+from services.nucleo.ciclo_de_vida import (AGENDAMENTOS_DESMARCADOS, CERTIFICADO_SITUACOES, agendado,
+                                           agendamento_ativo, agendamento_nao_compareceu,
+                                           agendamento_realizado, emitido, pode)
 from services.nucleo.relogio import TZ
 from services.titular import andamento
 from services.titular import atribuicoes
@@ -17,10 +19,10 @@ def resultado(agendamento, certificado):
     """How a booking ended, in the agent's words."""
     if agendamento.situacao == Agendamento.ATIVO:
         return "Aguardando videoconferência"
-    if agendamento.situacao == "nao_compareceu":
+    if agendamento_nao_compareceu(agendamento.situacao):
         return "Titular não compareceu"
-    if agendamento.situacao == "realizado":
-        return "Aprovado e emitido" if certificado.situacao == "emitido" else "Recusado"
+    if agendamento_realizado(agendamento.situacao):
+        return "Aprovado e emitido" if emitido(certificado.situacao) else "Recusado"
     return {"cancelado": "Cancelada pelo titular",
             "reagendado": "Reagendada pelo titular"}.get(agendamento.situacao, "")
 
@@ -52,7 +54,7 @@ def do_dia(dia):
         .switch(Agendamento).join(Certificado)
         .where((Horario.inicio >= _inicio_do_dia(dia))
                & (Horario.inicio < _inicio_do_dia(dia + timedelta(days=1)))
-               & Agendamento.situacao.not_in(["cancelado", "reagendado"]))
+               & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS))
         .order_by(Horario.inicio, Agendamento.id))
     nomes = _nomes({a.certificado_id for a in itens})
     return [{"agendamento": a, "hora": f"{do_banco(a.horario.inicio):%H:%M}",
@@ -94,7 +96,7 @@ def detalhe(agendamento, certificado, momento, minutos):
     inicio = do_banco(agendamento.horario.inicio)
     eventos = (Evento.select().where(Evento.certificado == certificado.id)
                .order_by(Evento.criado_em, Evento.id))
-    ativo = agendamento.situacao == Agendamento.ATIVO and certificado.situacao == "agendado"
+    ativo = agendamento_ativo(agendamento.situacao) and agendado(certificado.situacao)
     return {
         "solicitacao": solicitacao, "situacao": CERTIFICADO_SITUACOES[certificado.situacao],
         "resultado": resultado(agendamento, certificado),

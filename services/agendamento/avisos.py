@@ -9,6 +9,7 @@ from services.agendamento import ics
 from services.agendamento.horarios import config_agenda, descrever
 from services.agendamento import calendario
 from services.nucleo import correio
+from services.nucleo.ciclo_de_vida import AGENDAMENTO_CANCELADO
 from services.titular import atribuicoes
 from services.titular import links
 
@@ -104,7 +105,7 @@ def _sequencia(certificado):
     cancellation (call after the change is written), so calendar apps apply each in order."""
     linhas = Agendamento.select().where(Agendamento.certificado == certificado.id)
     return max(0, linhas.count() - 1
-               + linhas.where(Agendamento.situacao == "cancelado").count())
+               + linhas.where(Agendamento.situacao == AGENDAMENTO_CANCELADO).count())
 
 
 def avisar_cancelamento(certificado, inicio, config):

@@ -18,7 +18,7 @@ from services.agendamento.calendario import SlotNotBookable
 from services.agendamento.horarios import (config_agenda, do_banco, garantir_horarios,
                                            horarios_livres, para_banco, quando_texto)
 from services.nucleo import correio
-from services.nucleo.ciclo_de_vida import EstadoAlterado, destino, mover_certificado, pode
+from services.nucleo.ciclo_de_vida import EstadoAlterado, agendado, destino, mover_certificado, pode
 from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import TZ
 from services.titular import atribuicoes
@@ -96,7 +96,7 @@ def conferir_acao(acao, situacao_):
 
 def situacao(certificado, momento, cfg):
     solicitacao = atribuicoes.solicitacao_de(certificado.id)
-    agendamento = ativo(certificado.id) if certificado.situacao == "agendado" else None
+    agendamento = ativo(certificado.id) if agendado(certificado.situacao) else None
     pode_agendar = pode(certificado.situacao, "agendar") and solicitacao is not None
     if agendamento is not None:
         pode_escolher = pode_alterar(agendamento, momento, cfg)
@@ -180,7 +180,7 @@ def agendar(certificado, inicio, momento, ator, config, notificar=True):
     """Book `inicio` (aware) for the certificate. Returns the Agendamento."""
     cfg = config_agenda(config)
     certificado = certificado_de(certificado.id)
-    if certificado.situacao == "agendado":
+    if agendado(certificado.situacao):
         raise AgendamentoRecusado(MSG_JA_AGENDADO)
     destino(certificado.situacao, "agendar")  # TransicaoInvalida with the reason
     _validar_inicio(momento, inicio, cfg)

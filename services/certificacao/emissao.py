@@ -22,7 +22,7 @@ from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import utcnow
-from services.nucleo.ciclo_de_vida import mover_certificado, registrar_evento
+from services.nucleo.ciclo_de_vida import emitido, mover_certificado, registrar_evento, revogado
 
 TAMANHO_CHAVE = 2048
 SENHA_MINIMO = 8
@@ -140,9 +140,9 @@ def fim_fixo(certificado_id):
 def pode_baixar(certificado, agora=None):
     """(True, None) or (False, why) — shown on the page before the password is asked."""
     agora = agora or utcnow()
-    if certificado.situacao != "emitido":
+    if not emitido(certificado.situacao):
         return False, ("O certificado só pode ser baixado depois de aprovado na videoconferência."
-                       if certificado.situacao != "revogado" else
+                       if not revogado(certificado.situacao) else
                        "Este certificado foi revogado e não pode mais ser baixado.")
     if vigente(certificado.id) is not None:
         return False, ("Este certificado já foi baixado. Por segurança o download é feito uma "

@@ -9,6 +9,7 @@ from services.agendamento import avisos
 from services.contratantes import posse
 from services.titular import atribuicoes
 from services.nucleo import correio
+from services.nucleo import ciclo_de_vida
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
 from services.nucleo.relogio import utcnow
 
@@ -77,7 +78,7 @@ def renovado(conta, numero):
     """`conta`'s certificate `numero` when it can be renewed (issued, with a holder), else
     None. Someone else's, or none, is NaoEncontrado (services.contratantes.posse)."""
     certificado = posse.certificado_do(conta, numero)
-    if certificado.situacao not in ("emitido", "revogado"):
+    if not ciclo_de_vida.ja_emitido(certificado.situacao):
         return None
     return certificado if atribuicoes.ativa(certificado) else None
 
@@ -88,7 +89,8 @@ def vincular(processo, anterior):
         vinculado = (ProcessoCompra.update(renova_id=anterior.id)
                      .where((ProcessoCompra.id == processo.id)
                             & ProcessoCompra.renova_id.is_null()
-                            & (ProcessoCompra.situacao == "aguardando_pagamento")).execute())
+                            & (ProcessoCompra.situacao
+                               == ciclo_de_vida.PROCESSO_AGUARDANDO_PAGAMENTO)).execute())
         if vinculado:  # a resent "Confirmar" finds it linked already
             registrar_evento(processo.id, "processo.renovacao", SISTEMA,
                              detalhes=f"Renovação do certificado {anterior.numero}")
@@ -102,7 +104,7 @@ def apos_pagamento(processo, ator):
     anterior = Certificado.get_by_id(processo.renova_id)
     antiga = atribuicoes.ativa(anterior)
     novo = (Certificado.select().where((Certificado.processo == processo.id)
-                                       & (Certificado.situacao == "disponivel"))
+                                       & (Certificado.situacao == ciclo_de_vida.DISPONIVEL))
             .order_by(Certificado.id).first())
     if antiga is None or novo is None:
         return None

@@ -4,10 +4,15 @@ Each move is a conditional UPDATE (`WHERE situacao = <from>`), so two workers ra
 same row cannot both move it or skip a state; the loser gets `EstadoAlterado`. Every move
 writes an audit `Evento` in the same transaction. Views ask `pode(...)` before offering an
 action and call `mover_*`; they never compare states themselves.
+
+It is also the only place any state is compared, bookings', e-mails' and batches' too: the
+rest of the code and the templates (as Jinja tests, see web) ask the predicates here, which
+take the state string (`emitido(certificado.situacao)`), and filter queries with the named
+states and sets (`Certificado.situacao.in_(EM_ANDAMENTO)`).
 """
 from dataclasses import dataclass
 
-from models import Boleto, Certificado, Evento, ProcessoCompra, db
+from models import Agendamento, Boleto, Certificado, Evento, ProcessoCompra, db
 from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import utcnow
 
@@ -71,6 +76,61 @@ EM_ANDAMENTO = Certificado.EM_ANDAMENTO  # defined with the index that serves th
 # States in which the holder's request can be filled or corrected (until approval).
 PREENCHIVEIS = tuple(s for s in CERTIFICADO_SITUACOES
                      if s in CERTIFICADO_ACOES["solicitar"][0] | CERTIFICADO_ACOES["corrigir"][0])
+
+# The holder's request was sent and the certificate not revoked since.
+JA_SOLICITADOS = ("solicitado", "agendado", "pendente_correcao", "emitido")
+
+# Issued at some point: the X.509 exists or existed (renewal, download history).
+JA_EMITIDOS = ("emitido", "revogado")
+
+AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
+DISPONIVEL = "disponivel"
+EMITIDO = "emitido"
+CANCELADO = "cancelado"
+
+
+def origens(acao):
+    """The states `acao` is allowed from, to filter a query (`situacao.in_(origens(...))`)."""
+    return tuple(s for s in CERTIFICADO_SITUACOES if s in CERTIFICADO_ACOES[acao][0])
+
+
+# Questions about a certificate's state (the string), for code and templates alike.
+
+def atribuido(situacao):
+    return situacao == "atribuido"
+
+
+def agendado(situacao):
+    return situacao == "agendado"
+
+
+def pendente_correcao(situacao):
+    return situacao == "pendente_correcao"
+
+
+def emitido(situacao):
+    return situacao == EMITIDO
+
+
+def revogado(situacao):
+    return situacao == "revogado"
+
+
+def cancelado(situacao):
+    return situacao == CANCELADO
+
+
+def preenchivel(situacao):
+    return situacao in PREENCHIVEIS
+
+
+def ja_solicitado(situacao):
+    return situacao in JA_SOLICITADOS
+
+
+def ja_emitido(situacao):
+    return situacao in JA_EMITIDOS
+
 
 _RECUSAS = {
     "reconhecer_pagamento": "O pagamento deste certificado já foi reconhecido.",
@@ -180,6 +240,17 @@ PROCESSO_TRANSICOES = {
     "cancelado": set(),
 }
 
+PROCESSO_AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
+
+
+def processo_aguardando_pagamento(situacao):
+    return situacao == PROCESSO_AGUARDANDO_PAGAMENTO
+
+
+def processo_cancelado(situacao):
+    return situacao == "cancelado"
+
+
 # --- boleto ------------------------------------------------------------------------------
 
 BOLETO_SITUACOES = {
@@ -196,6 +267,34 @@ BOLETO_TRANSICOES = {
     "pago": set(),
     "cancelado": set(),
 }
+
+BOLETO_EM_ABERTO = "em_aberto"
+# Shown, never stored: an open boleto past its due date (services.pagamento.boletos).
+BOLETO_VENCIDO = "vencido"
+
+# States in which a payment of the boleto is honoured.
+BOLETO_PAGAVEIS = tuple(s for s in BOLETO_SITUACOES if "pago" in BOLETO_TRANSICOES[s])
+
+
+def boleto_em_aberto(situacao):
+    return situacao == BOLETO_EM_ABERTO
+
+
+def boleto_vencido(situacao):
+    """The state shown (`boletos.situacao_exibida`) is overdue."""
+    return situacao == BOLETO_VENCIDO
+
+
+def boleto_substituido(situacao):
+    return situacao == "substituido"
+
+
+def boleto_cancelado(situacao):
+    return situacao == "cancelado"
+
+
+def boleto_pagavel(situacao):
+    return situacao in BOLETO_PAGAVEIS
 
 
 def _mover(model, transicoes, nome, registro, para, ator, processo_id, detalhes, campos):
@@ -235,6 +334,65 @@ def concluir_processo_se_emitido(processo, ator=SISTEMA):
     """A paid purchase whose certificates are all issued is complete."""
     pendentes = (Certificado.select()
                  .where((Certificado.processo == processo.id)
-                        & (Certificado.situacao != "emitido")).count())
+                        & (Certificado.situacao != EMITIDO)).count())
     if processo.situacao == "pago" and pendentes == 0:
         mover_processo(processo, "concluido", ator, "Todos os certificados foram emitidos.")
+
+
+# --- videoconference booking (moved by services.agendamento.reservas) --------------------
+
+AGENDAMENTO_ATIVO = Agendamento.ATIVO  # the model's default
+AGENDAMENTO_CANCELADO = "cancelado"
+# Undone by the holder (cancelled or moved to another slot): no longer on the agents' day.
+AGENDAMENTOS_DESMARCADOS = (AGENDAMENTO_CANCELADO, "reagendado")
+
+
+def agendamento_ativo(situacao):
+    return situacao == AGENDAMENTO_ATIVO
+
+
+def agendamento_realizado(situacao):
+    return situacao == "realizado"
+
+
+def agendamento_nao_compareceu(situacao):
+    return situacao == "nao_compareceu"
+
+
+# --- outgoing e-mail (filas.tarefas) -----------------------------------------------------
+
+EMAIL_PENDENTE = "pendente"
+
+
+def email_enviado(situacao):
+    return situacao == "enviado"
+
+
+# --- "Atribuir em lote" (services.titular.lotes) -----------------------------------------
+
+LOTE_PREVIA, LOTE_APLICANDO, LOTE_CONCLUIDO = "previa", "aplicando", "concluido"
+LINHA_VALIDA, LINHA_ERRO, LINHA_APLICADA, LINHA_FALHOU = "valida", "erro", "aplicada", "falhou"
+
+
+def lote_em_previa(situacao):
+    return situacao == LOTE_PREVIA
+
+
+def lote_aplicando(situacao):
+    return situacao == LOTE_APLICANDO
+
+
+def lote_concluido(situacao):
+    return situacao == LOTE_CONCLUIDO
+
+
+def linha_valida(situacao):
+    return situacao == LINHA_VALIDA
+
+
+def linha_aplicada(situacao):
+    return situacao == LINHA_APLICADA
+
+
+def linha_falhou(situacao):
+    return situacao == LINHA_FALHOU

@@ -92,12 +92,12 @@ BANCOS = {"001": ("Banco do Brasil", "001-9")}
 
 
 def vencido(boleto, dia):
-    return boleto.situacao == "em_aberto" and boleto.vencimento < dia
+    return ciclo_de_vida.boleto_em_aberto(boleto.situacao) and boleto.vencimento < dia
 
 
 def situacao_exibida(boleto, dia):
     """Key of BOLETO_SITUACOES, or "vencido" for an open boleto past its due date."""
-    return "vencido" if vencido(boleto, dia) else boleto.situacao
+    return ciclo_de_vida.BOLETO_VENCIDO if vencido(boleto, dia) else boleto.situacao
 
 
 def limite_novo_boleto(boleto):
@@ -124,7 +124,7 @@ def motivo_sem_novo(boleto, dia):
     if pode_gerar_novo(boleto, dia):
         return None
     return ("fora_da_janela" if vencido(boleto, dia) else
-            "no_prazo" if boleto.situacao == "em_aberto" else boleto.situacao)
+            "no_prazo" if ciclo_de_vida.boleto_em_aberto(boleto.situacao) else boleto.situacao)
 
 
 def validar_novo_vencimento(boleto, vencimento, dia):

@@ -154,7 +154,7 @@ def cancelar_vencidos(dia=None, ator=SISTEMA):
     dia = dia or relogio.hoje()
     limite = dia - timedelta(days=JANELA_DIAS)
     candidatos = (ProcessoCompra.select().join(Boleto)
-                  .where((ProcessoCompra.situacao == "aguardando_pagamento")
+                  .where((ProcessoCompra.situacao == ciclo_de_vida.PROCESSO_AGUARDANDO_PAGAMENTO)
                          & (Boleto.vencimento_original < limite))
                   .distinct().order_by(ProcessoCompra.id))
     cancelados = []
@@ -168,12 +168,13 @@ def cancelar_vencidos(dia=None, ator=SISTEMA):
                 motivo = (f"Boleto não pago até {formatacao.format_date(original + timedelta(days=JANELA_DIAS))}"
                           f" ({JANELA_DIAS} dias após o vencimento original).")
                 ciclo_de_vida.mover_processo(processo, "cancelado", ator, motivo)
-                for boleto in Boleto.select().where((Boleto.processo == processo.id)
-                                                    & (Boleto.situacao == "em_aberto")):
+                for boleto in Boleto.select().where(
+                        (Boleto.processo == processo.id)
+                        & (Boleto.situacao == ciclo_de_vida.BOLETO_EM_ABERTO)):
                     ciclo_de_vida.mover_boleto(boleto, "cancelado", ator, motivo)
                 for certificado in Certificado.select().where(
                         (Certificado.processo == processo.id)
-                        & (Certificado.situacao == "aguardando_pagamento")):
+                        & (Certificado.situacao == ciclo_de_vida.AGUARDANDO_PAGAMENTO)):
                     ciclo_de_vida.mover_certificado(certificado, "cancelar", ator, motivo)
                 comprador = Conta.get_by_id(processo.comprador_id)
                 correio.enfileirar(comprador.email, f"Compra {processo.numero} cancelada",

@@ -81,7 +81,7 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
         motivo = ""
         if valor_centavos != boleto.valor_centavos:
             motivo = "Valor pago diferente do valor do boleto."
-        elif processo.situacao != "aguardando_pagamento":
+        elif not ciclo_de_vida.processo_aguardando_pagamento(processo.situacao):
             motivo = "Compra já paga ou cancelada: pagamento em duplicidade, devolver."
         pagamento = Pagamento.create(
             boleto=boleto, processo=processo, valor_centavos=valor_centavos,
@@ -99,19 +99,20 @@ def reconhecer_pagamento(boleto, valor_centavos, data_pagamento, origem, referen
                     {"conta": comprador, "processo": processo, "boleto": boleto,
                      "pagamento": pagamento,
                      # What the buyer must know first: a closed purchase needs nothing more.
-                     "caso": ("valor" if processo.situacao == "aguardando_pagamento"
+                     "caso": ("valor"
+                              if ciclo_de_vida.processo_aguardando_pagamento(processo.situacao)
                               else processo.situacao)},
                     processo=processo.id)
             return pagamento
-        if boleto.situacao in ("em_aberto", "substituido"):
+        if ciclo_de_vida.boleto_pagavel(boleto.situacao):
             ciclo_de_vida.mover_boleto(boleto, "pago", ator, pago_em=utcnow())
         for outro in Boleto.select().where((Boleto.processo == processo.id)
-                                           & (Boleto.situacao == "em_aberto")):
+                                           & (Boleto.situacao == ciclo_de_vida.BOLETO_EM_ABERTO)):
             ciclo_de_vida.mover_boleto(outro, "cancelado", ator, "Compra paga por outro boleto.")
         ciclo_de_vida.mover_processo(processo, "pago", ator, pago_em=utcnow())
         for certificado in Certificado.select().where(
                 (Certificado.processo == processo.id)
-                & (Certificado.situacao == "aguardando_pagamento")):
+                & (Certificado.situacao == ciclo_de_vida.AGUARDANDO_PAGAMENTO)):
             ciclo_de_vida.mover_certificado(certificado, "reconhecer_pagamento", ator)
         renovacao.apos_pagamento(processo, ator)
         if avisar:

@@ -8,8 +8,9 @@ from models import Atribuicao, Certificado, Solicitacao, db
 from services.nucleo import formatacao
 from services.titular import links
 from services.nucleo import correio
+from services.nucleo import ciclo_de_vida
 from services.nucleo.uma_vez import uma_vez
-from services.nucleo.ciclo_de_vida import (PREENCHIVEIS, EstadoAlterado, TransicaoInvalida,
+from services.nucleo.ciclo_de_vida import (EstadoAlterado, TransicaoInvalida,
                                 mover_certificado, registrar_evento)
 from services.nucleo.relogio import utcnow
 
@@ -36,7 +37,8 @@ def _cpf_ja_usado(certificado, cpf):
     """Another certificate of the same purchase, still in use, already belongs to `cpf`."""
     return (Certificado.select().where(
         (Certificado.processo == certificado.processo_id) & (Certificado.id != certificado.id)
-        & (Certificado.titular_cpf == cpf) & (Certificado.situacao != "cancelado")).exists())
+        & (Certificado.titular_cpf == cpf)
+        & (Certificado.situacao != ciclo_de_vida.CANCELADO)).exists())
 
 
 def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
@@ -97,8 +99,8 @@ def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir
 def reenviar_link(certificado, conta, ator, validade_dias):
     """A fresh link by e-mail; the previous one dies at once. Also after emission: the
     holder needs the link to download, reissue or revoke the certificate."""
-    emitido = certificado.situacao == "emitido"
-    if certificado.situacao not in PREENCHIVEIS and not emitido:
+    emitido = ciclo_de_vida.emitido(certificado.situacao)
+    if not ciclo_de_vida.preenchivel(certificado.situacao) and not emitido:
         raise AtribuicaoRecusada("Não há link para reenviar neste certificado.")
     with db.atomic():
         atribuicao = ativa(certificado)

@@ -14,16 +14,19 @@ from services.contratantes import posse
 from services.titular import atribuicoes
 from services.nucleo import formatacao
 from services.nucleo import correio
-from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
-from services.titular.lotes_conferencia import (LOTE_SQL, PENDENTE, Linha, blocos, conferir,
+from services.nucleo import ciclo_de_vida
+from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, origens, pode
+from services.titular.lotes_conferencia import (LOTE_SQL, Linha, blocos, conferir,
                                                 cpf_da_planilha, preenchida, situacao_recusada)
 from services.titular.planilhas import LISTA, MODELO
 from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import utcnow
 
-VALIDA, ERRO, APLICADA, FALHOU = "valida", "erro", "aplicada", "falhou"
-PREVIA, APLICANDO, CONCLUIDO = "previa", "aplicando", "concluido"
-
+# The lines' and the batch's states, under the short names this module (and its views) use.
+VALIDA, ERRO, APLICADA, FALHOU = (ciclo_de_vida.LINHA_VALIDA, ciclo_de_vida.LINHA_ERRO,
+                                  ciclo_de_vida.LINHA_APLICADA, ciclo_de_vida.LINHA_FALHOU)
+PREVIA, APLICANDO, CONCLUIDO = (ciclo_de_vida.LOTE_PREVIA, ciclo_de_vida.LOTE_APLICANDO,
+                                ciclo_de_vida.LOTE_CONCLUIDO)
 
 class LoteRecusado(Recusa):
     """The batch as a whole cannot be previewed: the uploaded file is at fault."""
@@ -38,7 +41,7 @@ def pendentes(conta, acao="atribuir", processos=None):
     """The buyer's certificates waiting for `acao`, oldest purchase first."""
     query = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
              .where(posse.escopo_processos(conta)
-                    & (Certificado.situacao == PENDENTE[acao])))
+                    & (Certificado.situacao.in_(origens(acao)))))
     if processos is not None:
         query = query.where(ProcessoCompra.id.in_(processos))
     return query.order_by(ProcessoCompra.criado_em, ProcessoCompra.id, Certificado.numero)
@@ -50,7 +53,7 @@ def compras_com_pendentes(conta, acao="atribuir"):
     return [(p, p.n) for p in (
         ProcessoCompra.select(ProcessoCompra, n.alias("n")).join(Certificado)
         .where(posse.escopo_processos(conta)
-               & (Certificado.situacao == PENDENTE[acao]))
+               & (Certificado.situacao.in_(origens(acao))))
         .group_by(ProcessoCompra.id).order_by(ProcessoCompra.criado_em, ProcessoCompra.id))]
 
 
@@ -192,7 +195,7 @@ def _aplicar_linha(lote, linha, conta, ator, validade_dias):
                 return
             certificado = (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
                            .where(Certificado.id == linha.certificado_id).get())
-            if certificado.situacao != PENDENTE[lote.acao]:
+            if not pode(certificado.situacao, lote.acao):
                 raise TransicaoInvalida(situacao_recusada(certificado, lote.acao))
             atribuicoes.atribuir(certificado, cpf_da_planilha(linha.cpf), linha.email.strip().lower(),
                                  conta, ator, validade_dias, acao=lote.acao)

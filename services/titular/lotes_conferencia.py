@@ -5,12 +5,10 @@ from dataclasses import dataclass
 
 from models import Certificado, ProcessoCompra
 from services.contratantes import posse
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
+from services.nucleo import ciclo_de_vida
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, pode
 from services.titular.pessoa import clean_cpf, clean_email
 from services.titular.planilhas import MODELO
-
-# The state a certificate must be in for each batch action.
-PENDENTE = {"atribuir": "disponivel", "reatribuir": "atribuido"}
 
 LOTE_SQL = 500  # keeps IN (...) lists under SQLite's variable limit
 
@@ -37,7 +35,7 @@ def _titulares(processo_ids):
                 Certificado.select(Certificado.processo, Certificado.titular_cpf,
                                    Certificado.numero)
                 .where(Certificado.processo.in_(bloco) & Certificado.titular_cpf.is_null(False)
-                       & (Certificado.situacao != "cancelado")).tuples()):
+                       & (Certificado.situacao != ciclo_de_vida.CANCELADO)).tuples()):
             titulares.setdefault(processo_id, {})[cpf] = numero
     return titulares
 
@@ -55,7 +53,7 @@ def _certificados(numeros):
 def situacao_recusada(certificado, acao):
     rotulo = CERTIFICADO_SITUACOES.get(certificado.situacao, certificado.situacao)
     if acao == "reatribuir":
-        if certificado.situacao in ("solicitado", "agendado", "pendente_correcao", "emitido"):
+        if ciclo_de_vida.ja_solicitado(certificado.situacao):
             return (f"O certificado {certificado.numero} não pode ser reatribuído: a emissão "
                     f"já foi solicitada (situação: {rotulo}).")
         return (f"O certificado {certificado.numero} não está atribuído a ninguém "
@@ -127,7 +125,7 @@ def _preparar_modelo(conta, acao, linhas):
         elif numero in numeros_vistos:
             linha.erro = (f"Certificado repetido no arquivo (já está na linha "
                           f"{numeros_vistos[numero]}).")
-        elif certificado.situacao != PENDENTE[acao]:
+        elif not pode(certificado.situacao, acao):
             linha.erro = situacao_recusada(certificado, acao)
         else:
             linha.erro = _ja_titular(titulares, certificado, linha.cpf)
