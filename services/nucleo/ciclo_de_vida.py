@@ -94,42 +94,22 @@ def origens(acao):
     return tuple(s for s in CERTIFICADO_SITUACOES if s in CERTIFICADO_ACOES[acao][0])
 
 
-# Questions about a certificate's state (the string), for code and templates alike.
-
-def atribuido(situacao):
-    return situacao == "atribuido"
-
-
-def agendado(situacao):
-    return situacao == "agendado"
+def _em(*estados):
+    """A question about a state (the string), for code and templates alike: is it one of
+    `estados`?"""
+    return frozenset(estados).__contains__
 
 
-def pendente_correcao(situacao):
-    return situacao == "pendente_correcao"
-
-
-def emitido(situacao):
-    return situacao == EMITIDO
-
-
-def revogado(situacao):
-    return situacao == "revogado"
-
-
-def cancelado(situacao):
-    return situacao == CANCELADO
-
-
-def preenchivel(situacao):
-    return situacao in PREENCHIVEIS
-
-
-def ja_solicitado(situacao):
-    return situacao in JA_SOLICITADOS
-
-
-def ja_emitido(situacao):
-    return situacao in JA_EMITIDOS
+# Questions about a certificate's state.
+atribuido = _em("atribuido")
+agendado = _em("agendado")
+pendente_correcao = _em("pendente_correcao")
+emitido = _em(EMITIDO)
+revogado = _em("revogado")
+cancelado = _em(CANCELADO)
+preenchivel = _em(*PREENCHIVEIS)
+ja_solicitado = _em(*JA_SOLICITADOS)
+ja_emitido = _em(*JA_EMITIDOS)
 
 
 _RECUSAS = {
@@ -243,12 +223,8 @@ PROCESSO_TRANSICOES = {
 PROCESSO_AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
 
 
-def processo_aguardando_pagamento(situacao):
-    return situacao == PROCESSO_AGUARDANDO_PAGAMENTO
-
-
-def processo_cancelado(situacao):
-    return situacao == "cancelado"
+processo_aguardando_pagamento = _em(PROCESSO_AGUARDANDO_PAGAMENTO)
+processo_cancelado = _em("cancelado")
 
 
 # --- boleto ------------------------------------------------------------------------------
@@ -275,26 +251,11 @@ BOLETO_VENCIDO = "vencido"
 # States in which a payment of the boleto is honoured.
 BOLETO_PAGAVEIS = tuple(s for s in BOLETO_SITUACOES if "pago" in BOLETO_TRANSICOES[s])
 
-
-def boleto_em_aberto(situacao):
-    return situacao == BOLETO_EM_ABERTO
-
-
-def boleto_vencido(situacao):
-    """The state shown (`boletos.situacao_exibida`) is overdue."""
-    return situacao == BOLETO_VENCIDO
-
-
-def boleto_substituido(situacao):
-    return situacao == "substituido"
-
-
-def boleto_cancelado(situacao):
-    return situacao == "cancelado"
-
-
-def boleto_pagavel(situacao):
-    return situacao in BOLETO_PAGAVEIS
+boleto_em_aberto = _em(BOLETO_EM_ABERTO)
+boleto_vencido = _em(BOLETO_VENCIDO)  # of the state shown (`boletos.situacao_exibida`)
+boleto_substituido = _em("substituido")
+boleto_cancelado = _em("cancelado")
+boleto_pagavel = _em(*BOLETO_PAGAVEIS)
 
 
 def _mover(model, transicoes, nome, registro, para, ator, processo_id, detalhes, campos):
@@ -347,16 +308,9 @@ AGENDAMENTO_CANCELADO = "cancelado"
 AGENDAMENTOS_DESMARCADOS = (AGENDAMENTO_CANCELADO, "reagendado")
 
 
-def agendamento_ativo(situacao):
-    return situacao == AGENDAMENTO_ATIVO
-
-
-def agendamento_realizado(situacao):
-    return situacao == "realizado"
-
-
-def agendamento_nao_compareceu(situacao):
-    return situacao == "nao_compareceu"
+agendamento_ativo = _em(AGENDAMENTO_ATIVO)
+agendamento_realizado = _em("realizado")
+agendamento_nao_compareceu = _em("nao_compareceu")
 
 
 # --- outgoing e-mail (filas.tarefas) -----------------------------------------------------
@@ -364,8 +318,7 @@ def agendamento_nao_compareceu(situacao):
 EMAIL_PENDENTE = "pendente"
 
 
-def email_enviado(situacao):
-    return situacao == "enviado"
+email_enviado = _em("enviado")
 
 
 # --- "Atribuir em lote" (services.titular.lotes) -----------------------------------------
@@ -374,25 +327,9 @@ LOTE_PREVIA, LOTE_APLICANDO, LOTE_CONCLUIDO = "previa", "aplicando", "concluido"
 LINHA_VALIDA, LINHA_ERRO, LINHA_APLICADA, LINHA_FALHOU = "valida", "erro", "aplicada", "falhou"
 
 
-def lote_em_previa(situacao):
-    return situacao == LOTE_PREVIA
-
-
-def lote_aplicando(situacao):
-    return situacao == LOTE_APLICANDO
-
-
-def lote_concluido(situacao):
-    return situacao == LOTE_CONCLUIDO
-
-
-def linha_valida(situacao):
-    return situacao == LINHA_VALIDA
-
-
-def linha_aplicada(situacao):
-    return situacao == LINHA_APLICADA
-
-
-def linha_falhou(situacao):
-    return situacao == LINHA_FALHOU
+lote_em_previa = _em(LOTE_PREVIA)
+lote_aplicando = _em(LOTE_APLICANDO)
+lote_concluido = _em(LOTE_CONCLUIDO)
+linha_valida = _em(LINHA_VALIDA)
+linha_aplicada = _em(LINHA_APLICADA)
+linha_falhou = _em(LINHA_FALHOU)
