@@ -15,7 +15,7 @@ from services.nucleo import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
 from services.titular import termos
-from web.paginas import pdf_response, redirect_see_other, render
+from web.paginas import pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 from web.sessao import agente_required, current_account
 
@@ -100,7 +100,7 @@ def _decidir(agendamento_id, fazer, sucesso):
     except Recusa as recusa:
         return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash(sucesso, "sucesso")
-    return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
+    return redirecionar("agenda.detalhe", agendamento_id=agendamento_id)
 
 
 @bp.post("/<id:agendamento_id>/aprovar")
@@ -155,4 +155,4 @@ def revogar(agendamento_id):
     except Recusa as recusa:
         return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash("Certificado revogado. Ele já consta da lista de certificados revogados.", "sucesso")
-    return redirect_see_other("agenda.detalhe", agendamento_id=agendamento_id)
+    return redirecionar("agenda.detalhe", agendamento_id=agendamento_id)

@@ -20,7 +20,7 @@ from services.nucleo import relogio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida
 from services.nucleo.relogio import TZ
 from web.acesso_titular import acesso_titular
-from web.paginas import redirect_see_other, render
+from web.paginas import redirecionar, render
 
 bp = Blueprint("agendamento", __name__)
 PREFIXO = "/titular/<numero>/agendamento"
@@ -113,7 +113,7 @@ def inicio(numero):
     if passo == "indisponivel":
         return render_template("agendamento/indisponivel.html", **ctx.base())
     if passo == "elegibilidade":
-        return redirect_see_other("agendamento.elegibilidade", numero=ctx.numero)
+        return redirecionar("agendamento.elegibilidade", numero=ctx.numero)
     if passo == "presencial":
         return render_template("agendamento/presencial.html", **ctx.base())
     return _seletor(ctx)
@@ -132,7 +132,7 @@ def _resumo(ctx, erro=None, status=200):
 def elegibilidade(numero):
     ctx = _Contexto(numero)
     if not ctx.situacao.pode_agendar:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     atual = ctx.solicitacao.elegivel_video
     form = ElegibilidadeForm(data={"elegivel": None if atual is None else
                                    ("cnh" if atual else "nao")})
@@ -142,7 +142,7 @@ def elegibilidade(numero):
                                              form.elegivel.data != "nao")
         except TransicaoInvalida:
             pass  # booked meanwhile: the start page shows the booking
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     status = 422 if form.errors else 200
     return render("agendamento/elegibilidade.html", None, status, form=form, **ctx.base())
 
@@ -153,7 +153,7 @@ def elegibilidade(numero):
 def dias(numero):
     ctx = _Contexto(numero)
     if not ctx.pode_escolher:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     return _seletor(ctx)
 
 
@@ -161,7 +161,7 @@ def dias(numero):
 def horarios(numero):
     ctx = _Contexto(numero)
     if not ctx.pode_escolher:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     dia = entrada.data_iso(request.args.get("dia"))
     if dia is None or dia not in slots.dias_livres(relogio.agora(), ctx.cfg):
         return _seletor(ctx, erro="Este dia não tem horários livres. Escolha um dos dias abaixo.",
@@ -180,7 +180,7 @@ def _recusa_escolha(ctx, inicio_, erro, status=422):
 def confirmar(numero):
     ctx = _Contexto(numero)
     if not ctx.pode_escolher:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     inicio_ = _parse_inicio(request.args.get("inicio"))
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
@@ -207,7 +207,7 @@ def agendar(numero):
     except AgendamentoRecusado as recusa:
         return _resumo(ctx, erro=recusa.mensagem, status=409)
     if not ctx.pode_escolher:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     if inicio_ is None:
         return _recusa_escolha(ctx, None, "Escolha um dos horários disponíveis.")
     try:
@@ -234,7 +234,7 @@ def agendar(numero):
             return _resumo(novo, erro=str(erro), status=409)
         return render_template("agendamento/indisponivel.html", erro=str(erro),
                                **novo.base()), 409
-    return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+    return redirecionar("agendamento.inicio", numero=ctx.numero)
 
 
 # --- cancel ------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def agendar(numero):
 def cancelar(numero):
     ctx = _Contexto(numero)
     if not ctx.reagendando:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     form = Formulario()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -255,9 +255,9 @@ def cancelar(numero):
             return _resumo(_Contexto(numero), erro=erro.mensagem, status=409)
         flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
               "data quando quiser.", "sucesso")
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     if not ctx.pode_escolher:
-        return redirect_see_other("agendamento.inicio", numero=ctx.numero)
+        return redirecionar("agendamento.inicio", numero=ctx.numero)
     inicio_ = slots.do_banco(ctx.agendamento.horario.inicio)
     return render_template("agendamento/cancelar.html", form=form,
                            quando=slots.descrever(inicio_), **ctx.base())

@@ -4,7 +4,7 @@ Ajuda Interativa only adds its first step (assign the certificate to a CPF) and 
 certificate; the request, the termo and the scheduling are the same views as everywhere
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
-from flask import Blueprint, current_app, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, request, url_for
 
 from blueprints.forms import AtribuirForm
 from services.contratantes import posse
@@ -14,7 +14,7 @@ from services.nucleo import formatacao
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, pode
 from services.nucleo.uma_vez import nova_chave
 from services.titular.jornada import EXPLICACOES, passo
-from web.paginas import render
+from web.paginas import redirecionar, render
 from web.sessao import current_account, login_required
 
 bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
@@ -33,12 +33,12 @@ def index():
 def _seguir(certificado):
     """Where the journey continues for this certificate."""
     if pode(certificado.situacao, "atribuir"):
-        return redirect(url_for(".atribuir", numero=certificado.numero), code=303)
+        return redirecionar(".atribuir", numero=certificado.numero)
     if pode(certificado.situacao, "agendar") or pode(certificado.situacao, "reagendar"):
         destino = "solicitacao.enviada"
     else:
         destino = "solicitacao.inicio"
-    return redirect(url_for(destino, numero=certificado.numero, guia=1), code=303)
+    return redirecionar(destino, numero=certificado.numero, guia=1)
 
 
 def _meu_certificado(numero):
@@ -94,7 +94,7 @@ def atribuir(numero):
     certificado = _meu_certificado(numero)
     if request.method == "GET":
         if not pode(certificado.situacao, "atribuir"):
-            return redirect(url_for(".interativa", numero=numero), code=303)
+            return redirecionar(".interativa", numero=numero)
         form = _atribuir_form(formdata=None, data={"cpf": formatacao.format_cpf(conta.cpf),
                                                    "email": conta.email,
                                                    "versao": certificado.versao,
@@ -114,8 +114,8 @@ def atribuir(numero):
     except TransicaoInvalida as erro:
         return _pagina_atribuir(certificado, form, 409, aviso=str(erro))
     if cpf == conta.cpf:
-        return redirect(url_for("solicitacao.inicio", numero=numero, guia=1), code=303)
-    return redirect(url_for(".atribuido", numero=numero), code=303)
+        return redirecionar("solicitacao.inicio", numero=numero, guia=1)
+    return redirecionar(".atribuido", numero=numero)
 
 
 @bp.get("/interativa/<numero>/atribuido")
@@ -125,7 +125,7 @@ def atribuido(numero):
     g.guia = True
     certificado = _meu_certificado(numero)
     if pode(certificado.situacao, "atribuir") or not certificado.titular_email:
-        return redirect(url_for(".interativa", numero=numero), code=303)
+        return redirecionar(".interativa", numero=numero)
     fragmento = "ajuda/_atribuido.html"
     return render("solicitacao/pagina.html", fragmento, fragmento=fragmento,
                   certificado=certificado, titulo="Certificado atribuído", passo=None,

@@ -1,8 +1,7 @@
 """Sign in with CPF and password, sign out; "Primeiro acesso" and "Esqueci minha senha"."""
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import Blueprint, current_app, flash, make_response, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
@@ -12,7 +11,7 @@ from web.extensoes import limiter
 from services.contratantes import contas
 from services.nucleo import formatacao
 from services.titular.pessoa import clean_celular, clean_cpf, clean_email, clean_nome
-from web.paginas import redirect_see_other, render
+from web.paginas import redirecionar, render
 from web.sessao import current_account, sign_in
 
 bp = Blueprint("auth", __name__)
@@ -58,14 +57,14 @@ def _ip_e_cpf():
 @limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_account() is not None and request.method == "GET":
-        return redirect(_safe_next(request.args.get("next")) or url_for("inicio.index"))
+        return redirecionar(_safe_next(request.args.get("next")) or url_for("inicio.index"))
     form = LoginForm()
     if form.validate_on_submit():
         conta = contas.autenticar(form.cpf.limpo, form.senha.data)
         if conta is not None:
             sign_in(conta)
             destino = _safe_next(request.args.get("next")) or url_for("inicio.index")
-            return redirect(destino, code=303)
+            return redirecionar(destino)
         form.senha.errors.append("CPF ou senha inválidos.")
     status = 422 if form.errors else 200
     return render("auth/login.html", form=form, status=status,
@@ -79,7 +78,7 @@ def logout():
     if conta is not None:
         contas.encerrar_sessoes(conta.id)
     session.clear()
-    return redirect(url_for("auth.login"), code=303)
+    return redirecionar("auth.login")
 
 
 # --- "Primeiro acesso" and "Esqueci minha senha" -------------------------------------------
@@ -141,9 +140,9 @@ def primeiro_acesso():
             session[CPF_RECUPERACAO] = cpf
             flash("Este CPF já tem cadastro na Área do Cliente. Para entrar, defina uma nova "
                   "senha: enviaremos o link para o e-mail cadastrado.", "info")
-            return redirect_see_other("auth.esqueci_senha", next=next_url)
+            return redirecionar("auth.esqueci_senha", next=next_url)
         session[PRIMEIRO_ACESSO] = {"cpf": cpf, "email": form.email.limpo, "next": next_url}
-        return redirect_see_other("auth.primeiro_acesso_dados")
+        return redirecionar("auth.primeiro_acesso_dados")
     status = 422 if form.errors else 200
     return render("auth/primeiro_acesso.html", form=form, next=next_url, status=status)
 
@@ -153,7 +152,7 @@ def primeiro_acesso():
 def primeiro_acesso_dados():
     inicio = session.get(PRIMEIRO_ACESSO)
     if not inicio:
-        return redirect(url_for("auth.primeiro_acesso"))
+        return redirecionar("auth.primeiro_acesso")
     form = DadosForm()
     if form.validate_on_submit():
         conta = contas.cadastrar(inicio["cpf"], inicio["email"], form.nome.limpo,
@@ -163,7 +162,7 @@ def primeiro_acesso_dados():
             session[CPF_RECUPERACAO] = inicio["cpf"]
             flash("Este CPF já tem cadastro na Área do Cliente. Para entrar, defina uma nova "
                   "senha.", "info")
-            return redirect_see_other("auth.esqueci_senha", next=inicio["next"])
+            return redirecionar("auth.esqueci_senha", next=inicio["next"])
         return render_template("auth/link_enviado.html", primeiro_acesso=True,
                                email=formatacao.mask_email(inicio["email"]),
                                horas=current_app.config["TOKEN_SENHA_HORAS"])
@@ -201,7 +200,7 @@ def definir_senha_link(token):
     session[TOKEN_CONTA] = token
     session[NEXT_CONTA] = _safe_next(request.args.get("next"))
     # The token leaves the address bar (and any later Referer) at once.
-    return redirect(url_for("auth.definir_senha"), code=303)
+    return redirecionar("auth.definir_senha")
 
 
 @bp.route("/definir-senha", methods=["GET", "POST"])
@@ -218,6 +217,6 @@ def definir_senha():
         destino = _safe_next(session.get(NEXT_CONTA)) or url_for("inicio.index")
         sign_in(conta)
         flash("Senha definida com sucesso. Você já está conectado à Área do Cliente.", "sucesso")
-        return redirect(destino, code=303)
+        return redirecionar(destino)
     status = 422 if form.errors else 200
     return render("auth/definir_senha.html", form=form, dono=token_conta.conta, status=status)

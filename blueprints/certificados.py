@@ -7,8 +7,7 @@ double click acts once, and `versao`, the certificate version the page showed, s
 session acting on a stale page sees the current state instead of overwriting it; the
 service (services.titular.atribuicoes) holds both guarantees.
 """
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 
 from blueprints.forms import AcaoForm, AtribuirForm
 from services.contratantes import posse
@@ -19,7 +18,7 @@ from services.nucleo import formatacao
 from services.nucleo.uma_vez import nova_chave
 from services.titular.atribuicoes import AtribuicaoRecusada
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
-from web.paginas import cursores, redirect_see_other, render
+from web.paginas import cursores, redirecionar, render
 from web.sessao import current_account, login_required
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
@@ -100,7 +99,7 @@ def _form_atribuicao(numero, acao):
     form = AtribuirForm()
     if request.method == "GET":
         if not pode(certificado.situacao, acao):
-            return redirect(url_for("certificados.gerenciar", numero=numero))
+            return redirecionar("certificados.gerenciar", numero=numero)
         form.versao.data = certificado.versao
         form.chave.data = nova_chave()
     elif form.validate_on_submit():
@@ -115,7 +114,7 @@ def _form_atribuicao(numero, acao):
             return _pagina_gerenciar(_certificado(numero), erro=str(error), status=409)
         else:
             flash(mensagem, "sucesso")
-            return redirect_see_other("certificados.gerenciar", numero=numero)
+            return redirecionar("certificados.gerenciar", numero=numero)
     status = 422 if form.errors else 200
     return render("certificados/atribuir.html", form=form, certificado=certificado,
                   reatribuir=acao == "reatribuir", status=status)
@@ -147,4 +146,4 @@ def reenviar(numero):
     except TransicaoInvalida as error:
         return _pagina_gerenciar(certificado, erro=str(error), status=409)
     flash(mensagem, "sucesso")
-    return redirect_see_other("certificados.gerenciar", numero=numero)
+    return redirecionar("certificados.gerenciar", numero=numero)

@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, session
 
 from services.contratantes import contas
-from web.paginas import redirect_see_other, render
+from web.paginas import redirecionar, render
 from web.sessao import current_account, login_required
 
 bp = Blueprint("conta", __name__)
@@ -21,4 +21,4 @@ def sair_de_todos():
     session.clear()
     flash("Você saiu da Área do Cliente em todos os aparelhos. Entre de novo para continuar.",
           "sucesso")
-    return redirect_see_other("auth.login")
+    return redirecionar("auth.login")

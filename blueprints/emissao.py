@@ -13,7 +13,7 @@ from services.certificacao import emissao
 from services.certificacao import teste_certificado
 from services.certificacao.emissao import EmissaoRecusada
 from services.nucleo.recusas import Recusa
-from web.paginas import redirect_see_other, render
+from web.paginas import redirecionar, render
 
 bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
 
@@ -125,9 +125,9 @@ def _revogacao(numero, reemitir):
             if reemitir:
                 flash("Certificado anterior revogado. Crie a senha e baixe o novo certificado.",
                       "sucesso")
-                return redirect_see_other("emissao.baixar", numero=numero)
+                return redirecionar("emissao.baixar", numero=numero)
             flash("Certificado revogado. Ele deixou de valer agora.", "sucesso")
-            return redirect_see_other("titular.certificado", numero=numero)
+            return redirecionar("titular.certificado", numero=numero)
     if form.is_submitted():
         status = 422
     return render("emissao/revogar.html", None, status, form=form, reemitir=reemitir,

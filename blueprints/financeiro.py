@@ -11,7 +11,7 @@ from services.nucleo import entrada
 from services.pagamento import pix
 from services.nucleo import relogio
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
-from web.paginas import cursores, pdf_response, redirect_see_other, render
+from web.paginas import cursores, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 from web.sessao import current_account, login_required, para_o_login
 
@@ -91,7 +91,7 @@ def _pagina_novo(boleto, hoje, form=None, motivo=None, erro=None, status=200):
 def _ja_substituido(substituto):
     # Already replaced (a double submit, or Back and resend): show the one that exists.
     flash("Este boleto já foi substituído. Este é o boleto novo; pague somente ele.", "info")
-    return redirect_see_other("financeiro.boleto", boleto_id=substituto.id)
+    return redirecionar("financeiro.boleto", boleto_id=substituto.id)
 
 
 def _mudou(boleto_id, hoje, error):
@@ -136,5 +136,5 @@ def novo_boleto(boleto_id):
                 return _ja_substituido(novo)
             flash("Novo boleto gerado; ele também foi enviado para o seu e-mail. O boleto "
                   "anterior foi substituído: não o pague mais.", "sucesso")
-            return redirect_see_other("financeiro.boleto", boleto_id=novo.id)
+            return redirecionar("financeiro.boleto", boleto_id=novo.id)
     return _pagina_novo(boleto, hoje, form=form, status=422 if form.errors else 200)

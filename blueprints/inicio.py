@@ -2,12 +2,12 @@
 balancer's health check."""
 import os
 
-from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
-                   session, url_for)
+from flask import Blueprint, current_app, jsonify, make_response, render_template, session
 
 from banco.conexao import responde
 from web.quadro import SONDA_QUADRO
 from web.sessao import current_account
+from web.paginas import redirecionar
 
 bp = Blueprint("inicio", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("inicio", __name__)
 def index():
     conta = current_account()
     if conta is not None and conta.is_agente:
-        return redirect(url_for("agenda.index"))
+        return redirecionar("agenda.index")
     return render_template("inicio/index.html")
 
 

@@ -2,7 +2,7 @@
 import re
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, request
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
@@ -12,7 +12,7 @@ from services.pagamento import compras
 from services.nucleo import relogio
 from services.certificacao import renovacao
 from services.nucleo.ciclo_de_vida import Ator
-from web.paginas import redirect_see_other, render
+from web.paginas import redirecionar, render
 from web.sessao import current_account, login_required
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
@@ -75,7 +75,7 @@ def index():
         _renovado(form.renovar.data)
         # Anonymous visitors pass through the login, which brings them back to confirm.
         extra = {"renovar": form.renovar.data} if form.renovar.data else {}
-        return redirect_see_other("loja.confirmar", quantidade=form.quantidade.limpo, **extra)
+        return redirecionar("loja.confirmar", quantidade=form.quantidade.limpo, **extra)
     return _pagina_produto(form, 422 if form.errors else 200)
 
 
@@ -85,7 +85,7 @@ def confirmar():
     conta = current_account()
     if request.method == "GET":
         if not request.args.get("quantidade"):
-            return redirect(url_for("loja.index"))
+            return redirecionar("loja.index")
         form = ConfirmarForm(data={"quantidade": request.args["quantidade"],
                                    "renovar": request.args.get("renovar", ""),
                                    "chave": uuid.uuid4().hex})
@@ -114,7 +114,7 @@ def confirmar():
                 else:
                     flash(f"Esta compra já tinha sido registrada ({processo.numero}); "
                           "nada foi comprado de novo.", "info")
-                return redirect_see_other("financeiro.boleto", boleto_id=boleto.id)
+                return redirecionar("financeiro.boleto", boleto_id=boleto.id)
         if form.quantidade.errors:
             return _erro_de_quantidade(form.quantidade.data, form.quantidade.errors)
         form.chave.data = uuid.uuid4().hex

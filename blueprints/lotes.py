@@ -17,7 +17,7 @@ from services.titular import certificados as consulta
 from services.titular import lotes
 from services.titular import planilhas
 from services.titular.planilhas import LIMITE_BYTES, ArquivoRecusado
-from web.paginas import numero_da_pagina, redirect_see_other, render
+from web.paginas import numero_da_pagina, redirecionar, render
 from web.sessao import current_account, login_required
 
 bp = Blueprint("lotes", __name__, url_prefix="/certificados/lote")
@@ -85,7 +85,7 @@ def receber():
     except lotes.LoteRecusado as recusa:
         form[recusa.campo].errors = [recusa.mensagem]
         return _pagina_envio(form, acao, escolhidas, status=422)
-    return redirect_see_other("lotes.lote", lote_id=lote.id)
+    return redirecionar("lotes.lote", lote_id=lote.id)
 
 
 # --- model sheet --------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def confirmar(lote_id):
         abort(400)
     if lotes.confirmar(lote):  # a second click finds the batch already applying
         tarefas.aplicar_lote(lote.id)
-    return redirect_see_other("lotes.lote", lote_id=lote.id)
+    return redirecionar("lotes.lote", lote_id=lote.id)
 
 
 @bp.get("/<id:lote_id>/erros.<formato>")
@@ -192,6 +192,6 @@ def _de_volta():
     """Gerenciar Certificados posts its selection with its filter: back to that list."""
     situacao = request.form.get("situacao")
     if situacao:
-        return redirect_see_other("certificados.lista",
+        return redirecionar("certificados.lista",
                                   situacao=consulta.normalizar_filtro(situacao))
-    return redirect_see_other("lotes.reenviar")
+    return redirecionar("lotes.reenviar")

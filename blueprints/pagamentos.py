@@ -13,7 +13,7 @@ from services.pagamento import boletos
 from services.pagamento import consulta
 from services.pagamento import pagamentos
 from web.extensoes import csrf
-from web.paginas import cursores, redirect_see_other, render
+from web.paginas import cursores, redirecionar, render
 from web.sessao import agente_required, current_account
 
 bp = Blueprint("pagamentos", __name__)
@@ -81,7 +81,7 @@ def confirmar(boleto_id):
     else:
         flash("Pagamento reconhecido. A compra está paga e os certificados estão "
               "“Pendente de atribuição”; o comprador foi avisado por e-mail.", "sucesso")
-    return redirect_see_other("pagamentos.index", q=boleto.nosso_numero)
+    return redirecionar("pagamentos.index", q=boleto.nosso_numero)
 
 
 @bp.post("/api/pagamentos/notificacao")

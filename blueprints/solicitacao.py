@@ -4,7 +4,7 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 "Ajuda Interativa" (`?guia=1`: the stepper then counts the whole journey and each step
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, request, url_for
 
 from blueprints.forms_solicitacao import AceiteForm, ConfiraForm, FORMS
 from services.nucleo import relogio
@@ -19,7 +19,7 @@ from services.titular import termos
 from services.titular.jornada import AJUDA, EXPLICACOES
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web.acesso_titular import acesso_titular
-from web.paginas import pdf_response, render
+from web.paginas import pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
@@ -76,9 +76,6 @@ def _fechada(certificado):
                    titulo="Solicitação encerrada", passo=None)
 
 
-def _ir(endpoint, **values):
-    return redirect(url_for(endpoint, **values), code=303)
-
 
 def _contexto_etapa(certificado, solicitacao, etapa, form, aviso=None):
     indice = ETAPAS.index(etapa)
@@ -100,10 +97,10 @@ def _proxima(certificado, solicitacao, etapa, hoje):
     if request.args.get("volta") == "confira" or etapa == ETAPAS[-1]:
         falta = solicitacoes.primeira_incompleta(solicitacao, hoje)
         if falta is None:
-            return _ir(".confira", numero=certificado.numero)
+            return redirecionar(".confira", numero=certificado.numero)
         if request.args.get("volta") == "confira" and falta != etapa:
-            return _ir(".etapa", numero=certificado.numero, etapa=falta, volta="confira")
-    return _ir(".etapa", numero=certificado.numero, etapa=ETAPAS[ETAPAS.index(etapa) + 1])
+            return redirecionar(".etapa", numero=certificado.numero, etapa=falta, volta="confira")
+    return redirecionar(".etapa", numero=certificado.numero, etapa=ETAPAS[ETAPAS.index(etapa) + 1])
 
 
 # --- views ------------------------------------------------------------------------------
@@ -117,8 +114,8 @@ def inicio(numero):
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     etapa = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if etapa is None:
-        return _ir(".confira", numero=numero)
-    return _ir(".etapa", numero=numero, etapa=etapa)
+        return redirecionar(".confira", numero=numero)
+    return redirecionar(".etapa", numero=numero, etapa=etapa)
 
 
 @bp.route("/<numero>/<any(dados, contato, endereco, documento):etapa>",
@@ -131,7 +128,7 @@ def etapa(numero, etapa):
     hoje = relogio.hoje()
     anterior = solicitacoes.anterior_incompleta(solicitacao, etapa, hoje)
     if anterior is not None:
-        return _ir(".etapa", numero=numero, etapa=anterior)
+        return redirecionar(".etapa", numero=numero, etapa=anterior)
 
     def form_atual():
         return FORMS[etapa](formdata=None, data={**solicitacoes.entrada_de(solicitacao, etapa),
@@ -184,13 +181,13 @@ def confira(numero):
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     falta = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if falta is not None:
-        return _ir(".etapa", numero=numero, etapa=falta)
+        return redirecionar(".etapa", numero=numero, etapa=falta)
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
     aviso, status = None, 200
     # Nothing changed since the accepted termo: a new version would say the same thing.
     aceito = termos.aceito_sem_mudancas(solicitacao)
     if request.method == "POST" and aceito is not None:
-        return _ir(".enviada", numero=numero)
+        return redirecionar(".enviada", numero=numero)
     if request.method == "POST":
         enviado = ConfiraForm()
         try:
@@ -199,7 +196,7 @@ def confira(numero):
         except VersaoDesatualizada as recusa:
             aviso, status = recusa.mensagem, 409
         else:
-            return _ir(".termo", numero=numero)
+            return redirecionar(".termo", numero=numero)
     return _pagina("confira", status, certificado=certificado, solicitacao=solicitacao,
                    form=form, aviso=aviso, titulo="Confira seus dados", passo=passo("confira"),
                    secoes=[(e, TITULOS[e], linhas) for e, linhas in
@@ -220,7 +217,7 @@ def termo(numero):
     pendente = termos.termo_pendente(solicitacao, certificado, processo_numero)
     if pendente is None:
         # No termo for the current data (never generated, or the data changed since).
-        return _ir(".confira", numero=numero)
+        return redirecionar(".confira", numero=numero)
     aviso, status = None, 200
     form = AceiteForm(formdata=None, data={"termo_versao": pendente.versao})
     if request.method == "POST":
@@ -241,8 +238,8 @@ def termo(numero):
                               request.headers.get("User-Agent", ""), current_app.config)
             except (VersaoDesatualizada, TransicaoInvalida) as erro:
                 flash(str(erro), "erro")
-                return _ir(".inicio", numero=numero)
-            return _ir(".enviada", numero=numero)
+                return redirecionar(".inicio", numero=numero)
+            return redirecionar(".enviada", numero=numero)
     return _pagina("termo", status, certificado=certificado, termo=pendente, form=form,
                    aviso=aviso, titulo="Termo de titularidade", passo=passo("termo"),
                    declaracoes=termo_pdf.DECLARACOES,
@@ -269,7 +266,7 @@ def enviada(numero):
     acesso, certificado = _carregar(numero)
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     if not termos.emissao_solicitada(solicitacao, certificado):
-        return _ir(".inicio", numero=numero)
+        return redirecionar(".inicio", numero=numero)
     termo = termos.ultimo_termo(solicitacao)
     agendar = (url_for("agendamento.inicio", numero=numero)
                if pode(certificado.situacao, "agendar") else None)

@@ -1,5 +1,5 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
-from flask import Blueprint, make_response, redirect, render_template, url_for
+from flask import Blueprint, make_response, render_template, url_for
 
 from services.agendamento import reservas
 from services.certificacao import emissao
@@ -8,6 +8,7 @@ from services.titular import certificados
 from services.titular import links
 from web.acesso_titular import acesso_titular, entrar_com_link
 from web.extensoes import limiter
+from web.paginas import redirecionar
 
 bp = Blueprint("titular", __name__)
 
@@ -22,8 +23,7 @@ def link(token):
         return make_response(page, 404)
     entrar_com_link(link)
     # The token leaves the address bar (and any later Referer) at once.
-    return redirect(url_for("titular.certificado", numero=link.atribuicao.certificado.numero),
-                    code=303)
+    return redirecionar("titular.certificado", numero=link.atribuicao.certificado.numero)
 
 
 @bp.get("/t/<token>/<destino>")
@@ -38,8 +38,8 @@ def direto(token, destino):
     entrar_com_link(link)
     numero = link.atribuicao.certificado.numero
     if destino == "agendamento":
-        return redirect(url_for("agendamento.inicio", numero=numero), code=303)
-    return redirect(url_for("titular.certificado", numero=numero), code=303)
+        return redirecionar("agendamento.inicio", numero=numero)
+    return redirecionar("titular.certificado", numero=numero)
 
 
 @bp.get("/titular/<numero>")

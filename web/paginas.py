@@ -35,9 +35,13 @@ def cursores():
     return paginacao.cursor(request.args.get("depois")), paginacao.cursor(request.args.get("antes"))
 
 
-def redirect_see_other(endpoint, **values):
-    """303 after a successful POST (Post/Redirect/Get), for browsers and htmx alike."""
-    return redirect(url_for(endpoint, **values), code=303)
+def redirecionar(destino, **values):
+    """The one way to send the browser elsewhere: `destino` is an endpoint (with its
+    `values`) or an address already built ("/..."). Always 303 See Other: after a POST it is
+    Post/Redirect/Get for browsers and htmx alike, and after a GET it still means "fetch
+    that page instead"."""
+    url = destino if destino.startswith("/") else url_for(destino, **values)
+    return redirect(url, code=303)
 
 
 def form_errors(form):

@@ -1,10 +1,11 @@
 """The signed-in account and the holder's links in the session: sign in, time out, end, require."""
 import functools
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, request, session
 
 from models import Certificado, Conta
 from services.nucleo import relogio
+from web.paginas import redirecionar
 
 
 # What grants access in a session; the CSRF token and the steps of a form stay when it ends.
@@ -59,7 +60,7 @@ def session_timeouts():
 
 def para_o_login():
     """To the login page, coming back here afterwards."""
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirecionar("auth.login", next=request.full_path.rstrip("?"))
 
 
 def login_required(view):
@@ -78,7 +79,7 @@ def agente_required(view):
     def wrapped(*args, **kwargs):
         conta = current_account()
         if conta is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirecionar("auth.login", next=request.full_path.rstrip("?"))
         if not conta.is_agente:
             abort(404)
         return view(*args, **kwargs)

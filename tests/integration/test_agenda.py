@@ -53,7 +53,7 @@ def test_the_agenda_is_404_for_a_buyer(maria, agendado):
 
 def test_the_agenda_asks_an_anonymous_visitor_to_sign_in(client, agendado):
     response = client.get("/agenda/")
-    assert response.status_code == 302 and "/entrar" in response.headers["Location"]
+    assert response.status_code == 303 and "/entrar" in response.headers["Location"]
 
 
 def test_the_agent_sees_the_agenda_in_the_menu(agente):

@@ -53,7 +53,7 @@ def test_help_search_without_results_says_so(client, demo):
 
 def test_ajuda_interativa_needs_sign_in(client, demo):
     response = client.get("/ajuda/interativa")
-    assert response.status_code == 302 and "/entrar" in response.location
+    assert response.status_code == 303 and "/entrar" in response.location
 
 
 def livre(app):

@@ -56,12 +56,12 @@ def test_empty_password_is_explained_at_the_field(client, demo):
 def test_logout_is_a_post_and_ends_the_session(maria):
     assert maria.get("/sair").status_code == 405
     assert maria.post("/sair").status_code == 303
-    assert maria.get("/pedidos/").status_code == 302
+    assert maria.get("/pedidos/").status_code == 303
 
 
 def test_pages_of_the_account_ask_to_log_in_first(client, demo):
     response = client.get("/pedidos/processos")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "/entrar?next=/pedidos/processos" in response.headers["Location"]
 
 

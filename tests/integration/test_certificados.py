@@ -83,7 +83,7 @@ def test_pages_need_a_signed_in_buyer(client, demo):
     for url in ("/certificados/", "/certificados/lista", f"/certificados/{numero}",
                 f"/certificados/{numero}/atribuir"):
         response = client.get(url)
-        assert response.status_code == 302
+        assert response.status_code == 303
         assert response.headers["Location"].startswith("/entrar?next=")
 
 
@@ -266,7 +266,7 @@ def test_unpaid_certificate_has_no_button_and_says_why(maria):
     assert "só pode ser atribuído depois que o pagamento da compra for reconhecido" in pagina
     assert "Pague o boleto" in pagina
     assert "Atribuir Certificado" not in pagina
-    assert maria.get(f"/certificados/{numero}/atribuir").status_code == 302
+    assert maria.get(f"/certificados/{numero}/atribuir").status_code == 303
     post = atribuir(maria, numero)
     assert post.status_code == 409
     assert contar(Atribuicao, Atribuicao.certificado == certificado_nao_pago().id) == 0
@@ -482,7 +482,7 @@ def test_after_the_request_was_submitted_reassignment_is_refused_with_the_reason
     pagina = maria.get(f"/certificados/{certificado.numero}")
     assert "não pode mais ser atribuído a outra pessoa" in text(pagina)
     assert "/reatribuir" not in pagina.get_data(as_text=True)
-    assert maria.get(url).status_code == 302
+    assert maria.get(url).status_code == 303
     response = maria.post(url, data=dados)
     assert response.status_code == 409
     assert "não pode mais ser atribuído a outra pessoa" in text(response)

@@ -109,7 +109,7 @@ def test_primeiro_acesso_name_and_phone_are_checked(client, app, outbox, dados, 
 
 def test_second_step_without_the_first_goes_back_to_the_start(client, app):
     response = client.get("/primeiro-acesso/dados")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/primeiro-acesso"
 
 

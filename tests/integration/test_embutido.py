@@ -37,7 +37,7 @@ def test_the_boleto_pdf_opens_in_a_tab_without_the_session(app, boleto_pdf):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     # Without the signature the session is required, as before.
     response = nova_aba.get(url.split("?")[0])
-    assert response.status_code == 302 and "/entrar" in response.location
+    assert response.status_code == 303 and "/entrar" in response.location
 
 
 def test_a_signature_opens_only_its_own_pdf(app, boleto_pdf):
@@ -45,16 +45,16 @@ def test_a_signature_opens_only_its_own_pdf(app, boleto_pdf):
     outro = boletos_de_maria()[1]
     assinatura = url.split("?", 1)[1]
     response = app.test_client().get(f"/financeiro/boletos/{outro.id}/boleto.pdf?{assinatura}")
-    assert response.status_code == 302 and "/entrar" in response.location
+    assert response.status_code == 303 and "/entrar" in response.location
     adulterada = url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb")
-    assert app.test_client().get(adulterada).status_code == 302
+    assert app.test_client().get(adulterada).status_code == 303
 
 
 def test_a_signed_pdf_address_expires(app, boleto_pdf, monkeypatch):
     _, url = boleto_pdf
     monkeypatch.setattr(pdf_assinado, "PDF_MINUTOS", 0)
     time.sleep(1.1)
-    assert app.test_client().get(url).status_code == 302
+    assert app.test_client().get(url).status_code == 303
 
 
 def test_the_termo_pdf_opens_in_a_tab_without_the_holders_session(app, client, demo):
@@ -123,5 +123,5 @@ def test_the_agents_termo_pdf_opens_in_a_tab_without_the_session(app, agente):
     url = link_pdf(html, "Termo de titularidade (PDF)")
     response = app.test_client().get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert app.test_client().get(url.split("?")[0]).status_code == 302
+    assert app.test_client().get(url.split("?")[0]).status_code == 303
     assert agente.get(url.split("?")[0]).status_code == 200

@@ -56,7 +56,7 @@ def test_each_row_has_acoes_with_pdf_copy_and_new_boleto_only_when_overdue(maria
 
 def test_financeiro_needs_login(client, demo):
     response = client.get("/financeiro/")
-    assert response.status_code == 302 and "/entrar?next=/financeiro/" in response.headers["Location"]
+    assert response.status_code == 303 and "/entrar?next=/financeiro/" in response.headers["Location"]
 
 
 def test_agent_does_not_see_financeiro_in_the_menu(agente):

@@ -28,7 +28,7 @@ def test_anonymous_visitor_goes_to_login_and_comes_back_to_confirm(client, demo)
     response = client.post("/solicite-agora/", data={"quantidade": "3"})
     assert response.status_code == 303
     response = client.get(response.headers["Location"])
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].startswith("/entrar?next=")
     assert "quantidade%3D3" in response.headers["Location"]
     response = client.post(response.headers["Location"],

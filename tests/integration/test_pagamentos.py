@@ -48,7 +48,7 @@ def test_pagamentos_is_for_agents_only(maria):
 
 
 def test_anonymous_goes_to_login(client, demo):
-    assert client.get("/pagamentos/").status_code == 302
+    assert client.get("/pagamentos/").status_code == 303
 
 
 def test_buyer_cannot_confirm_a_payment(maria, aberto):
