@@ -16,6 +16,7 @@ from services.contratantes import posse
 from services.titular import certificados as consulta
 from services.titular import lotes
 from services.titular import planilhas
+from services.nucleo.recusas import Recusa
 from services.titular.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web.paginas import numero_da_pagina, redirecionar, render
 from web.sessao import current_account, login_required
@@ -79,10 +80,7 @@ def receber():
             raise ArquivoRecusado("Escolha o arquivo da planilha preenchida.")
         lote = lotes.criar(current_account(), planilhas.ler(dados), arquivo.filename, acao,
                            escolhidas)
-    except ArquivoRecusado as error:
-        form.arquivo.errors = [str(error)]
-        return _pagina_envio(form, acao, escolhidas, status=422)
-    except lotes.LoteRecusado as recusa:
+    except Recusa as recusa:  # the file (ArquivoRecusado) or the batch (LoteRecusado)
         form[recusa.campo].errors = [recusa.mensagem]
         return _pagina_envio(form, acao, escolhidas, status=422)
     return redirecionar("lotes.lote", lote_id=lote.id)

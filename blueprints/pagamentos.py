@@ -9,6 +9,7 @@ from services.nucleo import entrada
 from services.nucleo import formatacao
 from services.nucleo import relogio
 from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.recusas import Recusa
 from services.pagamento import boletos
 from services.pagamento import consulta
 from services.pagamento import pagamentos
@@ -48,9 +49,10 @@ def index():
         return _pagina()
     try:
         boleto = pagamentos.localizar_boleto(busca)
-    except ValueError as error:
-        return _pagina(busca, erro_busca=str(error), status=422 if not isinstance(
-            error, pagamentos.BoletoNaoEncontrado) else 404)
+    except pagamentos.BoletoNaoEncontrado as recusa:
+        return _pagina(busca, erro_busca=recusa.mensagem, status=404)
+    except Recusa as recusa:
+        return _pagina(busca, erro_busca=recusa.mensagem, status=422)
     form = ConfirmarForm(data={"valor": _valor_texto(boleto.valor_centavos),
                                "data_pagamento": relogio.hoje().isoformat()})
     return _pagina(busca, boleto, form)

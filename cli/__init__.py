@@ -18,6 +18,7 @@ from services.certificacao import ac
 from services.contratantes import contas
 from services.nucleo import entrada, relogio
 from services.nucleo.ciclo_de_vida import Ator
+from services.nucleo.recusas import Recusa
 from services.pagamento import compras, pagamentos
 from services.titular.pessoa import clean_cpf
 
@@ -84,8 +85,8 @@ def confirmar_cli(nosso_numero, valor, data_texto):
     with db.connection_context():
         try:
             boleto = pagamentos.localizar_boleto(nosso_numero)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
+        except Recusa as recusa:
+            raise click.ClickException(recusa.mensagem) from None
         try:
             valor_centavos = entrada.ler_valor(valor) if valor else boleto.valor_centavos
         except ValueError as error:

@@ -20,32 +20,38 @@ from services.nucleo.recusas import Recusa
 from services.nucleo.relogio import utcnow
 
 
-class BoletoNaoEncontrado(ValueError):
-    pass
+class BoletoNaoEncontrado(Recusa):
+    """No boleto has the number searched for (the search field "q")."""
+
+    def __init__(self, mensagem):
+        super().__init__(mensagem, "q")
 
 
 def localizar_boleto(texto):
     """A boleto by nosso número (17 digits), digitable line (47) or barcode (44).
 
-    Raises ValueError (Portuguese, for the field) when the text is not one of those, and
+    Refuses (Recusa on the search field "q") a text that is not one of those, and
     BoletoNaoEncontrado when no boleto has it.
     """
     digitos = re.sub(r"[\s.\-]", "", texto or "")
     if not digitos:
-        raise ValueError("Informe o nosso número ou a linha digitável.")
+        raise Recusa("Informe o nosso número ou a linha digitável.", "q")
     if not digitos.isascii() or not digitos.isdigit():
-        raise ValueError("Use somente números: o nosso número (17 números) ou a linha "
-                         "digitável (47 números).")
+        raise Recusa("Use somente números: o nosso número (17 números) ou a linha "
+                     "digitável (47 números).", "q")
     if len(digitos) == 47:
-        linha = febraban.parse_digitable_line(digitos)
+        try:
+            linha = febraban.parse_digitable_line(digitos)
+        except ValueError as erro:  # a check digit does not match: say which field
+            raise Recusa(str(erro), "q") from None
         boleto = Boleto.get_or_none(Boleto.linha_digitavel == linha)
     elif len(digitos) == 44:
         boleto = Boleto.get_or_none(Boleto.codigo_barras == digitos)
     elif len(digitos) == 17:
         boleto = Boleto.get_or_none(Boleto.nosso_numero == digitos)
     else:
-        raise ValueError(f"Foram informados {len(digitos)} números. O nosso número tem 17 "
-                         "e a linha digitável, 47.")
+        raise Recusa(f"Foram informados {len(digitos)} números. O nosso número tem 17 "
+                     "e a linha digitável, 47.", "q")
     if boleto is None:
         raise BoletoNaoEncontrado("Nenhum boleto com este número. Confira a digitação.")
     return boleto
@@ -162,8 +168,8 @@ def assinatura_valida(segredo, corpo, cabecalho):
                                cabecalho.strip().encode("utf-8", "replace"))
 
 
-class NotificacaoInvalida(ValueError):
-    pass
+class NotificacaoInvalida(Recusa):
+    """The bank's notification cannot be read (answered 400)."""
 
 
 # A notification is a few hundred bytes of flat JSON; anything much bigger or nested is not.

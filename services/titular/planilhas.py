@@ -12,6 +12,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from services.nucleo.recusas import Recusa
+
 LIMITE_BYTES = 5 * 1024 * 1024
 LIMITE_LINHAS = 10_000
 # A zip that inflates far beyond the upload limit is refused before openpyxl opens it.
@@ -41,8 +43,11 @@ CABECALHO_MODELO = ["ID Processo Compra", "Certificado", "CPF", "E-mail", "Confi
 CABECALHO_LISTA = ["CPF", "E-mail", "Confirme o e-mail", "Nome"]
 
 
-class ArquivoRecusado(ValueError):
-    """The file cannot be read as a batch (message in Portuguese, for the upload field)."""
+class ArquivoRecusado(Recusa):
+    """The file cannot be read as a batch: a refusal of the upload field."""
+
+    def __init__(self, mensagem):
+        super().__init__(mensagem, "arquivo")
 
 
 @dataclass
