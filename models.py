@@ -1,6 +1,6 @@
 """Peewee models of the whole domain, bound at start-up through a DatabaseProxy.
 
-Datetimes are stored naive in UTC (`services.nucleo.relogio.utcnow()`); templates show them in
+Datetimes are stored naive in UTC (`relogio.utcnow()`); templates show them in
 America/Sao_Paulo.
 State columns are only ever changed through `services.lifecycle`.
 """
@@ -17,7 +17,7 @@ from peewee import (
     TextField,
 )
 
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 db = DatabaseProxy()
 

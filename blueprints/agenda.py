@@ -15,10 +15,10 @@ from services.agendamento import reservas
 from services.titular import andamento
 from services.certificacao import emissao
 from services.nucleo import entrada
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, pode
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from web.paginas import pdf_response, redirect_see_other, render
 from web.pdf_assinado import pdf_liberado
 from web.sessao import agente_required, current_account

@@ -14,10 +14,10 @@ from blueprints.forms import Formulario
 from models import Agendamento, Horario
 from services.agendamento import reservas
 from services.nucleo import entrada
-from services.nucleo import relogio
+import relogio
 from services.agendamento.reservas import AgendamentoRecusado, HorarioEsgotado
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from web.paginas import redirect_see_other, render
 
 bp = Blueprint("agendamento", __name__)

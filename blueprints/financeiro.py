@@ -9,7 +9,7 @@ from models import Boleto, ProcessoCompra
 from services.pagamento import boletos
 from services.nucleo import entrada
 from services.pagamento import pix
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
 from web.paginas import cursores, pdf_response, redirect_see_other, render
 from web.pdf_assinado import pdf_liberado

@@ -10,7 +10,7 @@ from blueprints.forms import Formulario, limpo
 from models import Certificado, ProcessoCompra
 from services.pagamento import boletos
 from services.pagamento import compras
-from services.nucleo import relogio
+import relogio
 from services.certificacao import renovacao
 from services.nucleo.ciclo_de_vida import Ator
 from web.paginas import redirect_see_other, render

@@ -16,7 +16,7 @@ from services.pagamento import compras
 from services.nucleo import entrada
 from services.nucleo import formatacao
 from services.pagamento import pagamentos
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.paginacao import paginar
 from web.paginas import cursores, redirect_see_other, render

@@ -12,7 +12,7 @@ from web.acesso_titular import acesso_titular
 from blueprints.forms import Formulario
 from models import Termo
 from services.titular import pessoa
-from services.nucleo import relogio
+import relogio
 from services.titular import solicitacoes
 from services.titular import termo_pdf
 from services.nucleo.formatacao import format_cpf

@@ -11,12 +11,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import migrations
+import relogio
 from cli import dados_demo
 from filas import tarefas
 from models import db
 from services.certificacao import ac
 from services.contratantes import contas
-from services.nucleo import entrada, relogio
+from services.nucleo import entrada
 from services.nucleo.ciclo_de_vida import Ator
 from services.pagamento import compras, pagamentos
 from services.titular.pessoa import clean_cpf

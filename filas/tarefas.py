@@ -22,7 +22,7 @@ from services.agendamento import reservas
 from services.pagamento import compras
 from services.titular import lotes
 from services.nucleo import correio
-from services.nucleo import relogio
+import relogio
 from services.certificacao import renovacao
 from services.nucleo import segredos
 from services.nucleo.formatacao import mask_email

@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from models import db
-from services.nucleo import relogio as clock
+import relogio as clock
 from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
 from tests.support.http import login
 
@@ -35,7 +35,7 @@ def pytest_configure(config):
 
 
 class Relogio:
-    """The app's one clock (services.relogio), stopped; assign `agora` to move it."""
+    """The app's one clock (relogio), stopped; assign `agora` to move it."""
 
     @property
     def agora(self):
@@ -48,7 +48,7 @@ class Relogio:
 
 @pytest.fixture
 def relogio():
-    """Stop every "now" and "today" of the app (and of tests, which read services.relogio) at
+    """Stop every "now" and "today" of the app (and of tests, which read relogio) at
     AGORA until the test ends. Data built before (e.g. the demo data, when `demo` comes first
     in the test's fixtures) keeps the dates of the running clock."""
     parado = Relogio()

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 from flask import current_app
 
 from services.nucleo import formatacao
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 
 def local_datetime(value):

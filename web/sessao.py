@@ -4,7 +4,7 @@ import functools
 from flask import abort, current_app, redirect, request, session, url_for
 
 from models import Certificado, Conta
-from services.nucleo import relogio
+import relogio
 
 
 # What grants access in a session; the CSRF token and the steps of a form stay when it ends.

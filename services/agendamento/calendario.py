@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import holidays
 
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from services.nucleo import correio
 from services.agendamento.calendario import AgendaConfig, SlotNotBookable
 from services.nucleo.ciclo_de_vida import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from services.nucleo.recusas import Recusa
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",

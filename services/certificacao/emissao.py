@@ -21,7 +21,7 @@ from models import CertificadoX509, Solicitacao, db
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.ciclo_de_vida import mover_certificado, registrar_evento
 
 TAMANHO_CHAVE = 2048

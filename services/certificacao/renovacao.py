@@ -9,7 +9,7 @@ from services.agendamento import reservas
 from services.titular import atribuicoes
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 AVISOS_DIAS = (30, 7)
 

@@ -21,7 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from models import Lcr
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
-from services.nucleo import relogio
+import relogio
 from services.certificacao.emissao import EmissaoRecusada
 from services.nucleo.formatacao import format_cpf
 

@@ -12,7 +12,7 @@ from peewee import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from models import Conta, TokenConta, db
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
 from services.nucleo.segredos import novo_token
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, db
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 
 class TransicaoInvalida(Recusa):

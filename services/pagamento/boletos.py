@@ -11,7 +11,7 @@ from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
 from services.pagamento import pix
-from services.nucleo import relogio
+import relogio
 from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
 from services.nucleo.paginacao import paginar

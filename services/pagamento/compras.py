@@ -13,11 +13,11 @@ from services.pagamento import boletos
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
-from services.nucleo import relogio
+import relogio
 from services.pagamento.boletos import JANELA_DIAS
 from services.nucleo.ciclo_de_vida import SISTEMA, EstadoAlterado, registrar_evento
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 

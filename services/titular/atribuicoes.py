@@ -8,7 +8,7 @@ from services.titular import links
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import (PREENCHIVEIS, EstadoAlterado, TransicaoInvalida,
                                 mover_certificado, registrar_evento)
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 
 class AtribuicaoRecusada(TransicaoInvalida):

@@ -17,7 +17,7 @@ from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida
 from services.titular.pessoa import clean_cpf, clean_email
 from services.titular.planilhas import LISTA, MODELO
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 VALIDA, ERRO, APLICADA, FALHOU = "valida", "erro", "aplicada", "falhou"
 PREVIA, APLICANDO, CONCLUIDO = "previa", "aplicando", "concluido"

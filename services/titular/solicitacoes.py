@@ -18,7 +18,7 @@ from services.titular import pessoa
 from services.titular import termo_pdf
 from services.nucleo import entrada as entrada_texto
 from services.nucleo.ciclo_de_vida import PREENCHIVEIS, mover_certificado, pode, registrar_evento
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.recusas import Recusa
 
 ETAPAS = ("dados", "contato", "endereco", "documento")

@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from services.nucleo.formatacao import format_cpf, format_date
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 TITULO = "Termo de Titularidade — Certificado Digital e-CPF A1"
 CERTIFICADO = "e-CPF A1, validade de 12 meses"

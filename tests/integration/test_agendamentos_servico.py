@@ -8,7 +8,7 @@ from models import Agendamento, Certificado, Email, Horario, db
 from services.agendamento import reservas
 from services.agendamento.calendario import AgendaConfig
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.ambiente import AGORA
 

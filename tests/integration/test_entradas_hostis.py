@@ -4,7 +4,7 @@ import json
 import pytest
 
 from models import Certificado, Pagamento, Solicitacao, db
-from services.nucleo import relogio
+import relogio
 from services.nucleo.entrada import MENSAGEM_CONTROLE
 from services.pagamento.pagamentos import assinatura
 from tests.support.http import login, text

@@ -14,7 +14,7 @@ from services.titular import atribuicoes
 from services.titular import lotes
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from tests.support import financeiro as helpers
 from tests.support.http import htmx_headers, text
 

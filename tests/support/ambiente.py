@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 
 from models import ALL_MODELS, SchemaVersion, db
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 TEST_CONFIG = {
     "TESTING": True,

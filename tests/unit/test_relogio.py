@@ -1,10 +1,10 @@
 """The one clock: "today" is the day in Brasília even when UTC already turned the page, and
-nothing but services/relogio.py reads the wall clock, so the `relogio` fixture moves all time."""
+nothing but relogio/ reads the wall clock, so the `relogio` fixture moves all time."""
 import pathlib
 import re
 from datetime import date, datetime, timezone
 
-from services.nucleo.relogio import agora, hoje, parar, utcnow
+from relogio import agora, hoje, parar, utcnow
 from tests.support.ambiente import AGORA
 
 RAIZ = pathlib.Path(__file__).resolve().parents[2]
@@ -34,9 +34,20 @@ def test_only_the_clock_module_reads_the_wall_clock():
         f"{caminho.relative_to(RAIZ)}:{n}"
         for caminho in RAIZ.rglob("*.py")
         if not ignorar & set(caminho.relative_to(RAIZ).parts)
-        and caminho.name not in {"relogio.py", "test_relogio.py"}
+        and caminho.relative_to(RAIZ).as_posix() not in {"relogio/__init__.py",
+                                                        "tests/unit/test_relogio.py"}
         for n, linha in enumerate(caminho.read_text().splitlines(), 1)
         if LEITURAS_DO_RELOGIO.search(linha)
     ]
-    assert leitores == [], "leia a hora por services.relogio (agora, hoje, utcnow) ou pela " \
+    assert leitores == [], "leia a hora por relogio (agora, hoje, utcnow) ou pela " \
                            "fixture relogio"
+
+
+def test_models_reads_the_clock_without_importing_services():
+    """models.py sits below services (they import it), so its timestamp defaults read the
+    clock from relogio/, which imports nothing of the app."""
+    importacoes = re.findall(r"^(?:from|import) (\S+)", (RAIZ / "models.py").read_text(), re.M)
+    assert "relogio" in importacoes
+    assert not [m for m in importacoes if m.split(".")[0] == "services"]
+    assert not re.findall(r"^(?:from|import) (?!datetime|time|zoneinfo)",
+                          (RAIZ / "relogio" / "__init__.py").read_text(), re.M)

@@ -2,7 +2,8 @@
 date, payment window and videoconference slot is counted, whatever the server's zone.
 
 Every module reads time here and nowhere else, so tests can move it for the whole app at once
-(the `relogio` fixture in tests/conftest.py stops it at a chosen instant).
+(the `relogio` fixture in tests/conftest.py stops it at a chosen instant). A package of its
+own, importing nothing of the app, so models.py (below services) reads it too.
 """
 import time
 from datetime import datetime, timezone
