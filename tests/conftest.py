@@ -4,13 +4,15 @@ The database is SQLite in a fresh temporary file per test, or, when DATABASE_URL
 at PostgreSQL, that database with every table emptied between tests.
 """
 import os
+from datetime import datetime
 
 import pytest
 
+import relogio as clock
 from app import create_app
 from models import db
-import relogio as clock
-from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
+from tests.support.ambiente import (AC_SENHA, AGORA, HORA, TEST_CONFIG, database_url,
+                                    empty_database)
 from tests.support.http import login
 
 
@@ -44,6 +46,18 @@ class Relogio:
     @agora.setter
     def agora(self, instante):
         clock.parar(instante)
+
+
+@pytest.fixture(autouse=True)
+def hora_do_teste():
+    """Under TEST_RELOGIO (tests/support/ambiente.py) the running clock starts each test at that
+    hour in Brasília, today."""
+    if HORA is None:
+        yield
+        return
+    clock.correr_desde(datetime.combine(clock.hoje(), HORA, clock.TZ))
+    yield
+    clock.correr_desde(None)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The settings every test app starts from, the instant the `relogio` fixture stops the clock
 at, and where each test's database lives."""
 import os
-from datetime import datetime
+from datetime import datetime, time
 
 from models import ALL_MODELS, SchemaVersion, db
 from relogio import TZ
@@ -20,8 +20,13 @@ TEST_CONFIG = {
     "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
 }
 
+# TEST_RELOGIO=HH:MM runs every test at that hour in Brasília: AGORA on its own day, the running
+# clock of the other tests from that hour today. At 23:30 UTC is already on the next day, so a
+# test that takes one date for the other fails whenever it runs (.ci/run does so on SQLite).
+HORA = time.fromisoformat(os.environ["TEST_RELOGIO"]) if os.environ.get("TEST_RELOGIO") else None
+
 # Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
-AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
+AGORA = datetime.combine(datetime(2026, 12, 21), HORA or time(9, 0), TZ)
 
 # Password of the demo AC the tests create once per run (conftest's `ac_demo`).
 AC_SENHA = "senha-da-ac-de-teste"

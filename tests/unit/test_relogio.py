@@ -2,9 +2,9 @@
 nothing but relogio/ reads the wall clock, so the `relogio` fixture moves all time."""
 import pathlib
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from relogio import agora, hoje, parar, utcnow
+from relogio import agora, correr_desde, hoje, parar, utcnow
 from tests.support.ambiente import AGORA
 
 RAIZ = pathlib.Path(__file__).resolve().parents[2]
@@ -20,6 +20,16 @@ def test_late_evening_in_brasilia_is_still_today_although_utc_is_tomorrow():
         assert utcnow() == datetime(2026, 12, 1, 1, 30)
     finally:
         parar(None)
+
+
+def test_the_clock_runs_on_from_another_instant_for_tests_at_another_hour():
+    desde = datetime(2026, 12, 1, 2, 30, tzinfo=timezone.utc)
+    try:
+        correr_desde(desde)
+        assert timedelta(0) <= agora() - desde < timedelta(seconds=5)
+    finally:
+        correr_desde(None)
+    assert agora() - datetime.now(timezone.utc) < timedelta(seconds=1)  # the real now again
 
 
 def test_the_fixture_stops_the_clock_at_agora_and_moves_it(relogio):
