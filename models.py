@@ -372,13 +372,8 @@ class LoteLinha(BaseModel):
         indexes = ((("lote", "situacao", "linha"), False), (("lote", "linha"), False))
 
 
-class SchemaVersion(BaseModel):
-    versao = IntegerField()
-    aplicada_em = DateTimeField(default=utcnow)
-
-
 ALL_MODELS = [
     Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
-    ChaveIdempotencia, Lote, LoteLinha, SchemaVersion,
+    ChaveIdempotencia, Lote, LoteLinha,
 ]

@@ -27,8 +27,9 @@ from services.titular.pessoa import clean_cpf
 def init_db():
     """Create the tables, or migrate an existing database (idempotent)."""
     with db.connection_context():
-        versao = migrations.migrate()
+        migrations.migrate()
         compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
+        versao = migrations.aplicadas()[-1]
     print(f"Banco de dados pronto (versão do esquema {versao}).")
 
 

@@ -3,7 +3,7 @@ at, and where each test's database lives."""
 import os
 from datetime import datetime, time
 
-from models import ALL_MODELS, SchemaVersion, db
+from models import ALL_MODELS, db
 from relogio import TZ
 
 TEST_CONFIG = {
@@ -39,7 +39,6 @@ def database_url(tmp_path):
 def empty_database():
     if db.obj is not None and not db.obj.__class__.__name__.startswith("Sqlite"):
         with db.connection_context():
-            # The schema version stays: the tables it describes stay too.
-            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS
-                               if m is not SchemaVersion)
+            # The migration history (not a model) stays: the tables it describes stay too.
+            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
             db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
