@@ -5,6 +5,7 @@ certificate; the request, the termo and the scheduling are the same views as eve
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from stdnum.br import cpf as stdnum_cpf
 from blueprints.forms import AtribuirForm
 from blueprints.solicitacao import EXPLICACOES, passo
 from models import Certificado, ProcessoCompra
@@ -110,7 +111,7 @@ def atribuir(numero):
     if not pode(certificado.situacao, "atribuir"):
         return redirect(url_for(".interativa", numero=numero), code=303)
     if request.method == "GET":
-        form = _atribuir_form(formdata=None, data={"cpf": formatacao.format_cpf(conta.cpf),
+        form = _atribuir_form(formdata=None, data={"cpf": stdnum_cpf.format(conta.cpf),
                                                    "email": conta.email})
         return _pagina_atribuir(certificado, form)
     form = _atribuir_form()

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_limiter.util import get_remote_address
+from stdnum.br import cpf as stdnum_cpf
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
@@ -198,7 +199,7 @@ def primeiro_acesso_dados():
     status = 422 if form.errors else 200
     return render("auth/primeiro_acesso_dados.html", form=form,
                   email=formatacao.mask_email(inicio["email"]),
-                  cpf=formatacao.format_cpf(inicio["cpf"]), status=status)
+                  cpf=stdnum_cpf.format(inicio["cpf"]), status=status)
 
 
 @bp.route("/esqueci-minha-senha", methods=["GET", "POST"])
@@ -207,7 +208,7 @@ def esqueci_senha():
     next_url = _safe_next(request.args.get("next"))
     form = EsqueciForm()
     if request.method == "GET" and session.get(CPF_RECUPERACAO):
-        form.cpf.data = formatacao.format_cpf(session.pop(CPF_RECUPERACAO))
+        form.cpf.data = stdnum_cpf.format(session.pop(CPF_RECUPERACAO))
     if form.validate_on_submit():
         with db.atomic():
             conta = Conta.get_or_none(Conta.cpf == form.cpf.limpo)

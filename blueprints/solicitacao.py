@@ -5,6 +5,7 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from stdnum.br import cpf as stdnum_cpf
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -15,7 +16,6 @@ from services.titular import pessoa
 import relogio
 from services.titular import solicitacoes
 from services.titular import termo_pdf
-from services.nucleo.formatacao import format_cpf
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web.paginas import pdf_response, render
@@ -277,7 +277,7 @@ def _secoes(solicitacao, certificado):
     endereco = ", ".join(p for p in (s.logradouro, s.numero, s.complemento) if p)
     return [
         ("dados", [("Nome completo", s.nome), ("Data de nascimento", nascimento),
-                   ("CPF", format_cpf(certificado.titular_cpf))]),
+                   ("CPF", stdnum_cpf.format(certificado.titular_cpf))]),
         ("contato", [("E-mail", s.email), ("Celular", pessoa.format_celular(s.celular))]),
         ("endereco", [("CEP", pessoa.format_cep(s.cep)), ("Endereço", endereco),
                       ("Bairro", s.bairro), ("Cidade / UF", f"{s.cidade} / {s.uf}")]),

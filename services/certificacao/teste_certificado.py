@@ -17,13 +17,13 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from stdnum.br import cpf as stdnum_cpf
 
 from models import Lcr
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 import relogio
 from services.certificacao.emissao import EmissaoRecusada
-from services.nucleo.formatacao import format_cpf
 
 PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
 
@@ -95,7 +95,7 @@ def testar(dados, senha, certificado, config):
     cpf = perfil_ecpf.cpf_do_certificado(cert)
     if cpf != certificado.titular_cpf:
         raise TesteRecusado("Este arquivo é o certificado de outra pessoa (CPF "
-                            f"{format_cpf(cpf) if len(cpf) == 11 else 'não informado'}). "
+                            f"{stdnum_cpf.format(cpf) if len(cpf) == 11 else 'não informado'}). "
                             "Escolha o arquivo do seu certificado.", "arquivo")
     try:
         demo = ac.demonstracao(config)

@@ -1,4 +1,5 @@
-"""How money, dates and CPFs are shown to people in Brazil (pt-BR)."""
+"""How money, dates and CPFs are shown to people in Brazil (pt-BR). A whole CPF is shown by
+stdnum.br.cpf.format; the masked one is ours."""
 
 import re
 from datetime import date
@@ -15,12 +16,6 @@ def format_brl(cents: int) -> str:
 def format_date(d: date) -> str:
     """date(2026, 11, 23) -> '23/11/2026'."""
     return d.strftime("%d/%m/%Y")
-
-
-def format_cpf(cpf11: str) -> str:
-    """'12345678909' -> '123.456.789-09'."""
-    digits = _cpf_digits(cpf11)
-    return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
 
 
 def mask_cpf(cpf11: str) -> str:

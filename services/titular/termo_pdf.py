@@ -12,8 +12,9 @@ from datetime import date, datetime, timezone
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from stdnum.br import cpf as stdnum_cpf
 
-from services.nucleo.formatacao import format_cpf, format_date
+from services.nucleo.formatacao import format_date
 from relogio import TZ
 
 TITULO = "Termo de Titularidade — Certificado Digital e-CPF A1"
@@ -139,7 +140,7 @@ def render_termo_pdf(data: TermoData) -> bytes:
 
     _heading(pdf, "Identificação do titular")
     _field(pdf, "Nome", data.nome)
-    _field(pdf, "CPF", format_cpf(data.cpf))
+    _field(pdf, "CPF", stdnum_cpf.format(data.cpf))
     _field(pdf, "Data de nascimento", format_date(data.data_nascimento))
     _field(pdf, "E-mail", data.email)
     _field(pdf, "Documento de identidade", data.documento_tipo)

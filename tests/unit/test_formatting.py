@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from services.nucleo.formatacao import format_brl, format_cpf, format_date, mask_cpf
+from stdnum.br import cpf as stdnum_cpf
+
+from services.nucleo.formatacao import format_brl, format_date, mask_cpf
 
 
 @pytest.mark.parametrize(
@@ -30,8 +32,17 @@ def test_date_keeps_leading_zeros():
     assert format_date(date(2025, 3, 5)) == "05/03/2025"
 
 
-def test_cpf_is_shown_with_dots_and_dash():
-    assert format_cpf("12345678909") == "123.456.789-09"
+@pytest.mark.parametrize(("cpf", "shown"), [
+    ("12345678909", "123.456.789-09"),
+    ("123.456.789-09", "123.456.789-09"),  # already formatted
+    ("123 456 789 09", "123.456.789-09"),
+    ("00000000191", "000.000.001-91"),  # leading zeros kept
+    ("98765432100", "987.654.321-00"),
+])
+def test_cpf_is_shown_with_dots_and_dash_by_stdnum(cpf, shown):
+    """The `cpf` filter and every page and PDF show a CPF with stdnum's format: the same text
+    the portal's own format_cpf gave before."""
+    assert stdnum_cpf.format(cpf) == shown
 
 
 def test_masked_cpf_shows_only_the_middle_digits():
@@ -43,6 +54,6 @@ def test_an_already_formatted_cpf_is_accepted():
 
 
 @pytest.mark.parametrize("cpf", ["1234567890", "123456789012", "1234567890a", "١٢٣٤٥٦٧٨٩٠٩"])
-def test_cpf_must_have_11_digits(cpf):
+def test_masked_cpf_must_have_11_digits(cpf):
     with pytest.raises(ValueError, match="11 números"):
-        format_cpf(cpf)
+        mask_cpf(cpf)
