@@ -15,6 +15,7 @@ from services.agendamento import reservas
 from services.titular import andamento
 from services.certificacao import emissao
 from services.nucleo import entrada
+from services.nucleo import formatacao
 import relogio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, pode
 from services.nucleo.recusas import Recusa
@@ -96,7 +97,8 @@ def index():
         "agenda/index.html",
         dia=dia, hoje=hoje, dia_semana=reservas.DIAS_SEMANA[dia.weekday()],
         anterior=_dia_util_vizinho(dia, -1), proximo=_dia_util_vizinho(dia, 1),
-        itens=[{"agendamento": a, "hora": f"{reservas.do_banco(a.horario.inicio):%H:%M}",
+        itens=[{"agendamento": a,
+                "hora": formatacao.format_time(reservas.do_banco(a.horario.inicio)),
                 "nome": nomes.get(a.certificado_id) or "Titular",
                 "certificado": a.certificado, "resultado": _resultado(a, a.certificado)}
                for a in itens],
@@ -135,7 +137,7 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None
         eventos=[(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
         ativo=ativo,
         liberado=ativo and reservas.agente_pode_agir(agendamento, relogio.agora(), minutos),
-        libera_em=f"{inicio - timedelta(minutes=minutos):%H:%M}", minutos=minutos,
+        libera_em=formatacao.format_time(inicio - timedelta(minutes=minutos)), minutos=minutos,
         form=form or RecusaForm(formdata=None), erro=erro,
         revogar_form=(revogar_form or RevogarForm(formdata=None))
         if pode(certificado.situacao, "revogar") else None,

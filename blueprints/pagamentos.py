@@ -89,7 +89,7 @@ def confirmar(boleto_id):
         return _pagina(boleto.nosso_numero, boleto, form, status=422)
     if not novo:
         flash(f"O pagamento deste boleto já estava registrado "
-              f"({pagamento.data_pagamento:%d/%m/%Y}); nada mudou.", "info")
+              f"({formatacao.format_date(pagamento.data_pagamento)}); nada mudou.", "info")
     elif pagamento.sinalizado:
         flash(f"Pagamento registrado, mas não creditado: {pagamento.motivo}", "erro")
     else:

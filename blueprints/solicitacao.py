@@ -16,6 +16,7 @@ from services.titular import pessoa
 import relogio
 from services.titular import solicitacoes
 from services.titular import termo_pdf
+from services.nucleo.formatacao import format_date
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web.paginas import pdf_response, render
@@ -272,8 +273,8 @@ def etapa(numero, etapa):
 
 def _secoes(solicitacao, certificado):
     s = solicitacao
-    nascimento = s.data_nascimento.strftime("%d/%m/%Y") if s.data_nascimento else ""
-    emissao = s.doc_data_emissao.strftime("%d/%m/%Y") if s.doc_data_emissao else ""
+    nascimento = format_date(s.data_nascimento) if s.data_nascimento else ""
+    emissao = format_date(s.doc_data_emissao) if s.doc_data_emissao else ""
     endereco = ", ".join(p for p in (s.logradouro, s.numero, s.complemento) if p)
     return [
         ("dados", [("Nome completo", s.nome), ("Data de nascimento", nascimento),

@@ -25,6 +25,7 @@ from services.agendamento.calendario import AgendaConfig, SlotNotBookable
 from services.nucleo.ciclo_de_vida import (SISTEMA, EstadoAlterado, concluir_processo_se_emitido, destino,
                                 mover_certificado)
 from relogio import TZ
+from services.nucleo.formatacao import format_date, format_time
 from services.nucleo.recusas import Recusa
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
@@ -84,8 +85,8 @@ def do_banco(valor):
 def descrever(momento):
     """{'data': '22/12/2026', 'dia_semana': 'terça-feira', 'hora': '10:00'} in Brasília."""
     local = momento.astimezone(TZ)
-    return {"data": f"{local:%d/%m/%Y}", "dia_semana": DIAS_SEMANA[local.weekday()],
-            "hora": f"{local:%H:%M}"}
+    return {"data": format_date(local), "dia_semana": DIAS_SEMANA[local.weekday()],
+            "hora": format_time(local)}
 
 
 # --- free slots --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
 from relogio import utcnow
+from services.nucleo.formatacao import format_date
 from services.nucleo.ciclo_de_vida import mover_certificado, registrar_evento
 
 TAMANHO_CHAVE = 2048
@@ -170,7 +171,7 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
                 ativo_certificado=certificado.id)
             registrar_evento(certificado.processo_id, "certificado.baixado", ator, certificado.id,
                              detalhes=f"Série {cert.serial_number:x}, válido até "
-                                      f"{validade:%d/%m/%Y}"
+                                      f"{format_date(validade)}"
                                       + (" (requisição CSR do titular)" if origem == "csr"
                                          else ""))
     except IntegrityError:

@@ -24,6 +24,7 @@ from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 import relogio
 from services.certificacao.emissao import EmissaoRecusada
+from services.nucleo.formatacao import format_datetime
 
 PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
 
@@ -60,7 +61,7 @@ def _pdf_de_teste(nome, agora):
     pdf.multi_cell(0, 8, "Teste de assinatura - Area do Cliente - Certificado Digital",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, f"Assinado por {nome} em {agora:%d/%m/%Y %H:%M} (UTC).\n"
+    pdf.multi_cell(0, 6, f"Assinado por {nome} em {format_datetime(agora)} (UTC).\n"
                          "Documento gerado apenas para testar o certificado de DEMONSTRACAO "
                          "(nao e ICP-Brasil).")
     return bytes(pdf.output())

@@ -76,7 +76,7 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                     situacao="em_aberto", substitui=substitui,
                 )
                 registrar_evento(processo.id, "boleto.emitido", ator,
-                                 detalhes=f"Vencimento {vencimento:%d/%m/%Y}")
+                                 detalhes=f"Vencimento {formatacao.format_date(vencimento)}")
                 return boleto
         except IntegrityError:
             if substitui is not None and Boleto.get_or_none(Boleto.substitui == substitui):

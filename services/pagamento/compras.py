@@ -52,7 +52,7 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
             situacao="aguardando_pagamento", chave_idempotencia=chave_idempotencia,
         )
         # The contract number is the year plus the row id: short, unique, easy to read out.
-        processo.numero = f"{processo.criado_em:%Y}{processo.id:06d}"
+        processo.numero = f"{processo.criado_em.year}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
             {"processo": processo.id, "comprador": processo.comprador_id,

@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from stdnum.br import cpf as stdnum_cpf
 
-from services.nucleo.formatacao import format_date
+from services.nucleo.formatacao import format_date, format_time
 from relogio import TZ
 
 TITULO = "Termo de Titularidade — Certificado Digital e-CPF A1"
@@ -68,7 +68,8 @@ def verification_code(data: TermoData) -> str:
 
 
 def _format_gerado_em(dt: datetime) -> str:
-    return f"{dt.astimezone(TZ):%d/%m/%Y às %H:%M}"
+    local = dt.astimezone(TZ)
+    return f"{format_date(local)} às {format_time(local)}"
 
 
 def _pdf_text(text: str) -> str:
