@@ -84,10 +84,11 @@ def despachar(atraso=None):
         segundos = atraso() if atraso else 0
         try:
             if segundos > 0:
-                # Recorded so the safety net (reenviar_pendentes) does not send it early.
-                Email.update(enviar_apos=relogio.utcnow() + timedelta(seconds=segundos)).where(
-                    Email.id == email_id).execute()
-                enviar_email.schedule(args=(email_id,), delay=segundos)
+                # Recorded so the safety net (reenviar_pendentes) does not send it early; the
+                # queue gets the same instant, not one read from its own clock.
+                enviar_apos = relogio.utcnow() + timedelta(seconds=segundos)
+                Email.update(enviar_apos=enviar_apos).where(Email.id == email_id).execute()
+                enviar_email.schedule(args=(email_id,), eta=enviar_apos)
             else:
                 enviar_email(email_id)
         except (RedisConnectionError, RedisTimeoutError) as error:

@@ -51,7 +51,7 @@ class Relogio:
 @pytest.fixture(autouse=True)
 def hora_do_teste():
     """Under TEST_RELOGIO (tests/support/ambiente.py) the running clock starts each test at that
-    hour in Brasília, today."""
+    hour in Brasília, today; the `relogio` fixture still stops it at AGORA."""
     if HORA is None:
         yield
         return

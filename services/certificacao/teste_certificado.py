@@ -119,7 +119,8 @@ def testar(dados, senha, certificado, config):
     contexto = ValidationContext(
         trust_roots=[_asn1(c) for c in (demo.cadeia()[-1:] if demo else cadeia[-1:])],
         other_certs=[_asn1(c) for c in cadeia],
-        crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail")
+        crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail",
+        moment=agora)  # the one clock's now, which issued the certificate and the CRL
     leitor = PdfFileReader(io.BytesIO(saida.getvalue()))
     estado = sem_laco(validate_pdf_signature, leitor.embedded_signatures[0], contexto)
     detalhes = getattr(estado, "revocation_details", None)

@@ -20,13 +20,14 @@ TEST_CONFIG = {
     "HUEY_IMMEDIATE": True,  # jobs run inline, in memory
 }
 
-# TEST_RELOGIO=HH:MM runs every test at that hour in Brasília: AGORA on its own day, the running
-# clock of the other tests from that hour today. At 23:30 UTC is already on the next day, so a
-# test that takes one date for the other fails whenever it runs (.ci/run does so on SQLite).
-HORA = time.fromisoformat(os.environ["TEST_RELOGIO"]) if os.environ.get("TEST_RELOGIO") else None
-
 # Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
-AGORA = datetime.combine(datetime(2026, 12, 21), HORA or time(9, 0), TZ)
+AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
+
+# The tests that leave the clock running see the hour the suite runs at: between 21:00 and 24:00
+# in Brasília UTC is already on the next day, and a test that takes one date for the other fails
+# only then. TEST_RELOGIO=HH:MM starts each of them at that hour of today in Brasília, so
+# TEST_RELOGIO=23:30 (.ci/run, on SQLite) makes such a test fail whatever the hour.
+HORA = time.fromisoformat(os.environ["TEST_RELOGIO"]) if os.environ.get("TEST_RELOGIO") else None
 
 # Password of the demo AC the tests create once per run (conftest's `ac_demo`).
 AC_SENHA = "senha-da-ac-de-teste"
