@@ -4,8 +4,10 @@ import pathlib
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from relogio import agora, correr_desde, hoje, parar, utcnow
-from tests.support.ambiente import AGORA
+import pytest
+
+from relogio import TZ, agora, correr_desde, hoje, parar, utcnow
+from tests.support.ambiente import AGORA, HORA
 
 RAIZ = pathlib.Path(__file__).resolve().parents[2]
 LEITURAS_DO_RELOGIO = re.compile(
@@ -30,6 +32,12 @@ def test_the_clock_runs_on_from_another_instant_for_tests_at_another_hour():
     finally:
         correr_desde(None)
     assert agora() - datetime.now(timezone.utc) < timedelta(seconds=1)  # the real now again
+
+
+@pytest.mark.skipif(HORA is None, reason="TEST_RELOGIO not set: the clock runs at the real hour")
+def test_under_test_relogio_a_test_with_a_running_clock_starts_at_that_hour():
+    local = agora().astimezone(TZ)
+    assert timedelta(0) <= local - datetime.combine(local.date(), HORA, TZ) < timedelta(minutes=5)
 
 
 def test_the_fixture_stops_the_clock_at_agora_and_moves_it(relogio):
