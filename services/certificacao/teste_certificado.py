@@ -120,7 +120,9 @@ def testar(dados, senha, certificado, config):
         trust_roots=[_asn1(c) for c in (demo.cadeia()[-1:] if demo else cadeia[-1:])],
         other_certs=[_asn1(c) for c in cadeia],
         crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail",
-        moment=agora)  # the one clock's now, which issued the certificate and the CRL
+        # Now by the one clock, which dated the certificate and the CRL; not `agora`, whose
+        # cut seconds may fall before a CRL published within the same second.
+        moment=relogio.agora())
     leitor = PdfFileReader(io.BytesIO(saida.getvalue()))
     estado = sem_laco(validate_pdf_signature, leitor.embedded_signatures[0], contexto)
     detalhes = getattr(estado, "revocation_details", None)
