@@ -1,6 +1,6 @@
 """Peewee models of the whole domain, bound at start-up through a DatabaseProxy.
 
-Datetimes are stored naive in UTC (`services.nucleo.relogio.utcnow()`); templates show them in
+Datetimes are stored naive in UTC (`relogio.utcnow()`); templates show them in
 America/Sao_Paulo.
 State columns are only ever changed through `services.lifecycle`.
 """
@@ -17,7 +17,7 @@ from peewee import (
     TextField,
 )
 
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 db = DatabaseProxy()
 
@@ -372,13 +372,8 @@ class LoteLinha(BaseModel):
         indexes = ((("lote", "situacao", "linha"), False), (("lote", "linha"), False))
 
 
-class SchemaVersion(BaseModel):
-    versao = IntegerField()
-    aplicada_em = DateTimeField(default=utcnow)
-
-
 ALL_MODELS = [
     Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
-    ChaveIdempotencia, Lote, LoteLinha, SchemaVersion,
+    ChaveIdempotencia, Lote, LoteLinha,
 ]

@@ -43,7 +43,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import febraban
 from services.pagamento import pix
-from services.nucleo import relogio
+import relogio
 
 DOMINIO = "bench.example"  # bench accounts' e-mails: how they are told from real ones
 SENHA = "demo12345"

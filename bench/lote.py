@@ -52,7 +52,7 @@ def main():
     from services.pagamento import compras
     from services.titular import lotes
     from services.titular import planilhas
-    from services.nucleo.relogio import utcnow
+    from relogio import utcnow
     from tests.support.ambiente import empty_database
     import migrations
 

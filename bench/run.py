@@ -31,7 +31,7 @@ SEGUNDOS = int(os.environ.get("BENCH_SEGUNDOS", 5))
 CONEXOES = [int(c) for c in os.environ.get("BENCH_CONEXOES", "1 16 64").split()]
 RESULTADOS = os.path.join(RAIZ, "bench", "RESULTS.md")
 sys.path.insert(0, RAIZ)
-from services.nucleo import relogio  # noqa: E402  (the repository root is on the path only now)
+import relogio  # noqa: E402  (the repository root is on the path only now)
 MARIA = "12345678909"
 AGENTE = ("98765432100", "agente12345")
 

@@ -11,7 +11,7 @@ from services.agendamento import decisoes
 from services.agendamento.horarios import DIAS_SEMANA
 from services.certificacao import emissao
 from services.nucleo import entrada
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
 from services.titular import termos

@@ -16,9 +16,10 @@ from services.agendamento import horarios as slots
 from services.agendamento import reservas
 from services.agendamento.reservas import AgendamentoRecusado, HorarioEsgotado
 from services.nucleo import entrada
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida
-from services.nucleo.relogio import TZ
+from services.nucleo import formatacao
+from relogio import TZ
 from web.acesso_titular import acesso_titular
 from web.paginas import redirecionar, render
 
@@ -74,7 +75,7 @@ class _Contexto:
 
 def _dia_rotulo(d):
     return {"iso": d.isoformat(), "rotulo": f"{slots.DIAS_SEMANA[d.weekday()]}, "
-                                            f"{d:%d/%m}", "data": d}
+                                            f"{formatacao.format_day_month(d)}", "data": d}
 
 
 def _parse_inicio(valor):
@@ -90,7 +91,8 @@ def _parse_inicio(valor):
 def _horarios_ctx(ctx, dia):
     livres = slots.horarios_livres(relogio.agora(), dia, ctx.cfg) if dia else []
     return {"dia": _dia_rotulo(dia) if dia else None,
-            "horarios": [{"valor": f"{h:%Y-%m-%dT%H:%M}", "hora": f"{h:%H:%M}"} for h in livres]}
+            "horarios": [{"valor": h.replace(tzinfo=None).isoformat(timespec="minutes"),
+                          "hora": formatacao.format_time(h)} for h in livres]}
 
 
 def _seletor(ctx, dia=None, erro=None, status=200):
@@ -188,7 +190,8 @@ def confirmar(numero):
         reservas.conferir_horario(relogio.agora(), inicio_, ctx.cfg)
     except AgendamentoRecusado as recusa:
         return _recusa_escolha(ctx, inicio_, recusa.mensagem)
-    form = ConfirmarForm(data={"inicio": f"{inicio_.astimezone(TZ):%Y-%m-%dT%H:%M}",
+    local = inicio_.astimezone(TZ).replace(tzinfo=None)
+    form = ConfirmarForm(data={"inicio": local.isoformat(timespec="minutes"),
                                "acao": "reagendar" if ctx.reagendando else "agendar"})
     return render_template("agendamento/confirmar.html", form=form,
                            quando=slots.descrever(inicio_),

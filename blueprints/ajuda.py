@@ -5,6 +5,7 @@ certificate; the request, the termo and the scheduling are the same views as eve
 else, opened with `guia=1` (see blueprints/solicitacao.py).
 """
 from flask import Blueprint, current_app, g, request, url_for
+from stdnum.br import cpf as stdnum_cpf
 
 from blueprints.forms import AtribuirForm
 from services.contratantes import posse
@@ -95,7 +96,7 @@ def atribuir(numero):
     if request.method == "GET":
         if not pode(certificado.situacao, "atribuir"):
             return redirecionar(".interativa", numero=numero)
-        form = _atribuir_form(formdata=None, data={"cpf": formatacao.format_cpf(conta.cpf),
+        form = _atribuir_form(formdata=None, data={"cpf": stdnum_cpf.format(conta.cpf),
                                                    "email": conta.email,
                                                    "versao": certificado.versao,
                                                    "chave": nova_chave()})

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, make_response, render_template,
 from flask_limiter.util import get_remote_address
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from stdnum.br import cpf as stdnum_cpf
 
 from blueprints.forms import Formulario, limpo
 from web.extensoes import limiter
@@ -169,7 +170,7 @@ def primeiro_acesso_dados():
     status = 422 if form.errors else 200
     return render("auth/primeiro_acesso_dados.html", form=form,
                   email=formatacao.mask_email(inicio["email"]),
-                  cpf=formatacao.format_cpf(inicio["cpf"]), status=status)
+                  cpf=stdnum_cpf.format(inicio["cpf"]), status=status)
 
 
 @bp.route("/esqueci-minha-senha", methods=["GET", "POST"])
@@ -178,7 +179,7 @@ def esqueci_senha():
     next_url = _safe_next(request.args.get("next"))
     form = EsqueciForm()
     if request.method == "GET" and session.get(CPF_RECUPERACAO):
-        form.cpf.data = formatacao.format_cpf(session.pop(CPF_RECUPERACAO))
+        form.cpf.data = stdnum_cpf.format(session.pop(CPF_RECUPERACAO))
     if form.validate_on_submit():
         contas.pedir_nova_senha(form.cpf.limpo, next_url, current_app.config)
         # The same answer whether or not the CPF has an account.

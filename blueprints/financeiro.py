@@ -9,7 +9,7 @@ from services.contratantes import posse
 from services.pagamento import boletos
 from services.nucleo import entrada
 from services.pagamento import pix
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
 from web.paginas import cursores, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado

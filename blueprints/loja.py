@@ -9,7 +9,8 @@ from wtforms.validators import ValidationError
 from blueprints.forms import Formulario, limpo
 from services.pagamento import boletos
 from services.pagamento import compras
-from services.nucleo import relogio
+from services.nucleo import formatacao
+import relogio
 from services.certificacao import renovacao
 from services.nucleo.ciclo_de_vida import Ator
 from web.paginas import redirecionar, render
@@ -109,8 +110,8 @@ def confirmar():
                     renovacao.vincular(processo, renovado)
                 if criada:
                     flash(f"Compra {processo.numero} registrada. Pague o boleto até "
-                          f"{boleto.vencimento:%d/%m/%Y}; ele também foi enviado para "
-                          f"o seu e-mail.", "sucesso")
+                          f"{formatacao.format_date(boleto.vencimento)}; ele também foi "
+                          "enviado para o seu e-mail.", "sucesso")
                 else:
                     flash(f"Esta compra já tinha sido registrada ({processo.numero}); "
                           "nada foi comprado de novo.", "info")

@@ -7,7 +7,7 @@ from wtforms import StringField
 from blueprints.forms import Formulario, limpo
 from services.nucleo import entrada
 from services.nucleo import formatacao
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
 from services.pagamento import boletos
@@ -77,7 +77,7 @@ def confirmar(boleto_id):
         return _pagina(boleto.nosso_numero, boleto, form, status=422)
     if not novo:
         flash(f"O pagamento deste boleto já estava registrado "
-              f"({pagamento.data_pagamento:%d/%m/%Y}); nada mudou.", "info")
+              f"({formatacao.format_date(pagamento.data_pagamento)}); nada mudou.", "info")
     elif pagamento.sinalizado:
         flash(f"Pagamento registrado, mas não creditado: {pagamento.motivo}", "erro")
     else:

@@ -5,11 +5,12 @@ The same views serve the holder's link, the buyer on their own CPF, corrections,
 carries a plain-language explanation). Progress lives in the database, never the session.
 """
 from flask import Blueprint, abort, current_app, flash, g, request, url_for
+from stdnum.br import cpf as stdnum_cpf
 
 from blueprints.forms_solicitacao import AceiteForm, ConfiraForm, FORMS
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
-from services.nucleo.formatacao import format_cpf
+from services.nucleo.formatacao import format_date
 from services.nucleo.recusas import Recusa
 from services.titular import jornada
 from services.titular import pessoa
@@ -155,12 +156,12 @@ def etapa(numero, etapa):
 
 def _secoes(solicitacao, certificado):
     s = solicitacao
-    nascimento = s.data_nascimento.strftime("%d/%m/%Y") if s.data_nascimento else ""
-    emissao = s.doc_data_emissao.strftime("%d/%m/%Y") if s.doc_data_emissao else ""
+    nascimento = format_date(s.data_nascimento) if s.data_nascimento else ""
+    emissao = format_date(s.doc_data_emissao) if s.doc_data_emissao else ""
     endereco = ", ".join(p for p in (s.logradouro, s.numero, s.complemento) if p)
     return [
         ("dados", [("Nome completo", s.nome), ("Data de nascimento", nascimento),
-                   ("CPF", format_cpf(certificado.titular_cpf))]),
+                   ("CPF", stdnum_cpf.format(certificado.titular_cpf))]),
         ("contato", [("E-mail", s.email), ("Celular", pessoa.format_celular(s.celular))]),
         ("endereco", [("CEP", pessoa.format_cep(s.cep)), ("Endereço", endereco),
                       ("Bairro", s.bairro), ("Cidade / UF", f"{s.cidade} / {s.uf}")]),

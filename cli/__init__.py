@@ -11,12 +11,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import migrations
+import relogio
 from cli import dados_demo
 from filas import tarefas
 from models import db
 from services.certificacao import ac
 from services.contratantes import contas
-from services.nucleo import entrada, relogio
+from services.nucleo import entrada
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
 from services.pagamento import compras, pagamentos
@@ -27,8 +28,9 @@ from services.titular.pessoa import clean_cpf
 def init_db():
     """Create the tables, or migrate an existing database (idempotent)."""
     with db.connection_context():
-        versao = migrations.migrate()
+        migrations.migrate()
         compras.garantir_produto(current_app.config["PRECO_CENTAVOS"])
+        versao = migrations.aplicadas()[-1]
     print(f"Banco de dados pronto (versão do esquema {versao}).")
 
 

@@ -15,10 +15,10 @@ from services.agendamento import reservas
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import pagamentos
-from services.nucleo import relogio
+import relogio
 from services.titular import termo_pdf
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 DEMO_ATOR = Ator("Dados de demonstração")
 

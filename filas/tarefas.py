@@ -22,7 +22,7 @@ from services.agendamento import lembretes
 from services.pagamento import compras
 from services.titular import lotes
 from services.nucleo import correio
-from services.nucleo import relogio
+import relogio
 from services.certificacao import renovacao
 from services.nucleo import segredos
 from services.nucleo.formatacao import mask_email
@@ -98,10 +98,11 @@ def despachar(atraso=None):
         segundos = atraso() if atraso else 0
         try:
             if segundos > 0:
-                # Recorded so the safety net (reenviar_pendentes) does not send it early.
-                Email.update(enviar_apos=relogio.utcnow() + timedelta(seconds=segundos)).where(
-                    Email.id == email_id).execute()
-                enviar_email.schedule(args=(email_id,), delay=segundos)
+                # Recorded so the safety net (reenviar_pendentes) does not send it early; the
+                # queue gets the same instant, not one read from its own clock.
+                enviar_apos = relogio.utcnow() + timedelta(seconds=segundos)
+                Email.update(enviar_apos=enviar_apos).where(Email.id == email_id).execute()
+                enviar_email.schedule(args=(email_id,), eta=enviar_apos)
             else:
                 enviar_email(email_id)
         except (RedisConnectionError, RedisTimeoutError) as error:

@@ -207,6 +207,6 @@ TABELAS = [Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certif
            ChaveIdempotencia, SchemaVersion]
 
 
-def migrar(migrator):
-    with migrator.database.bind_ctx(TABELAS):
-        migrator.database.create_tables(TABELAS)
+def up(migrator, db):
+    with db.bind_ctx(TABELAS):
+        db.create_tables(TABELAS)

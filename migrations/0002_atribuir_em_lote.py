@@ -1,7 +1,6 @@
 """Atribuir em lote: the uploaded batches and their lines; e-mails held back by a sending rate
 (MAIL_MAX_POR_MINUTO) know when they are due, so the safety net does not send them early."""
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model
-from playhouse.migrate import migrate
 
 
 class _Tabela(Model):
@@ -49,7 +48,7 @@ class LoteLinha(_Tabela):
         indexes = ((("lote", "situacao", "linha"), False), (("lote", "linha"), False))
 
 
-def migrar(migrator):
-    migrate(migrator.add_column("email", "enviar_apos", DateTimeField(null=True)))
-    with migrator.database.bind_ctx([Lote, LoteLinha]):
-        migrator.database.create_tables([Lote, LoteLinha])
+def up(migrator, db):
+    migrator.migrate(migrator.add_column("email", "enviar_apos", DateTimeField(null=True)))
+    with db.bind_ctx([Lote, LoteLinha]):
+        db.create_tables([Lote, LoteLinha])

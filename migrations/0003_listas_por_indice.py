@@ -1,7 +1,6 @@
 """Volume (docs/escala.md): the purchase's buyer copied onto certificates and boletos, and
 one index per list, matching its WHERE and its order (newest first, by id)."""
 from peewee import ForeignKeyField, Model
-from playhouse.migrate import migrate
 
 # The "Em andamento" filter's states, frozen here as the partial index was created.
 EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
@@ -19,13 +18,12 @@ class _DoComprador(Model):
     comprador = ForeignKeyField(_Conta, null=True, index=False)
 
 
-def migrar(migrator):
-    db = migrator.database
+def up(migrator, db):
     for tabela in ("certificado", "boleto"):
-        migrate(migrator.add_column(tabela, "comprador_id", _DoComprador.comprador))
+        migrator.migrate(migrator.add_column(tabela, "comprador_id", _DoComprador.comprador))
         db.execute_sql(f'UPDATE "{tabela}" SET comprador_id = (SELECT p.comprador_id FROM '
                        f'processo_compra p WHERE p.id = "{tabela}".processo_id)')
-    migrate(
+    migrator.migrate(
         migrator.add_index("processo_compra", ("comprador_id", "id")),
         migrator.add_index("processo_compra", ("comprador_id", "numero")),
         migrator.add_index("certificado", ("comprador_id", "id")),

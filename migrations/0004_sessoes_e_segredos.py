@@ -4,7 +4,6 @@ already delivered lose the links their bodies kept: the person has the message."
 import re
 
 from peewee import CharField, IntegerField, Model, TextField
-from playhouse.migrate import migrate
 
 _LINK = re.compile(r"(/t/|/definir-senha/)[A-Za-z0-9_\-]{20,}")
 
@@ -18,13 +17,13 @@ class _Email(Model):  # frozen: only the columns this step reads and writes
         table_name = "email"
 
 
-def migrar(migrator):
-    migrate(
+def up(migrator, db):
+    migrator.migrate(
         migrator.add_column("conta", "sessao_geracao", IntegerField(default=1)),
         migrator.add_column("token_conta", "nonce", CharField(max_length=64, default="")),
         migrator.add_column("link_titular", "nonce", CharField(max_length=64, default="")),
     )
-    with migrator.database.bind_ctx([_Email]):
+    with db.bind_ctx([_Email]):
         for email in _Email.select().where(_Email.situacao != "pendente"):
             (_Email.update(texto=_LINK.sub(r"\1***", email.texto),
                            html=_LINK.sub(r"\1***", email.html))

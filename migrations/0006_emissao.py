@@ -2,7 +2,6 @@
 purchase renews, the X.509s the AC issued and the demo AC's CRLs. Tables frozen here."""
 from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model
 from peewee import TextField
-from playhouse.migrate import migrate
 
 
 class _Tabela(Model):
@@ -33,12 +32,12 @@ class Lcr(_Tabela):
     emitida_em = DateTimeField()
 
 
-def migrar(migrator):
-    migrate(
+def up(migrator, db):
+    migrator.migrate(
         *(migrator.add_column("solicitacao", nome, CharField(max_length=tamanho, default=""))
           for nome, tamanho in (("nis", 11), ("titulo_eleitor", 12), ("titulo_zona", 3),
                                 ("titulo_secao", 4))),
         migrator.add_column("processo_compra", "renova_id", IntegerField(null=True)),
     )
-    with migrator.database.bind_ctx([Certificado, CertificadoX509, Lcr]):
-        migrator.database.create_tables([CertificadoX509, Lcr])
+    with db.bind_ctx([Certificado, CertificadoX509, Lcr]):
+        db.create_tables([CertificadoX509, Lcr])

@@ -1,73 +1,83 @@
-"""Schema versions, with playhouse.migrate. Each module here named `NNNN_what.py` (0001, 0002,
-… no gaps) is one version: a function `migrar(migrator)` that changes the schema through
-playhouse.migrate's migrator. `migrate()` runs, in order and each in its own transaction,
-the ones a database has not seen yet, and records each version in `schema_version`. A new
-database starts at 0001 (the initial tables). How to add one: docs/migracoes.md.
+"""Schema versions, on Peewee's own runner (playhouse.migrations). Each script here named
+`NNNN_what.py` (0001, 0002, … no gaps) defines `up(migrator, db)`; `migrate()` runs, in order
+and each in its own transaction, the ones the history table (`schema_migration`, one row per
+script name) does not list yet. A new database starts at 0001 (the initial tables). How to
+add one, and why SQLite's foreign keys are checked here: docs/migracoes.md.
 """
-import importlib
-import pkgutil
+import os
 import re
 from contextlib import contextmanager
 
-from peewee import SqliteDatabase
-from playhouse.migrate import SchemaMigrator
+from peewee import DateTimeField
+from playhouse.migrate import SqliteMigrator
+from playhouse.migrations import Migration, MigrationError, Runner
 
-from models import SchemaVersion, db
+import relogio
+from models import db
 
-_NOME = re.compile(r"^(\d{4})_\w+$")
+PASTA = os.path.dirname(os.path.abspath(__file__))
+HISTORICO = "schema_migration"
+_NOME = re.compile(r"^\d{4}_\w+$")
 
 
-def _descobrir():
-    nomes = sorted(nome for _, nome, _ in pkgutil.iter_modules(__path__) if _NOME.match(nome))
-    numeros = [int(nome[:4]) for nome in nomes]
-    if numeros != list(range(1, len(nomes) + 1)):
+def _nomes():
+    # The runner orders by number and records by name; a gap or a repeated number (two
+    # branches merged) would apply scripts in an order nobody wrote, so the app does not start.
+    nomes = [m.name for m in Migration.load_directory(PASTA)]
+    if (not all(_NOME.match(n) for n in nomes)
+            or [int(n[:4]) for n in nomes] != list(range(1, len(nomes) + 1))):
         raise RuntimeError("As migrações devem ser numeradas 0001, 0002, … sem lacunas nem "
                            f"números repetidos: {nomes} (veja docs/migracoes.md).")
-    return [importlib.import_module(f"{__name__}.{nome}") for nome in nomes]
+    return nomes
 
 
-MIGRACOES = _descobrir()
-ULTIMA = len(MIGRACOES)
+NOMES = _nomes()
 
 
-def versao_atual(database=None):
-    database = database or db.obj
-    with database.bind_ctx([SchemaVersion]):
-        if not SchemaVersion.table_exists():
-            return 0
-        ultima = SchemaVersion.select().order_by(SchemaVersion.versao.desc()).first()
-        return ultima.versao if ultima else 0
+class _SqliteMigrator(SqliteMigrator):
+    """The library turns SQLite's foreign keys off around each migration (a column change
+    copies its table and drops the old one, which the check refuses while other tables point
+    at its rows) but never looks at what that left behind. SQLite's own procedure for ALTER
+    TABLE ends with a check; here it runs before the commit, so a bad migration rolls back."""
+
+    @contextmanager
+    def migration_context(self, atomic=True):
+        with super().migration_context(atomic):
+            yield
+            soltas = self.database.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if soltas:
+                raise MigrationError(f"A migração deixou referências sem destino: {soltas[:5]}")
 
 
-@contextmanager
-def _chaves_estrangeiras_adiadas(database):
-    """SQLite changes a column by copying its table and dropping the old one, which its
-    foreign-key check refuses while other tables point at the rows. SQLite's own procedure
-    for ALTER TABLE: keys off around the change (it cannot switch inside a transaction),
-    then a check that nothing was left dangling."""
-    if not isinstance(database, SqliteDatabase):
-        yield
+def _runner(database):
+    runner = Runner(database, PASTA, table_name=HISTORICO)
+    if isinstance(runner.migrator, SqliteMigrator):
+        runner.migrator = _SqliteMigrator(database)
+    # Stored like every other instant of the app: naive UTC, from the one clock.
+    runner.History._meta.add_field("applied", DateTimeField(default=relogio.utcnow))
+    return runner
+
+
+def _adotar_versao_antiga(runner):
+    """The earlier runner kept only a version number, in `schema_version`: the scripts up to
+    it are recorded as applied, without running them again (0007 then drops that table)."""
+    database = runner.database
+    if runner.History.table_exists() or not database.table_exists("schema_version"):
         return
-    database.execute_sql("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-        soltas = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-        if soltas:
-            raise RuntimeError(f"A migração deixou referências sem destino: {soltas[:5]}")
-    finally:
-        database.execute_sql("PRAGMA foreign_keys = ON")
+    versao = database.execute_sql("SELECT MAX(versao) FROM schema_version").fetchone()[0]
+    if versao:
+        with database.atomic():
+            runner.fake(NOMES[versao - 1])
 
 
 def migrate(database=None, ate=None):
-    """Bring `database` (the app's by default) to version `ate` (the latest by default);
-    returns the version reached."""
-    database = database or db.obj
-    ate = ULTIMA if ate is None else ate
-    migrator = SchemaMigrator.from_database(database)
-    versao = versao_atual(database)
-    for numero in range(versao + 1, ate + 1):
-        with (_chaves_estrangeiras_adiadas(database), database.atomic(),
-              database.bind_ctx([SchemaVersion])):
-            MIGRACOES[numero - 1].migrar(migrator)
-            SchemaVersion.create(versao=numero)
-    return max(versao, ate)
+    """Bring `database` (the app's by default) up to the script named `ate` (the latest by
+    default); returns the names applied now."""
+    runner = _runner(database or db.obj)
+    _adotar_versao_antiga(runner)
+    return runner.up(ate)
+
+
+def aplicadas(database=None):
+    """The names of the scripts `database` has applied, in order."""
+    return [m.name for m in _runner(database or db.obj).status() if m.applied]

@@ -4,13 +4,15 @@ The database is SQLite in a fresh temporary file per test, or, when DATABASE_URL
 at PostgreSQL, that database with every table emptied between tests.
 """
 import os
+from datetime import datetime
 
 import pytest
 
+import relogio as clock
 from app import create_app
 from models import db
-from services.nucleo import relogio as clock
-from tests.support.ambiente import AC_SENHA, AGORA, TEST_CONFIG, database_url, empty_database
+from tests.support.ambiente import (AC_SENHA, AGORA, HORA, TEST_CONFIG, database_url,
+                                    empty_database)
 from tests.support.http import login
 
 
@@ -35,7 +37,7 @@ def pytest_configure(config):
 
 
 class Relogio:
-    """The app's one clock (services.relogio), stopped; assign `agora` to move it."""
+    """The app's one clock (relogio), stopped; assign `agora` to move it."""
 
     @property
     def agora(self):
@@ -46,9 +48,21 @@ class Relogio:
         clock.parar(instante)
 
 
+@pytest.fixture(autouse=True)
+def hora_do_teste():
+    """Under TEST_RELOGIO (tests/support/ambiente.py) the running clock starts each test at that
+    hour in Brasília, today; the `relogio` fixture still stops it at AGORA."""
+    if HORA is None:
+        yield
+        return
+    clock.correr_desde(datetime.combine(clock.hoje(), HORA, clock.TZ))
+    yield
+    clock.correr_desde(None)
+
+
 @pytest.fixture
 def relogio():
-    """Stop every "now" and "today" of the app (and of tests, which read services.relogio) at
+    """Stop every "now" and "today" of the app (and of tests, which read relogio) at
     AGORA until the test ends. Data built before (e.g. the demo data, when `demo` comes first
     in the test's fixtures) keeps the dates of the running clock."""
     parado = Relogio()

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from peewee import InterfaceError, OperationalError
+from stdnum.br import cpf as stdnum_cpf
 
 from banco.conexao import BancoIndisponivel
 from services.agendamento import calendario
@@ -49,7 +50,7 @@ def init_app(app):
         brl=formatacao.format_brl,
         data=format_date,
         data_hora=format_datetime,
-        cpf=formatacao.format_cpf,
+        cpf=stdnum_cpf.format,
         cpf_mascarado=formatacao.mask_cpf,
         linha_digitavel=febraban.format_digitable_line,
         duracao=lambda minutos: calendario.duration_text(timedelta(minutes=minutos)),

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 from flask import current_app
 
 from services.nucleo import formatacao
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 
 def local_datetime(value):
@@ -17,7 +17,7 @@ def local_datetime(value):
 
 def format_datetime(value):
     local = local_datetime(value)
-    return local.strftime("%d/%m/%Y %H:%M") if local else ""
+    return formatacao.format_datetime(local) if local else ""
 
 
 def format_date(value):

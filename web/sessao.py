@@ -4,7 +4,7 @@ import functools
 from flask import abort, current_app, request, session
 
 from models import Certificado, Conta
-from services.nucleo import relogio
+import relogio
 from web.paginas import redirecionar
 
 

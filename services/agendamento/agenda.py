@@ -9,10 +9,11 @@ from services.agendamento.horarios import DIAS_SEMANA, descrever, do_banco, para
 from services.nucleo.ciclo_de_vida import (AGENDAMENTOS_DESMARCADOS, CERTIFICADO_SITUACOES, agendado,
                                            agendamento_ativo, agendamento_nao_compareceu,
                                            agendamento_realizado, emitido, pode)
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from services.titular import andamento
 from services.titular import atribuicoes
 from services.titular import termos
+from services.nucleo.formatacao import format_time
 
 
 def resultado(agendamento, certificado):
@@ -57,7 +58,7 @@ def do_dia(dia):
                & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS))
         .order_by(Horario.inicio, Agendamento.id))
     nomes = _nomes({a.certificado_id for a in itens})
-    return [{"agendamento": a, "hora": f"{do_banco(a.horario.inicio):%H:%M}",
+    return [{"agendamento": a, "hora": format_time(do_banco(a.horario.inicio)),
              "nome": nomes.get(a.certificado_id) or "Titular",
              "certificado": a.certificado, "resultado": resultado(a, a.certificado)}
             for a in itens]
@@ -105,6 +106,6 @@ def detalhe(agendamento, certificado, momento, minutos):
         "eventos": [(e, andamento.titulo(e), andamento.situacao(e)) for e in eventos],
         "ativo": ativo,
         "liberado": ativo and agente_pode_agir(agendamento, momento, minutos),
-        "libera_em": f"{inicio - timedelta(minutes=minutos):%H:%M}", "minutos": minutos,
+        "libera_em": format_time(inicio - timedelta(minutes=minutos)), "minutos": minutos,
         "pode_revogar": pode(certificado.situacao, "revogar"),
     }

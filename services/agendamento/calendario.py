@@ -10,7 +10,8 @@ from functools import lru_cache
 
 import holidays
 
-from services.nucleo.relogio import TZ
+from relogio import TZ
+from services.nucleo.formatacao import format_date, format_day_month, format_time
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def bookable_days(now: datetime, cfg: AgendaConfig = DEFAULT_CONFIG) -> list[dat
 
 def _hours_text(cfg: AgendaConfig) -> str:
     last = datetime.combine(date.min, cfg.end) - timedelta(minutes=cfg.slot_minutes)
-    return f"das {cfg.start:%H:%M} às {last:%H:%M}"
+    return f"das {format_time(cfg.start)} às {format_time(last)}"
 
 
 def duration_text(delta: timedelta) -> str:
@@ -121,7 +122,8 @@ def check_bookable(now: datetime, start: datetime, cfg: AgendaConfig = DEFAULT_C
     if day.weekday() >= 5:
         raise SlotNotBookable("Não há atendimento aos sábados e domingos.")
     if (name := holiday_name(day)) is not None:
-        raise SlotNotBookable(f"Não há atendimento em feriados nacionais ({day:%d/%m}: {name}).")
+        raise SlotNotBookable("Não há atendimento em feriados nacionais "
+                              f"({format_day_month(day)}: {name}).")
     if local not in slot_starts(day, cfg):
         raise SlotNotBookable(
             f"Horário inválido: os atendimentos começam a cada {cfg.slot_minutes} minutos, "
@@ -135,7 +137,7 @@ def check_bookable(now: datetime, start: datetime, cfg: AgendaConfig = DEFAULT_C
     if day > horizon[-1]:
         raise SlotNotBookable(
             f"É possível agendar até {cfg.horizon_business_days} dias úteis à frente, "
-            f"ou seja, até {horizon[-1]:%d/%m/%Y}."
+            f"ou seja, até {format_date(horizon[-1])}."
         )
 
 

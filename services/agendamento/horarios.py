@@ -12,7 +12,8 @@ from peewee import Case
 from models import Horario
 from services.agendamento import calendario
 from services.agendamento.calendario import AgendaConfig
-from services.nucleo.relogio import TZ
+from services.nucleo.formatacao import format_date, format_time
+from relogio import TZ
 
 DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
                "sábado", "domingo")
@@ -46,8 +47,8 @@ def do_banco(valor):
 def descrever(momento):
     """{'data': '22/12/2026', 'dia_semana': 'terça-feira', 'hora': '10:00'} in Brasília."""
     local = momento.astimezone(TZ)
-    return {"data": f"{local:%d/%m/%Y}", "dia_semana": DIAS_SEMANA[local.weekday()],
-            "hora": f"{local:%H:%M}"}
+    return {"data": format_date(local), "dia_semana": DIAS_SEMANA[local.weekday()],
+            "hora": format_time(local)}
 
 
 def quando_texto(inicio):

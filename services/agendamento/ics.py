@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
-from services.nucleo import relogio
-from services.nucleo.relogio import TZ
+import relogio
+from relogio import TZ
 
 PRODID = "-//Area do Cliente e-CPF//Agendamento de videoconferencia//PT-BR"
 

@@ -20,7 +20,7 @@ from services.agendamento.horarios import (config_agenda, do_banco, garantir_hor
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import EstadoAlterado, agendado, destino, mover_certificado, pode
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from services.titular import atribuicoes
 
 

@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 
 from services.certificacao import perfil_ecpf
 
-from services.nucleo import relogio
+import relogio
 
 RAIZ_NOME = "AC Raiz de Demonstração"
 EMISSORA_NOME = "AC Emissora de Demonstração"

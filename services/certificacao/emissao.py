@@ -21,8 +21,9 @@ from models import CertificadoX509, Solicitacao, db
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.ciclo_de_vida import emitido, mover_certificado, registrar_evento, revogado
+from services.nucleo.formatacao import format_date
 
 TAMANHO_CHAVE = 2048
 SENHA_MINIMO = 8
@@ -175,7 +176,7 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
                 ativo_certificado=certificado.id)
             registrar_evento(certificado.processo_id, "certificado.baixado", ator, certificado.id,
                              detalhes=f"Série {cert.serial_number:x}, válido até "
-                                      f"{validade:%d/%m/%Y}"
+                                      f"{format_date(validade)}"
                                       + (" (requisição CSR do titular)" if origem == "csr"
                                          else ""))
     except IntegrityError:

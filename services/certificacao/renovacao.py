@@ -11,7 +11,8 @@ from services.titular import atribuicoes
 from services.nucleo import correio
 from services.nucleo import ciclo_de_vida
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
+from services.nucleo.formatacao import format_date
 
 AVISOS_DIAS = (30, 7)
 
@@ -69,7 +70,7 @@ def _enviar_avisos(registro, restantes, config):
                         {**contexto, "nome": nome, "link": link, "comprador": e_comprador},
                         processo=certificado.processo_id, certificado=certificado.id)
     registrar_evento(certificado.processo_id, "certificado.renovacao_avisada", SISTEMA,
-                     certificado.id, detalhes=f"Vence em {registro.valido_ate:%d/%m/%Y}")
+                     certificado.id, detalhes=f"Vence em {format_date(registro.valido_ate)}")
 
 
 # --- "Renovar" -------------------------------------------------------------------------------

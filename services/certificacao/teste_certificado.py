@@ -17,12 +17,13 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from stdnum.br import cpf as stdnum_cpf
 
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
-from services.nucleo import relogio
+import relogio
 from services.certificacao.emissao import EmissaoRecusada
-from services.nucleo.formatacao import format_cpf
+from services.nucleo.formatacao import format_datetime
 
 PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
 
@@ -59,7 +60,7 @@ def _pdf_de_teste(nome, agora):
     pdf.multi_cell(0, 8, "Teste de assinatura - Area do Cliente - Certificado Digital",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, f"Assinado por {nome} em {agora:%d/%m/%Y %H:%M} (UTC).\n"
+    pdf.multi_cell(0, 6, f"Assinado por {nome} em {format_datetime(agora)} (UTC).\n"
                          "Documento gerado apenas para testar o certificado de DEMONSTRACAO "
                          "(nao e ICP-Brasil).")
     return bytes(pdf.output())
@@ -94,7 +95,7 @@ def testar(dados, senha, certificado, config):
     cpf = perfil_ecpf.cpf_do_certificado(cert)
     if cpf != certificado.titular_cpf:
         raise TesteRecusado("Este arquivo é o certificado de outra pessoa (CPF "
-                            f"{format_cpf(cpf) if len(cpf) == 11 else 'não informado'}). "
+                            f"{stdnum_cpf.format(cpf) if len(cpf) == 11 else 'não informado'}). "
                             "Escolha o arquivo do seu certificado.", "arquivo")
     try:
         demo = ac.demonstracao(config)
@@ -115,7 +116,10 @@ def testar(dados, senha, certificado, config):
     contexto = ValidationContext(
         trust_roots=[_asn1(c) for c in (demo.cadeia()[-1:] if demo else cadeia[-1:])],
         other_certs=[_asn1(c) for c in cadeia],
-        crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail")
+        crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail",
+        # Now by the one clock, which dated the certificate and the CRL; not `agora`, whose
+        # cut seconds may fall before a CRL published within the same second.
+        moment=relogio.agora())
     leitor = PdfFileReader(io.BytesIO(saida.getvalue()))
     estado = sem_laco(validate_pdf_signature, leitor.embedded_signatures[0], contexto)
     detalhes = getattr(estado, "revocation_details", None)

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Conta, TokenConta, db
 from services.nucleo import correio
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
 from services.nucleo.segredos import novo_token
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from models import Agendamento, Boleto, Certificado, Evento, ProcessoCompra, db
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 
 class TransicaoInvalida(Recusa):

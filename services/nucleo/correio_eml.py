@@ -4,7 +4,7 @@ import uuid
 
 from flask_mailman.backends.base import BaseEmailBackend
 
-from services.nucleo.relogio import TZ, agora
+from relogio import TZ, agora
 
 
 class EmailBackend(BaseEmailBackend):

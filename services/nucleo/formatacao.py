@@ -1,7 +1,8 @@
-"""How money, dates and CPFs are shown to people in Brazil (pt-BR)."""
+"""How money, dates and CPFs are shown to people in Brazil (pt-BR). A whole CPF is shown by
+stdnum.br.cpf.format; the masked one is ours."""
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 
 def format_brl(cents: int) -> str:
@@ -13,14 +14,23 @@ def format_brl(cents: int) -> str:
 
 
 def format_date(d: date) -> str:
-    """date(2026, 11, 23) -> '23/11/2026'."""
+    """date(2026, 11, 23) -> '23/11/2026' (a datetime: its own day, in its own zone)."""
     return d.strftime("%d/%m/%Y")
 
 
-def format_cpf(cpf11: str) -> str:
-    """'12345678909' -> '123.456.789-09'."""
-    digits = _cpf_digits(cpf11)
-    return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+def format_day_month(d: date) -> str:
+    """date(2026, 12, 25) -> '25/12'."""
+    return d.strftime("%d/%m")
+
+
+def format_time(t: time | datetime) -> str:
+    """time(9, 5) -> '09:05'."""
+    return t.strftime("%H:%M")
+
+
+def format_datetime(dt: datetime) -> str:
+    """datetime(2026, 11, 23, 9, 5) -> '23/11/2026 09:05', in the datetime's own zone."""
+    return f"{format_date(dt)} {format_time(dt)}"
 
 
 def mask_cpf(cpf11: str) -> str:

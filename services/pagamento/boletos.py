@@ -12,7 +12,7 @@ from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
 from services.pagamento import pix
-from services.nucleo import relogio
+import relogio
 from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
 from services.nucleo.paginacao import paginar
@@ -77,7 +77,7 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                     situacao="em_aberto", substitui=substitui,
                 )
                 registrar_evento(processo.id, "boleto.emitido", ator,
-                                 detalhes=f"Vencimento {vencimento:%d/%m/%Y}")
+                                 detalhes=f"Vencimento {formatacao.format_date(vencimento)}")
                 return boleto
         except IntegrityError:
             if substitui is not None and Boleto.get_or_none(Boleto.substitui == substitui):

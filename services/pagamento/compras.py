@@ -14,11 +14,11 @@ from services.pagamento import boletos
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
-from services.nucleo import relogio
+import relogio
 from services.pagamento.boletos import JANELA_DIAS
 from services.nucleo.ciclo_de_vida import SISTEMA, EstadoAlterado, registrar_evento
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 PRODUTO_CODIGO = "ecpf-a1-1ano"
 
@@ -53,7 +53,7 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
             situacao="aguardando_pagamento", chave_idempotencia=chave_idempotencia,
         )
         # The contract number is the year plus the row id: short, unique, easy to read out.
-        processo.numero = f"{processo.criado_em:%Y}{processo.id:06d}"
+        processo.numero = f"{processo.criado_em.year}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
             {"processo": processo.id, "comprador": processo.comprador_id,

@@ -13,11 +13,11 @@ from services.nucleo import entrada
 from services.pagamento import febraban
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
-from services.nucleo import relogio
+import relogio
 from services.certificacao import renovacao
 from services.nucleo.ciclo_de_vida import registrar_evento
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 
 class BoletoNaoEncontrado(Recusa):

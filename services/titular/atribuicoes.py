@@ -12,7 +12,7 @@ from services.nucleo import ciclo_de_vida
 from services.nucleo.uma_vez import uma_vez
 from services.nucleo.ciclo_de_vida import (EstadoAlterado, TransicaoInvalida,
                                 mover_certificado, registrar_evento)
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 
 class AtribuicaoRecusada(TransicaoInvalida):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 
 from models import Atribuicao, LinkTitular
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
 from services.nucleo.segredos import novo_token, token_de
 

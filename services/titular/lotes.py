@@ -20,7 +20,7 @@ from services.titular.lotes_conferencia import (LOTE_SQL, Linha, blocos, conferi
                                                 cpf_da_planilha, preenchida, situacao_recusada)
 from services.titular.planilhas import LISTA, MODELO
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 
 # The lines' and the batch's states, under the short names this module (and its views) use.
 VALIDA, ERRO, APLICADA, FALHOU = (ciclo_de_vida.LINHA_VALIDA, ciclo_de_vida.LINHA_ERRO,

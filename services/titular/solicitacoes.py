@@ -13,7 +13,7 @@ from models import Solicitacao, db
 from services.titular import pessoa
 from services.nucleo import entrada as entrada_texto
 from services.nucleo.ciclo_de_vida import PREENCHIVEIS, pode
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.nucleo.recusas import Recusa
 
 ETAPAS = ("dados", "contato", "endereco", "documento")

@@ -12,9 +12,10 @@ from datetime import date, datetime, timezone
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from stdnum.br import cpf as stdnum_cpf
 
-from services.nucleo.formatacao import format_cpf, format_date
-from services.nucleo.relogio import TZ
+from services.nucleo.formatacao import format_date, format_time
+from relogio import TZ
 
 TITULO = "Termo de Titularidade — Certificado Digital e-CPF A1"
 CERTIFICADO = "e-CPF A1, validade de 12 meses"
@@ -67,7 +68,8 @@ def verification_code(data: TermoData) -> str:
 
 
 def _format_gerado_em(dt: datetime) -> str:
-    return f"{dt.astimezone(TZ):%d/%m/%Y às %H:%M}"
+    local = dt.astimezone(TZ)
+    return f"{format_date(local)} às {format_time(local)}"
 
 
 def _pdf_text(text: str) -> str:
@@ -139,7 +141,7 @@ def render_termo_pdf(data: TermoData) -> bytes:
 
     _heading(pdf, "Identificação do titular")
     _field(pdf, "Nome", data.nome)
-    _field(pdf, "CPF", format_cpf(data.cpf))
+    _field(pdf, "CPF", stdnum_cpf.format(data.cpf))
     _field(pdf, "Data de nascimento", format_date(data.data_nascimento))
     _field(pdf, "E-mail", data.email)
     _field(pdf, "Documento de identidade", data.documento_tipo)

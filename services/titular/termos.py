@@ -14,7 +14,7 @@ from services.agendamento import reservas
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import mover_certificado, pode, registrar_evento
 from services.nucleo.recusas import Recusa
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from services.titular import termo_pdf
 from services.titular.solicitacoes import VersaoDesatualizada, acao_envio
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from models import Agendamento, Certificado, Horario, ProcessoCompra, Solicitacao, db
 from services.agendamento import horarios
-from services.nucleo.relogio import TZ
+from relogio import TZ
 from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import TEST_CONFIG
 from tests.support.navegador import entrar, no_horizontal_scroll

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from models import Boleto, Conta, ProcessoCompra, db
 from services.pagamento import febraban
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.navegador import entrar, no_horizontal_scroll
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from models import Boleto, Certificado, Conta, ProcessoCompra, db
-from services.nucleo import relogio
+import relogio
 from tests.support.navegador import PHONE, servidor_demo
 from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
 

@@ -26,7 +26,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import AC_SENHA, TEST_CONFIG
 from tests.support.navegador import PHONE, servidor_demo

@@ -12,7 +12,7 @@ from services.agendamento import lembretes
 from services.agendamento import reservas
 from services.agendamento.calendario import AgendaConfig
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from tests.support.agendamento import certificado_solicitado, sp
 from tests.support.ambiente import AGORA
 

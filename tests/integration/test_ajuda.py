@@ -4,7 +4,7 @@ import re
 from models import Boleto, Certificado, Conta, Email, ProcessoCompra, Termo, db
 from services.pagamento import pagamentos
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.http import htmx_headers, login, text
 from tests.support.solicitacao import VALIDOS, versao
 

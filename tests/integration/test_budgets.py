@@ -10,7 +10,7 @@ from models import Conta
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import hoje
+from relogio import hoje
 
 PAGE_BUDGET = 14 * 1024  # each page's HTML, compressed
 FIRST_VISIT_BUDGET = 35 * 1024  # HTML + CSS + JS of a first visit, compressed

@@ -10,7 +10,7 @@ from models import (Atribuicao, Certificado, ChaveIdempotencia, Conta, Email, Li
                     ProcessoCompra, Solicitacao, db)
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
-from services.nucleo.relogio import hoje, utcnow
+from relogio import hoje, utcnow
 from tests.support.http import htmx_headers, login, tabela, text
 
 JOAO = "52998224725"  # demo: holder of certificate 02 of purchase A

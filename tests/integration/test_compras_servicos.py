@@ -7,7 +7,7 @@ from models import Boleto, Certificado, Email, Evento, Pagamento, ProcessoCompra
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import pagamentos
-from services.nucleo import relogio
+import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from tests.support.financeiro import conta, nova_compra
 

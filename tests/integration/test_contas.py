@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from models import Conta, TokenConta, db
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from tests.support.http import login, text
 
 NOVO = {"cpf": "222.333.666-38", "email": "ana@example.com"}

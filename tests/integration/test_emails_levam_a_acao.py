@@ -21,11 +21,11 @@ from services.pagamento import compras
 from services.certificacao import emissao
 from services.nucleo import correio
 from services.pagamento import pagamentos
-from services.nucleo import relogio
+import relogio
 from services.certificacao import renovacao
 from services.nucleo import segredos
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import TZ, hoje
+from relogio import TZ, hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.http import login
 from tests.support.solicitacao import aceitar, gerar_termo, preencher

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
+import relogio
 from models import ALL_MODELS, Certificado, CertificadoX509, Evento, Lcr, db
 from web.filtros import format_date
 from services.certificacao import ac
@@ -115,7 +116,8 @@ def test_download_gives_a_pfx_that_opens_with_the_password_and_in_openssl(app, c
     (tmp_path / "carla.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     verificado = subprocess.run(
         ["openssl", "verify", "-CAfile", str(tmp_path / "raiz.pem"), "-untrusted",
-         str(tmp_path / "emissora.pem"), "-purpose", "smimesign", str(tmp_path / "carla.pem")],
+         str(tmp_path / "emissora.pem"), "-purpose", "smimesign", "-attime",
+         str(int(relogio.agora().timestamp())), str(tmp_path / "carla.pem")],
         capture_output=True, text=True)
     assert verificado.returncode == 0 and ": OK" in verificado.stdout, verificado.stderr
 
@@ -370,7 +372,7 @@ def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
         raiz = ac.demonstracao(app.config).raiz
     contexto = ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(raiz.public_bytes(serialization.Encoding.DER))],
-        allow_fetching=False)
+        allow_fetching=False, moment=relogio.agora())
     [assinatura] = PdfFileReader(io.BytesIO(resultado.pdf)).embedded_signatures
     estado = teste_certificado.sem_laco(validate_pdf_signature, assinatura, contexto)
     assert estado.bottom_line and estado.intact and estado.trusted

@@ -12,7 +12,7 @@ from models import ALL_MODELS, Agendamento, Boleto, Certificado, db
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
-from services.nucleo import relogio
+import relogio
 from services.pagamento.pagamentos import assinatura
 from tests.support import financeiro as helpers
 from tests.support.solicitacao import JOAO_CPF, novo_link, preencher

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from models import Certificado, Pagamento, ProcessoCompra, Solicitacao, db
-from services.nucleo import relogio
+import relogio
 from services.nucleo.entrada import MENSAGEM_CONTROLE
 from services.pagamento.pagamentos import assinatura
 from tests.support.http import login, text

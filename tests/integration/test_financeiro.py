@@ -7,7 +7,7 @@ import pytest
 from models import Boleto, Email, db
 from services.pagamento import boletos
 from services.pagamento import febraban
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.http import htmx_headers, text
 from tests.support import financeiro as helpers
 

@@ -15,7 +15,7 @@ from services.titular import lotes
 from services.titular import planilhas
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import utcnow
+from relogio import utcnow
 from tests.support import financeiro as helpers
 from tests.support.http import htmx_headers, text
 

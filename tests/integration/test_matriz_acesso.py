@@ -14,7 +14,7 @@ from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTit
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
-from services.nucleo import relogio
+import relogio
 from tests.support.solicitacao import JOAO_CPF
 
 ATORES = ("anonimo", "comprador", "outro_comprador", "agente", "link_deste", "link_de_outro",

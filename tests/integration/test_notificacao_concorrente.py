@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from models import Pagamento, ProcessoCompra, db
-from services.nucleo import relogio
+import relogio
 from services.pagamento.pagamentos import assinatura
 from tests.support import financeiro as helpers
 

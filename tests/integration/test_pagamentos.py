@@ -8,7 +8,7 @@ from filas import tarefas
 from models import Boleto, Certificado, Email, Pagamento, ProcessoCompra, db
 from services.pagamento.febraban import format_digitable_line
 from services.pagamento.pagamentos import assinatura
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.http import login, text
 from tests.support import financeiro as helpers
 

@@ -8,7 +8,7 @@ from models import Atribuicao, Certificado, CertificadoX509, Evento, Lcr, Proces
 from services.titular import atribuicoes
 from services.titular import links
 from services.pagamento import pagamentos
-from services.nucleo.relogio import hoje, utcnow
+from relogio import hoje, utcnow
 from services.nucleo.ciclo_de_vida import Ator
 from tests.support.http import login, text
 

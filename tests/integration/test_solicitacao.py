@@ -12,7 +12,7 @@ from models import Certificado, Email, Evento, Solicitacao, Termo, db
 from services.nucleo import correio
 from services.nucleo import segredos
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
-from services.nucleo.relogio import hoje
+from relogio import hoje
 from tests.support.http import htmx_headers, text
 from tests.support.solicitacao import (JOAO_CPF, VALIDOS, aceitar, enviar_etapa, gerar_termo,
                                        novo_link, preencher, versao)

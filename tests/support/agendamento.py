@@ -12,7 +12,7 @@ from services.pagamento import compras
 from services.pagamento import pagamentos
 from services.titular import termo_pdf
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
-from services.nucleo.relogio import TZ, agora, hoje, utcnow
+from relogio import TZ, agora, hoje, utcnow
 
 def sp(y, m, d, hh, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=TZ)

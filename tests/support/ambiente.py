@@ -1,10 +1,10 @@
 """The settings every test app starts from, the instant the `relogio` fixture stops the clock
 at, and where each test's database lives."""
 import os
-from datetime import datetime
+from datetime import datetime, time
 
-from models import ALL_MODELS, SchemaVersion, db
-from services.nucleo.relogio import TZ
+from models import ALL_MODELS, db
+from relogio import TZ
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -23,6 +23,12 @@ TEST_CONFIG = {
 # Monday 21/12/2026, 09:00 in Brasília: Christmas (Friday 25/12) falls inside the booking horizon.
 AGORA = datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
 
+# The tests that leave the clock running see the hour the suite runs at: between 21:00 and 24:00
+# in Brasília UTC is already on the next day, and a test that takes one date for the other fails
+# only then. TEST_RELOGIO=HH:MM starts each of them at that hour of today in Brasília, so
+# TEST_RELOGIO=23:30 (.ci/run, on SQLite) makes such a test fail whatever the hour.
+HORA = time.fromisoformat(os.environ["TEST_RELOGIO"]) if os.environ.get("TEST_RELOGIO") else None
+
 # Password of the demo AC the tests create once per run (conftest's `ac_demo`).
 AC_SENHA = "senha-da-ac-de-teste"
 
@@ -34,7 +40,6 @@ def database_url(tmp_path):
 def empty_database():
     if db.obj is not None and not db.obj.__class__.__name__.startswith("Sqlite"):
         with db.connection_context():
-            # The schema version stays: the tables it describes stay too.
-            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS
-                               if m is not SchemaVersion)
+            # The migration history (not a model) stays: the tables it describes stay too.
+            tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
             db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")

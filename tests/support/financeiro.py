@@ -6,7 +6,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import pagamentos
 from services.nucleo.ciclo_de_vida import Ator
-from services.nucleo.relogio import hoje
+from relogio import hoje
 
 MARIA_CPF = "12345678909"
 JOSE_CPF = "11144477735"

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from services.agendamento.ics import cancellation_ics, invitation_ics
-from services.nucleo.relogio import TZ
+from relogio import TZ
 
 START = datetime(2026, 12, 22, 10, 0, tzinfo=TZ)
 STAMP = datetime(2026, 12, 21, 12, 0, tzinfo=timezone.utc)
