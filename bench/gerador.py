@@ -1,4 +1,5 @@
-"""`flask --app app bench-data`: the volume `make bench` measures (separate from demo-data).
+"""`flask --app bench.gerador:criar_app bench-data`: the volume `make bench` measures
+(separate from demo-data, and outside the production factory).
 
 The demo buyer (123.456.789-09) gets `--certificados` certificates and `--compradores` bench
 buyers about a thousand each, in purchases of 1–100: every certificate, purchase and boleto
