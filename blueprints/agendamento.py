@@ -70,7 +70,7 @@ class _Contexto:
         return {"certificado": self.certificado, "numero": self.numero,
                 "situacao": CERTIFICADO_SITUACOES[self.certificado.situacao],
                 "solicitacao": self.solicitacao, "agendamento": self.agendamento,
-                "reagendando": self.reagendando, "duracao": self.cfg.slot_minutes, **extra}
+                "reagendando": self.reagendando, "duracao": self.cfg.minutos_por_horario, **extra}
 
 
 def _dia_rotulo(d):
@@ -126,7 +126,7 @@ def _resumo(ctx, erro=None, status=200):
     return render_template(
         "agendamento/resumo.html",
         **ctx.base(quando=slots.descrever(inicio_), erro=erro, pode_alterar=ctx.pode_escolher,
-                   prazo=calendario.duration_text(ctx.cfg.change_notice),
+                   prazo=calendario.texto_da_duracao(ctx.cfg.antecedencia_alteracao),
                    tenha_em_maos=avisos.TENHA_EM_MAOS)), status
 
 

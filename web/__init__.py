@@ -53,7 +53,7 @@ def init_app(app):
         cpf=stdnum_cpf.format,
         cpf_mascarado=formatacao.mask_cpf,
         linha_digitavel=febraban.format_digitable_line,
-        duracao=lambda minutos: calendario.duration_text(timedelta(minutes=minutos)),
+        duracao=lambda minutos: calendario.texto_da_duracao(timedelta(minutes=minutos)),
     )
     # Templates ask the lifecycle about a state: {% if certificado.situacao is emitido %}.
     app.jinja_env.tests.update({nome: getattr(ciclo_de_vida, nome) for nome in (

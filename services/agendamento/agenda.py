@@ -30,7 +30,7 @@ def resultado(agendamento, certificado):
 
 def dia_util_vizinho(dia, passo):
     d = dia + timedelta(days=passo)
-    while not calendario.is_business_day(d):
+    while not calendario.dia_util(d):
         d += timedelta(days=passo)
     return d
 

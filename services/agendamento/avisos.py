@@ -70,7 +70,7 @@ def _contexto_base(certificado, config):
         "certificado": certificado,
         "tenha_em_maos": TENHA_EM_MAOS,
         "pagina": link_direto(certificado, "agendamento", config),
-        "prazo_alteracao": calendario.duration_text(cfg.change_notice),
+        "prazo_alteracao": calendario.texto_da_duracao(cfg.antecedencia_alteracao),
     }
 
 
@@ -112,7 +112,7 @@ def avisar_cancelamento(certificado, inicio, config):
     """"Videoconferência cancelada", with the .ics that removes the event."""
     cancelamento = ics.cancellation_ics(
         uid=_convite_uid(certificado, config), start=inicio,
-        minutes=config_agenda(config).slot_minutes, summary=RESUMO_CONVITE,
+        minutes=config_agenda(config).minutos_por_horario, summary=RESUMO_CONVITE,
         organizer_email=_remetente(config), attendee_email=_titular(certificado).email,
         sequence=_sequencia(certificado))
     enviar(certificado, "Videoconferência cancelada", "agendamento_cancelado",
@@ -127,7 +127,7 @@ def avisar_agendamento(certificado, agendamento, inicio, config, tipo):
     quando = descrever(inicio)
     convite = ics.invitation_ics(
         uid=_convite_uid(certificado, config),
-        start=inicio, minutes=cfg.slot_minutes,
+        start=inicio, minutes=cfg.minutos_por_horario,
         summary=RESUMO_CONVITE,
         description="Tenha em mãos:\n" + "\n".join(f"- {t}" for t in TENHA_EM_MAOS)
                     + f"\n\nSala: {agendamento.link_reuniao}",

@@ -12,63 +12,60 @@ import holidays
 
 from relogio import TZ
 from services.nucleo.formatacao import format_date, format_day_month, format_time
+from services.nucleo.recusas import Recusa
 
 
 @dataclass(frozen=True)
-class AgendaConfig:
-    start: time = time(8, 0)
-    end: time = time(18, 0)  # the last slot ends here
-    slot_minutes: int = 30
-    capacity: int = 2  # simultaneous calls per slot (= agents); enforced by the caller
-    horizon_business_days: int = 15
-    min_notice: timedelta = timedelta(hours=2)
-    change_notice: timedelta = timedelta(hours=1)
+class ConfigAgenda:
+    inicio: time = time(8, 0)
+    fim: time = time(18, 0)  # the last slot ends here
+    minutos_por_horario: int = 30
+    capacidade: int = 2  # simultaneous calls per slot (= agents); enforced by the caller
+    horizonte_dias_uteis: int = 15
+    antecedencia_minima: timedelta = timedelta(hours=2)
+    antecedencia_alteracao: timedelta = timedelta(hours=1)
 
 
-DEFAULT_CONFIG = AgendaConfig()
+CONFIG_PADRAO = ConfigAgenda()
 
 
-class SlotNotBookable(Exception):
-    """The chosen start cannot be booked; ``reason`` is Portuguese, fit for the holder."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class HorarioIndisponivel(Recusa):
+    """The chosen start cannot be booked; the message is fit for the holder."""
 
 
 @lru_cache(maxsize=16)
-def _national_holidays(year: int) -> holidays.HolidayBase:
+def _feriados_nacionais(year: int) -> holidays.HolidayBase:
     # No subdivision given: national holidays only (state/city ones vary per agent).
     return holidays.country_holidays("BR", years=year, language="pt_BR")
 
 
-def holiday_name(d: date) -> str | None:
-    return _national_holidays(d.year).get(d)
+def nome_do_feriado(d: date) -> str | None:
+    return _feriados_nacionais(d.year).get(d)
 
 
-def is_business_day(d: date) -> bool:
-    return d.weekday() < 5 and holiday_name(d) is None
+def dia_util(d: date) -> bool:
+    return d.weekday() < 5 and nome_do_feriado(d) is None
 
 
-def business_days_ahead(today: date, n: int) -> list[date]:
+def dias_uteis_adiante(today: date, n: int) -> list[date]:
     """The next n business days, today included when it is one."""
     days: list[date] = []
     d = today
     while len(days) < n:
-        if is_business_day(d):
+        if dia_util(d):
             days.append(d)
         d += timedelta(days=1)
     return days
 
 
-def slot_starts(d: date, cfg: AgendaConfig = DEFAULT_CONFIG) -> list[datetime]:
-    if not is_business_day(d):
+def inicios_do_dia(d: date, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[datetime]:
+    if not dia_util(d):
         return []
-    step = timedelta(minutes=cfg.slot_minutes)
+    step = timedelta(minutes=cfg.minutos_por_horario)
     # Step on wall-clock time, then attach the zone: slots stay on the hour even
     # if Brazil ever brings daylight saving back.
-    wall = datetime.combine(d, cfg.start)
-    last_end = datetime.combine(d, cfg.end)
+    wall = datetime.combine(d, cfg.inicio)
+    last_end = datetime.combine(d, cfg.fim)
     starts = []
     while wall + step <= last_end:
         starts.append(wall.replace(tzinfo=TZ))
@@ -76,34 +73,34 @@ def slot_starts(d: date, cfg: AgendaConfig = DEFAULT_CONFIG) -> list[datetime]:
     return starts
 
 
-def _require_aware(dt: datetime, name: str) -> None:
+def _exigir_fuso(dt: datetime, name: str) -> None:
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime")
 
 
-def _horizon(now: datetime, cfg: AgendaConfig) -> list[date]:
-    return business_days_ahead(now.astimezone(TZ).date(), cfg.horizon_business_days)
+def _horizonte(now: datetime, cfg: ConfigAgenda) -> list[date]:
+    return dias_uteis_adiante(now.astimezone(TZ).date(), cfg.horizonte_dias_uteis)
 
 
-def bookable_starts(now: datetime, d: date, cfg: AgendaConfig = DEFAULT_CONFIG) -> list[datetime]:
+def inicios_agendaveis(now: datetime, d: date, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[datetime]:
     """Slots of day d that can still be booked at ``now`` (capacity is not checked here)."""
-    _require_aware(now, "now")
-    if d not in _horizon(now, cfg):
+    _exigir_fuso(now, "now")
+    if d not in _horizonte(now, cfg):
         return []
-    return [s for s in slot_starts(d, cfg) if s - now >= cfg.min_notice]
+    return [s for s in inicios_do_dia(d, cfg) if s - now >= cfg.antecedencia_minima]
 
 
-def bookable_days(now: datetime, cfg: AgendaConfig = DEFAULT_CONFIG) -> list[date]:
-    _require_aware(now, "now")
-    return [d for d in _horizon(now, cfg) if bookable_starts(now, d, cfg)]
+def dias_agendaveis(now: datetime, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[date]:
+    _exigir_fuso(now, "now")
+    return [d for d in _horizonte(now, cfg) if inicios_agendaveis(now, d, cfg)]
 
 
-def _hours_text(cfg: AgendaConfig) -> str:
-    last = datetime.combine(date.min, cfg.end) - timedelta(minutes=cfg.slot_minutes)
-    return f"das {format_time(cfg.start)} às {format_time(last)}"
+def _texto_do_horario(cfg: ConfigAgenda) -> str:
+    last = datetime.combine(date.min, cfg.fim) - timedelta(minutes=cfg.minutos_por_horario)
+    return f"das {format_time(cfg.inicio)} às {format_time(last)}"
 
 
-def duration_text(delta: timedelta) -> str:
+def texto_da_duracao(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes % 60:
         return f"{minutes} minutos"
@@ -111,38 +108,38 @@ def duration_text(delta: timedelta) -> str:
     return "1 hora" if hours == 1 else f"{hours} horas"
 
 
-def check_bookable(now: datetime, start: datetime, cfg: AgendaConfig = DEFAULT_CONFIG) -> None:
-    """Raise ``SlotNotBookable`` with the reason why ``start`` cannot be booked at ``now``."""
-    _require_aware(now, "now")
-    _require_aware(start, "start")
+def conferir_agendavel(now: datetime, start: datetime, cfg: ConfigAgenda = CONFIG_PADRAO) -> None:
+    """Raise ``HorarioIndisponivel`` with the reason why ``start`` cannot be booked at ``now``."""
+    _exigir_fuso(now, "now")
+    _exigir_fuso(start, "start")
     local = start.astimezone(TZ)
     day = local.date()
     if start < now:
-        raise SlotNotBookable("Este horário já passou. Escolha outro horário.")
+        raise HorarioIndisponivel("Este horário já passou. Escolha outro horário.")
     if day.weekday() >= 5:
-        raise SlotNotBookable("Não há atendimento aos sábados e domingos.")
-    if (name := holiday_name(day)) is not None:
-        raise SlotNotBookable("Não há atendimento em feriados nacionais "
+        raise HorarioIndisponivel("Não há atendimento aos sábados e domingos.")
+    if (name := nome_do_feriado(day)) is not None:
+        raise HorarioIndisponivel("Não há atendimento em feriados nacionais "
                               f"({format_day_month(day)}: {name}).")
-    if local not in slot_starts(day, cfg):
-        raise SlotNotBookable(
-            f"Horário inválido: os atendimentos começam a cada {cfg.slot_minutes} minutos, "
-            f"{_hours_text(cfg)} (horário de Brasília)."
+    if local not in inicios_do_dia(day, cfg):
+        raise HorarioIndisponivel(
+            f"Horário inválido: os atendimentos começam a cada {cfg.minutos_por_horario} minutos, "
+            f"{_texto_do_horario(cfg)} (horário de Brasília)."
         )
-    if start - now < cfg.min_notice:
-        raise SlotNotBookable(
-            f"Agende com pelo menos {duration_text(cfg.min_notice)} de antecedência."
+    if start - now < cfg.antecedencia_minima:
+        raise HorarioIndisponivel(
+            f"Agende com pelo menos {texto_da_duracao(cfg.antecedencia_minima)} de antecedência."
         )
-    horizon = _horizon(now, cfg)
+    horizon = _horizonte(now, cfg)
     if day > horizon[-1]:
-        raise SlotNotBookable(
-            f"É possível agendar até {cfg.horizon_business_days} dias úteis à frente, "
+        raise HorarioIndisponivel(
+            f"É possível agendar até {cfg.horizonte_dias_uteis} dias úteis à frente, "
             f"ou seja, até {format_date(horizon[-1])}."
         )
 
 
-def can_change(now: datetime, start: datetime, cfg: AgendaConfig = DEFAULT_CONFIG) -> bool:
+def pode_alterar(now: datetime, start: datetime, cfg: ConfigAgenda = CONFIG_PADRAO) -> bool:
     """Whether a booking can still be rescheduled or cancelled."""
-    _require_aware(now, "now")
-    _require_aware(start, "start")
-    return start - now >= cfg.change_notice
+    _exigir_fuso(now, "now")
+    _exigir_fuso(start, "start")
+    return start - now >= cfg.antecedencia_alteracao

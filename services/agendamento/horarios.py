@@ -11,7 +11,7 @@ from peewee import Case
 
 from models import Horario
 from services.agendamento import calendario
-from services.agendamento.calendario import AgendaConfig
+from services.agendamento.calendario import ConfigAgenda
 from services.nucleo.formatacao import format_date, format_time
 from relogio import TZ
 
@@ -22,15 +22,15 @@ DIAS_SEMANA = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", 
 # --- configuration and time --------------------------------------------------------------
 
 def config_agenda(config):
-    """AgendaConfig from the app's settings (AGENDA_*)."""
-    return AgendaConfig(
-        start=time.fromisoformat(config.get("AGENDA_INICIO", "08:00")),
-        end=time.fromisoformat(config.get("AGENDA_FIM", "18:00")),
-        slot_minutes=int(config.get("AGENDA_SLOT_MINUTOS", 30)),
-        capacity=int(config.get("AGENDA_CAPACIDADE", 2)),
-        horizon_business_days=int(config.get("AGENDA_HORIZONTE_DIAS_UTEIS", 15)),
-        min_notice=timedelta(hours=int(config.get("AGENDA_ANTECEDENCIA_MINIMA_HORAS", 2))),
-        change_notice=timedelta(hours=int(config.get("AGENDA_ALTERACAO_HORAS", 1))),
+    """ConfigAgenda from the app's settings (AGENDA_*)."""
+    return ConfigAgenda(
+        inicio=time.fromisoformat(config.get("AGENDA_INICIO", "08:00")),
+        fim=time.fromisoformat(config.get("AGENDA_FIM", "18:00")),
+        minutos_por_horario=int(config.get("AGENDA_SLOT_MINUTOS", 30)),
+        capacidade=int(config.get("AGENDA_CAPACIDADE", 2)),
+        horizonte_dias_uteis=int(config.get("AGENDA_HORIZONTE_DIAS_UTEIS", 15)),
+        antecedencia_minima=timedelta(hours=int(config.get("AGENDA_ANTECEDENCIA_MINIMA_HORAS", 2))),
+        antecedencia_alteracao=timedelta(hours=int(config.get("AGENDA_ALTERACAO_HORAS", 1))),
     )
 
 
@@ -91,28 +91,28 @@ def _cheios(de, ate, capacidade):
 
 def horarios_livres(momento, dia, cfg):
     """The starts of `dia` that can be booked at `momento` and still have a seat."""
-    inicios = calendario.bookable_starts(momento, dia, cfg)
+    inicios = calendario.inicios_agendaveis(momento, dia, cfg)
     if not inicios:
         return []
-    cheios = _cheios(inicios[0], inicios[-1], cfg.capacity)
+    cheios = _cheios(inicios[0], inicios[-1], cfg.capacidade)
     return [i for i in inicios if para_banco(i) not in cheios]
 
 
 def dias_livres(momento, cfg):
     """The business days in the horizon that still have at least one free time."""
-    dias = calendario.bookable_days(momento, cfg)
+    dias = calendario.dias_agendaveis(momento, cfg)
     if not dias:
         return []
     de = datetime.combine(dias[0], time.min, TZ)
     ate = datetime.combine(dias[-1], time.max, TZ)
-    cheios = _cheios(de, ate, cfg.capacity)
+    cheios = _cheios(de, ate, cfg.capacidade)
     return [d for d in dias if any(para_banco(i) not in cheios
-                                   for i in calendario.bookable_starts(momento, d, cfg))]
+                                   for i in calendario.inicios_agendaveis(momento, d, cfg))]
 
 
 def preparar_horizonte(momento, cfg):
     """Create the rows of every slot in the horizon ahead of time (periodic job)."""
-    inicios = [i for d in calendario.bookable_days(momento, cfg)
-               for i in calendario.slot_starts(d, cfg)]
-    garantir_horarios(inicios, cfg.capacity)
+    inicios = [i for d in calendario.dias_agendaveis(momento, cfg)
+               for i in calendario.inicios_do_dia(d, cfg)]
+    garantir_horarios(inicios, cfg.capacidade)
     return len(inicios)

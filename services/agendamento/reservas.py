@@ -14,7 +14,7 @@ from peewee import IntegrityError
 from models import Agendamento, Certificado, Horario, ProcessoCompra, Solicitacao, db
 from services.agendamento import avisos
 from services.agendamento import calendario
-from services.agendamento.calendario import SlotNotBookable
+from services.agendamento.calendario import HorarioIndisponivel
 from services.agendamento.horarios import (config_agenda, do_banco, garantir_horarios,
                                            horarios_livres, para_banco, quando_texto)
 from services.nucleo import correio
@@ -60,7 +60,7 @@ def oferecido(certificado):
 
 
 def pode_alterar(agendamento, momento, cfg):
-    return calendario.can_change(momento, do_banco(agendamento.horario.inicio), cfg)
+    return calendario.pode_alterar(momento, do_banco(agendamento.horario.inicio), cfg)
 
 
 @dataclass
@@ -125,7 +125,7 @@ def conferir_horario(momento, inicio, cfg):
 
 def _ocupar(inicio, cfg):
     """Take one seat of `inicio` (call inside a transaction) or raise HorarioEsgotado."""
-    garantir_horarios([inicio], cfg.capacity)
+    garantir_horarios([inicio], cfg.capacidade)
     horario = Horario.get(Horario.inicio == para_banco(inicio))
     tomados = (Horario.update(ocupados=Horario.ocupados + 1)
                .where((Horario.id == horario.id) & (Horario.ocupados < Horario.capacidade))
@@ -163,9 +163,9 @@ def _link_reuniao(config):
 
 def _validar_inicio(momento, inicio, cfg):
     try:
-        calendario.check_bookable(momento, inicio, cfg)
-    except SlotNotBookable as erro:
-        raise AgendamentoRecusado(erro.reason) from None
+        calendario.conferir_agendavel(momento, inicio, cfg)
+    except HorarioIndisponivel as erro:
+        raise AgendamentoRecusado(erro.mensagem) from None
 
 
 def certificado_de(certificado_id):
@@ -252,4 +252,4 @@ def _agendamento_alteravel(certificado, acao, momento, cfg, verbo):
 
 def _msg_prazo_alteracao(cfg, verbo):
     return (f"Não é mais possível {verbo}: faltam menos de "
-            f"{calendario.duration_text(cfg.change_notice)} para o início da videoconferência.")
+            f"{calendario.texto_da_duracao(cfg.antecedencia_alteracao)} para o início da videoconferência.")

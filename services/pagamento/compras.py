@@ -75,7 +75,7 @@ QUANTIDADE_MAXIMA = 100
 
 def vencimento_inicial(dia):
     """The 3rd business day after `dia` (national holidays and weekends skipped)."""
-    return calendario.business_days_ahead(dia + timedelta(days=1), PRAZO_DIAS_UTEIS)[-1]
+    return calendario.dias_uteis_adiante(dia + timedelta(days=1), PRAZO_DIAS_UTEIS)[-1]
 
 
 class CompraRecusada(Recusa):

@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, db
-from services.agendamento.calendario import slot_starts
+from services.agendamento.calendario import inicios_do_dia
 from services.agendamento import horarios
 from services.agendamento import reservas
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
@@ -108,7 +108,7 @@ def test_only_business_days_with_free_times_appear_never_weekends_or_holidays(ti
 
 def test_a_day_whose_times_are_all_taken_is_not_offered(titular, app):
     with db.connection_context():
-        inicios = slot_starts(sp(2026, 12, 22, 0).date(),
+        inicios = inicios_do_dia(sp(2026, 12, 22, 0).date(),
                               horarios.config_agenda(app.config))
         horarios.garantir_horarios(inicios, 2)
         Horario.update(ocupados=2).execute()

@@ -10,7 +10,7 @@ from services.agendamento import calendario
 from services.agendamento import horarios
 from services.agendamento import lembretes
 from services.agendamento import reservas
-from services.agendamento.calendario import AgendaConfig
+from services.agendamento.calendario import ConfigAgenda
 from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
 from relogio import utcnow
 from tests.support.agendamento import certificado_solicitado, sp
@@ -37,10 +37,10 @@ def test_the_agenda_follows_the_settings(app):
         "AGENDA_INICIO": "09:00", "AGENDA_FIM": "12:00", "AGENDA_SLOT_MINUTOS": 45,
         "AGENDA_CAPACIDADE": 3, "AGENDA_HORIZONTE_DIAS_UTEIS": 5,
         "AGENDA_ANTECEDENCIA_MINIMA_HORAS": 4, "AGENDA_ALTERACAO_HORAS": 24})
-    assert cfg.start.hour == 9 and cfg.end.hour == 12 and cfg.slot_minutes == 45
-    assert cfg.capacity == 3 and cfg.horizon_business_days == 5
-    assert cfg.min_notice == timedelta(hours=4) and cfg.change_notice == timedelta(hours=24)
-    assert horarios.config_agenda(app.config) == AgendaConfig()  # defaults = docs/dominio.md §6
+    assert cfg.inicio.hour == 9 and cfg.fim.hour == 12 and cfg.minutos_por_horario == 45
+    assert cfg.capacidade == 3 and cfg.horizonte_dias_uteis == 5
+    assert cfg.antecedencia_minima == timedelta(hours=4) and cfg.antecedencia_alteracao == timedelta(hours=24)
+    assert horarios.config_agenda(app.config) == ConfigAgenda()  # defaults = docs/dominio.md §6
 
 
 def test_slot_rows_are_created_once_however_often_asked(ctx):
@@ -66,8 +66,8 @@ def test_the_horizon_job_creates_every_bookable_slot_idempotently(ctx):
     # 15 business days ahead of Monday 21/12/2026 (25/12 and 01/01 are holidays), 20 slots each.
     assert total == 15 * 20
     horarios.preparar_horizonte(AGORA, cfg)
-    esperados = {horarios.para_banco(i) for d in calendario.bookable_days(AGORA, cfg)
-                 for i in calendario.slot_starts(d, cfg)}
+    esperados = {horarios.para_banco(i) for d in calendario.dias_agendaveis(AGORA, cfg)
+                 for i in calendario.inicios_do_dia(d, cfg)}
     assert len(esperados) == 300
     assert Horario.select().count() == len(antes | esperados)
     assert not Horario.select().where(Horario.inicio == horarios.para_banco(

@@ -5,15 +5,15 @@ import pytest
 
 from services.agendamento.calendario import (
     TZ,
-    AgendaConfig,
-    SlotNotBookable,
-    bookable_days,
-    bookable_starts,
-    business_days_ahead,
-    can_change,
-    check_bookable,
-    is_business_day,
-    slot_starts,
+    ConfigAgenda,
+    HorarioIndisponivel,
+    dias_agendaveis,
+    inicios_agendaveis,
+    dias_uteis_adiante,
+    pode_alterar,
+    conferir_agendavel,
+    dia_util,
+    inicios_do_dia,
 )
 
 UTC = timezone.utc
@@ -25,15 +25,15 @@ def sp(y, m, d, hh, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
-def reason(now, start, cfg=AgendaConfig()):
-    with pytest.raises(SlotNotBookable) as exc:
-        check_bookable(now, start, cfg)
-    return exc.value.reason
+def reason(now, start, cfg=ConfigAgenda()):
+    with pytest.raises(HorarioIndisponivel) as exc:
+        conferir_agendavel(now, start, cfg)
+    return exc.value.mensagem
 
 
 @pytest.mark.parametrize("day", [date(2026, 12, 19), date(2026, 12, 20)])
 def test_weekends_are_not_business_days(day):
-    assert not is_business_day(day)
+    assert not dia_util(day)
 
 
 @pytest.mark.parametrize(
@@ -48,20 +48,20 @@ def test_weekends_are_not_business_days(day):
     ],
 )
 def test_national_holidays_are_not_business_days(day):
-    assert not is_business_day(day)
-    assert slot_starts(day) == []
+    assert not dia_util(day)
+    assert inicios_do_dia(day) == []
 
 
 def test_ordinary_weekday_is_a_business_day():
-    assert is_business_day(date(2026, 12, 21))
+    assert dia_util(date(2026, 12, 21))
 
 
 def test_business_days_ahead_starts_today_when_it_is_one():
-    assert business_days_ahead(date(2026, 12, 21), 2) == [date(2026, 12, 21), date(2026, 12, 22)]
+    assert dias_uteis_adiante(date(2026, 12, 21), 2) == [date(2026, 12, 21), date(2026, 12, 22)]
 
 
 def test_business_days_ahead_skips_weekend_and_holidays():
-    assert business_days_ahead(date(2026, 12, 24), 3) == [
+    assert dias_uteis_adiante(date(2026, 12, 24), 3) == [
         date(2026, 12, 24),
         date(2026, 12, 28),
         date(2026, 12, 29),
@@ -69,7 +69,7 @@ def test_business_days_ahead_skips_weekend_and_holidays():
 
 
 def test_slots_run_every_30_minutes_from_8_to_1730_brasilia():
-    starts = slot_starts(date(2026, 12, 21))
+    starts = inicios_do_dia(date(2026, 12, 21))
     assert len(starts) == 20
     assert starts[0] == sp(2026, 12, 21, 8)
     assert starts[-1] == sp(2026, 12, 21, 17, 30)
@@ -77,7 +77,7 @@ def test_slots_run_every_30_minutes_from_8_to_1730_brasilia():
 
 
 def test_bookable_days_never_include_weekends_or_holidays():
-    days = bookable_days(NOW)
+    days = dias_agendaveis(NOW)
     assert days
     assert all(d.weekday() < 5 for d in days)
     assert date(2026, 12, 25) not in days
@@ -85,7 +85,7 @@ def test_bookable_days_never_include_weekends_or_holidays():
 
 
 def test_horizon_is_15_business_days_counting_today():
-    days = bookable_days(NOW)
+    days = dias_agendaveis(NOW)
     assert len(days) == 15
     assert days[0] == date(2026, 12, 21)
     assert days[-1] == date(2027, 1, 12)
@@ -93,7 +93,7 @@ def test_horizon_is_15_business_days_counting_today():
 
 def test_now_in_utc_gives_sao_paulo_slots():
     now_utc = NOW.astimezone(UTC)  # 12:00 UTC
-    starts = bookable_starts(now_utc, date(2026, 12, 21))
+    starts = inicios_agendaveis(now_utc, date(2026, 12, 21))
     assert starts[0] == sp(2026, 12, 21, 11)  # 09:00 local + 2 h notice
     assert starts[0].tzinfo == TZ
     assert starts[0].hour == 11
@@ -102,34 +102,34 @@ def test_now_in_utc_gives_sao_paulo_slots():
 def test_late_evening_utc_date_does_not_shift_the_calendar():
     # 01:00 UTC on the 22nd is still 22:00 of the 21st in São Paulo.
     now_utc = datetime(2026, 12, 22, 1, 0, tzinfo=UTC)
-    days = bookable_days(now_utc)
+    days = dias_agendaveis(now_utc)
     assert days[0] == date(2026, 12, 22)
     assert days[-1] == date(2027, 1, 12)
 
 
 def test_result_does_not_depend_on_server_timezone(monkeypatch):
-    expected = bookable_days(NOW.astimezone(UTC))
+    expected = dias_agendaveis(NOW.astimezone(UTC))
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     systime.tzset()
     try:
-        assert bookable_days(NOW.astimezone(UTC)) == expected
+        assert dias_agendaveis(NOW.astimezone(UTC)) == expected
     finally:
         monkeypatch.undo()
         systime.tzset()
 
 
 def test_slots_inside_min_notice_are_not_offered():
-    starts = bookable_starts(NOW, date(2026, 12, 21))
+    starts = inicios_agendaveis(NOW, date(2026, 12, 21))
     assert sp(2026, 12, 21, 10, 30) not in starts
     assert sp(2026, 12, 21, 11) in starts
 
 
 def test_today_is_not_offered_once_its_slots_are_too_close():
-    assert date(2026, 12, 21) not in bookable_days(sp(2026, 12, 21, 16))
+    assert date(2026, 12, 21) not in dias_agendaveis(sp(2026, 12, 21, 16))
 
 
 def test_booking_exactly_two_hours_ahead_is_accepted():
-    check_bookable(NOW, sp(2026, 12, 21, 11))
+    conferir_agendavel(NOW, sp(2026, 12, 21, 11))
 
 
 def test_booking_less_than_two_hours_ahead_is_refused():
@@ -163,7 +163,7 @@ def test_time_off_the_slot_grid_is_refused(start):
 
 
 def test_last_day_of_horizon_is_bookable():
-    check_bookable(NOW, sp(2027, 1, 12, 17, 30))
+    conferir_agendavel(NOW, sp(2027, 1, 12, 17, 30))
 
 
 def test_day_after_horizon_is_refused():
@@ -171,33 +171,34 @@ def test_day_after_horizon_is_refused():
 
 
 def test_slot_given_in_utc_is_checked_in_brasilia_time():
-    check_bookable(NOW, sp(2026, 12, 22, 8).astimezone(UTC))
+    conferir_agendavel(NOW, sp(2026, 12, 22, 8).astimezone(UTC))
 
 
 def test_change_allowed_up_to_one_hour_before():
     start = sp(2026, 12, 22, 10)
-    assert can_change(start - timedelta(hours=1), start)
-    assert not can_change(start - timedelta(minutes=59), start)
+    assert pode_alterar(start - timedelta(hours=1), start)
+    assert not pode_alterar(start - timedelta(minutes=59), start)
 
 
 def test_change_after_start_is_refused():
     start = sp(2026, 12, 22, 10)
-    assert not can_change(start + timedelta(minutes=1), start)
+    assert not pode_alterar(start + timedelta(minutes=1), start)
 
 
 def test_config_changes_hours_and_notice():
-    cfg = AgendaConfig(start=time(9, 0), end=time(12, 0), slot_minutes=60, min_notice=timedelta(0))
-    assert [s.hour for s in bookable_starts(NOW, date(2026, 12, 21), cfg)] == [9, 10, 11]
+    cfg = ConfigAgenda(inicio=time(9, 0), fim=time(12, 0), minutos_por_horario=60,
+                       antecedencia_minima=timedelta(0))
+    assert [s.hour for s in inicios_agendaveis(NOW, date(2026, 12, 21), cfg)] == [9, 10, 11]
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: bookable_days(datetime(2026, 12, 21, 9)),
-        lambda: bookable_starts(datetime(2026, 12, 21, 9), date(2026, 12, 21)),
-        lambda: check_bookable(NOW, datetime(2026, 12, 22, 10)),
-        lambda: check_bookable(datetime(2026, 12, 21, 9), sp(2026, 12, 22, 10)),
-        lambda: can_change(NOW, datetime(2026, 12, 22, 10)),
+        lambda: dias_agendaveis(datetime(2026, 12, 21, 9)),
+        lambda: inicios_agendaveis(datetime(2026, 12, 21, 9), date(2026, 12, 21)),
+        lambda: conferir_agendavel(NOW, datetime(2026, 12, 22, 10)),
+        lambda: conferir_agendavel(datetime(2026, 12, 21, 9), sp(2026, 12, 22, 10)),
+        lambda: pode_alterar(NOW, datetime(2026, 12, 22, 10)),
     ],
 )
 def test_naive_datetimes_are_rejected(call):
@@ -207,4 +208,4 @@ def test_naive_datetimes_are_rejected(call):
 
 def test_refusal_is_not_a_value_error():
     # Callers can tell a holder's wrong choice from a programming error.
-    assert not issubclass(SlotNotBookable, ValueError)
+    assert not issubclass(HorarioIndisponivel, ValueError)
