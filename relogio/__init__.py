@@ -30,6 +30,14 @@ def utcnow():
     return agora().replace(tzinfo=None)
 
 
+def em_brasilia(momento):
+    """`momento` (aware, or naive UTC as the database keeps it) on Brasília's clock: the day
+    and hour a person is shown."""
+    if momento.tzinfo is None:
+        momento = momento.replace(tzinfo=timezone.utc)
+    return momento.astimezone(TZ)
+
+
 def segundos_reais():
     """Wall-clock seconds, never stopped: session timeouts measure the time that really
     passed, whatever instant a test stops the business clock at."""

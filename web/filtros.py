@@ -1,18 +1,14 @@
 """pt-BR presentation: dates and times in Brasília, money, CPF; the template filters."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import current_app
 
 from services.nucleo import formatacao
-from relogio import TZ
+from relogio import em_brasilia
 
 
 def local_datetime(value):
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(TZ)
+    return None if value is None else em_brasilia(value)
 
 
 def format_datetime(value):

@@ -21,7 +21,7 @@ from models import CertificadoX509, Solicitacao, db
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
-from relogio import utcnow
+from relogio import em_brasilia, utcnow
 from services.nucleo.ciclo_de_vida import emitido, mover_certificado, registrar_evento, revogado
 from services.nucleo.formatacao import format_date
 
@@ -176,7 +176,7 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
                 ativo_certificado=certificado.id)
             registrar_evento(certificado.processo_id, "certificado.baixado", ator, certificado.id,
                              detalhes=f"Série {cert.serial_number:x}, válido até "
-                                      f"{format_date(validade)}"
+                                      f"{format_date(em_brasilia(validade))}"
                                       + (" (requisição CSR do titular)" if origem == "csr"
                                          else ""))
     except IntegrityError:

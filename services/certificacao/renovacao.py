@@ -11,7 +11,7 @@ from services.titular import atribuicoes
 from services.nucleo import correio
 from services.nucleo import ciclo_de_vida
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
-from relogio import utcnow
+from relogio import em_brasilia, utcnow
 from services.nucleo.formatacao import format_date
 
 AVISOS_DIAS = (30, 7)
@@ -70,7 +70,7 @@ def _enviar_avisos(registro, restantes, config):
                         {**contexto, "nome": nome, "link": link, "comprador": e_comprador},
                         processo=certificado.processo_id, certificado=certificado.id)
     registrar_evento(certificado.processo_id, "certificado.renovacao_avisada", SISTEMA,
-                     certificado.id, detalhes=f"Vence em {format_date(registro.valido_ate)}")
+                     certificado.id, detalhes=f"Vence em {format_date(em_brasilia(registro.valido_ate))}")
 
 
 # --- "Renovar" -------------------------------------------------------------------------------
