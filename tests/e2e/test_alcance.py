@@ -91,7 +91,7 @@ def test_copying_in_a_frame_without_the_clipboard_selects_the_text(browser, serv
         frame.get_by_label("CPF").fill("123.456.789-09")
         frame.get_by_label("Senha").fill("demo12345")
         tocar(frame.get_by_role("button", name="Entrar"))
-        expect(frame.get_by_role("heading", name="Área do Cliente")).to_be_visible()
+        expect(frame.get_by_role("heading", name="Área do Cliente", exact=True)).to_be_visible()
         with db.connection_context():
             boleto = Boleto.select().join(ProcessoCompra).where(
                 ProcessoCompra.comprador == Conta.get(Conta.cpf == "12345678909")).first()

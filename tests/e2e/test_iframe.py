@@ -121,7 +121,7 @@ def entrar_no_quadro(frame, cpf="123.456.789-09", senha="demo12345"):
     frame.get_by_label("CPF").fill(cpf)
     frame.get_by_label("Senha").fill(senha)
     frame.get_by_role("button", name="Entrar").click()
-    expect(frame.get_by_role("heading", name="Área do Cliente")).to_be_visible()
+    expect(frame.get_by_role("heading", name="Área do Cliente", exact=True)).to_be_visible()
 
 
 def abre_pdf(page, link):
