@@ -7,9 +7,9 @@ from wtforms.validators import NumberRange
 from wtforms.widgets import HiddenInput
 
 from blueprints.forms import Formulario
+from services.nucleo.entrada import MAIOR_ID
 from services.titular import pessoa
 
-VERSAO_MAXIMA = 2**63 - 1  # a 64-bit signed integer: SQLite's and PostgreSQL's bigint
 
 
 def _numerico(autocomplete, maxlength):
@@ -23,9 +23,9 @@ _UF_OPCOES = [SelectChoice("", "Selecione")] + [SelectChoice(sigla, f"{sigla} �
 
 def _versao():
     """The request version the page was shown with, sent back by every step. A number that
-    does not fit the database's integer is a stale page, not a crash (see VERSAO_MAXIMA)."""
+    does not fit the database's integer is a stale page, not a crash (MAIOR_ID)."""
     return IntegerField(widget=HiddenInput(), validators=[
-        NumberRange(1, VERSAO_MAXIMA, "Esta página está desatualizada.")])
+        NumberRange(1, MAIOR_ID, "Esta página está desatualizada.")])
 
 
 class EtapaForm(Formulario):

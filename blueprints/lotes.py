@@ -11,11 +11,11 @@ from filas import tarefas
 from blueprints.forms import Formulario
 from web import downloads
 from web.extensoes import csrf
-from web.ids import ler_id
 from services.contratantes import posse
 from services.titular import certificados as consulta
 from services.titular import lotes
 from services.titular import planilhas
+from services.nucleo.entrada import ler_id
 from services.nucleo.recusas import Recusa
 from services.titular.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web.paginas import numero_da_pagina, redirecionar, render

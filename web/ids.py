@@ -5,15 +5,7 @@ range) is no route at all, so it answers 404 before any view or query runs.
 """
 from werkzeug.routing import BaseConverter, ValidationError
 
-MAIOR_ID = 2**63 - 1  # SQLite INTEGER and PostgreSQL BIGINT
-
-
-def ler_id(texto):
-    """`texto` as an id, or None when it is not a positive integer the database can hold."""
-    if not isinstance(texto, str) or not texto.isascii() or not texto.isdigit() or len(texto) > 19:
-        return None
-    valor = int(texto)
-    return valor if 0 < valor <= MAIOR_ID else None
+from services.nucleo.entrada import ler_id
 
 
 class IdConverter(BaseConverter):

@@ -13,6 +13,7 @@ MENSAGEM_CONTROLE = ("Este campo tem caracteres invisíveis ou de controle (talv
 ANO_MINIMO, ANO_MAXIMO = 1900, 2100
 # The largest amount an INTEGER column holds.
 MAX_CENTAVOS = 2**31 - 1
+MAIOR_ID = 2**63 - 1  # the largest id (or version) SQLite's INTEGER and PostgreSQL's BIGINT hold
 
 
 def tem_controle(texto, multilinha=False):
@@ -84,3 +85,11 @@ def ler_valor(texto):
     if valor > MAX_CENTAVOS:
         raise ValueError("Valor alto demais. Confira o valor pago.")
     return valor
+
+
+def ler_id(texto):
+    """`texto` as an id, or None when it is not a positive integer the database can hold."""
+    if not isinstance(texto, str) or not texto.isascii() or not texto.isdigit() or len(texto) > 19:
+        return None
+    valor = int(texto)
+    return valor if 0 < valor <= MAIOR_ID else None

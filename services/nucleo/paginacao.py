@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from peewee import SQL, Select, fn
 
 from models import db
+from services.nucleo.entrada import MAIOR_ID
 
 LIMITE_CONTAGEM = 1000
-_MAIOR_ID = 2 ** 63 - 1
 
 
 @dataclass
@@ -40,7 +40,7 @@ def cursor(valor):
         numero = int(valor)
     except (TypeError, ValueError):
         return None
-    return numero if 0 < numero <= _MAIOR_ID else None
+    return numero if 0 < numero <= MAIOR_ID else None
 
 
 def anexar(itens, campo, model):
