@@ -28,8 +28,34 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class Contratante(BaseModel):
+    """Who buys: an organisation (CNPJ, razão social) or a person buying for themself (CPF).
+    Purchases, certificates, boletos and batches belong to it, never to one login."""
+
+    ORGANIZACAO = "cnpj"
+    PESSOA = "cpf"
+
+    tipo = CharField(max_length=4)
+    # Digits only: 14 for a CNPJ, 11 for a CPF, so the two never collide.
+    documento = CharField(max_length=14, unique=True)
+    nome = CharField(max_length=150)  # razão social, or the person's name
+    # The boleto's pagador address (an organisation's; a person's may stay empty).
+    cep = CharField(max_length=8, default="")
+    logradouro = CharField(max_length=120, default="")
+    numero = CharField(max_length=20, default="")
+    complemento = CharField(max_length=60, default="")
+    bairro = CharField(max_length=60, default="")
+    cidade = CharField(max_length=60, default="")
+    uf = CharField(max_length=2, default="")
+    criado_em = DateTimeField(default=utcnow)
+
+    @property
+    def e_organizacao(self):
+        return self.tipo == self.ORGANIZACAO
+
+
 class Conta(BaseModel):
-    """An account: a buyer ("responsável pela contratação") or a registration agent."""
+    """A person's login: a buyer ("responsável pela contratação") or a registration agent."""
 
     COMPRADOR = "comprador"
     AGENTE = "agente"
@@ -43,10 +69,43 @@ class Conta(BaseModel):
     criado_em = DateTimeField(default=utcnow)
     # Copied into the session at sign-in; bumping it ends every session of the account.
     sessao_geracao = IntegerField(default=1)
+    # The contratante this person last worked for: active again after the next sign-in.
+    contratante_ativo = ForeignKeyField(Contratante, null=True, index=False)
 
     @property
     def is_agente(self):
         return self.papel == self.AGENTE
+
+
+class Responsavel(BaseModel):
+    """A person's membership of a contratante, with their papel (services.contratantes.papeis).
+    Read with the account on every request, so a change counts from the next one."""
+
+    contratante = ForeignKeyField(Contratante, backref="responsaveis")
+    conta = ForeignKeyField(Conta, backref="vinculos", index=True)
+    papel = CharField(max_length=20)
+    desde = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("contratante", "conta"), True),)
+
+
+class Convite(BaseModel):
+    """An invitation to become a responsável: bound to a CPF, single use, only its hash kept."""
+
+    contratante = ForeignKeyField(Contratante, backref="convites", index=True)
+    cpf = CharField(max_length=11)
+    email = CharField(max_length=254)
+    papel = CharField(max_length=20)
+    token_hash = CharField(max_length=64, unique=True)
+    nonce = CharField(max_length=64, default="")  # as TokenConta.nonce
+    convidado_por = ForeignKeyField(Conta, null=True)
+    criado_em = DateTimeField(default=utcnow)
+    expira_em = DateTimeField()
+    aceito_em = DateTimeField(null=True)
+    cancelado_em = DateTimeField(null=True)
+    # "<contratante>:<cpf>" while open, so one CPF has one open invitation per contratante.
+    aberto = CharField(max_length=30, null=True, unique=True)
 
 
 class TokenConta(BaseModel):
@@ -74,6 +133,8 @@ class ProcessoCompra(BaseModel):
     """A purchase, shown to users as "ID Processo Compra (Contrato)" (`numero`)."""
 
     numero = CharField(max_length=20, unique=True)
+    contratante = ForeignKeyField(Contratante, backref="processos", index=False)
+    # The person who bought it, for "who did what" (the purchase is the contratante's).
     comprador = ForeignKeyField(Conta, backref="processos", index=True)
     produto = ForeignKeyField(Produto)
     quantidade = IntegerField()
@@ -90,13 +151,13 @@ class ProcessoCompra(BaseModel):
 
     class Meta:
         # "Consulta Processos de Compra": newest first, and the search by number (prefix).
-        indexes = ((("comprador", "id"), False), (("comprador", "numero"), False))
+        indexes = ((("contratante", "id"), False), (("contratante", "numero"), False))
 
 
 class Boleto(BaseModel):
     processo = ForeignKeyField(ProcessoCompra, backref="boletos", index=True)
-    # The purchase's buyer, copied (it never changes) so "Financeiro" pages on one index.
-    comprador = ForeignKeyField(Conta, null=True, index=False)
+    # The purchase's contratante, copied (it never changes) so "Financeiro" pages on one index.
+    contratante = ForeignKeyField(Contratante, index=False)
     sequencia = IntegerField(unique=True)  # the "nosso número" sequence
     nosso_numero = CharField(max_length=20, unique=True)
     # "<purchase>-<n>": n counts the purchase's own boletos, 1, 2, 3.
@@ -115,7 +176,7 @@ class Boleto(BaseModel):
     pago_em = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("comprador", "id"), False),)
+        indexes = ((("contratante", "id"), False),)
 
 
 class Pagamento(BaseModel):
@@ -145,9 +206,9 @@ class Certificado(BaseModel):
                     "pendente_correcao")
 
     processo = ForeignKeyField(ProcessoCompra, backref="certificados", index=True)
-    # The purchase's buyer, copied (it never changes) so "Gerenciar Certificados" reads one
-    # index in order, whatever the buyer's volume, instead of sorting across a join.
-    comprador = ForeignKeyField(Conta, null=True, index=False)
+    # The purchase's contratante, copied (it never changes) so "Gerenciar Certificados" reads
+    # one index in order, whatever the volume, instead of sorting across a join.
+    contratante = ForeignKeyField(Contratante, index=False)
     numero = CharField(max_length=30, unique=True)
     situacao = CharField(max_length=30, index=True)
     titular_cpf = CharField(max_length=11, null=True, index=True)
@@ -158,10 +219,10 @@ class Certificado(BaseModel):
 
     class Meta:
         # One index per "Situação" filter, each in the list's order (newest first).
-        indexes = ((("comprador", "id"), False), (("comprador", "situacao", "id"), False))
+        indexes = ((("contratante", "id"), False), (("contratante", "situacao", "id"), False))
 
 
-Certificado.add_index(Certificado.comprador, Certificado.id,
+Certificado.add_index(Certificado.contratante, Certificado.id,
                       where=Certificado.situacao.in_(Certificado.EM_ANDAMENTO),
                       name="certificado_em_andamento")
 
@@ -292,8 +353,11 @@ class Lcr(BaseModel):
 class Evento(BaseModel):
     """Audit trail: every state move and notable action; the "andamento" is read from it."""
 
-    processo = ForeignKeyField(ProcessoCompra, backref="eventos", index=True)
+    # None for what concerns the contratante itself (an invitation, a papel changed).
+    processo = ForeignKeyField(ProcessoCompra, null=True, backref="eventos", index=True)
     certificado = ForeignKeyField(Certificado, null=True, backref="eventos", index=True)
+    # The purchase's contratante, copied: its "Atividades" page reads one index.
+    contratante = ForeignKeyField(Contratante, null=True, index=False)
     ator = CharField(max_length=160)
     conta = ForeignKeyField(Conta, null=True)
     tipo = CharField(max_length=40)
@@ -304,7 +368,8 @@ class Evento(BaseModel):
 
     class Meta:
         # A purchase's or a certificate's andamento, paged by id.
-        indexes = ((("processo", "id"), False), (("certificado", "id"), False))
+        indexes = ((("processo", "id"), False), (("certificado", "id"), False),
+                   (("contratante", "id"), False), (("contratante", "conta", "id"), False))
 
 
 class Email(BaseModel):
@@ -338,7 +403,8 @@ class Lote(BaseModel):
     """An uploaded spreadsheet of assignments ("Atribuir em lote"): previewed, then applied
     line by line by a background job. Kept in the database so any worker can show it."""
 
-    conta = ForeignKeyField(Conta, backref="lotes", index=True)
+    contratante = ForeignKeyField(Contratante, backref="lotes", index=True)
+    conta = ForeignKeyField(Conta, backref="lotes", index=True)  # who uploaded it
     acao = CharField(max_length=20, default="atribuir")  # atribuir | reatribuir
     formato = CharField(max_length=10)  # modelo | lista (see services.planilhas)
     nome_arquivo = CharField(max_length=200, default="")
@@ -373,7 +439,7 @@ class LoteLinha(BaseModel):
 
 
 ALL_MODELS = [
-    Conta, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
+    Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
     ChaveIdempotencia, Lote, LoteLinha,
 ]

@@ -8,15 +8,16 @@ from flask import Blueprint, current_app, g, request, url_for
 from stdnum.br import cpf as stdnum_cpf
 
 from blueprints.forms import AtribuirForm
-from services.contratantes import posse
+from services.contratantes import posse, vinculos
 from services.titular import ajuda
 from services.titular import atribuicoes
 from services.nucleo import formatacao
-from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, pode
+from services.nucleo.ciclo_de_vida import TransicaoInvalida, pode
 from services.nucleo.uma_vez import nova_chave
 from services.titular.jornada import EXPLICACOES, passo
 from web.paginas import redirecionar, render
-from web.sessao import current_account, login_required
+from web.papeis import requer
+from web.sessao import current_account
 
 bp = Blueprint("ajuda", __name__, url_prefix="/ajuda")
 
@@ -47,7 +48,7 @@ def _meu_certificado(numero):
 
 
 @bp.get("/interativa")
-@login_required
+@requer('ver_certificados')
 def interativa():
     g.guia = True
     candidatos = ajuda.candidatos(current_account())
@@ -87,7 +88,7 @@ def _pagina_atribuir(certificado, form, status=200, aviso=None):
 
 
 @bp.route("/interativa/<numero>/atribuir", methods=["GET", "POST"])
-@login_required
+@requer('atribuir')
 def atribuir(numero):
     """Step 1: assign to the CPF of the person responsible (the buyer's own, prefilled)."""
     g.guia = True
@@ -107,7 +108,7 @@ def atribuir(numero):
     cpf = form.cpf.limpo
     try:
         atribuicoes.pelo_formulario(form.chave.data, form.versao.data, certificado, cpf,
-                                    form.email.limpo, conta, Ator(conta.nome, conta.id),
+                                    form.email.limpo, conta, vinculos.ator(conta),
                                     current_app.config["LINK_TITULAR_DIAS"])
     except atribuicoes.AtribuicaoRecusada as recusa:
         form[recusa.campo].errors = [recusa.mensagem]
@@ -120,7 +121,7 @@ def atribuir(numero):
 
 
 @bp.get("/interativa/<numero>/atribuido")
-@login_required
+@requer('ver_certificados')
 def atribuido(numero):
     """The journey ends here when the certificate went to someone else: they carry on."""
     g.guia = True

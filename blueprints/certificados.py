@@ -10,16 +10,17 @@ service (services.titular.atribuicoes) holds both guarantees.
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 
 from blueprints.forms import AcaoForm, AtribuirForm
-from services.contratantes import posse
+from services.contratantes import posse, vinculos
 from services.titular import atribuicoes
 from services.titular import certificados as consulta
 from services.certificacao import emissao
 from services.nucleo import formatacao
 from services.nucleo.uma_vez import nova_chave
 from services.titular.atribuicoes import AtribuicaoRecusada
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, Ator, TransicaoInvalida, destino, pode
+from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, destino, pode
 from web.paginas import cursores, redirecionar, render
-from web.sessao import current_account, login_required
+from web.papeis import requer
+from web.sessao import current_account
 
 bp = Blueprint("certificados", __name__, url_prefix="/certificados")
 
@@ -32,13 +33,13 @@ def _email_mascarado(value):
 # --- pages ------------------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
+@requer('ver_certificados')
 def index():
     return render_template("certificados/index.html")
 
 
 @bp.get("/lista")
-@login_required
+@requer('ver_certificados')
 def lista():
     filtro = consulta.normalizar_filtro(request.args.get("situacao"))
     resultado = consulta.listar(current_account(), filtro, current_app.config["PAGE_SIZE"],
@@ -84,14 +85,14 @@ def _pagina_gerenciar(certificado, erro=None, status=200):
 
 
 @bp.get("/<numero>")
-@login_required
+@requer('ver_certificados')
 def gerenciar(numero):
     return _pagina_gerenciar(_certificado(numero))
 
 
 def _ator():
     conta = current_account()
-    return Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
+    return vinculos.ator(conta)
 
 
 def _form_atribuicao(numero, acao):
@@ -121,19 +122,19 @@ def _form_atribuicao(numero, acao):
 
 
 @bp.route("/<numero>/atribuir", methods=["GET", "POST"])
-@login_required
+@requer('atribuir')
 def atribuir(numero):
     return _form_atribuicao(numero, "atribuir")
 
 
 @bp.route("/<numero>/reatribuir", methods=["GET", "POST"])
-@login_required
+@requer('atribuir')
 def reatribuir(numero):
     return _form_atribuicao(numero, "reatribuir")
 
 
 @bp.post("/<numero>/reenviar")
-@login_required
+@requer('atribuir')
 def reenviar(numero):
     certificado = _certificado(numero)
     form = AcaoForm()

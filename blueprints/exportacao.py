@@ -6,13 +6,14 @@ from services.titular import certificados as consulta_certificados
 from services.titular import exportacao
 from web import downloads
 from web.filtros import format_datetime
-from web.sessao import current_account, login_required
+from web.papeis import requer
+from web.sessao import current_account
 
 bp = Blueprint("exportacao", __name__)
 
 
 @bp.get("/certificados/lista/exportar.<formato>")
-@login_required
+@requer("ver_certificados")
 def certificados(formato):
     filtro = consulta_certificados.normalizar_filtro(request.args.get("situacao"))
     return downloads.planilha(formato, f"certificados-{filtro}",
@@ -22,7 +23,7 @@ def certificados(formato):
 
 
 @bp.get("/pedidos/processos/exportar.<formato>")
-@login_required
+@requer("ver_pedidos")
 def processos(formato):
     return downloads.planilha(formato, "processos-de-compra", exportacao.CABECALHO_PROCESSOS,
                               exportacao.processos(current_account(), request.args.get("q", ""),

@@ -5,15 +5,16 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
 from blueprints.forms import Formulario, limpo
-from services.contratantes import posse
+from services.contratantes import posse, vinculos
 from services.pagamento import boletos
 from services.nucleo import entrada
 from services.pagamento import pix
 import relogio
-from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida
+from services.nucleo.ciclo_de_vida import TransicaoInvalida
 from web.paginas import cursores, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
-from web.sessao import current_account, login_required, para_o_login
+from web.papeis import requer
+from web.sessao import current_account, para_o_login
 
 bp = Blueprint("financeiro", __name__, url_prefix="/financeiro")
 
@@ -40,7 +41,7 @@ def _situacao(boleto, hoje):
 
 
 @bp.get("/")
-@login_required
+@requer('ver_financeiro')
 def index():
     hoje = relogio.hoje()
     resultado = boletos.boletos_do_comprador(current_account(),
@@ -52,7 +53,7 @@ def index():
 
 
 @bp.get("/boletos/<id:boleto_id>")
-@login_required
+@requer('ver_financeiro')
 def boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
     hoje = relogio.hoje()
@@ -105,7 +106,7 @@ def _mudou(boleto_id, hoje, error):
 
 
 @bp.route("/boletos/<id:boleto_id>/novo", methods=["GET", "POST"])
-@login_required
+@requer('pagar')
 def novo_boleto(boleto_id):
     boleto = _boleto_do_comprador(boleto_id)
     hoje = relogio.hoje()
@@ -124,7 +125,7 @@ def novo_boleto(boleto_id):
         try:
             novo, criado = boletos.gerar_novo_boleto(
                 boleto, form.vencimento.limpo, boletos.Beneficiario.from_config(current_app.config),
-                Ator(conta.nome, conta.id), hoje)
+                vinculos.ator(conta), hoje)
         except boletos.NovoBoletoRecusado as recusa:
             if recusa.campo is None:
                 return _mudou(boleto_id, hoje, recusa)

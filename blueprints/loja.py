@@ -12,9 +12,10 @@ from services.pagamento import compras
 from services.nucleo import formatacao
 import relogio
 from services.certificacao import renovacao
-from services.nucleo.ciclo_de_vida import Ator
+from services.contratantes import vinculos
 from web.paginas import redirecionar, render
-from web.sessao import current_account, login_required
+from web.papeis import requer
+from web.sessao import current_account
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
@@ -81,7 +82,7 @@ def index():
 
 
 @bp.route("/confirmar", methods=["GET", "POST"])
-@login_required
+@requer(lambda: "atribuir" if request.values.get("renovar") else "comprar")
 def confirmar():
     conta = current_account()
     if request.method == "GET":
@@ -102,7 +103,7 @@ def confirmar():
                 processo, boleto, criada = compras.comprar(
                     conta, form.quantidade.limpo, form.chave.data,
                     boletos.Beneficiario.from_config(current_app.config),
-                    Ator(conta.nome, conta.id))
+                    vinculos.ator(conta))
             except compras.CompraRecusada as recusa:
                 form[recusa.campo].errors.append(recusa.mensagem)
             else:

@@ -19,7 +19,8 @@ from services.nucleo.entrada import ler_id
 from services.nucleo.recusas import Recusa
 from services.titular.planilhas import LIMITE_BYTES, ArquivoRecusado
 from web.paginas import numero_da_pagina, redirecionar, render
-from web.sessao import current_account, login_required
+from web.papeis import requer
+from web.sessao import current_account
 
 bp = Blueprint("lotes", __name__, url_prefix="/certificados/lote")
 
@@ -49,7 +50,7 @@ def _pagina_envio(form, acao, escolhidas=(), status=200):
 
 
 @bp.get("/")
-@login_required
+@requer('atribuir')
 def enviar():
     # Consulta Processos de Compra → "Atribuir em lote" arrives with the purchases it marked.
     return _pagina_envio(EnviarForm(), _acao(), request.args.getlist("processo"))
@@ -57,7 +58,7 @@ def enviar():
 
 @bp.post("/")
 @csrf.exempt  # checked by EnviarForm itself, after the size limit below is in place
-@login_required
+@requer('atribuir')
 def receber():
     # A little over the file limit, for the form's other fields; beyond it, a 413 we explain.
     request.max_content_length = LIMITE_BYTES + 64 * 1024
@@ -89,7 +90,7 @@ def receber():
 # --- model sheet --------------------------------------------------------------------------
 
 @bp.get("/modelo.<formato>")
-@login_required
+@requer('atribuir')
 def modelo(formato):
     acao = _acao()
     return downloads.planilha(formato, f"{acao}-em-lote-modelo", planilhas.CABECALHO_MODELO,
@@ -111,7 +112,7 @@ def _contexto(lote):
 
 
 @bp.get("/<id:lote_id>")
-@login_required
+@requer('atribuir')
 def lote(lote_id):
     lote = _lote(lote_id)
     so_erros = request.args.get("filtro") == "erros"
@@ -123,7 +124,7 @@ def lote(lote_id):
 
 
 @bp.get("/<id:lote_id>/progresso")
-@login_required
+@requer('atribuir')
 def progresso(lote_id):
     return render("lotes/lote.html", "lotes/_progresso.html", linhas=[], so_erros=False,
                   pagina=1, proxima=False, confirmar_form=ConfirmarForm(),
@@ -131,7 +132,7 @@ def progresso(lote_id):
 
 
 @bp.post("/<id:lote_id>/confirmar")
-@login_required
+@requer('atribuir')
 def confirmar(lote_id):
     lote = _lote(lote_id)
     if not ConfirmarForm().validate_on_submit():
@@ -142,7 +143,7 @@ def confirmar(lote_id):
 
 
 @bp.get("/<id:lote_id>/erros.<formato>")
-@login_required
+@requer('atribuir')
 def erros(lote_id, formato):
     lote = _lote(lote_id)
     cabecalho = (planilhas.CABECALHO_MODELO if lote.formato == planilhas.MODELO
@@ -155,7 +156,7 @@ def erros(lote_id, formato):
 # --- Reenviar links -----------------------------------------------------------------------
 
 @bp.get("/reenviar")
-@login_required
+@requer('atribuir')
 def reenviar():
     pagina = numero_da_pagina()
     certificados = lotes.aguardando_titular(current_account(), pagina, POR_PAGINA + 1)
@@ -165,7 +166,7 @@ def reenviar():
 
 
 @bp.post("/reenviar")
-@login_required
+@requer('atribuir')
 def reenviar_selecionados():
     if not ConfirmarForm().validate_on_submit():
         abort(400)

@@ -7,7 +7,8 @@ from services.pagamento import processos
 from services.nucleo.paginacao import cursor
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
 from web.paginas import cursores, render
-from web.sessao import current_account, login_required
+from web.papeis import pode_abrir, requer
+from web.sessao import current_account
 
 bp = Blueprint("pedidos", __name__, url_prefix="/pedidos")
 
@@ -30,19 +31,19 @@ PROXIMO_PASSO = {
 def proximo_passo(certificado):
     texto, endpoint, args = PROXIMO_PASSO[certificado.situacao]
     url = None
-    if endpoint:
+    if endpoint and pode_abrir(endpoint):
         url = url_for(endpoint, numero=certificado.numero) if args.get("cert") else url_for(endpoint)
     return texto, url
 
 
 @bp.get("/")
-@login_required
+@requer('ver_pedidos')
 def index():
     return render_template("pedidos/index.html")
 
 
 @bp.get("/processos")
-@login_required
+@requer('ver_pedidos')
 def processos_lista():
     busca = request.args.get("q", "")
     resultado = processos.listar(current_account(), busca, current_app.config["PAGE_SIZE"],
@@ -52,7 +53,7 @@ def processos_lista():
 
 
 @bp.get("/processos/<numero>")
-@login_required
+@requer('ver_pedidos')
 def processo(numero):
     processo = posse.processo_do(current_account(), numero)
     certificados = processos.certificados(processo)

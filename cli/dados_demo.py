@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
                     db)
 from services.agendamento import horarios
+from services.contratantes import convites, organizacoes, papeis, vinculos
 from services.agendamento import reservas
 from services.pagamento import boletos
 from services.pagamento import compras
@@ -31,10 +32,24 @@ OUTRO_COMPRADOR = {"cpf": "11144477735", "nome": "José Pereira", "email": "jose
                    "telefone": "21998765432", "senha": "demo12345"}
 
 
+# Maria's organisation, where she is Gestor and Carlos buys and pays.
+ORGANIZACAO = {"cnpj": "11222333000181", "razao_social": "Prefeitura Municipal de Exemplo",
+               "endereco": {"cep": "01001000", "logradouro": "Praça da Sé", "numero": "100",
+                            "complemento": "", "bairro": "Sé", "cidade": "São Paulo",
+                            "uf": "SP"}}
+COMPRAS = {"cpf": "25836914737", "nome": "Carlos Mendes", "email": "carlos@example.com",
+           "telefone": "11955554444", "senha": "demo12345"}
+# Invited to the organisation (Consulta), not accepted yet.
+CONVIDADA = {"cpf": "74185296355", "email": "beatriz@example.com", "papel": papeis.CONSULTA}
+
+
 def _conta(dados):
     dados = dict(dados)
     senha = dados.pop("senha")
-    return Conta.create(senha_hash=generate_password_hash(senha), **dados)
+    conta = Conta.create(senha_hash=generate_password_hash(senha), **dados)
+    if conta.papel != Conta.AGENTE:
+        vinculos.contratante_pessoal(conta)
+    return conta
 
 
 def _espalhar_eventos(processo, inicio):
@@ -98,7 +113,14 @@ def criar(hoje=None):
         maria = _conta(COMPRADORA)
         _conta(AGENTE)
         jose = _conta(OUTRO_COMPRADOR)
-        ator_maria = Ator(maria.nome, maria.id)
+        prefeitura = organizacoes.cadastrar(
+            maria, ORGANIZACAO["cnpj"], ORGANIZACAO["razao_social"], ORGANIZACAO["endereco"],
+            Ator(maria.nome, maria.id))
+        vinculos.entrar(_conta(COMPRAS), prefeitura, papeis.COMPRAS)
+        maria = vinculos.conta_com_vinculo(maria.id)
+        ator_maria = vinculos.ator(maria)
+        convites.convidar(maria, CONVIDADA["cpf"], CONVIDADA["email"], CONVIDADA["papel"],
+                          ator_maria, avisar=False)
         inicio = datetime.combine(hoje - timedelta(days=12), time(13, 0))
 
         # A: paid; one certificate free, one assigned to João, one already issued.

@@ -12,8 +12,12 @@ from services.nucleo.recusas import NaoEncontrado
 from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
                                 TransicaoInvalida)
 from services.pagamento import boletos, febraban
+from services.titular import andamento
 from web.cabecalhos import query_string_segura, security_headers
-from web.erros import banco_indisponivel, error_page, nao_encontrado, transicao_invalida
+from services.contratantes.papeis import SemPapel
+from web.erros import (banco_indisponivel, error_page, nao_encontrado, sem_papel,
+                       transicao_invalida)
+from web.papeis import pode
 from web.estaticos import static_url
 from web.filtros import format_date, format_datetime, horario_atendimento
 from web.menu import menu_items
@@ -39,6 +43,7 @@ def init_app(app):
         form_errors=form_errors,
         wants_fragment=wants_fragment,
         current_account=current_account,
+        pode=pode,
         url_externa=url_externa,
         horario_atendimento=horario_atendimento,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
@@ -48,6 +53,7 @@ def init_app(app):
     )
     app.jinja_env.filters.update(
         brl=formatacao.format_brl,
+        por=andamento.por,
         data=format_date,
         data_hora=format_datetime,
         cpf=stdnum_cpf.format,
@@ -68,3 +74,4 @@ def init_app(app):
         app.register_error_handler(error, banco_indisponivel)
     app.register_error_handler(TransicaoInvalida, transicao_invalida)
     app.register_error_handler(NaoEncontrado, nao_encontrado)
+    app.register_error_handler(SemPapel, sem_papel)

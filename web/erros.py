@@ -55,6 +55,12 @@ def transicao_invalida(error):
                            codigo=409), 409
 
 
+def sem_papel(error):
+    """The papel may not (services.contratantes.papeis.SemPapel): 403, naming who may."""
+    return render_template("erro.html", titulo="Acesso negado", mensagem=error.mensagem,
+                           codigo=403), 403
+
+
 def nao_encontrado(error):
     """Missing or someone else's (services.contratantes.posse): the same 404 as a bad address."""
     return error_page(NotFound())

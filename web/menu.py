@@ -1,22 +1,39 @@
 """The menu: what each visitor may open, built once per process."""
 from flask import request, url_for
 
-from models import Conta
+from services.contratantes import vinculos
 from web.estaticos import url_fixa
 from web.sessao import certificados_do_titular, current_account
 
+ANONIMO_OU_COMPRA = "anonimo_ou_comprar"
+AGENTE = "agente"
+CONTA = "conta"
 
-# (label, endpoint, who sees it: None for everyone, a role, or "conta" for anyone signed in).
+# (label, endpoint, who sees it: None for everyone, an action of the papéis
+# (services.contratantes.papeis), AGENTE, CONTA for anyone signed in, or ANONIMO_OU_COMPRA).
 MENU = [
-    ("Solicite agora", "loja.index", None),
-    ("Meus Pedidos", "pedidos.index", Conta.COMPRADOR),
-    ("Solicitação de Certificado Digital", "certificados.index", Conta.COMPRADOR),
-    ("Financeiro", "financeiro.index", Conta.COMPRADOR),
-    ("Agenda", "agenda.index", Conta.AGENTE),
-    ("Pagamentos", "pagamentos.index", Conta.AGENTE),
+    ("Solicite agora", "loja.index", ANONIMO_OU_COMPRA),
+    ("Meus Pedidos", "pedidos.index", "ver_pedidos"),
+    ("Solicitação de Certificado Digital", "certificados.index", "ver_certificados"),
+    ("Financeiro", "financeiro.index", "ver_financeiro"),
+    ("Organização", "organizacao.index", "ver_organizacao"),
+    ("Agenda", "agenda.index", AGENTE),
+    ("Pagamentos", "pagamentos.index", AGENTE),
     ("Ajuda", "ajuda.index", None),
-    ("Minha conta", "conta.index", "conta"),
+    ("Minha conta", "conta.index", CONTA),
 ]
+
+
+def _ve(conta, quem):
+    if quem is None:
+        return True
+    if quem == CONTA:
+        return conta is not None
+    if quem == AGENTE:
+        return conta is not None and conta.is_agente
+    if quem == ANONIMO_OU_COMPRA:
+        return conta is None or vinculos.pode(conta, "comprar")
+    return vinculos.pode(conta, quem)
 
 
 def menu_items():
@@ -30,10 +47,8 @@ def menu_items():
                 for n in numeros] + [
             {"rotulo": "Ajuda", "url": url_for("ajuda.index"),
              "atual": request.blueprint == "ajuda"}]
-    papel = conta.papel if conta else None
     atual = (request.blueprint or "") + "."
     return [
         {"rotulo": rotulo, "url": url_fixa(url_for, endpoint), "atual": endpoint.startswith(atual)}
-        for rotulo, endpoint, quem in MENU
-        if quem is None or quem == papel or (quem == "conta" and conta is not None)
+        for rotulo, endpoint, quem in MENU if _ve(conta, quem)
     ]

@@ -3,8 +3,9 @@ import functools
 
 from flask import abort, current_app, request, session
 
-from models import Certificado, Conta
+from models import Certificado
 import relogio
+from services.contratantes import vinculos
 from web.paginas import redirecionar
 
 
@@ -19,7 +20,7 @@ def sign_in(conta):
     agora = relogio.segundos_reais()
     session.update(conta_id=conta.id, geracao=conta.sessao_geracao, entrou_em=agora,
                    visto_em=agora)
-    request.conta = conta
+    request.conta = vinculos.conta_com_vinculo(conta.id)
 
 
 def end_session():
@@ -29,14 +30,16 @@ def end_session():
 
 
 def current_account():
-    """The signed-in Conta, looked up once per request (cached on the request itself).
+    """The signed-in Conta with its active membership (`.vinculo`), read in one query once
+    per request (cached on the request itself): a papel changed or a membership removed
+    counts from the next request.
 
     A session from before the account's last logout, password change or role change
     (an older generation) is no session at all.
     """
     if not hasattr(request, "conta"):
         conta_id = session.get("conta_id")
-        conta = Conta.get_or_none(Conta.id == conta_id) if conta_id else None
+        conta = vinculos.conta_com_vinculo(conta_id) if isinstance(conta_id, int) else None
         if conta is not None and session.get("geracao") != conta.sessao_geracao:
             end_session()
             conta = None

@@ -13,6 +13,7 @@ from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Conta, TokenConta, db
+from services.contratantes import vinculos
 from services.nucleo import correio
 from relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
@@ -59,7 +60,10 @@ def registrar(cpf, email, nome, telefone):
             return Conta.get_by_id(conta.id)
         try:
             with db.atomic():
-                return Conta.create(cpf=cpf, email=email, nome=nome, telefone=telefone)
+                conta = Conta.create(cpf=cpf, email=email, nome=nome, telefone=telefone)
+                # Everyone may buy for themself; an invitation adds an organisation.
+                vinculos.contratante_pessoal(conta)
+                return conta
         except IntegrityError:  # the same CPF signed up at this very moment
             return None
 

@@ -1,11 +1,15 @@
-"""The ownership gate: what a contratante (a buyer's account) may open and act on.
+"""The ownership gate: what the signed-in person's active contratante may open and act on.
 
-"This contratante's purchase / certificate / boleto / batch, or none" is decided here and
-nowhere else. A missing one and someone else's raise the same NaoEncontrado (404 on the
+Everything a buyer sees belongs to a contratante (an organisation or a person), never to one
+login; `conta` here is the signed-in Conta with its active membership (services.contratantes
+.vinculos), and "this contratante's purchase / certificate / boleto / batch, or none" is
+decided here and nowhere else. What the person's papel lets them do with it is
+services.contratantes.papeis. A missing one and someone else's raise the same NaoEncontrado (404 on the
 web), so a foreign id looks exactly like one that never existed. The lists read through
 the same scopes (`escopo_*`), so who owns what has one definition.
 """
 from models import Boleto, Certificado, Lote, ProcessoCompra, Produto
+from services.contratantes.vinculos import contratante_de
 from services.nucleo.entrada import tem_controle
 from services.nucleo.recusas import NaoEncontrado
 
@@ -14,22 +18,26 @@ NUMERO_MAX = 30  # the longest number a purchase or certificate has (Certificado
 
 # --- scopes: the WHERE of "theirs" ------------------------------------------------------
 
+# With no active contratante (an agent, say) nothing matches: id 0 is never a row's.
+
 def escopo_processos(conta):
-    return ProcessoCompra.comprador == conta.id
+    return ProcessoCompra.contratante == (contratante_de(conta) or 0)
 
 
 def escopo_certificados(conta):
-    # The buyer copied onto the certificate: a list reads its index (comprador, ...) in order.
-    return Certificado.comprador == conta.id
+    # The contratante copied onto the certificate: a list reads its index (contratante, ...).
+    return Certificado.contratante == (contratante_de(conta) or 0)
 
 
 def escopo_boletos(conta):
-    return Boleto.comprador == conta.id
+    return Boleto.contratante == (contratante_de(conta) or 0)
 
 
 def e_dele(conta, processo):
-    """True when purchase `processo` (or a certificate's, `certificado.processo`) is `conta`'s."""
-    return conta is not None and processo.comprador_id == conta.id
+    """True when purchase `processo` (or a certificate's, `certificado.processo`) belongs to
+    `conta`'s active contratante."""
+    contratante = contratante_de(conta)
+    return contratante is not None and processo.contratante_id == contratante
 
 
 # --- one of theirs, or NaoEncontrado -----------------------------------------------------
@@ -79,4 +87,5 @@ def boleto_do(conta, boleto_id):
 
 def lote_do(conta, lote_id):
     """`conta`'s batch ("Atribuir em lote") `lote_id`."""
-    return _ou_nao_encontrado(Lote.get_or_none((Lote.id == lote_id) & (Lote.conta == conta.id)))
+    return _ou_nao_encontrado(Lote.get_or_none(
+        (Lote.id == lote_id) & (Lote.contratante == (contratante_de(conta) or 0))))

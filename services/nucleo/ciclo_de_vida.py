@@ -166,11 +166,16 @@ class Ator:
 SISTEMA = Ator("Sistema")
 
 
-def registrar_evento(processo_id, tipo, ator, certificado_id=None, de="", para="", detalhes=""):
-    return Evento.create(
-        processo=processo_id, certificado=certificado_id, ator=ator.nome, conta=ator.conta_id,
-        tipo=tipo, de=de, para=para, detalhes=detalhes,
-    )
+def registrar_evento(processo_id, tipo, ator, certificado_id=None, de="", para="", detalhes="",
+                     contratante_id=None):
+    """One line of the audit trail; a purchase's names its contratante (read in the INSERT)."""
+    if contratante_id is None and processo_id is not None:
+        contratante_id = (ProcessoCompra.select(ProcessoCompra.contratante)
+                          .where(ProcessoCompra.id == processo_id))
+    Evento.insert(
+        processo=processo_id, certificado=certificado_id, contratante=contratante_id,
+        ator=ator.nome, conta=ator.conta_id, tipo=tipo, de=de, para=para, detalhes=detalhes,
+    ).execute()
 
 
 def mover_certificado(certificado, acao, ator, detalhes="", **campos):

@@ -68,7 +68,7 @@ def emitir_boleto(processo, vencimento, beneficiario, ator, substitui=None):
                                               beneficiario.pix_cidade,
                                               f"CP{processo.numero}S{sequencia}")
                 boleto = Boleto.create(
-                    processo=processo, comprador=processo.comprador_id, sequencia=sequencia,
+                    processo=processo, contratante=processo.contratante_id, sequencia=sequencia,
                     nosso_numero=numeros.nosso_numero,
                     numero_documento=f"{processo.numero}-{_numero_na_compra(processo)}",
                     valor_centavos=processo.total_centavos, vencimento=vencimento,

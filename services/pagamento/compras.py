@@ -10,6 +10,7 @@ from peewee import IntegrityError, fn
 from models import Boleto, Certificado, Conta, ProcessoCompra, Produto, db
 from services.agendamento import calendario
 from services.contratantes import posse
+from services.contratantes.vinculos import contratante_de
 from services.pagamento import boletos
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
@@ -47,7 +48,8 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
     with db.atomic():
         processo = ProcessoCompra.create(
             numero=f"t{secrets.token_hex(8)}",  # replaced below, once the id exists
-            comprador=conta, produto=produto, quantidade=quantidade,
+            contratante=contratante_de(conta), comprador=conta, produto=produto,
+            quantidade=quantidade,
             valor_unitario_centavos=produto.preco_centavos,
             total_centavos=produto.preco_centavos * quantidade,
             situacao="aguardando_pagamento", chave_idempotencia=chave_idempotencia,
@@ -56,7 +58,7 @@ def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
         processo.numero = f"{processo.criado_em.year}{processo.id:06d}"
         processo.save()
         Certificado.insert_many([
-            {"processo": processo.id, "comprador": processo.comprador_id,
+            {"processo": processo.id, "contratante": processo.contratante_id,
              "numero": f"{processo.numero}-{i:02d}",
              "situacao": "aguardando_pagamento", "atualizado_em": utcnow()}
             for i in range(1, quantidade + 1)

@@ -36,6 +36,14 @@ TITULOS = {
 }
 
 
+# Who did it, as the line says: "Atribuído por Carla Dias (Prefeitura Municipal de Exemplo)".
+POR = {"certificado.atribuir": "Atribuído por", "certificado.reatribuir": "Reatribuído por"}
+
+
+def por(evento):
+    return f"{POR.get(evento.tipo, 'Por')} {evento.ator}"
+
+
 def titulo(evento):
     return TITULOS.get(evento.tipo, evento.tipo)
 

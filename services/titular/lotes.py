@@ -10,12 +10,12 @@ line either applied with its e-mail queued, or still `valida`.
 from peewee import fn
 
 from models import Certificado, Lote, LoteLinha, ProcessoCompra, db
-from services.contratantes import posse
+from services.contratantes import posse, vinculos
 from services.titular import atribuicoes
 from services.nucleo import formatacao
 from services.nucleo import correio
 from services.nucleo import ciclo_de_vida
-from services.nucleo.ciclo_de_vida import Ator, TransicaoInvalida, origens, pode
+from services.nucleo.ciclo_de_vida import TransicaoInvalida, origens, pode
 from services.titular.lotes_conferencia import (LOTE_SQL, Linha, blocos, conferir,
                                                 cpf_da_planilha, preenchida, situacao_recusada)
 from services.titular.planilhas import LISTA, MODELO
@@ -88,7 +88,7 @@ def criar(conta, tabela, nome_arquivo="", acao="atribuir", processos=None):
              livres=list(pendentes(conta, acao, processos)) if tabela.formato == LISTA else [])
     erros = sum(1 for l in linhas if l.erro)
     with db.atomic():
-        lote = Lote.create(conta=conta.id, acao=acao, formato=tabela.formato,
+        lote = Lote.create(contratante=vinculos.contratante_de(conta), conta=conta.id, acao=acao, formato=tabela.formato,
                            nome_arquivo=(nome_arquivo or "")[:200], total=len(linhas),
                            validas=len(linhas) - erros, erros=erros)
         for bloco in blocos(linhas, 200):
@@ -169,7 +169,7 @@ def aplicar(lote_id, validade_dias, despachar):
     after each commit (its e-mails now exist). Returns the counts."""
     lote = Lote.get_by_id(lote_id)
     conta = lote.conta
-    ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
+    ator = vinculos.ator(conta, lote.contratante)
     while True:
         bloco = list(LoteLinha.select().where((LoteLinha.lote == lote.id)
                                               & (LoteLinha.situacao == VALIDA))
@@ -216,7 +216,7 @@ def reenviar_links(conta, numeros, validade_dias, despachar):
     """A fresh link to each selected holder (each certificate its own transaction, then
     `despachar()`). Returns (numbers sent, [(number, reason)]); another buyer's is refused.
     """
-    ator = Ator(f"{conta.nome} (responsável pela contratação)", conta.id)
+    ator = vinculos.ator(conta)
     enviados, recusados = [], []
     certificados = posse.certificados_do(conta, list(numeros)[:LOTE_SQL])
     for numero in numeros:

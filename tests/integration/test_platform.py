@@ -91,7 +91,7 @@ def test_init_db_and_demo_data_are_idempotent(app):
     assert "criados" in runner.invoke(args=["demo-data"]).output
     assert "já existiam" in runner.invoke(args=["demo-data"]).output
     with db.connection_context():
-        assert Conta.select().count() == 3
+        assert Conta.select().count() == 4
         assert migrations.aplicadas() == migrations.NOMES  # each script recorded once
 
 

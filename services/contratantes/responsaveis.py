@@ -1,0 +1,87 @@
+"""The "Responsáveis pela contratação" of a contratante: who they are, their papel, removal.
+
+A contratante always keeps a Gestor: the last one can neither be removed nor change their
+own papel. Every change here first writes the contratante's row, which makes two changes to
+the same contratante wait for each other (a row lock on PostgreSQL, the write lock on
+SQLite), so two Gestores removing each other at once leave one of them.
+"""
+from models import Conta, Contratante, Responsavel, db
+from services.contratantes import papeis
+from services.nucleo.ciclo_de_vida import registrar_evento
+from services.nucleo.recusas import NaoEncontrado, Recusa
+
+ULTIMO_GESTOR = ("Toda organização precisa de pelo menos um Gestor. Antes, dê o papel de "
+                 "Gestor a outro responsável.")
+
+
+def listar(contratante_id):
+    """The responsáveis with their accounts, Gestores first, then by name; each knows
+    whether it is the last Gestor (`.ultimo_gestor`: not removable, papel fixed)."""
+    ordem = {p: i for i, p in enumerate(papeis.PAPEIS)}
+    lista = sorted(Responsavel.select(Responsavel, Conta).join(Conta)
+                   .where(Responsavel.contratante == contratante_id),
+                   key=lambda r: (ordem.get(r.papel, 9), r.conta.nome))
+    gestores = sum(r.papel == papeis.GESTOR for r in lista)
+    for r in lista:
+        r.ultimo_gestor = r.papel == papeis.GESTOR and gestores == 1
+        r.nome_do_papel = papeis.nome(r.papel)
+    return lista
+
+
+def _travar(contratante_id):
+    """Serialise the membership changes of one contratante (see the module's docstring)."""
+    Contratante.update(tipo=Contratante.tipo).where(Contratante.id == contratante_id).execute()
+
+
+def _responsavel(contratante_id, responsavel_id):
+    responsavel = (Responsavel.select(Responsavel, Conta).join(Conta)
+                   .where((Responsavel.id == responsavel_id)
+                          & (Responsavel.contratante == contratante_id)).first())
+    if responsavel is None:
+        raise NaoEncontrado()
+    return responsavel
+
+
+def _outros_gestores(contratante_id, responsavel_id):
+    return (Responsavel.select().where((Responsavel.contratante == contratante_id)
+                                       & (Responsavel.papel == papeis.GESTOR)
+                                       & (Responsavel.id != responsavel_id)).count())
+
+
+def mudar_papel(conta, responsavel_id, papel, ator):
+    """The Gestor `conta` gives responsável `responsavel_id` of the active contratante the
+    papel `papel`. Counts from that person's next request."""
+    papeis.exigir(conta.vinculo, "gerir")
+    papel = papeis.ler_papel(papel)
+    contratante_id = conta.vinculo.contratante_id
+    with db.atomic():
+        _travar(contratante_id)
+        responsavel = _responsavel(contratante_id, responsavel_id)
+        if responsavel.papel == papel:
+            return responsavel
+        if responsavel.papel == papeis.GESTOR and _outros_gestores(contratante_id,
+                                                                   responsavel.id) == 0:
+            raise Recusa(ULTIMO_GESTOR, "papel")
+        Responsavel.update(papel=papel).where(Responsavel.id == responsavel.id).execute()
+        registrar_evento(None, "responsavel.papel", ator, contratante_id=contratante_id,
+                         detalhes=f"{responsavel.conta.nome}: de {papeis.nome(responsavel.papel)} "
+                                  f"para {papeis.nome(papel)}")
+        responsavel.papel = papel
+    return responsavel
+
+
+def remover(conta, responsavel_id, ator):
+    """The Gestor `conta` removes responsável `responsavel_id` from the active contratante:
+    their open sessions lose access to it on their next request."""
+    papeis.exigir(conta.vinculo, "gerir")
+    contratante_id = conta.vinculo.contratante_id
+    with db.atomic():
+        _travar(contratante_id)
+        responsavel = _responsavel(contratante_id, responsavel_id)
+        if responsavel.papel == papeis.GESTOR and _outros_gestores(contratante_id,
+                                                                   responsavel.id) == 0:
+            raise Recusa(ULTIMO_GESTOR)
+        Responsavel.delete().where(Responsavel.id == responsavel.id).execute()
+        registrar_evento(None, "responsavel.removido", ator, contratante_id=contratante_id,
+                         detalhes=f"{responsavel.conta.nome} ({papeis.nome(responsavel.papel)})")
+    return responsavel
