@@ -65,6 +65,9 @@ PAGINAS = [
     "emissao/csr", "emissao/csr-com-erro", "emissao/baixado", "emissao/testar",
     "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
     "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
+    "organizacao/index", "organizacao/nova", "organizacao/contratantes",
+    "organizacao/nova-com-erro", "organizacao/convidar-com-erro", "organizacao/convite-enviado",
+    "publico/convite", "publico/convite-inativo", "compras/acesso-negado",
 ]
 
 # Measured inside the page: what scrolls sideways and which targets are too small to touch.
@@ -298,9 +301,41 @@ def visitas(browser, servidor, tmp_path_factory, request):
             ("comprador/ajuda-interativa-atribuir",
              f"/ajuda/interativa/{certificados['disponivel']}/atribuir"),
             ("comprador/minha-conta", "/conta/"),
+            ("organizacao/index", "/organizacao/"),
+            ("organizacao/nova", "/organizacao/nova"),
+            ("organizacao/contratantes", "/contratante"),
         ]:
             page.goto(url)
             ver(page, nome)
+        page.goto("/organizacao/nova")
+        page.get_by_label("CNPJ").fill("11.222.333/0001-82")
+        page.get_by_role("button", name="Cadastrar organização").click()
+        expect(page.locator("#cnpj-erro")).to_be_visible()
+        ver(page, "organizacao/nova-com-erro")
+        page.goto("/organizacao/")
+        page.get_by_label("CPF", exact=True).fill("123.456.789-00")
+        page.get_by_role("button", name="Convidar responsável").click()
+        expect(page.locator("#cpf-erro")).to_be_visible()
+        ver(page, "organizacao/convidar-com-erro")
+        page.get_by_label("CPF", exact=True).fill("529.982.247-25")
+        page.get_by_label("E-mail", exact=True).fill("joao@example.com")
+        page.get_by_label("Confirme o e-mail").fill("joao@example.com")
+        page.get_by_role("button", name="Convidar responsável").click()
+        expect(page.get_by_text("Convite enviado para joao@example.com")).to_be_visible()
+        ver(page, "organizacao/convite-enviado")
+
+        page = novo_celular()
+        page.goto(link_do_email(servidor.app, "joao@example.com", r"/convite/[^\s]+"))
+        expect(page.get_by_role("heading", name="Convite para Prefeitura Municipal de Exemplo")
+               ).to_be_visible()
+        ver(page, "publico/convite")
+        page.goto("/convite/link-que-nao-existe")
+        ver(page, "publico/convite-inativo")
+
+        page = novo_celular()
+        entrar(page, "258.369.147-37", "demo12345")
+        page.goto("/certificados/lista")
+        ver(page, "compras/acesso-negado")
 
         page = novo_celular()
         entrar(page, "987.654.321-00", "agente12345")
