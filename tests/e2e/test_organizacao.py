@@ -88,7 +88,7 @@ def test_a_new_responsavel_from_invitation_to_removal(phone, browser, server, sm
         expect(maria.locator(".aviso-sucesso")).to_contain_text("Papel alterado")
         paula.goto(f"/certificados/{numero}")
         paula.get_by_role("link", name="Atribuir Certificado").click()
-        paula.get_by_label("CPF do titular").fill("390.533.447-05")
+        paula.get_by_label("CPF do titular").fill("714.602.380-01")
         paula.get_by_label("E-mail do titular", exact=True).fill("titular.paula@example.com")
         paula.get_by_label("Confirme o e-mail do titular").fill("titular.paula@example.com")
         paula.get_by_role("button", name="Atribuir", exact=True).click()
