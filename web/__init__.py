@@ -14,7 +14,7 @@ from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACO
 from services.pagamento import boletos, febraban
 from services.titular import andamento
 from web.cabecalhos import query_string_segura, security_headers
-from services.contratantes.papeis import SemPapel
+from services.contratantes.papeis import SemPapel, quem_pode
 from web.erros import (banco_indisponivel, error_page, nao_encontrado, sem_papel,
                        transicao_invalida)
 from web.papeis import pode
@@ -44,6 +44,7 @@ def init_app(app):
         wants_fragment=wants_fragment,
         current_account=current_account,
         pode=pode,
+        quem_pode=quem_pode,
         url_externa=url_externa,
         horario_atendimento=horario_atendimento,
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,

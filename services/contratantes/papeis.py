@@ -44,17 +44,20 @@ DESCRICOES = {
 }
 
 
+def quem_pode(acao):
+    """The papéis that may do `acao`, as a sentence says them: "Gestor ou Atribuição"."""
+    nomes = [NOMES[p] for p in PAPEIS if p in ACOES[acao]]
+    return nomes[0] if len(nomes) == 1 else ", ".join(nomes[:-1]) + " ou " + nomes[-1]
+
+
 class SemPapel(Recusa):
     """The person's papel does not allow the action (403): the message names who may."""
 
     def __init__(self, acao):
-        nomes = [NOMES[p] for p in PAPEIS if p in ACOES[acao]]
-        lista = nomes[0] if len(nomes) == 1 else ", ".join(nomes[:-1]) + " ou " + nomes[-1]
-        papel = "o papel" if len(nomes) == 1 else "um dos papéis"
-        super().__init__(f"Esta ação exige {papel} {lista} no contratante ativo. Peça a um "
-                         "Gestor da organização, na página Organização.")
+        papel = "o papel" if len(ACOES[acao]) == 1 else "um dos papéis"
+        super().__init__(f"Esta ação exige {papel} {quem_pode(acao)} no contratante ativo. "
+                         "Peça a um Gestor da organização, na página Organização.")
         self.acao = acao
-        self.papeis = nomes
 
 
 def pode(vinculo, acao):

@@ -29,7 +29,8 @@ def conta_com_vinculo(conta_id):
     vinculo = getattr(conta, "vinculo", None)
     if vinculo is None or vinculo.id is None:
         # Removed from the active one (or never chose): the next membership becomes active.
-        conta.vinculo = _outro_vinculo(conta)
+        # An agent works for the back office, never for a contratante.
+        conta.vinculo = None if conta.is_agente else _outro_vinculo(conta)
     return conta
 
 
