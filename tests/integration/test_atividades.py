@@ -71,6 +71,13 @@ def linhas_csv(response):
 
 # --- what the page shows, and to whom ------------------------------------------------------
 
+def test_the_page_and_its_exports_need_a_signed_in_person(client, demo):
+    for url in (URL, "/organizacao/atividades/exportar.csv"):
+        response = client.get(url)
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith("/entrar")
+
+
 def test_organizacao_links_to_atividades(maria):
     assert f'href="{URL}"' in maria.get("/organizacao/").get_data(as_text=True)
 
