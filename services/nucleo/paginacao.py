@@ -48,13 +48,15 @@ def anexar(itens, campo, model):
     primary key, and attach them. Lists page on their own table alone and then fetch the
     few related rows (inside `paginar`'s transaction, where PostgreSQL may not scan): a join
     would let the planner, misled by missing or stale statistics, hash the whole related
-    table."""
-    ids = {getattr(item, f"{campo}_id") for item in itens}
+    table. A null key (an event of no purchase) stays None."""
+    ids = {getattr(item, f"{campo}_id") for item in itens} - {None}
     if not ids:
         return itens
     linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
     for item in itens:
-        setattr(item, campo, linhas[getattr(item, f"{campo}_id")])
+        chave = getattr(item, f"{campo}_id")
+        if chave is not None:
+            setattr(item, campo, linhas[chave])
     return itens
 
 

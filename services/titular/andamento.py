@@ -33,6 +33,14 @@ TITULOS = {
     "termo.gerado": "Termo de titularidade gerado",
     "termo.aceito": "Termo de titularidade aceito pelo titular",
     "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
+    # The organisation's own events (no purchase): read on its "Atividades" page.
+    "organizacao.cadastrada": "Organização cadastrada",
+    "responsavel.papel": "Papel de responsável alterado",
+    "responsavel.removido": "Responsável removido",
+    "convite.enviado": "Convite enviado",
+    "convite.reenviado": "Convite reenviado",
+    "convite.cancelado": "Convite cancelado",
+    "convite.aceito": "Convite aceito",
 }
 
 

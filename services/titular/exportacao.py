@@ -1,5 +1,6 @@
-""""Exportar" on Gerenciar Certificados and Consulta Processos de Compra: the current filter
-as rows, read in keyset chunks (WHERE id > last) so memory stays flat at 100 000 rows.
+""""Exportar" on Gerenciar Certificados, Consulta Processos de Compra and Atividades: the
+current filter as rows, read in keyset chunks (WHERE id > last) so memory stays flat at
+100 000 rows.
 
 The CPF and e-mail are masked as on screen (LGPD); `data_hora` formats a UTC datetime the
 way pages do (Brasília time).
@@ -7,9 +8,10 @@ way pages do (Brasília time).
 from peewee import fn
 
 from models import Certificado, Evento, ProcessoCompra, Produto
+from services.contratantes import atividades as consulta_atividades
 from services.contratantes import posse
 from services.titular import andamento
-from services.nucleo import formatacao
+from services.nucleo import formatacao, paginacao
 from services.titular import certificados as consulta_certificados
 from services.pagamento import processos as consulta_processos
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO, PROCESSO_SITUACOES
@@ -22,6 +24,8 @@ CABECALHO_CERTIFICADOS = ["ID Processo Compra", "Certificado", "Titular (CPF)",
 CABECALHO_PROCESSOS = ["ID Processo Compra", "Produto", "Quantidade", "Valor total",
                        "Situação", "Data da compra", "Pago em", "Último andamento",
                        "Data do último andamento"]
+CABECALHO_ATIVIDADES = ["Data e hora (Brasília)", "Pessoa", "O que",
+                        "ID Processo Compra (Contrato)", "Certificado"]
 
 
 def _em_blocos(query, campo_id):
@@ -78,3 +82,15 @@ def processos(conta, busca, data_hora):
                    data_hora(p.criado_em), data_hora(p.pago_em) if p.pago_em else "",
                    andamento.titulo(evento) if evento else "",
                    data_hora(evento.criado_em) if evento else ""]
+
+
+def atividades(contratante_id, filtro, data_hora):
+    """The Atividades list under `filtro`, oldest first (two primary-key reads per chunk)."""
+    query = Evento.select().where(consulta_atividades.condicao(contratante_id, filtro))
+    for bloco in _em_blocos(query, Evento.id):
+        for campo, model in consulta_atividades.ANEXOS:
+            paginacao.anexar(bloco, campo, model)
+        for e in bloco:
+            yield [data_hora(e.criado_em), e.ator, consulta_atividades.o_que(e),
+                   e.processo.numero if e.processo else "",
+                   e.certificado.numero if e.certificado else ""]

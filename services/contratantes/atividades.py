@@ -1,0 +1,94 @@
+"""'Atividades': the audit trail of the active contratante, newest first — who did what, when,
+on which purchase or certificate. Filtered by person (a responsável) and by period (days in
+Brasília), paged by cursor on the indexes (contratante, id) and (contratante, conta, id).
+
+The filter is read here, once, for the page and its exports alike: what a person typed comes
+back as a `Filtro` or as a `Recusa` naming the field at fault.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+import relogio
+from models import Certificado, Evento, ProcessoCompra
+from services.contratantes import responsaveis
+from services.nucleo import entrada
+from services.nucleo.paginacao import paginar
+from services.nucleo.recusas import Recusa
+from services.titular import andamento
+
+ANEXOS = (("processo", ProcessoCompra), ("certificado", Certificado))
+
+
+@dataclass(frozen=True)
+class Filtro:
+    pessoa: int | None = None  # a Conta id; None: every person
+    de: date | None = None  # first day, inclusive (Brasília)
+    ate: date | None = None  # last day, inclusive (Brasília)
+
+    @property
+    def do_periodo(self):
+        return self.de is not None or self.ate is not None
+
+
+def pessoas(contratante_id):
+    """[(conta id, nome)] the "Pessoa" filter offers: the responsáveis of the contratante."""
+    return [(r.conta_id, r.conta.nome) for r in responsaveis.listar(contratante_id)]
+
+
+def _data(texto, campo):
+    texto = (texto or "").strip()
+    if not texto:
+        return None
+    try:
+        return entrada.ler_data(texto)
+    except ValueError as erro:
+        raise Recusa(str(erro), campo) from None
+
+
+def ler_filtro(opcoes, pessoa="", de="", ate=""):
+    """The filter from the query string; `opcoes` are `pessoas(...)`. An empty field filters
+    nothing; a person outside the list or a date that is no date is refused at its field."""
+    conta_id = None
+    if (pessoa or "").strip():
+        conta_id = entrada.ler_id(pessoa.strip())
+        if conta_id not in {i for i, _ in opcoes}:
+            raise Recusa("Escolha uma pessoa da lista.", "pessoa")
+    inicio = _data(de, "de")
+    fim = _data(ate, "ate")
+    if inicio and fim and fim < inicio:
+        raise Recusa("A data final (até) não pode ser antes da data inicial (de). Confira o "
+                     "período.", "ate")
+    return Filtro(conta_id, inicio, fim)
+
+
+def _meia_noite_utc(dia):
+    """00:00 of `dia` in Brasília as the database keeps time (naive UTC)."""
+    return (datetime.combine(dia, time(0), relogio.TZ).astimezone(timezone.utc)
+            .replace(tzinfo=None))
+
+
+def condicao(contratante_id, filtro):
+    """The WHERE of the list and of its exports. Without a person it reads the index
+    (contratante, id); with one, (contratante, conta, id)."""
+    onde = Evento.contratante == contratante_id
+    if filtro.pessoa is not None:
+        onde &= Evento.conta == filtro.pessoa
+    if filtro.de is not None:
+        onde &= Evento.criado_em >= _meia_noite_utc(filtro.de)
+    if filtro.ate is not None:
+        onde &= Evento.criado_em < _meia_noite_utc(filtro.ate + timedelta(days=1))
+    return onde
+
+
+def listar(contratante_id, filtro, por_pagina=20, depois=None, antes=None):
+    """One page, newest first, each event with its purchase and certificate (or None). A
+    period may narrow the rows by their date: the planner may then read that index and sort
+    the few rows it finds."""
+    return paginar(Evento.select().where(condicao(contratante_id, filtro)), Evento.id,
+                   por_pagina, depois, antes, em_ordem=not filtro.do_periodo, anexos=ANEXOS)
+
+
+def o_que(evento):
+    """What happened, as the list and the exports say it: the title, then the details."""
+    titulo = andamento.titulo(evento)
+    return f"{titulo} — {evento.detalhes}" if evento.detalhes else titulo
