@@ -65,7 +65,7 @@ PAGINAS = [
     "emissao/csr", "emissao/csr-com-erro", "emissao/baixado", "emissao/testar",
     "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
     "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
-    "organizacao/index", "organizacao/nova", "organizacao/contratantes",
+    "organizacao/index", "organizacao/nova", "organizacao/contratantes", "organizacao/atividades",
     "organizacao/nova-com-erro", "organizacao/convidar-com-erro", "organizacao/convite-enviado",
     "publico/convite", "publico/convite-inativo", "compras/acesso-negado",
 ]
@@ -304,6 +304,7 @@ def visitas(browser, servidor, tmp_path_factory, request):
             ("organizacao/index", "/organizacao/"),
             ("organizacao/nova", "/organizacao/nova"),
             ("organizacao/contratantes", "/contratante"),
+            ("organizacao/atividades", "/organizacao/atividades/"),
         ]:
             page.goto(url)
             ver(page, nome)
