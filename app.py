@@ -18,6 +18,7 @@ from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, cont
 from blueprints import atividades
 from web.extensoes import compress, csrf, htmx, limiter, mail
 from web.ids import IdConverter
+from web.quadro import marcar_quadro
 
 
 def create_app(config=None):
@@ -40,6 +41,8 @@ def create_app(config=None):
     mail.init_app(app)
     tarefas.init_app(app)  # before the database: its teardown must run after the connection closes
     conexao.init_app(app)
+    # Before the CSRF check, so a form refused inside a cookieless frame knows it is framed.
+    app.before_request(marcar_quadro)
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)

@@ -23,7 +23,7 @@ from web.filtros import format_date, format_datetime, horario_atendimento
 from web.menu import menu_items
 from web.paginas import form_errors, wants_fragment
 from web.pdf_assinado import url_pdf
-from web.quadro import marcar_quadro, url_nova_aba
+from web.quadro import url_nova_aba
 from web.sessao import session_timeouts, current_account, pode_sair
 
 
@@ -32,7 +32,6 @@ def init_app(app):
     app.before_request(session_timeouts)
     app.after_request(security_headers)
 
-    app.before_request(marcar_quadro)
 
     app.jinja_env.globals.update(
         static_url=static_url,

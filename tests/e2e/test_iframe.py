@@ -245,11 +245,11 @@ def test_a_framed_portal_keeps_the_session_across_posts(anfitriao):
 
 
 @contextmanager
-def host_com_portal(browser, config, tmp_path):
+def host_com_portal(browser, config, tmp_path, js=True):
     """A phone showing the host site, whose page frames the portal served with `config`."""
     with servidor_demo(config, tmp_path) as live:
         host = HostSite(live.url)
-        context = browser.new_context(**PHONE)
+        context = browser.new_context(java_script_enabled=js, **PHONE)
         try:
             page = context.new_page()
             page.goto(host.url)
@@ -273,6 +273,26 @@ def test_a_frame_without_cookies_offers_a_new_tab(browser, tmp_path, e2e_config)
         nova = aba.value
         expect(nova.get_by_role("heading", name="Entrar na Área do Cliente")).to_be_visible()
         entrar_no_quadro(nova)  # top-level, the cookie is kept
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "sem-js"])
+def test_a_form_sent_from_a_frame_without_cookies_offers_a_new_tab(browser, tmp_path, e2e_config,
+                                                                   js):
+    """The person ignores the notice and signs in anyway: the CSRF refusal that follows (the
+    browser sent no cookie) is the frame notice, never "Recarregue a página", which cannot
+    help. The request is the browser's own form POST, with its own headers."""
+    config = {**e2e_config, "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_PARTITIONED": False}
+    with host_com_portal(browser, config, tmp_path, js=js) as (context, page):
+        frame = page.frame_locator("#portal")
+        frame.get_by_label("CPF").fill("123.456.789-09")
+        frame.get_by_label("Senha").fill("demo12345")
+        frame.get_by_role("button", name="Entrar").click()
+        expect(frame.get_by_role("heading", name="Não foi possível continuar neste quadro")
+               ).to_be_visible()
+        aviso = frame.locator("#quadro-sem-sessao")
+        expect(aviso).to_be_visible()
+        expect(aviso.get_by_role("link", name="Abrir em nova aba")).to_be_visible()
+        expect(frame.get_by_text("Recarregue a página")).to_have_count(0)
 
 
 def test_a_site_not_in_embed_origins_gets_an_empty_frame(browser, tmp_path, e2e_config):
