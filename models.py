@@ -48,6 +48,9 @@ class Contratante(BaseModel):
     cidade = CharField(max_length=60, default="")
     uf = CharField(max_length=2, default="")
     criado_em = DateTimeField(default=utcnow)
+    # ISO week ("2026-W49", Brasília) of the last Vencimentos digest sent to its Gestores:
+    # a conditional UPDATE on it sends one per week, however often the job runs.
+    resumo_vencimentos = CharField(max_length=8, default="")
 
     @property
     def e_organizacao(self):
@@ -328,6 +331,9 @@ class CertificadoX509(BaseModel):
     """
 
     certificado = ForeignKeyField(Certificado, backref="emissoes", index=True)
+    # The certificate's contratante, copied (it never changes): "Vencimentos" counts and
+    # lists on one index (certificado_x509_vencimento), whatever the volume.
+    contratante = ForeignKeyField(Contratante, index=False)
     serial = CharField(max_length=40, unique=True)  # hexadecimal
     pem = TextField()
     origem = CharField(max_length=10)  # servidor (key made here, .pfx) | csr (holder's own key)
@@ -340,6 +346,13 @@ class CertificadoX509(BaseModel):
     ativo_certificado = IntegerField(null=True, unique=True)
     # Renewal reminders already sent (days before expiry: 30, 7).
     avisos_renovacao = CharField(max_length=20, default="")
+
+
+# "Vencimentos": a contratante's valid X.509s by end of validity (contratantes.vencimentos).
+CertificadoX509.add_index(CertificadoX509.contratante, CertificadoX509.valido_ate,
+                          CertificadoX509.id,
+                          where=CertificadoX509.ativo_certificado.is_null(False),
+                          name="certificado_x509_vencimento")
 
 
 class Lcr(BaseModel):

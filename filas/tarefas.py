@@ -24,6 +24,7 @@ from services.titular import lotes
 from services.nucleo import correio
 import relogio
 from services.certificacao import renovacao
+from services.contratantes import resumo_vencimentos
 from services.nucleo import segredos
 from services.nucleo.formatacao import mask_email
 from services.nucleo.ciclo_de_vida import EMAIL_PENDENTE, SISTEMA, email_enviado, registrar_evento
@@ -228,6 +229,16 @@ def tarefas_diarias_certificados():
         avisados = renovacao.avisar(current_app.config)
     despachar()
     return avisados
+
+
+@tarefa(crontab(day_of_week="1", hour="11", minute="0"), context=False)  # Mon 08:00 Brasília
+def resumo_semanal_vencimentos():
+    """Weekly: each organisation's Gestores get one e-mail with its Vencimentos counts
+    (at most one per week, however often this runs)."""
+    with app_context(), db.connection_context():
+        enviados = resumo_vencimentos.enviar()
+    despachar()
+    return enviados
 
 
 class _EmbeddedConsumer(Consumer):

@@ -170,7 +170,8 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
     try:
         with db.atomic():
             CertificadoX509.create(
-                certificado=certificado.id, serial=f"{cert.serial_number:x}",
+                certificado=certificado.id, contratante=certificado.contratante_id,
+                serial=f"{cert.serial_number:x}",
                 pem=cert.public_bytes(serialization.Encoding.PEM).decode(), origem=origem,
                 emitido_em=cert.not_valid_before_utc.replace(tzinfo=None), valido_ate=validade,
                 ativo_certificado=certificado.id)

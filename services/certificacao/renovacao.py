@@ -26,16 +26,20 @@ def _marcar(registro, dias):
                    & (CertificadoX509.avisos_renovacao == marcas)).execute()) == 1
 
 
+def validos_entre(desde, ate):
+    """The X.509s not revoked whose validity ends in (desde, ate]: the reminders' candidates,
+    and what "Vencimentos" counts and lists (services.contratantes.vencimentos)."""
+    return (CertificadoX509.select()
+            .where(CertificadoX509.ativo_certificado.is_null(False)
+                   & (CertificadoX509.valido_ate > desde) & (CertificadoX509.valido_ate <= ate)))
+
+
 def avisar(config, agora=None):
     """E-mail holder and buyer of each valid certificate entering 30 or 7 days of its end.
     Returns how many certificates were reminded."""
     agora = agora or utcnow()
     avisados = 0
-    candidatos = (CertificadoX509.select()
-                  .where(CertificadoX509.ativo_certificado.is_null(False)
-                         & (CertificadoX509.valido_ate > agora)
-                         & (CertificadoX509.valido_ate <= agora + timedelta(days=max(AVISOS_DIAS)))))
-    for registro in candidatos:
+    for registro in validos_entre(agora, agora + timedelta(days=max(AVISOS_DIAS))):
         restantes = (registro.valido_ate - agora).days + 1
         # The tightest threshold reached and not yet reminded (a late job sends one e-mail).
         limiares = [d for d in sorted(AVISOS_DIAS) if restantes <= d

@@ -8,7 +8,7 @@ services.contratantes.papeis. A missing one and someone else's raise the same Na
 web), so a foreign id looks exactly like one that never existed. The lists read through
 the same scopes (`escopo_*`), so who owns what has one definition.
 """
-from models import Boleto, Certificado, Lote, ProcessoCompra, Produto
+from models import Boleto, Certificado, CertificadoX509, Lote, ProcessoCompra, Produto
 from services.contratantes.vinculos import contratante_de
 from services.nucleo.entrada import tem_controle
 from services.nucleo.recusas import NaoEncontrado
@@ -31,6 +31,11 @@ def escopo_certificados(conta):
 
 def escopo_boletos(conta):
     return Boleto.contratante == (contratante_de(conta) or 0)
+
+
+def escopo_x509(conta):
+    # The contratante copied onto the X.509: "Vencimentos" reads certificado_x509_vencimento.
+    return CertificadoX509.contratante == (contratante_de(conta) or 0)
 
 
 def e_dele(conta, processo):

@@ -23,6 +23,7 @@ from services.nucleo import correio
 from services.pagamento import pagamentos
 import relogio
 from services.certificacao import renovacao
+from services.contratantes import convites, papeis, resumo_vencimentos, vinculos
 from services.nucleo import segredos
 from services.nucleo.ciclo_de_vida import Ator
 from relogio import TZ, hoje
@@ -190,6 +191,14 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
                                    app.config, ATOR))
     fim = servico(lambda: emissao.vigente(outro.id).valido_ate)
     servico(lambda: renovacao.avisar(app.config, fim - timedelta(days=6)))
+    seguir(app, caixa, cliente_de)
+    # That week the Gestores of Maria's organisation get the Vencimentos digest.
+    servico(lambda: resumo_vencimentos.enviar(fim - timedelta(days=6)))
+    seguir(app, caixa, cliente_de)
+
+    # Maria invites someone to her organisation; the link opens the invitation, no session.
+    servico(lambda: convites.convidar(vinculos.conta_com_vinculo(maria.id), "52998224725",
+                                      "convidado@example.com", papeis.CONSULTA, ATOR))
     seguir(app, caixa, cliente_de)
 
     # Unpaid purchases past their window are cancelled; the buyer may buy again.

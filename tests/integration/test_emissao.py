@@ -458,7 +458,8 @@ def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
     baixar(client, carla)
     [atual] = x509s(app, carla)
     with db.connection_context(), pytest.raises(IntegrityError), db.atomic():
-        CertificadoX509.create(certificado=atual.certificado_id, serial="abc", pem="",
+        CertificadoX509.create(certificado=atual.certificado_id,
+                               contratante=atual.contratante_id, serial="abc", pem="",
                                origem="servidor", emitido_em=atual.emitido_em,
                                valido_ate=atual.valido_ate,
                                ativo_certificado=atual.certificado_id)

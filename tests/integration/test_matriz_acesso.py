@@ -97,6 +97,7 @@ MATRIZ = {
     ("loja.confirmar", "GET"): ("login", "→", "→", "→", "login", "login", "login"),
     ("loja.confirmar", "POST"): ("login", "422", "422", "422", "login", "login", "login"),
     ("financeiro.index", "GET"): LOGIN,
+    ("vencimentos.index", "GET"): ("login", "200", "200", "403", "login", "login", "login"),
     ("financeiro.boleto", "GET"): DONO,
     ("financeiro.pdf", "GET"): DONO,
     ("financeiro.novo_boleto", "GET"): DONO,
