@@ -12,8 +12,8 @@ import web
 from banco import conexao
 from configuracao import ambiente
 from filas import tarefas
-from blueprints import (ac, agenda, agendamento, ajuda, auth, certificados, conta, emissao,
-                        atividades, exportacao, financeiro, inicio, loja, lotes, organizacao,
+from blueprints import (ac, agenda, agendamento, ajuda, atividades, auth, certificados, conta,
+                        emissao, exportacao, financeiro, inicio, loja, lotes, organizacao,
                         pagamentos, pedidos, solicitacao, titular, vencimentos)
 from web.extensoes import compress, csrf, htmx, limiter, mail
 from web.ids import IdConverter
