@@ -46,7 +46,7 @@ def index():
     hoje = relogio.hoje()
     resultado = boletos.boletos_do_comprador(current_account(),
                                              current_app.config["PAGE_SIZE"], *cursores())
-    linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje))
+    linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje), boletos.pagador_do(b))
               for b in resultado.itens]
     return render("financeiro/index.html", "financeiro/_boletos.html",
                   resultado=resultado, linhas=linhas)
@@ -61,7 +61,7 @@ def boleto(boleto_id):
     qr = Markup(pix.qr_svg(boleto.pix_copia_e_cola)) if boleto.pix_copia_e_cola else None
     # The fragment is what "Gerar novo Boleto" with htmx lands on after its redirect.
     return render("financeiro/boleto.html", "financeiro/_boleto.html",
-                  boleto=boleto, situacao=chave, rotulo=rotulo,
+                  boleto=boleto, situacao=chave, rotulo=rotulo, pagador=boletos.pagador_do(boleto),
                   qr=qr, substituto=boletos.substituto(boleto),
                   pode_gerar_novo=boletos.pode_gerar_novo(boleto, hoje))
 

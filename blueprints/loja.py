@@ -12,7 +12,7 @@ from services.pagamento import compras
 from services.nucleo import formatacao
 import relogio
 from services.certificacao import renovacao
-from services.contratantes import vinculos
+from services.contratantes import organizacoes, vinculos
 from web.paginas import redirecionar, render
 from web.papeis import requer
 from web.sessao import current_account
@@ -125,5 +125,7 @@ def confirmar():
     return render("loja/confirmar.html", form=form, produto=produto, quantidade=quantidade,
                   total=produto.preco_centavos * quantidade,
                   vencimento=compras.vencimento_inicial(relogio.hoje()), conta=conta,
+                  contratante=conta.vinculo.contratante,
+                  documento=organizacoes.documento_formatado(conta.vinculo.contratante),
                   renovado=_renovado(form.renovar.data),
                   status=422 if form.errors else 200)

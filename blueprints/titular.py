@@ -52,6 +52,7 @@ def certificado(numero):
     return render_template("titular/certificado.html", acesso=acesso, certificado=certificado,
                            emissoes=emissao.emissoes(certificado.id),
                            pode_baixar=emissao.pode_baixar(certificado)[0],
-                           responsavel=responsavel, situacao=CERTIFICADO_SITUACOES[
-                               certificado.situacao],
+                           responsavel=responsavel,
+                           organizacao=certificados.organizacao(certificado),
+                           situacao=CERTIFICADO_SITUACOES[certificado.situacao],
                            agendamento_url=agendamento_url)

@@ -94,3 +94,13 @@ def documento_formatado(contratante):
     if contratante.e_organizacao:
         return f"CNPJ {formatar_cnpj(contratante.documento)}"
     return f"CPF {stdnum_cpf.format(contratante.documento)}"
+
+
+def endereco_formatado(contratante):
+    """The address on one line, as the boleto prints the pagador's: "Praça da Sé, 100 -
+    Sé - São Paulo/SP - CEP 01001-000"; the parts left empty are left out."""
+    rua = ", ".join(p for p in (contratante.logradouro, contratante.numero,
+                                contratante.complemento) if p)
+    cidade = "/".join(p for p in (contratante.cidade, contratante.uf) if p)
+    cep = f"CEP {contratante.cep[:5]}-{contratante.cep[5:]}" if contratante.cep else ""
+    return " - ".join(p for p in (rua, contratante.bairro, cidade, cep) if p)

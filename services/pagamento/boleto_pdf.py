@@ -51,7 +51,7 @@ class BoletoPdfData:
     beneficiario_nome: str
     beneficiario_cnpj: str  # as printed: 12.345.678/0001-90
     pagador_nome: str
-    pagador_cpf_mascarado: str  # already masked: ***.456.789-**
+    pagador_documento: str  # as printed: "CPF ***.456.789-**" or "CNPJ 11.222.333/0001-81"
     vencimento: date
     valor_cents: int
     numero_documento: str
@@ -61,6 +61,7 @@ class BoletoPdfData:
     pix_payload: str | None = None
     bank_name: str = "Banco do Brasil"
     bank_code: str = "001-9"
+    pagador_endereco: str = ""  # one line; an organisation's, under its name
 
 
 def render_boleto_pdf(data: BoletoPdfData) -> bytes:
@@ -71,7 +72,7 @@ def render_boleto_pdf(data: BoletoPdfData) -> bytes:
     pdf.add_page()
     bottom = _draw_receipt(pdf, data, MARGIN)
     if data.pix_payload:
-        _draw_pix(pdf, data.pix_payload, bottom + 8)
+        _draw_pix(pdf, data, bottom + 8)
     _draw_cut_line(pdf, FICHA_TOP - 4)
     _draw_ficha(pdf, data, FICHA_TOP)
     return bytes(pdf.output())
@@ -84,9 +85,11 @@ def _draw_receipt(pdf: FPDF, data: BoletoPdfData, y: float) -> float:
     _field(pdf, MARGIN, y, LEFT_COLUMN, "Beneficiário", _beneficiario(data))
     _field(pdf, MARGIN + LEFT_COLUMN, y, RIGHT_COLUMN, "Vencimento", format_date(data.vencimento), Align.R)
     y += ROW
-    _field(pdf, MARGIN, y, LEFT_COLUMN, "Pagador", _pagador(data))
-    _field(pdf, MARGIN + LEFT_COLUMN, y, RIGHT_COLUMN, "Nosso número", data.numbers.nosso_numero, Align.R)
-    y += ROW
+    height = PAGADOR_ROW if data.pagador_endereco else ROW
+    _pagador_field(pdf, MARGIN, y, LEFT_COLUMN, data, height)
+    _field(pdf, MARGIN + LEFT_COLUMN, y, RIGHT_COLUMN, "Nosso número", data.numbers.nosso_numero,
+           Align.R, height)
+    y += height
     third = LEFT_COLUMN / 3
     _field(pdf, MARGIN, y, third, "Número do documento", data.numero_documento)
     _field(pdf, MARGIN + third, y, third, "Data do documento", format_date(data.data_documento))
@@ -98,7 +101,8 @@ def _draw_receipt(pdf: FPDF, data: BoletoPdfData, y: float) -> float:
     return y + 6
 
 
-def _draw_pix(pdf: FPDF, payload: str, y: float) -> None:
+def _draw_pix(pdf: FPDF, data: BoletoPdfData, y: float) -> None:
+    payload = data.pix_payload
     _text(pdf, MARGIN, y, CONTENT_WIDTH, "Pague com PIX", size=11, style="B")
     _draw_qr(pdf, payload, MARGIN, y + 6, QR_SIZE)
     x = MARGIN + QR_SIZE + 6
@@ -111,6 +115,9 @@ def _draw_pix(pdf: FPDF, payload: str, y: float) -> None:
         "O pagamento por PIX é confirmado na hora.",
         new_x=XPos.LEFT, new_y=YPos.NEXT,
     )
+    # The BR Code has no payer field (services/pagamento/pix.py): the page says whose it is.
+    pdf.multi_cell(width, 4.5, _latin1(f"Pagador: {_pagador(data)}"),
+                   new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(width, 6, "PIX copia e cola", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 8)
@@ -161,13 +168,24 @@ def _draw_ficha(pdf: FPDF, data: BoletoPdfData, y: float) -> None:
     _field(pdf, MARGIN + 2 * third, y + 2 * ROW, third, "Espécie", "R$")
     _draw_instructions(pdf, data.instrucoes, y + 3 * ROW)
     y += 6 * ROW
-    _field(pdf, MARGIN, y, CONTENT_WIDTH, "Pagador", _pagador(data), height=PAGADOR_ROW)
+    _pagador_field(pdf, MARGIN, y, CONTENT_WIDTH, data, PAGADOR_ROW)
     y += PAGADOR_ROW
     _text(pdf, MARGIN, y + 1, CONTENT_WIDTH, "Autenticação mecânica - Ficha de Compensação",
           size=6, align=Align.R)
     pdf.set_fill_color(0)
     pdf.interleaved2of5(data.numbers.barcode, x=MARGIN + QUIET_ZONE, y=y + BAR_TOP_GAP,
                         w=WIDE_BAR, h=BAR_HEIGHT)
+
+
+def _pagador_field(pdf: FPDF, x: float, y: float, w: float, data: BoletoPdfData,
+                   height: float) -> None:
+    """Name and document; an organisation's address on a second, smaller line."""
+    if not data.pagador_endereco:
+        _field(pdf, x, y, w, "Pagador", _pagador(data), height=height)
+        return
+    _field(pdf, x, y, w, "Pagador", "", height=height)
+    _text(pdf, x + 1, y + 3.6, w - 2, _pagador(data), size=9)
+    _text_fitted(pdf, x + 1, y + height - 4, w - 2, data.pagador_endereco, size=8)
 
 
 def _draw_header(pdf: FPDF, data: BoletoPdfData, y: float) -> float:
@@ -207,12 +225,29 @@ def _text(pdf: FPDF, x: float, y: float, w: float, text: str, size: float,
     pdf.cell(w, size * 0.45, _latin1(text), align=align)
 
 
+def _text_fitted(pdf: FPDF, x: float, y: float, w: float, text: str, size: float) -> None:
+    """`text` on one line of width `w`: smaller type down to 6 pt, then cut with "..."."""
+    text = _latin1(text)
+    while size > 6:
+        pdf.set_font("Helvetica", "", size)
+        if pdf.get_string_width(text) <= w:
+            break
+        size -= 0.5
+    pdf.set_font("Helvetica", "", size)
+    if pdf.get_string_width(text) > w:
+        while text and pdf.get_string_width(text + "...") > w:
+            text = text[:-1]
+        text = text.rstrip() + "..."
+    pdf.set_xy(x, y)
+    pdf.cell(w, size * 0.45, text)
+
+
 def _beneficiario(data: BoletoPdfData) -> str:
     return f"{data.beneficiario_nome} - CNPJ {data.beneficiario_cnpj}"
 
 
 def _pagador(data: BoletoPdfData) -> str:
-    return f"{data.pagador_nome} - CPF {data.pagador_cpf_mascarado}"
+    return f"{data.pagador_nome} - {data.pagador_documento}"
 
 
 def _latin1(text: str) -> str:

@@ -5,17 +5,17 @@ from datetime import timedelta, timezone
 
 from peewee import IntegrityError, fn
 
-from models import Boleto, Conta, ProcessoCompra, db
+from models import Boleto, Conta, Contratante, ProcessoCompra, db
 from services.contratantes import posse
 from services.pagamento import febraban
 from services.nucleo import formatacao
 from services.nucleo import ciclo_de_vida
 from services.nucleo import correio
-from services.pagamento import pix
+from services.pagamento import pagador, pix
 import relogio
 from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
-from services.nucleo.paginacao import paginar
+from services.nucleo.paginacao import anexar, paginar
 from services.nucleo.recusas import NaoEncontrado, Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
@@ -154,9 +154,18 @@ def nome_pdf(boleto):
     return f"boleto-{boleto.numero_documento}.pdf"
 
 
+def pagador_do(boleto):
+    """The boleto's Pagador, from the contratante and purchase it carries (Financeiro's list
+    attaches them; a single boleto reads them here)."""
+    return pagador.da_compra(boleto.contratante, boleto.processo)
+
+
 def pdf_do_boleto(boleto, beneficiario):
-    processo = ProcessoCompra.get_by_id(boleto.processo_id)
-    comprador = Conta.get_by_id(processo.comprador_id)
+    processo = (ProcessoCompra.select(ProcessoCompra, Conta, Contratante)
+                .join(Conta, on=(ProcessoCompra.comprador == Conta.id), attr="comprador")
+                .switch(ProcessoCompra).join(Contratante)
+                .where(ProcessoCompra.id == boleto.processo_id).get())
+    quem = pagador.da_compra(processo.contratante, processo)
     numeros = febraban.BoletoNumbers(
         barcode=boleto.codigo_barras, linha_digitavel=boleto.linha_digitavel,
         linha_digitavel_formatada=febraban.format_digitable_line(boleto.linha_digitavel),
@@ -168,8 +177,8 @@ def pdf_do_boleto(boleto, beneficiario):
     criado = boleto.criado_em.replace(tzinfo=timezone.utc).astimezone(relogio.TZ).date()
     return render_boleto_pdf_em_cache(BoletoPdfData(
         numbers=numeros, beneficiario_nome=beneficiario.nome,
-        beneficiario_cnpj=beneficiario.cnpj, pagador_nome=comprador.nome,
-        pagador_cpf_mascarado=formatacao.mask_cpf(comprador.cpf),
+        beneficiario_cnpj=beneficiario.cnpj, pagador_nome=quem.nome,
+        pagador_documento=quem.documento, pagador_endereco=quem.endereco,
         vencimento=boleto.vencimento, valor_cents=boleto.valor_centavos,
         numero_documento=boleto.numero_documento, data_documento=criado,
         instrucoes=[
@@ -184,9 +193,14 @@ def pdf_do_boleto(boleto, beneficiario):
 
 def boletos_do_comprador(conta, por_pagina=10, depois=None, antes=None):
     """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
-    index (comprador, id) however many boletos there are (see services.paginacao)."""
-    return paginar(Boleto.select().where(posse.escopo_boletos(conta)), Boleto.id, por_pagina,
-                   depois, antes, anexos=[("processo", ProcessoCompra)])
+    index (contratante, id) however many boletos there are (see services.paginacao), with
+    what `pagador_do` reads: the contratante, and the buyer of a person's purchase."""
+    pagina = paginar(Boleto.select().where(posse.escopo_boletos(conta)), Boleto.id,
+                     por_pagina, depois, antes,
+                     anexos=[("processo", ProcessoCompra), ("contratante", Contratante)])
+    anexar([b.processo for b in pagina.itens if not b.contratante.e_organizacao],
+           "comprador", Conta)
+    return pagina
 
 
 # --- "Gerar novo Boleto" -----------------------------------------------------------------

@@ -44,7 +44,11 @@ def with_crc(payload: str) -> str:
 
 
 def brcode(key: str, amount_cents: int, receiver_name: str, city: str, txid: str = _NO_TXID) -> str:
-    """Static PIX BR Code for a fixed amount, ready for "copia e cola" or a QR code."""
+    """Static PIX BR Code for a fixed amount, ready for "copia e cola" or a QR code.
+
+    It names the receiver only: a static BR Code has no payer field (the payer, "devedor",
+    exists only in a dynamic charge's payload, read from the PSP), and 26-02 "infoAdicional"
+    is a free message, not the payer. Whose it is (the boleto's pagador) is printed beside it."""
     if amount_cents <= 0:
         raise ValueError("O valor do PIX deve ser maior que zero.")
     if not key.strip():

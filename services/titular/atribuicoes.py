@@ -4,7 +4,7 @@ Each is one transaction: the state move, the assignment row, the new link and th
 The buyer's forms (Gerenciar Certificados, Ajuda Interativa) come through `pelo_formulario`
 and `reenviar_pelo_formulario`: once per one-time key, against the version the page showed.
 """
-from models import Atribuicao, Certificado, Solicitacao, db
+from models import Atribuicao, Certificado, Contratante, Solicitacao, db
 from services.nucleo import formatacao
 from services.titular import links
 from services.nucleo import correio
@@ -41,11 +41,24 @@ def _cpf_ja_usado(certificado, cpf):
         & (Certificado.situacao != ciclo_de_vida.CANCELADO)).exists())
 
 
+def _quem_atribui(certificado, conta):
+    """Who the holder's e-mails say assigned the certificate: the responsável's name and the
+    organisation's (None for a person's purchase). A signed-in buyer carries the contratante;
+    otherwise it is read once."""
+    vinculo = getattr(conta, "vinculo", None)
+    if vinculo is not None and vinculo.contratante_id == certificado.contratante_id:
+        contratante = vinculo.contratante
+    else:
+        contratante = Contratante.get_by_id(certificado.contratante_id)
+    return {"nome_responsavel": conta.nome,
+            "organizacao": contratante.nome if contratante.e_organizacao else None}
+
+
 def _avisar_titular(certificado, atribuicao, token, conta, validade_dias):
     correio.enfileirar(
         atribuicao.email, "Seu Certificado Digital e-CPF A1: preencha a solicitação",
         "titular_link",
-        {"nome_responsavel": conta.nome, "certificado": certificado,
+        {**_quem_atribui(certificado, conta), "certificado": certificado,
          "link": correio.url_externa("titular.link", token=token), "validade_dias": validade_dias},
         processo=certificado.processo_id, certificado=certificado.id,
     )
@@ -86,7 +99,8 @@ def atribuir(certificado, cpf, email, conta, ator, validade_dias, acao="atribuir
             Solicitacao.delete().where(Solicitacao.atribuicao == anterior.id).execute()
             correio.enfileirar(
                 anterior.email, "Certificado Digital atribuído a outra pessoa",
-                "titular_reatribuido", {"nome_responsavel": conta.nome, "certificado": certificado},
+                "titular_reatribuido",
+                {**_quem_atribui(certificado, conta), "certificado": certificado},
                 processo=certificado.processo_id, certificado=certificado.id,
             )
         atribuicao = Atribuicao.create(certificado=certificado, cpf=cpf, email=email,

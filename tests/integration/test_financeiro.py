@@ -388,6 +388,7 @@ def test_boleto_pdf_shows_payer_amount_and_line(maria, vencido):
 
     pdf = maria.get(f"/financeiro/boletos/{vencido.id}/boleto.pdf").data
     page = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert "Maria da Silva - CPF ***.456.789-**" in page
+    # Maria buys for the Prefeitura: the boleto is the organisation's (test_pagador_organizacao).
+    assert "Prefeitura Municipal de Exemplo - CNPJ 11.222.333/0001-81" in page
     assert "R$ 150,00" in page and fmt(vencido.vencimento) in page
     assert febraban.format_digitable_line(vencido.linha_digitavel) in page

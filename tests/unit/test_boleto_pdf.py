@@ -20,7 +20,7 @@ def boleto(**changes) -> BoletoPdfData:
         "beneficiario_nome": "Certificação Digital Ltda",
         "beneficiario_cnpj": "12.345.678/0001-90",
         "pagador_nome": "José da Conceição",
-        "pagador_cpf_mascarado": "***.456.789-**",
+        "pagador_documento": "CPF ***.456.789-**",
         "vencimento": date(2025, 3, 10),
         "valor_cents": 123456,
         "numero_documento": "PEDIDO000123",
