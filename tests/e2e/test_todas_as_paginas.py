@@ -66,6 +66,7 @@ PAGINAS = [
     "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
     "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
     "organizacao/index", "organizacao/nova", "organizacao/contratantes", "organizacao/atividades",
+    "comprador/vencimentos",
     "organizacao/nova-com-erro", "organizacao/convidar-com-erro", "organizacao/convite-enviado",
     "publico/convite", "publico/convite-inativo", "compras/acesso-negado",
 ]
@@ -305,6 +306,7 @@ def visitas(browser, servidor, tmp_path_factory, request):
             ("organizacao/nova", "/organizacao/nova"),
             ("organizacao/contratantes", "/contratante"),
             ("organizacao/atividades", "/organizacao/atividades/"),
+            ("comprador/vencimentos", "/vencimentos/"),
         ]:
             page.goto(url)
             ver(page, nome)
