@@ -237,7 +237,8 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                             beneficiario.pix_cidade, f"CP{processo['numero']}S{sequencia}")
                  if beneficiario.pix_chave else "")
         linha = {"id": ids(Boleto), "processo": processo["id"],
-                 "contratante": processo["contratante"], "sequencia": sequencia, "nosso_numero": numeros.nosso_numero,
+                 "contratante": processo["contratante"], "sequencia": sequencia,
+                 "nosso_numero": numeros.nosso_numero,
                  "numero_documento": f"{processo['numero']}-{sequencia}",
                  "valor_centavos": processo["total_centavos"], "vencimento": vencimento,
                  "vencimento_original": substitui["vencimento_original"] if substitui else vencimento,
@@ -379,7 +380,8 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         with db.atomic():
             try:
                 for k, quantidade in enumerate(tamanhos):
-                    compra(contratante_id, conta_id, quantidade, agora - timedelta(days=366) + passo * k, k)
+                    compra(contratante_id, conta_id, quantidade,
+                           agora - timedelta(days=366) + passo * k, k)
                     if sum(len(v) for v in lotes.linhas.values()) > 50_000:
                         escritos += _gravar_em_ordem(lotes)
                 escritos += _gravar_em_ordem(lotes)
@@ -443,8 +445,8 @@ def _pessoas(lotes, ids, compradores, organizacao_id):
 
 
 # Parents before children, so foreign keys hold at every chunk.
-_ORDEM = [Contratante, Conta, Responsavel, ProcessoCompra, Boleto, Certificado, Pagamento, Atribuicao, LinkTitular, Solicitacao,
-          Termo, Agendamento, Evento]
+_ORDEM = [Contratante, Conta, Responsavel, ProcessoCompra, Boleto, Certificado, Pagamento,
+          Atribuicao, LinkTitular, Solicitacao, Termo, Agendamento, Evento]
 
 
 def _gravar_em_ordem(lotes):

@@ -338,9 +338,12 @@ def test_a_version_1_database_gets_the_buyers_own_contratante_onto_its_certifica
             "VALUES (5, 3, '2026000003-01', 'disponivel', 1, '2026-01-02 03:04:05')"):
             banco.execute_sql(sql)
         assert migrations.migrate(banco) == migrations.NOMES[1:]
-        assert banco.execute_sql(
-            "SELECT c.contratante_id, k.tipo, k.documento FROM certificado c JOIN processo_compra p "
-            "ON p.id = c.processo_id AND p.contratante_id = c.contratante_id JOIN contratante k "
-            "ON k.id = p.contratante_id").fetchall() == [(1, "cpf", "12345678909")]
+        # The certificate's copy is its purchase's contratante: Maria's own (her CPF).
+        copias = banco.execute_sql(
+            "SELECT c.contratante_id, k.tipo, k.documento FROM certificado c "
+            "JOIN processo_compra p ON p.id = c.processo_id "
+            "AND p.contratante_id = c.contratante_id "
+            "JOIN contratante k ON k.id = p.contratante_id").fetchall()
+        assert copias == [(1, "cpf", "12345678909")]
         indices = {i.name for i in banco.get_indexes("certificado")}
         assert "certificado_em_andamento" in indices
