@@ -1,14 +1,17 @@
 """`flask --app bench.gerador:criar_app bench-data`: the volume `make bench` measures
 (separate from demo-data, and outside the production factory).
 
-The demo buyer (123.456.789-09) gets `--certificados` certificates and `--compradores` bench
-buyers about a thousand each, in purchases of 1–100: every certificate, purchase and boleto
-state, assignments, requests with a termo (one small shared PDF), payments (a few flagged),
+The demo organisation (Prefeitura Municipal de Exemplo, Maria its Gestor) gets `--certificados`
+certificates bought by Maria and `RESPONSAVEIS` bench responsáveis of every papel; each of the
+`--compradores` bench buyers, buying for themself (a personal contratante, Gestor of it), gets
+about a thousand. Purchases of 1–100: every certificate, purchase and boleto state,
+assignments, requests with a termo (one small shared PDF), payments (a few flagged),
 videoconference slots with bookings, audit events. Rows are written in bulk (COPY on
 PostgreSQL, executemany on SQLite) with explicit ids (so related rows need no read-back);
 PostgreSQL's sequences are moved past them at the end, then ANALYZE.
 
-Idempotent: each buyer only gets the certificates it lacks, so a second run adds nothing.
+Idempotent: only the missing accounts and memberships are added, and each contratante only
+gets the certificates it lacks, so a second run adds nothing.
 """
 import hashlib
 import io
@@ -29,17 +32,20 @@ from models import (
     Boleto,
     Certificado,
     Conta,
+    Contratante,
     Evento,
     Horario,
     LinkTitular,
     Pagamento,
     ProcessoCompra,
+    Responsavel,
     Solicitacao,
     Termo,
     db,
     utcnow,
 )
 from services.agendamento import horarios
+from services.contratantes import papeis
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import febraban
@@ -49,6 +55,7 @@ import relogio
 DOMINIO = "bench.example"  # bench accounts' e-mails: how they are told from real ones
 SENHA = "demo12345"
 POR_COMPRADOR = 1000
+RESPONSAVEIS = 50  # bench members of the demo organisation, the papéis in turn
 ATOR = "Dados de volume (bench-data)"
 
 # A tiny valid PDF shared by every bench termo: the volume is in rows, not in blobs.
@@ -79,7 +86,8 @@ def cpf(base):
 
 def contas_alheias():
     """Accounts that are neither demo nor bench ones (a real database: refuse)."""
-    demo = [d["cpf"] for d in (dados_demo.COMPRADORA, dados_demo.AGENTE, dados_demo.OUTRO_COMPRADOR)]
+    demo = [d["cpf"] for d in (dados_demo.COMPRADORA, dados_demo.AGENTE,
+                               dados_demo.OUTRO_COMPRADOR, dados_demo.COMPRAS)]
     return (Conta.select().where(Conta.cpf.not_in(demo) & ~Conta.email.endswith("@" + DOMINIO))
             .count())
 
@@ -182,18 +190,24 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
     produto = compras.garantir_produto(config["PRECO_CENTAVOS"])
     if Conta.get_or_none(Conta.cpf == dados_demo.COMPRADORA["cpf"]) is None:
         dados_demo.criar()
-    hash_senha = generate_password_hash(SENHA)
-    existentes = {c.cpf for c in Conta.select(Conta.cpf).where(Conta.email.endswith("@" + DOMINIO))}
-    novas = [{"cpf": cpf(800_000_000 + i), "nome": f"Empresa Volume {i:04d}",
-              "email": f"compras{i:04d}@{DOMINIO}", "senha_hash": hash_senha}
-             for i in range(1, compradores + 1) if cpf(800_000_000 + i) not in existentes]
-    for i in range(0, len(novas), 1000):
-        Conta.insert_many(novas[i:i + 1000]).execute()
     maria = Conta.get(Conta.cpf == dados_demo.COMPRADORA["cpf"])
-    alvos = [(maria, certificados)] + [
-        (conta, por_comprador) for conta in Conta.select().where(
-            Conta.cpf.in_([cpf(800_000_000 + i) for i in range(1, compradores + 1)]))
-        .order_by(Conta.id)]
+    prefeitura = Contratante.get(Contratante.documento == dados_demo.ORGANIZACAO["cnpj"])
+    ids = _Ids(Contratante, Conta, Responsavel, ProcessoCompra, Certificado, Boleto, Pagamento,
+               Atribuicao, LinkTitular, Solicitacao, Termo, Agendamento, Evento)
+    lotes = _Lotes()
+    with db.atomic():
+        try:
+            _pessoas(lotes, ids, compradores, prefeitura.id)
+            escritos = _gravar_em_ordem(lotes)
+        finally:
+            lotes.esperar()
+    # (contratante, the person who buys for it, certificates it should hold)
+    alvos = [(prefeitura.id, maria.id, certificados)] + [
+        (contratante_id, conta_id, por_comprador) for contratante_id, conta_id in
+        Conta.select(Contratante.id, Conta.id)
+        .join(Contratante, on=(Contratante.documento == Conta.cpf))
+        .where(Conta.cpf.in_([cpf(800_000_000 + i) for i in range(1, compradores + 1)]))
+        .order_by(Conta.id).tuples()]
 
     agora = utcnow()
     cfg = horarios.config_agenda(config)
@@ -203,17 +217,14 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
              Horario.select().where((Horario.inicio > agora) & (Horario.ocupados == 0))
              .order_by(Horario.inicio)][::2]
     beneficiario = boletos.Beneficiario.from_config(config)
-    ids = _Ids(ProcessoCompra, Certificado, Boleto, Pagamento, Atribuicao, LinkTitular,
-               Solicitacao, Termo, Agendamento, Evento)
     sequencia = (Boleto.select(fn.MAX(Boleto.sequencia)).scalar() or 0) + 1
-    lotes = _Lotes()
-    escritos = 0
     # Bookings per slot, written once the COPYs are done: the connection runs one command at
     # a time, and a COPY is in flight while the next rows are built.
     ocupados = {}
 
-    def evento(processo_id, tipo, quando, certificado_id=None, de="", para=""):
-        lotes.add(Evento, {"id": ids(Evento), "processo": processo_id,
+    def evento(processo, tipo, quando, certificado_id=None, de="", para=""):
+        lotes.add(Evento, {"id": ids(Evento), "processo": processo["id"],
+                           "contratante": processo["contratante"],
                            "certificado": certificado_id, "ator": ATOR, "tipo": tipo,
                            "de": de, "para": para, "criado_em": quando})
 
@@ -225,8 +236,9 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         copia = (pix.brcode(beneficiario.pix_chave, processo["total_centavos"], beneficiario.nome,
                             beneficiario.pix_cidade, f"CP{processo['numero']}S{sequencia}")
                  if beneficiario.pix_chave else "")
-        linha = {"id": ids(Boleto), "processo": processo["id"], "comprador": processo["comprador"],
-                 "sequencia": sequencia, "nosso_numero": numeros.nosso_numero,
+        linha = {"id": ids(Boleto), "processo": processo["id"],
+                 "contratante": processo["contratante"], "sequencia": sequencia,
+                 "nosso_numero": numeros.nosso_numero,
                  "numero_documento": f"{processo['numero']}-{sequencia}",
                  "valor_centavos": processo["total_centavos"], "vencimento": vencimento,
                  "vencimento_original": substitui["vencimento_original"] if substitui else vencimento,
@@ -236,7 +248,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                  "pago_em": quando + timedelta(days=1) if situacao == "pago" else None}
         sequencia += 1
         lotes.add(Boleto, linha)
-        evento(processo["id"], "boleto.emitido", quando)
+        evento(processo, "boleto.emitido", quando)
         return linha
 
     def certificado_pago(processo, numero, situacao, quando):
@@ -244,13 +256,13 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         titular = cpf(300_000_000 + cert_id) if situacao != "disponivel" else None
         email = f"titular{cert_id}@{DOMINIO}" if titular else None
         lotes.add(Certificado, {"id": cert_id, "processo": processo["id"],
-                                "comprador": processo["comprador"], "numero": numero,
+                                "contratante": processo["contratante"], "numero": numero,
                                 "situacao": situacao, "titular_cpf": titular,
                                 "titular_email": email, "atualizado_em": quando})
         # One event per certificate, its latest move: the andamento's shape at a third of
         # the rows (events are the biggest table).
         acao, origem = ULTIMA_ACAO[situacao]
-        evento(processo["id"], f"certificado.{acao}", quando, cert_id, origem, situacao)
+        evento(processo, f"certificado.{acao}", quando, cert_id, origem, situacao)
         if titular is None:
             return
         atribuicao = ids(Atribuicao)
@@ -290,7 +302,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                                     "link_reuniao": f"https://video.{DOMINIO}/{cert_id}",
                                     "criado_em": quando, "ativo_certificado": cert_id})
 
-    def compra(conta, quantidade, quando, ordem):
+    def compra(contratante_id, conta_id, quantidade, quando, ordem):
         processo_id = ids(ProcessoCompra)
         sorteio = rnd.random()
         # Each buyer's first three purchases: one of each purchase state, then at random.
@@ -298,12 +310,13 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                     "aguardando_pagamento" if sorteio < 0.08 else
                     "cancelado" if sorteio < 0.12 else "pago")
         processo = {"id": processo_id, "numero": f"{quando:%Y}{processo_id:06d}",
-                    "comprador": conta.id, "produto": produto.id, "quantidade": quantidade,
+                    "contratante": contratante_id, "comprador": conta_id,
+                    "produto": produto.id, "quantidade": quantidade,
                     "valor_unitario_centavos": produto.preco_centavos,
                     "total_centavos": produto.preco_centavos * quantidade,
                     "situacao": situacao, "criado_em": quando,
                     "pago_em": quando + timedelta(days=1) if situacao == "pago" else None}
-        evento(processo_id, "processo.criado", quando)
+        evento(processo, "processo.criado", quando)
         vencimento = (quando + timedelta(days=3)).date()
         if situacao == "pago":
             pago = boleto(processo, "pago", vencimento, quando)
@@ -322,7 +335,7 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
                                       "sinalizado": True,
                                       "motivo": "Compra já paga: devolver.",
                                       "criado_em": quando + timedelta(days=2)})
-            evento(processo_id, "processo_compra.pago", quando, de="aguardando_pagamento",
+            evento(processo, "processo_compra.pago", quando, de="aguardando_pagamento",
                    para="pago")
             pesos = [(s, p) for s, p in PAGOS if s != "agendado" or vagas]
             estados = rnd.choices([s for s, _ in pesos], [p for _, p in pesos], k=quantidade)
@@ -348,14 +361,15 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
             for i in range(1, quantidade + 1):
                 cert_id = ids(Certificado)
                 lotes.add(Certificado, {"id": cert_id, "processo": processo_id,
-                                        "comprador": conta.id,
+                                        "contratante": contratante_id,
                                         "numero": f"{processo['numero']}-{i:02d}",
                                         "situacao": estado, "titular_cpf": None,
                                         "titular_email": None, "atualizado_em": quando})
         lotes.add(ProcessoCompra, processo)
 
-    for conta, alvo in alvos:
-        faltam = alvo - Certificado.select().where(Certificado.comprador == conta.id).count()
+    for contratante_id, conta_id, alvo in alvos:
+        faltam = alvo - (Certificado.select()
+                         .where(Certificado.contratante == contratante_id).count())
         if faltam <= 0:
             continue
         tamanhos = [1, 1, len(PAGOS)] if faltam >= 2 + len(PAGOS) else []
@@ -366,7 +380,8 @@ def carregar(compradores=250, certificados=100_000, por_comprador=POR_COMPRADOR,
         with db.atomic():
             try:
                 for k, quantidade in enumerate(tamanhos):
-                    compra(conta, quantidade, agora - timedelta(days=366) + passo * k, k)
+                    compra(contratante_id, conta_id, quantidade,
+                           agora - timedelta(days=366) + passo * k, k)
                     if sum(len(v) for v in lotes.linhas.values()) > 50_000:
                         escritos += _gravar_em_ordem(lotes)
                 escritos += _gravar_em_ordem(lotes)
@@ -391,9 +406,47 @@ def _postgres():
     return "postgres" in db.obj.__class__.__name__.lower()
 
 
+def _pessoas(lotes, ids, compradores, organizacao_id):
+    """The bench accounts missing: `compradores` buyers, each Gestor of their own personal
+    contratante (their CPF), and `RESPONSAVEIS` members of the demo organisation, which is
+    their active contratante. A member removed since is added back."""
+    hash_senha = generate_password_hash(SENHA)
+    contas = dict(Conta.select(Conta.cpf, Conta.id).where(Conta.email.endswith("@" + DOMINIO))
+                  .tuples())
+    membros = {c for (c,) in Responsavel.select(Responsavel.conta)
+               .where(Responsavel.contratante == organizacao_id).tuples()}
+
+    def conta(numero, nome, email, contratante_id):
+        if numero not in contas:
+            contas[numero] = ids(Conta)
+            lotes.add(Conta, {"id": contas[numero], "cpf": numero, "nome": nome, "email": email,
+                              "senha_hash": hash_senha, "contratante_ativo": contratante_id})
+        return contas[numero]
+
+    def membro(contratante_id, conta_id, papel):
+        lotes.add(Responsavel, {"id": ids(Responsavel), "contratante": contratante_id,
+                                "conta": conta_id, "papel": papel})
+
+    for i in range(1, compradores + 1):
+        numero = cpf(800_000_000 + i)
+        if numero in contas:
+            continue
+        nome = f"Empresa Volume {i:04d}"
+        pessoal = ids(Contratante)
+        lotes.add(Contratante, {"id": pessoal, "tipo": Contratante.PESSOA, "documento": numero,
+                                "nome": nome})
+        membro(pessoal, conta(numero, nome, f"compras{i:04d}@{DOMINIO}", pessoal), papeis.GESTOR)
+    for i in range(1, RESPONSAVEIS + 1):
+        papel = papeis.PAPEIS[i % len(papeis.PAPEIS)]
+        conta_id = conta(cpf(700_000_000 + i), f"Responsável Volume {i:02d}",
+                         f"responsavel{i:02d}@{DOMINIO}", organizacao_id)
+        if conta_id not in membros:
+            membro(organizacao_id, conta_id, papel)
+
+
 # Parents before children, so foreign keys hold at every chunk.
-_ORDEM = [ProcessoCompra, Boleto, Certificado, Pagamento, Atribuicao, LinkTitular, Solicitacao,
-          Termo, Agendamento, Evento]
+_ORDEM = [Contratante, Conta, Responsavel, ProcessoCompra, Boleto, Certificado, Pagamento,
+          Atribuicao, LinkTitular, Solicitacao, Termo, Agendamento, Evento]
 
 
 def _gravar_em_ordem(lotes):
@@ -406,7 +459,8 @@ def _gravar_em_ordem(lotes):
               help="Compradores de volume, cada um com cerca de 1.000 certificados.")
 @click.option("--certificados", default=100_000, show_default=True,
               type=click.IntRange(0, 5_000_000),
-              help="Certificados da compradora de demonstração (123.456.789-09).")
+              help="Certificados da organização de demonstração (Prefeitura Municipal de "
+                   "Exemplo, compras de Maria).")
 @click.option("--confirmar", is_flag=True,
               help="Grava mesmo num banco com contas que não são de demonstração nem de volume.")
 def bench_data_command(compradores, certificados, confirmar):

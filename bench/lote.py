@@ -49,6 +49,7 @@ def main():
     from filas import tarefas
     from app import create_app
     from models import Certificado, Conta, ProcessoCompra, db
+    from services.contratantes import vinculos
     from services.pagamento import compras
     from services.titular import lotes
     from services.titular import planilhas
@@ -65,16 +66,20 @@ def main():
         empty_database()
         produto = compras.garantir_produto(app.config["PRECO_CENTAVOS"])
         conta = Conta.create(cpf="12345678909", nome="Compradora Bench", email="b@x.gov.br")
+        contratante = vinculos.contratante_pessoal(conta)
+        conta = vinculos.conta_com_vinculo(conta.id)  # as signed in: Gestor of her own
         total = max(opcoes.linhas, opcoes.exportar)
         t = time.perf_counter()
         with db.atomic():
             for inicio in range(0, total, 100):
                 processo = ProcessoCompra.create(
-                    numero=f"B{inicio // 100:08d}", comprador=conta, produto=produto,
+                    numero=f"B{inicio // 100:08d}", contratante=contratante, comprador=conta,
+                    produto=produto,
                     quantidade=100, valor_unitario_centavos=produto.preco_centavos,
                     total_centavos=100 * produto.preco_centavos, situacao="pago")
                 Certificado.insert_many([
-                    {"processo": processo.id, "numero": f"{processo.numero}-{i:02d}",
+                    {"processo": processo.id, "contratante": contratante.id,
+                     "numero": f"{processo.numero}-{i:02d}",
                      "situacao": "disponivel", "atualizado_em": utcnow()}
                     for i in range(1, 101)]).execute()
         print(f"dados: {total} certificados pendentes em {time.perf_counter() - t:.1f} s")

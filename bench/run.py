@@ -108,15 +108,17 @@ def amostras(env):
     codigo = r"""
 from app import create_app
 from models import *
+from services.contratantes import vinculos
 app = create_app()
 with db.connection_context():
     def de(cpf):
-        conta = Conta.get(Conta.cpf == cpf)
-        maior = (ProcessoCompra.select().where(ProcessoCompra.comprador == conta.id)
+        # What the person's active contratante holds (Maria's: the demo organisation).
+        contratante = vinculos.contratante_de(Conta.get(Conta.cpf == cpf))
+        maior = (ProcessoCompra.select().where(ProcessoCompra.contratante == contratante)
                  .order_by(ProcessoCompra.quantidade.desc(), ProcessoCompra.id.desc()).first())
-        cert = (Certificado.select().where((Certificado.comprador == conta.id)
+        cert = (Certificado.select().where((Certificado.contratante == contratante)
                 & (Certificado.situacao == "disponivel")).order_by(Certificado.id.desc()).first())
-        boleto = (Boleto.select().where(Boleto.comprador == conta.id)
+        boleto = (Boleto.select().where(Boleto.contratante == contratante)
                   .order_by(Boleto.id.desc()).first())
         return maior.numero, cert.numero, boleto.id
     from bench import gerador

@@ -14,7 +14,9 @@ import pytest
 
 from bench import gerador
 import migrations
-from models import ALL_MODELS, Certificado, Conta, Evento, ProcessoCompra, db
+from models import (ALL_MODELS, Boleto, Certificado, Conta, Contratante, Evento, ProcessoCompra,
+                    Responsavel, db)
+from services.contratantes import papeis
 from services.nucleo import paginacao
 from services.pagamento import processos
 from tests.support.http import login, text
@@ -51,17 +53,22 @@ def carregar(app, **volume):
         return gerador.carregar(saida=lambda *_: None, **volume)
 
 
+def prefeitura():
+    """The demo organisation's id: it holds Maria's purchases and the volume."""
+    return Contratante.get(Contratante.documento == "11222333000181").id
+
+
 # --- the lists' pages ----------------------------------------------------------------------
 
 def paginas_da_compradora():
     """Every list page of the demo buyer, at its first and a deep page."""
     with db.connection_context():
-        maria = Conta.get(Conta.cpf == "12345678909")
-        meio = (Certificado.select(Certificado.id).where(Certificado.comprador == maria.id)
+        dela = prefeitura()
+        meio = (Certificado.select(Certificado.id).where(Certificado.contratante == dela)
                 .order_by(Certificado.id).limit(1).offset(
-                    Certificado.select().where(Certificado.comprador == maria.id).count() // 2)
+                    Certificado.select().where(Certificado.contratante == dela).count() // 2)
                 .scalar())
-        maior = (ProcessoCompra.select().where(ProcessoCompra.comprador == maria.id)
+        maior = (ProcessoCompra.select().where(ProcessoCompra.contratante == dela)
                  .order_by(ProcessoCompra.quantidade.desc(), ProcessoCompra.id).first())
     filtros = ["em_andamento", "todos", "aguardando_pagamento", "disponivel", "atribuido",
                "solicitado", "agendado", "pendente_correcao", "emitido", "cancelado"]
@@ -157,6 +164,30 @@ def test_list_pages_cost_the_same_queries_for_a_few_or_thousands_of_certificates
     assert "Mais de 1.000 certificados" in text(client.get("/certificados/lista?situacao=todos"))
 
 
+def test_the_role_check_costs_no_query_a_consulta_member_pays_what_the_gestor_pays(
+        app, client, demo, consultas):
+    carregar(app, compradores=0, certificados=0)  # the organisation's 50 responsáveis
+    with app.app_context(), db.connection_context():
+        consulta = (Conta.select().join(Responsavel, on=(Responsavel.conta == Conta.id))
+                    .where((Responsavel.contratante == prefeitura())
+                           & (Responsavel.papel == papeis.CONSULTA)
+                           & Conta.email.endswith("@" + gerador.DOMINIO)).first())
+
+    def custos(cpf, senha):
+        assert login(client, cpf, senha).status_code == 303
+        contagem = {}
+        for url in ("/certificados/lista", "/pedidos/processos", "/financeiro/"):
+            consultas.sql.clear()
+            assert client.get(url).status_code == 200, url
+            # The account comes with its active membership and contratante: one query.
+            assert sum('"responsavel"' in sql for sql, _ in consultas.sql) == 1, url
+            contagem[url] = len(consultas.sql)
+        client.post("/sair")
+        return contagem
+
+    assert custos(consulta.cpf, gerador.SENHA) == custos("123.456.789-09", "demo12345")
+
+
 def test_pages_go_forward_and_back_through_every_certificate_once(app, client, demo):
     carregar(app, compradores=0, certificados=60)
     assert login(client, "123.456.789-09", "demo12345").status_code == 303
@@ -167,9 +198,8 @@ def test_pages_go_forward_and_back_through_every_certificate_once(app, client, d
         proxima = re.search(r'href="([^"]+)"[^>]*>Próxima', html)
         url = proxima and proxima.group(1).replace("&amp;", "&")
     with db.connection_context():
-        todos = [c.numero for c in Certificado.select().join(ProcessoCompra)
-                 .where(ProcessoCompra.comprador == Conta.get(Conta.cpf == "12345678909").id)
-                 .order_by(Certificado.id.desc())]
+        todos = [c.numero for c in Certificado.select()
+                 .where(Certificado.contratante == prefeitura()).order_by(Certificado.id.desc())]
     assert vistos == todos  # newest first, none twice, none missing
     ultima = client.get("/certificados/lista?situacao=todos&depois=1").get_data(as_text=True)
     assert "Próxima</a>" not in ultima and "Anterior</a>" in ultima
@@ -186,7 +216,8 @@ def test_a_long_andamento_shows_its_latest_events_and_links_to_the_earlier_ones(
         app, maria, dbconn):
     processo = ProcessoCompra.select().where(ProcessoCompra.quantidade == 3).get()
     for i in range(processos.ANDAMENTO_LIMITE + 5):
-        Evento.create(processo=processo, ator="Teste", tipo="link.reenviado", detalhes=f"n{i}")
+        Evento.create(processo=processo, contratante=processo.contratante_id, ator="Teste",
+                      tipo="link.reenviado", detalhes=f"n{i}")
     page = maria.get(f"/pedidos/processos/{processo.numero}").get_data(as_text=True)
     assert f"n{processos.ANDAMENTO_LIMITE + 4}" in page and "Compra registrada" not in page
     anterior = re.search(r'href="([^"]+)">Ver o andamento anterior', page).group(1)
@@ -207,13 +238,50 @@ def test_bench_data_makes_every_state_once_and_adds_nothing_the_second_time(app,
     primeira = carregar(app, compradores=2, certificados=400, por_comprador=200)
     segunda = carregar(app, compradores=2, certificados=400, por_comprador=200)
     with app.app_context(), db.connection_context():
-        maria = Conta.get(Conta.cpf == "12345678909")
-        assert Certificado.select().where(Certificado.comprador == maria.id).count() == 400
+        assert Certificado.select().where(Certificado.contratante == prefeitura()).count() == 400
         situacoes = {s for (s,) in Certificado.select(Certificado.situacao).distinct().tuples()}
         assert gerador.contas_alheias() == 0
     assert primeira > 1000 and segunda == 0
     assert situacoes == {"aguardando_pagamento", "disponivel", "atribuido", "solicitado",
                          "agendado", "pendente_correcao", "emitido", "cancelado"}
+
+
+def test_bench_buyers_buy_for_themselves_and_the_demo_organisation_gets_50_responsaveis(
+        app, demo):
+    carregar(app, compradores=2, certificados=0, por_comprador=10)
+    with app.app_context(), db.connection_context():
+        compradores = list(Conta.select().where(Conta.email.startswith("compras"))
+                           .order_by(Conta.id))
+        for conta in compradores:
+            pessoal = Contratante.get(Contratante.id == conta.contratante_ativo_id)
+            assert (pessoal.tipo, pessoal.documento, pessoal.nome) == ("cpf", conta.cpf, conta.nome)
+            assert [(r.contratante_id, r.papel) for r in conta.vinculos] == [(pessoal.id, "gestor")]
+        dela = prefeitura()
+        membros = list(Responsavel.select(Responsavel, Conta).join(Conta)
+                       .where((Responsavel.contratante == dela)
+                              & Conta.email.endswith("@" + gerador.DOMINIO)))
+    assert len(compradores) == 2
+    assert len(membros) == 50 and {m.papel for m in membros} == set(papeis.PAPEIS)
+    assert {m.conta.contratante_ativo_id for m in membros} == {dela}
+
+
+def test_bench_rows_belong_to_their_purchase_contratante_and_name_who_bought(app, demo):
+    carregar(app, compradores=1, certificados=40, por_comprador=20)
+    with app.app_context(), db.connection_context():
+        maria = Conta.get(Conta.cpf == "12345678909")
+        um_mil = Conta.get(Conta.cpf == gerador.cpf(800_000_001))
+        quem = {conta.id: set(ProcessoCompra.select(ProcessoCompra.contratante,
+                                                    ProcessoCompra.comprador)
+                              .where(ProcessoCompra.comprador == conta.id).tuples())
+                for conta in (maria, um_mil)}
+        alheios = [Model.select().join(ProcessoCompra).where(
+            Model.contratante != ProcessoCompra.contratante).count()
+            for Model in (Certificado, Boleto, Evento)]
+        dela = prefeitura()
+        volume = Certificado.select().where(Certificado.contratante == dela).count()
+    assert quem == {maria.id: {(dela, maria.id)},
+                    um_mil.id: {(um_mil.contratante_ativo_id, um_mil.id)}}
+    assert alheios == [0, 0, 0] and volume == 40
 
 
 def test_bench_data_refuses_a_database_with_real_accounts_unless_confirmed(app, demo):
@@ -252,7 +320,7 @@ def test_two_instances_with_different_databases_never_share_a_queue(tmp_path):
     assert (tmp_path / "a.huey.db").exists() and (tmp_path / "b.huey.db").exists()
 
 
-def test_a_version_1_database_gets_the_buyer_copied_onto_its_certificates(tmp_path):
+def test_a_version_1_database_gets_the_buyers_own_contratante_onto_its_certificates(tmp_path):
     from tests.integration.test_migracoes import banco_vazio
 
     with banco_vazio(tmp_path) as banco:
@@ -270,6 +338,12 @@ def test_a_version_1_database_gets_the_buyer_copied_onto_its_certificates(tmp_pa
             "VALUES (5, 3, '2026000003-01', 'disponivel', 1, '2026-01-02 03:04:05')"):
             banco.execute_sql(sql)
         assert migrations.migrate(banco) == migrations.NOMES[1:]
-        assert banco.execute_sql("SELECT comprador_id FROM certificado").fetchall() == [(7,)]
+        # The certificate's copy is its purchase's contratante: Maria's own (her CPF).
+        copias = banco.execute_sql(
+            "SELECT c.contratante_id, k.tipo, k.documento FROM certificado c "
+            "JOIN processo_compra p ON p.id = c.processo_id "
+            "AND p.contratante_id = c.contratante_id "
+            "JOIN contratante k ON k.id = p.contratante_id").fetchall()
+        assert copias == [(1, "cpf", "12345678909")]
         indices = {i.name for i in banco.get_indexes("certificado")}
         assert "certificado_em_andamento" in indices
