@@ -111,6 +111,8 @@ def _acao_em(funcao, *args, sucesso):
     conta = current_account()
     try:
         funcao(conta, *args, vinculos.ator(conta))
+    except papeis.SemPapel:
+        raise  # removed or lowered meanwhile: the 403 page, not this organisation's
     except Recusa as recusa:
         return _pagina(status=409, erro=recusa.mensagem)
     flash(sucesso, "sucesso")
@@ -191,10 +193,14 @@ def trocar():
 
 @bp.get("/convite/<token>")
 def convite(token):
-    aberto = convites.abrir(token)
-    return render("organizacao/convite.html", convite=aberto, token=token,
-                  conta=current_account(), nome_do_papel=papeis.nome,
-                  status=200 if aberto else 404)
+    aberto, conta, erro = convites.abrir(token), current_account(), None
+    if aberto is not None and conta is not None:
+        try:
+            convites.conferir(aberto, conta)
+        except Recusa as recusa:
+            erro = recusa.mensagem
+    return render("organizacao/convite.html", convite=aberto, token=token, conta=conta,
+                  nome_do_papel=papeis.nome, erro=erro, status=200 if aberto else 404)
 
 
 @bp.post("/convite/<token>")
