@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from blueprints.forms import CPF_RENDER, Formulario, limpo
 from services.contratantes import convites, organizacoes, papeis, responsaveis, vinculos
+from services.nucleo import entrada
 from services.nucleo.recusas import Recusa
 from services.titular.pessoa import clean_cpf, clean_email
 from web.paginas import redirecionar, render
@@ -184,7 +185,8 @@ def contratantes():
 @bp.post("/contratante")
 @login_required
 def trocar():
-    vinculo = vinculos.ativar(current_account(), request.form.get("contratante", type=int))
+    # An id no row can have (past the database's integers, say) is none of theirs: 404.
+    vinculo = vinculos.ativar(current_account(), entrada.ler_id(request.form.get("contratante")))
     flash(f"Agora você está trabalhando para {vinculo.contratante.nome}.", "sucesso")
     return redirecionar("inicio.index")
 

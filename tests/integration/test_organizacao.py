@@ -432,3 +432,73 @@ def test_a_second_organisation_and_switching_between_them(maria):
     assert login(maria, "123.456.789-09", "demo12345").status_code == 303
     assert f"{PREFEITURA} ▾" in text(maria.get("/"))
     assert processo.numero in text(maria.get("/pedidos/processos"))
+
+
+# --- migration 0008: every earlier buyer became a contratante of their own -----------------
+
+MARIA_CPF, JOSE_CPF = "12345678909", "11144477735"
+ANTES_DA_0008 = [
+    "INSERT INTO conta (id, cpf, nome, email, telefone, senha_hash, papel, criado_em, "
+    "sessao_geracao) VALUES (7, '12345678909', 'Maria da Silva', 'm@example.com', '', 'h', "
+    "'comprador', '2026-01-02 03:04:05', 1), (8, '11144477735', 'José Pereira', "
+    "'j@example.com', '', 'h', 'comprador', '2026-01-03 03:04:05', 1), (9, '98765432100', "
+    "'Ana Souza', 'a@example.com', '', 'h', 'agente', '2026-01-01 03:04:05', 1)",
+    "INSERT INTO produto (id, codigo, nome, descricao, preco_centavos, validade_meses) "
+    "VALUES (1, 'p', 'P', '', 15000, 12)",
+    "INSERT INTO processo_compra (id, numero, comprador_id, produto_id, quantidade, "
+    "valor_unitario_centavos, total_centavos, situacao, criado_em) VALUES (3, '2026000003', 7, "
+    "1, 1, 15000, 15000, 'pago', '2026-01-02 03:04:05'), (4, '2026000004', 8, 1, 1, 15000, "
+    "15000, 'aguardando_pagamento', '2026-01-03 03:04:05')",
+    "INSERT INTO certificado (id, processo_id, numero, situacao, versao, atualizado_em, "
+    "comprador_id) VALUES (5, 3, '2026000003-01', 'disponivel', 1, '2026-01-02 03:04:05', 7), "
+    "(6, 4, '2026000004-01', 'aguardando_pagamento', 1, '2026-01-03 03:04:05', 8)",
+    "INSERT INTO boleto (id, processo_id, sequencia, nosso_numero, numero_documento, "
+    "valor_centavos, vencimento, vencimento_original, codigo_barras, linha_digitavel, "
+    "pix_copia_e_cola, situacao, criado_em, comprador_id) VALUES (10, 3, 1, '0001', 'D1', "
+    "15000, '2026-01-09', '2026-01-09', 'c1', 'l1', '', 'pago', '2026-01-02 03:04:05', 7), "
+    "(11, 4, 2, '0002', 'D2', 15000, '2026-01-10', '2026-01-10', 'c2', 'l2', '', 'emitido', "
+    "'2026-01-03 03:04:05', 8)",
+    "INSERT INTO lote (id, conta_id, acao, formato, nome_arquivo, situacao, total, validas, "
+    "erros, criado_em) VALUES (4, 7, 'atribuir', 'csv', 'a.csv', 'concluido', 1, 1, 0, "
+    "'2026-01-04 10:00:00'), (5, 8, 'atribuir', 'csv', 'b.csv', 'previa', 0, 0, 0, "
+    "'2026-01-05 10:00:00')",
+    # The agent acted on José's purchase: the event is still José's.
+    "INSERT INTO evento (id, processo_id, certificado_id, ator, conta_id, tipo, de, para, "
+    "detalhes, criado_em) VALUES (1, 3, 5, 'Maria da Silva', 7, 'processo.criado', '', "
+    "'aguardando_pagamento', '', '2026-01-02 03:04:05'), (2, 4, NULL, 'José Pereira', 8, "
+    "'processo.criado', '', 'aguardando_pagamento', '', '2026-01-03 03:04:05'), (3, 4, 6, "
+    "'Ana Souza', 9, 'boleto.emitido', '', '', '', '2026-01-03 04:00:00')",
+]
+
+
+def test_migration_0008_makes_each_buyer_a_personal_contratante_and_moves_nothing(tmp_path):
+    import migrations
+    from tests.integration.test_migracoes import banco_vazio
+
+    with banco_vazio(tmp_path) as banco:
+        migrations.migrate(banco, ate="0007_historico_do_peewee")
+        for sql in ANTES_DA_0008:
+            banco.execute_sql(sql)
+        assert migrations.migrate(banco, ate="0008_contratantes") == ["0008_contratantes"]
+
+        assert banco.execute_sql("SELECT tipo, documento, nome FROM contratante ORDER BY id"
+                                 ).fetchall() == [("cpf", MARIA_CPF, "Maria da Silva"),
+                                                  ("cpf", JOSE_CPF, "José Pereira")]
+        assert banco.execute_sql(
+            "SELECT c.cpf, k.documento, r.papel FROM responsavel r JOIN conta c ON "
+            "c.id = r.conta_id JOIN contratante k ON k.id = r.contratante_id ORDER BY c.id"
+        ).fetchall() == [(MARIA_CPF, MARIA_CPF, "gestor"), (JOSE_CPF, JOSE_CPF, "gestor")]
+
+        def de_quem(tabela, coluna="contratante_id"):
+            return dict(banco.execute_sql(
+                f'SELECT t.id, k.documento FROM "{tabela}" t LEFT JOIN contratante k ON '
+                f'k.id = t.{coluna} ORDER BY t.id').fetchall())
+
+        assert de_quem("conta", "contratante_ativo_id") == {7: MARIA_CPF, 8: JOSE_CPF, 9: None}
+        assert de_quem("processo_compra") == {3: MARIA_CPF, 4: JOSE_CPF}
+        assert de_quem("certificado") == {5: MARIA_CPF, 6: JOSE_CPF}
+        assert de_quem("boleto") == {10: MARIA_CPF, 11: JOSE_CPF}
+        assert de_quem("lote") == {4: MARIA_CPF, 5: JOSE_CPF}
+        assert de_quem("evento") == {1: MARIA_CPF, 2: JOSE_CPF, 3: JOSE_CPF}
+        assert banco.execute_sql("SELECT id, comprador_id FROM processo_compra ORDER BY id"
+                                 ).fetchall() == [(3, 7), (4, 8)]
