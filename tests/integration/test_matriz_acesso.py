@@ -30,7 +30,6 @@ from tests.support.solicitacao import JOAO_CPF
 
 ATORES = ("anonimo", "gestor", "compras", "atribuicao", "consulta", "outro_comprador",
           "removido", "agente", "link_deste", "link_de_outro", "link_revogado")
-CONTAS = ATORES[1:8]
 
 # Answers: a status code, or "login" for a redirect to /entrar, "→" for any other redirect.
 # One string per actor, in the order of ATORES.
@@ -42,9 +41,9 @@ def todos(resposta):
     return (resposta,) * 11
 
 
-def conta(resposta, agente=None):
-    """Any signed-in account (`@login_required`)."""
-    return ("login",) + (resposta,) * 6 + (agente or resposta,) + SEM_LINK
+def conta(resposta):
+    """Any signed-in account, the agent's too (`@login_required`)."""
+    return ("login",) + (resposta,) * 7 + SEM_LINK
 
 
 def requer(acao, dono, alheio=None):
