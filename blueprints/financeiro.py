@@ -74,6 +74,7 @@ def pdf(boleto_id):
     elif current_account() is None:
         return para_o_login()
     else:
+        vinculos.exigir(current_account(), "ver_financeiro")  # as the boleto's page
         boleto = _boleto_do_comprador(boleto_id)
     beneficiario = boletos.Beneficiario.from_config(current_app.config)
     return pdf_response(boletos.pdf_do_boleto(boleto, beneficiario), boletos.nome_pdf(boleto))

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from blueprints.forms import CPF_RENDER, Formulario, limpo
 from services.contratantes import convites, organizacoes, papeis, responsaveis, vinculos
+from services.nucleo import entrada
 from services.nucleo.recusas import Recusa
 from services.titular.pessoa import clean_cpf, clean_email
 from web.paginas import redirecionar, render
@@ -111,6 +112,8 @@ def _acao_em(funcao, *args, sucesso):
     conta = current_account()
     try:
         funcao(conta, *args, vinculos.ator(conta))
+    except papeis.SemPapel:
+        raise  # removed or lowered meanwhile: the 403 page, not this organisation's
     except Recusa as recusa:
         return _pagina(status=409, erro=recusa.mensagem)
     flash(sucesso, "sucesso")
@@ -182,7 +185,8 @@ def contratantes():
 @bp.post("/contratante")
 @login_required
 def trocar():
-    vinculo = vinculos.ativar(current_account(), request.form.get("contratante", type=int))
+    # An id no row can have (past the database's integers, say) is none of theirs: 404.
+    vinculo = vinculos.ativar(current_account(), entrada.ler_id(request.form.get("contratante")))
     flash(f"Agora você está trabalhando para {vinculo.contratante.nome}.", "sucesso")
     return redirecionar("inicio.index")
 
@@ -191,10 +195,14 @@ def trocar():
 
 @bp.get("/convite/<token>")
 def convite(token):
-    aberto = convites.abrir(token)
-    return render("organizacao/convite.html", convite=aberto, token=token,
-                  conta=current_account(), nome_do_papel=papeis.nome,
-                  status=200 if aberto else 404)
+    aberto, conta, erro = convites.abrir(token), current_account(), None
+    if aberto is not None and conta is not None:
+        try:
+            convites.conferir(aberto, conta)
+        except Recusa as recusa:
+            erro = recusa.mensagem
+    return render("organizacao/convite.html", convite=aberto, token=token, conta=conta,
+                  nome_do_papel=papeis.nome, erro=erro, status=200 if aberto else 404)
 
 
 @bp.post("/convite/<token>")

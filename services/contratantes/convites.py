@@ -124,6 +124,13 @@ def abrir(token):
                    & (Convite.expira_em > utcnow())).first())
 
 
+def conferir(convite, conta):
+    """Only the invited CPF may accept: the page says so before anyone presses the button."""
+    if convite.cpf != conta.cpf:
+        raise Recusa("Este convite foi feito para outro CPF. Entre com a conta do CPF "
+                     "convidado, ou peça a um Gestor um convite para o seu CPF.")
+
+
 def aceitar(conta, token, ator):
     """`conta` accepts the invitation of `token`: a responsável from now, that contratante
     active. Refused for another CPF, and for a link used, cancelled or expired."""
@@ -132,9 +139,7 @@ def aceitar(conta, token, ator):
         raise Recusa("Este convite não vale mais: ele já foi usado, foi cancelado ou passou "
                      f"dos {VALIDADE_DIAS} dias. Peça um novo convite a um Gestor da "
                      "organização.")
-    if convite.cpf != conta.cpf:
-        raise Recusa("Este convite foi feito para outro CPF. Entre com a conta do CPF "
-                     "convidado, ou peça a um Gestor um convite para o seu CPF.")
+    conferir(convite, conta)
     with db.atomic():
         usado = (Convite.update(aceito_em=utcnow(), aberto=None)
                  .where((Convite.id == convite.id) & Convite.aberto.is_null(False)).execute())

@@ -28,9 +28,13 @@ def listar(contratante_id):
     return lista
 
 
-def _travar(contratante_id):
-    """Serialise the membership changes of one contratante (see the module's docstring)."""
+def _travar(conta, contratante_id):
+    """Serialise the membership changes of one contratante (see the module's docstring), then
+    check again that `conta` is its Gestor: removed or lowered by a change that held the lock
+    first, they may no longer act."""
     Contratante.update(tipo=Contratante.tipo).where(Contratante.id == contratante_id).execute()
+    papeis.exigir(Responsavel.get_or_none((Responsavel.contratante == contratante_id)
+                                          & (Responsavel.conta == conta.id)), "gerir")
 
 
 def _responsavel(contratante_id, responsavel_id):
@@ -55,7 +59,7 @@ def mudar_papel(conta, responsavel_id, papel, ator):
     papel = papeis.ler_papel(papel)
     contratante_id = conta.vinculo.contratante_id
     with db.atomic():
-        _travar(contratante_id)
+        _travar(conta, contratante_id)
         responsavel = _responsavel(contratante_id, responsavel_id)
         if responsavel.papel == papel:
             return responsavel
@@ -76,7 +80,7 @@ def remover(conta, responsavel_id, ator):
     papeis.exigir(conta.vinculo, "gerir")
     contratante_id = conta.vinculo.contratante_id
     with db.atomic():
-        _travar(contratante_id)
+        _travar(conta, contratante_id)
         responsavel = _responsavel(contratante_id, responsavel_id)
         if responsavel.papel == papeis.GESTOR and _outros_gestores(contratante_id,
                                                                    responsavel.id) == 0:

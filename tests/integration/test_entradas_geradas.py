@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import ALL_MODELS, Agendamento, Boleto, Certificado, db
+from models import ALL_MODELS, Agendamento, Boleto, Certificado, Conta, Responsavel, db
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
@@ -72,6 +72,7 @@ def formularios(app, demo):
         roberto = Certificado.get_by_id(Agendamento.get_by_id(agendamento).certificado_id)
         token_roberto = links.emitir(atribuicoes.ativa(roberto), 30)
         senha_token = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
+        carlos = Responsavel.select().join(Conta).where(Conta.cpf == "25836914737").get().id
     versao = {"versao": "1"}
     titular_roberto = app.test_client()
     titular_roberto.get(f"/t/{token_roberto}")
@@ -109,6 +110,13 @@ def formularios(app, demo):
          ["motivo"], {}),
         ("agendar", titular_roberto, f"/titular/{roberto.numero}/agendamento/confirmar",
          ["inicio", "acao"], {}),
+        ("convidar responsável", cliente(app, maria), "/organizacao/convites",
+         ["cpf", "email", "email_confirmacao", "papel"], {}),
+        ("mudar papel", cliente(app, maria), f"/organizacao/responsaveis/{carlos}/papel",
+         ["papel"], {}),
+        ("cadastrar organização", cliente(app, maria), "/organizacao/nova",
+         ["cnpj", "razao_social", "cep", "logradouro", "numero", "complemento", "bairro",
+          "cidade", "uf"], {}),
     ]
 
 

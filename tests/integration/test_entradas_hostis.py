@@ -155,6 +155,9 @@ def paginas_com_id(numero):
             ("GET", f"/certificados/lote/{numero}/erros.csv"),
             ("GET", f"/certificados/lote/{numero}/erros.xlsx"),
             ("POST", f"/certificados/lote/{numero}/confirmar"),
+            ("POST", f"/organizacao/convites/{numero}/reenviar"),
+            ("POST", f"/organizacao/convites/{numero}/cancelar"),
+            ("POST", f"/organizacao/responsaveis/{numero}/remover"),
         ],
         "agente": [
             ("GET", f"/agenda/{numero}"),
@@ -192,6 +195,10 @@ def test_ids_past_the_database_range_are_404_and_pages_past_the_end_are_pages(ap
         for quem, paginas in paginas_com_id(numero).items():
             for metodo, url in paginas:
                 esperar(clientes[quem], metodo, url, 404)
+        esperar(clientes["comprador"], "POST", f"/organizacao/responsaveis/{numero}/papel",
+                404, papel="consulta")
+        # The contratante to switch to comes in the form: past the range, none of theirs.
+        esperar(clientes["comprador"], "POST", "/contratante", 404, contratante=numero)
     for numero in GRANDES:
         pagina = esperar(clientes["comprador"], "GET",
                          f"/certificados/lote/reenviar?pagina={numero}", 200)

@@ -1,162 +1,244 @@
-"""Who may open what: every route of `app.url_map` × seven actors × every method it takes,
+"""Who may open what: every route of `app.url_map` × eleven actors × every method it takes,
 each cell with the answer written below. A route added without its row here fails the test.
 
-Actors: anonymous, the buyer (Maria), another buyer (José), the registration agent, the
-holder's personal link of the certificate in the URL, the link of another certificate, and
-a revoked link of this certificate. Each cell runs inside a transaction rolled back after
-it, so a POST that changes something (a logout, a resent link) never changes the next cell.
+Actors: anonymous; each papel of the demo Prefeitura (Gestor Maria, Compras e financeiro
+Carlos, and an Atribuição and a Consulta added here); José, who buys for himself; a Gestor
+removed from the Prefeitura after signing in, whose open session must lose it on the next
+request; the registration agent; the holder's personal link of the certificate in the URL,
+the link of another certificate, and a revoked link of this certificate. Each cell runs
+inside a transaction rolled back after it, so a POST that changes something (a logout, a
+resent link, a removed responsável) never changes the next cell.
+
+A view behind `@requer(acao)` is written `requer(acao, ...)`: the papéis that
+services.contratantes.papeis.ACOES lets do `acao` get the Gestor's answer, the others the
+403 page naming who may; José and the removed member (Gestores of their own personal
+contratante) get 404 for the Prefeitura's objects.
 """
+import re
 
 from flask import url_for
+from werkzeug.security import generate_password_hash
 
-from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
-                    ProcessoCompra, db)
+from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Convite, LinkTitular,
+                    Lote, ProcessoCompra, Responsavel, db)
+from services.contratantes import contas, papeis, vinculos
 from services.titular import atribuicoes
-from services.contratantes import contas
 from services.titular import links
 import relogio
+from tests.support.http import login
 from tests.support.solicitacao import JOAO_CPF
 
-ATORES = ("anonimo", "comprador", "outro_comprador", "agente", "link_deste", "link_de_outro",
-          "link_revogado")
+ATORES = ("anonimo", "gestor", "compras", "atribuicao", "consulta", "outro_comprador",
+          "removido", "agente", "link_deste", "link_de_outro", "link_revogado")
 
 # Answers: a status code, or "login" for a redirect to /entrar, "→" for any other redirect.
 # One string per actor, in the order of ATORES.
-P = ("200",) * 7                                               # public page
-LOGIN = ("login", "200", "200", "200", "login", "login", "login")  # any account
-DONO = ("login", "200", "404", "404", "login", "login", "login")   # the buyer who owns it
-AGENTE = ("login", "404", "404", "200", "login", "login", "login")
-TITULAR = ("404", "404", "404", "404", "200", "404", "410")       # the holder (link)
+P = ("200",) * 11                                               # public page
+SEM_LINK = ("login",) * 3                                       # the holder's links: no account
+
+
+def todos(resposta):
+    return (resposta,) * 11
+
+
+def conta(resposta):
+    """Any signed-in account, the agent's too (`@login_required`)."""
+    return ("login",) + (resposta,) * 7 + SEM_LINK
+
+
+def requer(acao, dono, alheio=None):
+    """`@requer(acao)` on the Prefeitura's object or list: its papéis that may get `dono`, the
+    others 403; José and the removed member `alheio` (their own list: `dono`); the agent, who
+    works for no contratante, 403."""
+    do_papel = tuple(dono if p in papeis.ACOES[acao] else "403" for p in papeis.PAPEIS)
+    alheio = alheio or dono
+    return Linha(("login",) + do_papel + (alheio, alheio, "403") + SEM_LINK, acao)
+
+
+class Linha(tuple):
+    """A row of `requer`: its 403 page names the papéis that may do `acao`."""
+
+    def __new__(cls, respostas, acao):
+        linha = super().__new__(cls, respostas)
+        linha.recusa = papeis.SemPapel(acao).mensagem.encode()
+        return linha
+
+
+def agente(resposta):
+    """The agent's pages (`@agente_required`): everyone else 404."""
+    return ("login",) + ("404",) * 6 + (resposta,) + SEM_LINK
+
+
+def titular(deste):
+    """The holder's pages: only the link of this certificate opens them; a revoked one 410."""
+    return ("404",) * 8 + (deste, "404", "410")
+
+
+TITULAR = titular("200")
 
 
 MATRIZ = {
     ("static", "GET"): P,
-    ("inicio.index", "GET"): ("200", "200", "200", "→", "200", "200", "200"),
-    ("auth.login", "GET"): ("200", "→", "→", "→", "200", "200", "200"),
-    ("auth.login", "POST"): ("422",) * 7,
-    ("auth.logout", "POST"): ("login",) * 7,
+    ("inicio.index", "GET"): ("200",) * 7 + ("→",) + ("200",) * 3,
+    ("auth.login", "GET"): ("200",) + ("→",) * 7 + ("200",) * 3,
+    ("auth.login", "POST"): todos("422"),
+    ("auth.logout", "POST"): todos("login"),
     ("auth.primeiro_acesso", "GET"): P,
-    ("auth.primeiro_acesso", "POST"): ("422",) * 7,
-    ("auth.primeiro_acesso_dados", "GET"): ("→",) * 7,  # step 1 first
-    ("auth.primeiro_acesso_dados", "POST"): ("→",) * 7,
+    ("auth.primeiro_acesso", "POST"): todos("422"),
+    ("auth.primeiro_acesso_dados", "GET"): todos("→"),  # step 1 first
+    ("auth.primeiro_acesso_dados", "POST"): todos("→"),
     ("auth.esqueci_senha", "GET"): P,
-    ("auth.esqueci_senha", "POST"): ("422",) * 7,
-    ("auth.definir_senha_link", "GET"): ("→",) * 7,
-    ("auth.definir_senha", "GET"): ("404",) * 7,
-    ("auth.definir_senha", "POST"): ("404",) * 7,
-    ("pedidos.index", "GET"): LOGIN,
-    ("pedidos.processos_lista", "GET"): LOGIN,
-    ("pedidos.processo", "GET"): DONO,
-    ("titular.link", "GET"): ("→",) * 7,
-    ("titular.direto", "GET"): ("→",) * 7,  # the token opens the holder's session anywhere
+    ("auth.esqueci_senha", "POST"): todos("422"),
+    ("auth.definir_senha_link", "GET"): todos("→"),
+    ("auth.definir_senha", "GET"): todos("404"),
+    ("auth.definir_senha", "POST"): todos("404"),
+    ("pedidos.index", "GET"): requer("ver_pedidos", "200"),
+    ("pedidos.processos_lista", "GET"): requer("ver_pedidos", "200"),
+    ("pedidos.processo", "GET"): requer("ver_pedidos", "200", "404"),
+    ("titular.link", "GET"): todos("→"),
+    ("titular.direto", "GET"): todos("→"),  # the token opens the holder's session anywhere
     ("inicio.sessao_quadro", "GET"): P,
     ("inicio.favicon", "GET"): P,
     ("titular.certificado", "GET"): TITULAR,
-    ("certificados.index", "GET"): LOGIN,
-    ("certificados.lista", "GET"): LOGIN,
-    ("certificados.gerenciar", "GET"): DONO,
-    ("certificados.atribuir", "GET"): DONO,
-    ("certificados.atribuir", "POST"): ("login", "422", "404", "404", "login", "login", "login"),
-    ("certificados.reatribuir", "GET"): DONO,
-    ("certificados.reatribuir", "POST"): ("login", "422", "404", "404", "login", "login",
-                                          "login"),
-    ("certificados.reenviar", "POST"): ("login", "→", "404", "404", "login", "login", "login"),
-    ("solicitacao.inicio", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
+    ("certificados.index", "GET"): requer("ver_certificados", "200"),
+    ("certificados.lista", "GET"): requer("ver_certificados", "200"),
+    ("certificados.gerenciar", "GET"): requer("ver_certificados", "200", "404"),
+    ("certificados.atribuir", "GET"): requer("atribuir", "200", "404"),
+    ("certificados.atribuir", "POST"): requer("atribuir", "422", "404"),
+    ("certificados.reatribuir", "GET"): requer("atribuir", "200", "404"),
+    ("certificados.reatribuir", "POST"): requer("atribuir", "422", "404"),
+    ("certificados.reenviar", "POST"): requer("atribuir", "→", "404"),
+    ("solicitacao.inicio", "GET"): titular("→"),
     ("solicitacao.etapa", "GET"): TITULAR,
-    ("solicitacao.etapa", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
-    ("solicitacao.confira", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
-    ("solicitacao.confira", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
-    ("solicitacao.termo", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
-    ("solicitacao.termo", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
-    ("solicitacao.termo_pdf_arquivo", "GET"): ("404",) * 6 + ("410",),
-    ("solicitacao.enviada", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
+    ("solicitacao.etapa", "POST"): titular("422"),
+    ("solicitacao.confira", "GET"): titular("→"),
+    ("solicitacao.confira", "POST"): titular("→"),
+    ("solicitacao.termo", "GET"): titular("→"),
+    ("solicitacao.termo", "POST"): titular("→"),
+    ("solicitacao.termo_pdf_arquivo", "GET"): titular("404"),
+    ("solicitacao.enviada", "GET"): titular("→"),
     ("ajuda.index", "GET"): P,
-    ("ajuda.interativa", "GET"): ("login", "→", "200", "200", "login", "login", "login"),
-    ("ajuda.atribuir", "GET"): DONO,
-    ("ajuda.atribuir", "POST"): ("login", "422", "404", "404", "login", "login", "login"),
-    ("ajuda.atribuido", "GET"): ("login", "→", "404", "404", "login", "login", "login"),
+    ("ajuda.interativa", "GET"): requer("ver_certificados", "→", "200"),
+    ("ajuda.atribuir", "GET"): requer("atribuir", "200", "404"),
+    ("ajuda.atribuir", "POST"): requer("atribuir", "422", "404"),
+    ("ajuda.atribuido", "GET"): requer("ver_certificados", "→", "404"),
     ("agendamento.inicio", "GET"): TITULAR,
-    ("agendamento.elegibilidade", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
-    ("agendamento.elegibilidade", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
+    ("agendamento.elegibilidade", "GET"): titular("→"),
+    ("agendamento.elegibilidade", "POST"): titular("→"),
     ("agendamento.dias", "GET"): TITULAR,
-    ("agendamento.horarios", "GET"): ("404", "404", "404", "404", "422", "404", "410"),
-    ("agendamento.confirmar", "GET"): ("404", "404", "404", "404", "422", "404", "410"),
-    ("agendamento.agendar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("agendamento.horarios", "GET"): titular("422"),
+    ("agendamento.confirmar", "GET"): titular("422"),
+    ("agendamento.agendar", "POST"): titular("422"),
     ("agendamento.cancelar", "GET"): TITULAR,
-    ("agendamento.cancelar", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
+    ("agendamento.cancelar", "POST"): titular("→"),
     ("agendamento.sala", "GET"): P,
-    ("agenda.index", "GET"): AGENTE,
-    ("agenda.detalhe", "GET"): AGENTE,
-    ("agenda.termo", "GET"): AGENTE,
-    ("agenda.aprovar", "POST"): ("login", "404", "404", "409", "login", "login", "login"),
-    ("agenda.recusar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
-    ("agenda.nao_compareceu", "POST"): ("login", "404", "404", "409", "login", "login",
-                                        "login"),
+    ("agenda.index", "GET"): agente("200"),
+    ("agenda.detalhe", "GET"): agente("200"),
+    ("agenda.termo", "GET"): agente("200"),
+    ("agenda.aprovar", "POST"): agente("409"),
+    ("agenda.recusar", "POST"): agente("422"),
+    ("agenda.nao_compareceu", "POST"): agente("409"),
+    ("agenda.revogar", "POST"): agente("422"),
     ("loja.index", "GET"): P,
-    ("loja.index", "POST"): ("422",) * 7,
-    ("loja.confirmar", "GET"): ("login", "→", "→", "→", "login", "login", "login"),
-    ("loja.confirmar", "POST"): ("login", "422", "422", "422", "login", "login", "login"),
-    ("financeiro.index", "GET"): LOGIN,
-    ("vencimentos.index", "GET"): ("login", "200", "200", "403", "login", "login", "login"),
-    ("financeiro.boleto", "GET"): DONO,
-    ("financeiro.pdf", "GET"): DONO,
-    ("financeiro.novo_boleto", "GET"): DONO,
-    ("financeiro.novo_boleto", "POST"): ("login", "409", "404", "404", "login", "login",
-                                         "login"),
-    ("pagamentos.index", "GET"): AGENTE,
-    ("pagamentos.confirmar", "POST"): ("login", "404", "404", "422", "login", "login",
-                                       "login"),
-    ("pagamentos.notificacao", "POST"): ("401",) * 7,
+    ("loja.index", "POST"): todos("422"),
+    ("loja.confirmar", "GET"): requer("comprar", "→"),
+    ("loja.confirmar", "POST"): requer("comprar", "422"),
+    ("financeiro.index", "GET"): requer("ver_financeiro", "200"),
+    ("vencimentos.index", "GET"): requer("ver_vencimentos", "200"),
+    ("atividades.index", "GET"): requer("ver_organizacao", "200"),
+    ("atividades.exportar", "GET"): requer("ver_organizacao", "200"),
+    ("financeiro.boleto", "GET"): requer("ver_financeiro", "200", "404"),
+    ("financeiro.pdf", "GET"): requer("ver_financeiro", "200", "404"),
+    ("financeiro.novo_boleto", "GET"): requer("pagar", "200", "404"),
+    ("financeiro.novo_boleto", "POST"): requer("pagar", "409", "404"),
+    ("pagamentos.index", "GET"): agente("200"),
+    ("pagamentos.confirmar", "POST"): agente("422"),
+    ("pagamentos.notificacao", "POST"): todos("401"),
     ("inicio.saude", "GET"): P,
-    ("exportacao.certificados", "GET"): LOGIN,  # each buyer exports their own list
-    ("exportacao.processos", "GET"): LOGIN,
-    ("lotes.enviar", "GET"): LOGIN,
-    ("lotes.receber", "POST"): ("login", "422", "422", "422", "login", "login", "login"),
-    ("lotes.modelo", "GET"): LOGIN,
-    ("lotes.lote", "GET"): DONO,
-    ("lotes.progresso", "GET"): DONO,
-    ("lotes.erros", "GET"): DONO,
-    ("lotes.confirmar", "POST"): ("login", "→", "404", "404", "login", "login", "login"),
-    ("lotes.reenviar", "GET"): LOGIN,
-    ("lotes.reenviar_selecionados", "POST"): ("login", "→", "→", "→", "login", "login",
-                                              "login"),  # nothing selected: back to the list
+    ("exportacao.certificados", "GET"): requer("ver_certificados", "200"),  # their own list
+    ("exportacao.processos", "GET"): requer("ver_pedidos", "200"),
+    ("lotes.enviar", "GET"): requer("atribuir", "200"),
+    ("lotes.receber", "POST"): requer("atribuir", "422"),
+    ("lotes.modelo", "GET"): requer("atribuir", "200"),
+    ("lotes.lote", "GET"): requer("atribuir", "200", "404"),
+    ("lotes.progresso", "GET"): requer("atribuir", "200", "404"),
+    ("lotes.erros", "GET"): requer("atribuir", "200", "404"),
+    ("lotes.confirmar", "POST"): requer("atribuir", "→", "404"),
+    ("lotes.reenviar", "GET"): requer("atribuir", "200"),
+    ("lotes.reenviar_selecionados", "POST"): requer("atribuir", "→"),  # nothing selected
     ("ac.raiz", "GET"): P,
     ("ac.emissora", "GET"): P,
     ("ac.lcr", "GET"): P,
     ("ac.politica", "GET"): P,
     ("ac.ocsp_post", "POST"): P,  # RFC 6960: a malformed request is an OCSP error, HTTP 200
     ("ac.ocsp_get", "GET"): P,
-    ("agenda.revogar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
     ("emissao.baixar", "GET"): TITULAR,
-    ("emissao.baixar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.baixar", "POST"): titular("422"),
     ("emissao.csr", "GET"): TITULAR,
-    ("emissao.csr", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.csr", "POST"): titular("422"),
     ("emissao.reemitir", "GET"): TITULAR,
-    ("emissao.reemitir", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.reemitir", "POST"): titular("422"),
     ("emissao.revogar", "GET"): TITULAR,
-    ("emissao.revogar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
+    ("emissao.revogar", "POST"): titular("422"),
     ("emissao.testar", "GET"): TITULAR,
-    ("emissao.testar", "POST"): ("404", "404", "404", "404", "422", "404", "410"),
-    ("conta.index", "GET"): LOGIN,
-    ("conta.sair_de_todos", "POST"): ("login",) * 7,
+    ("emissao.testar", "POST"): titular("422"),
+    ("conta.index", "GET"): conta("200"),
+    ("conta.sair_de_todos", "POST"): todos("login"),
+    # Organização: the URLs name the Prefeitura's invitation (Beatriz's) and Carlos's row.
+    ("organizacao.index", "GET"): requer("ver_organizacao", "200"),  # their own organisation
+    ("organizacao.convidar", "POST"): requer("gerir", "422"),  # an empty form
+    ("organizacao.reenviar_convite", "POST"): requer("gerir", "→", "404"),
+    ("organizacao.cancelar_convite", "POST"): requer("gerir", "→", "404"),
+    ("organizacao.mudar_papel", "POST"): requer("gerir", "→", "404"),  # to Consulta
+    ("organizacao.remover", "POST"): requer("gerir", "→", "404"),
+    ("organizacao.nova", "GET"): conta("200"),
+    ("organizacao.nova", "POST"): conta("422"),
+    ("organizacao.contratantes", "GET"): conta("200"),
+    # To the Prefeitura: only its members switch to it.
+    ("organizacao.trocar", "POST"): ("login",) + ("→",) * 4 + ("404",) * 3 + SEM_LINK,
+    ("organizacao.convite", "GET"): P,  # Beatriz's link: anyone who has it reads it
+    ("organizacao.aceitar", "POST"): conta("409"),  # nobody here is Beatriz
 }
+
+# What the POSTs send (the others send nothing).
+DADOS = {"organizacao.mudar_papel": {"papel": papeis.CONSULTA},
+         "organizacao.trocar": lambda cenario: {"contratante": cenario.prefeitura.id}}
+
+# Each actor added to the Prefeitura here: (CPF, name, papel).
+NOVOS = {"atribuicao": ("36925814755", "Paula Reis", papeis.ATRIBUICAO),
+         "consulta": ("47136925819", "Otávio Lima", papeis.CONSULTA),
+         "removido": ("58147036957", "Renata Costa", papeis.GESTOR)}
+SENHA = "senha-da-matriz"
+
+
+def _link(mensagem):
+    return re.search(r"http://portal\.test(/convite/[^\s\"]+)", mensagem.body).group(1)
 
 
 class Cenario:
-    """The demo records each route is tried on, and the sessions of the seven actors."""
+    """The demo records each route is tried on, and the sessions of the eleven actors."""
 
     def __init__(self, app):
         self.app = app
-        maria = Conta.get(Conta.cpf == "12345678909")
-        self.contas = {"comprador": maria, "outro_comprador": Conta.get(Conta.cpf == "11144477735"),
+        maria = vinculos.conta_com_vinculo(Conta.get(Conta.cpf == "12345678909").id)
+        self.prefeitura = maria.vinculo.contratante
+        self.contas = {"gestor": maria, "compras": Conta.get(Conta.cpf == "25836914737"),
+                       "outro_comprador": Conta.get(Conta.cpf == "11144477735"),
                        "agente": Conta.get(Conta.cpf == "98765432100")}
-        da_maria = ProcessoCompra.comprador == maria.id
+        for ator, (cpf, nome, papel) in NOVOS.items():
+            novo = contas.registrar(cpf, f"{cpf}@example.com", nome, "11988887777")
+            Conta.update(senha_hash=generate_password_hash(SENHA)).where(
+                Conta.id == novo.id).execute()
+            vinculos.entrar(novo, self.prefeitura, papel)
+            self.contas[ator] = Conta.get_by_id(novo.id)
+        da_prefeitura = ProcessoCompra.contratante == self.prefeitura.id
         self.joao = Certificado.get(Certificado.titular_cpf == JOAO_CPF)
         self.disponivel = (Certificado.select().join(ProcessoCompra)
-                           .where(da_maria & (Certificado.situacao == "disponivel")).first())
+                           .where(da_prefeitura & (Certificado.situacao == "disponivel"))
+                           .first())
         self.agendamento = Agendamento.get(Agendamento.situacao == Agendamento.ATIVO)
         self.agendado = Certificado.get_by_id(self.agendamento.certificado_id)
-        self.boleto = Boleto.select().join(ProcessoCompra).where(da_maria).first()
+        self.boleto = Boleto.select().join(ProcessoCompra).where(da_prefeitura).first()
         self.processo = ProcessoCompra.get_by_id(self.boleto.processo_id)
         # A link revoked by a newer one, for each certificate a holder acts on.
         self.revogados, self.ativos, self.tokens = {}, {}, {}
@@ -168,7 +250,29 @@ class Cenario:
             self.tokens[certificado.id] = links.emitir(atribuicao, 30)
             self.ativos[certificado.id] = links.verificar(self.tokens[certificado.id]).id
         self.token_senha = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
-        self.lote = Lote.create(conta=maria, formato="modelo", nome_arquivo="equipe.csv")
+        self.lote = Lote.create(conta=maria, contratante=self.prefeitura, formato="modelo",
+                                nome_arquivo="equipe.csv")
+        self.convite = Convite.get(Convite.contratante == self.prefeitura.id)  # Beatriz's
+        self.carlos = Responsavel.get(Responsavel.conta == self.contas["compras"].id,
+                                      Responsavel.contratante == self.prefeitura.id)
+        self.renata = Responsavel.get(Responsavel.conta == self.contas["removido"].id,
+                                      Responsavel.contratante == self.prefeitura.id)
+
+    def pela_web(self, outbox):
+        """Maria resends Beatriz's invitation (so its link is known); the Gestor to be
+        removed signs in and opens the Prefeitura's certificate; Maria removes them. Their
+        session, reused by every cell, stays open."""
+        maria, removido = self.app.test_client(), self.app.test_client()
+        assert login(maria, "123.456.789-09", "demo12345").status_code == 303
+        reenviado = maria.post(f"/organizacao/convites/{self.convite.id}/reenviar")
+        assert reenviado.status_code == 303
+        self.token_convite = _link(outbox[-1]).rsplit("/", 1)[-1]
+        assert login(removido, NOVOS["removido"][0], SENHA).status_code == 303
+        assert removido.get(f"/certificados/{self.joao.numero}").status_code == 200
+        removida = maria.post(f"/organizacao/responsaveis/{self.renata.id}/remover")
+        assert removida.status_code == 303
+        with removido.session_transaction() as sessao:
+            self.sessao_removido = dict(sessao)
 
     def certificado(self, endpoint):
         if endpoint.startswith("agendamento."):
@@ -184,13 +288,20 @@ class Cenario:
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
-                   "codificado": "bm90LW9jc3A="}
+                   "codificado": "bm90LW9jc3A=", "convite_id": self.convite.id,
+                   "responsavel_id": self.carlos.id}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":
             valores["token"] = self.token_senha
+        if regra.endpoint.startswith("organizacao."):
+            valores["token"] = self.token_convite
         with self.app.test_request_context():
             return url_for(regra.endpoint, **{k: valores[k] for k in regra.arguments})
+
+    def dados(self, endpoint, metodo):
+        dados = DADOS.get(endpoint) if metodo == "POST" else None
+        return dados(self) if callable(dados) else dados
 
     def cliente(self, ator, endpoint):
         client = self.app.test_client()
@@ -198,7 +309,9 @@ class Cenario:
         outro = self.agendado if certificado.id == self.joao.id else self.joao
         with client.session_transaction() as sessao:
             agora = relogio.segundos_reais()
-            if ator in self.contas:
+            if ator == "removido":
+                sessao.update(self.sessao_removido, entrou_em=agora, visto_em=agora)
+            elif ator in self.contas:
                 conta = self.contas[ator]
                 sessao.update(conta_id=conta.id, geracao=conta.sessao_geracao,
                               entrou_em=agora, visto_em=agora)
@@ -220,10 +333,19 @@ def resposta(response):
     return str(response.status_code)
 
 
-def test_every_route_every_actor_every_method(app, demo, ac_demo):
+RECUSAS = {"login", "401", "403", "404", "410"}
+
+
+def vazou(espera, obtido):
+    """A refused cell answered with a page or onward: something was let through."""
+    return espera in RECUSAS and obtido not in RECUSAS and not obtido.startswith(("4", "5"))
+
+
+def test_every_route_every_actor_every_method(app, demo, ac_demo, outbox):
     with app.app_context(), db.connection_context():
         cenario = Cenario(app)
-    celulas, divergencias, sem_entrada = 0, [], []
+    cenario.pela_web(outbox)
+    celulas, divergencias, sem_entrada, vazamentos, erros = 0, [], [], 0, 0
     for regra in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         for metodo in sorted(regra.methods - {"HEAD", "OPTIONS"}):
             esperado = MATRIZ.get((regra.endpoint, metodo))
@@ -231,18 +353,26 @@ def test_every_route_every_actor_every_method(app, demo, ac_demo):
                 sem_entrada.append(f"{metodo} {regra.rule} ({regra.endpoint})")
                 continue
             url = cenario.url(regra)
+            dados = cenario.dados(regra.endpoint, metodo)
             for ator, espera in zip(ATORES, esperado, strict=True):
                 client = cenario.cliente(ator, regra.endpoint)
                 with db.connection_context(), db.atomic() as transacao:
-                    obtido = resposta(client.open(url, method=metodo))
+                    response = client.open(url, method=metodo, data=dados)
+                    obtido, corpo = resposta(response), response.get_data()
+                    response.close()
                     transacao.rollback()
                 celulas += 1
+                vazamentos += vazou(espera, obtido)
+                erros += obtido.startswith("5")
+                if obtido == espera == "403" and esperado.recusa not in corpo:
+                    divergencias.append(f"{metodo} {url} [{ator}]: 403 sem os papéis que podem")
                 if obtido != espera:
                     divergencias.append(f"{metodo} {url} [{ator}]: esperado {espera}, "
                                         f"obtido {obtido}")
     print(f"\nmatriz de acesso: {celulas} células ({len(ATORES)} atores); "
-          f"divergências: {len(divergencias)}")
+          f"divergências: {len(divergencias)}; vazamentos: {vazamentos}; respostas 500: {erros}")
     assert not sem_entrada, "rotas sem linha na matriz: " + "; ".join(sem_entrada)
     assert not divergencias, "\n".join(divergencias)
+    assert vazamentos == 0 and erros == 0
     assert len(MATRIZ) == len({(r.endpoint, m) for r in app.url_map.iter_rules()
                                for m in r.methods - {"HEAD", "OPTIONS"}}), "linhas órfãs"
