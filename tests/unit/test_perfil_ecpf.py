@@ -86,8 +86,9 @@ def test_usages_policy_and_where_to_check_status(certificado):
     [politica] = ext.get_extension_for_class(x509.CertificatePolicies).value
     assert politica.policy_identifier.dotted_string == perfil_ecpf.OID_POLITICA_DEMO
     assert "DEMONSTRACAO" in politica.policy_qualifiers[1].explicit_text
-    [ponto] = ext.get_extension_for_class(x509.CRLDistributionPoints).value
-    assert ponto.full_name[0].value == "https://portal.exemplo/ac/lcr.crl"
+    pontos = ext.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert [p.full_name[0].value for p in pontos] == ["https://portal.exemplo/ac/lcr.crl",
+                                                       "https://portal.exemplo/ac/lcr2.crl"]
     aia = {d.access_method._name: d.access_location.value
            for d in ext.get_extension_for_class(x509.AuthorityInformationAccess).value}
     assert aia == {"caIssuers": "https://portal.exemplo/ac/emissora.crt",
