@@ -7,6 +7,7 @@ certificate ends as that day starts in Brasília, so it never outlives the chain
 from datetime import datetime, time, timezone
 
 import relogio
+from services.nucleo.formatacao import format_date
 from services.certificacao import perfil_ecpf
 
 
@@ -25,7 +26,7 @@ def encerrado(config, agora=None):
     if (agora or relogio.agora()) < limite(config):
         return None
     return (f"O e-CPF A1 não pode mais ser emitido: pela Resolução CG ICP-Brasil 211/2024, ele "
-            f"só vale até {config['A1_FIM']:%d/%m/%Y}.")
+            f"só vale até {format_date(config['A1_FIM'])}.")
 
 
 def fim_encurtado(config, fim_fixo=None, agora=None):

@@ -103,6 +103,12 @@ def test_valid_for_one_year_from_emission(certificado):
     assert perfil_ecpf.fim_da_validade(datetime(2028, 2, 29)) == datetime(2029, 2, 28)
 
 
+def test_the_year_never_passes_the_limit_given():
+    limite = datetime(2029, 3, 2, 3)
+    assert perfil_ecpf.fim_da_validade(datetime(2028, 6, 1), limite) == limite
+    assert perfil_ecpf.fim_da_validade(datetime(2027, 6, 1), limite) == datetime(2028, 6, 1)
+
+
 def test_a_number_too_long_for_its_field_is_refused():
     with pytest.raises(ValueError):
         perfil_ecpf.campo_pessoa_fisica(DadosTitular(nome="A", cpf="1" * 12, email=""))
