@@ -1,5 +1,6 @@
 """The demo AC's public repository: its certificates, the CRL at both distribution points
-(/ac/lcr.crl and /ac/lcr2.crl) and OCSP (/ac/ocsp, RFC 6960, POST and GET). The `flask --app app ac criar` command is in cli/."""
+(/ac/lcr.crl and /ac/lcr2.crl) and OCSP (/ac/ocsp, RFC 6960, POST and GET). The
+`flask --app app ac criar` command is in cli/."""
 import base64
 import binascii
 

@@ -199,13 +199,13 @@ class AcDemonstracao:
             return _sem_resposta(ocsp.OCSPResponseStatus.UNAUTHORIZED)
         resposta = situacao(pedido.serial_number)
         agora = _agora()
-        validade = {"this_update": agora, "next_update": agora + timedelta(hours=1)}
+        periodo = {"this_update": agora, "next_update": agora + timedelta(hours=1)}
         if resposta is None:
             builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
                 issuer_name_hash=pedido.issuer_name_hash, issuer_key_hash=pedido.issuer_key_hash,
                 serial_number=pedido.serial_number, algorithm=pedido.hash_algorithm,
                 cert_status=ocsp.OCSPCertStatus.UNKNOWN, revocation_time=None,
-                revocation_reason=None, **validade)
+                revocation_reason=None, **periodo)
         else:
             revogado_em, motivo, pem = resposta
             builder = ocsp.OCSPResponseBuilder().add_response(
@@ -215,7 +215,7 @@ class AcDemonstracao:
                              else ocsp.OCSPCertStatus.GOOD),
                 revocation_time=revogado_em.replace(tzinfo=timezone.utc) if revogado_em else None,
                 revocation_reason=(MOTIVOS.get(motivo, MOTIVOS["unspecified"])[0]
-                                   if revogado_em else None), **validade)
+                                   if revogado_em else None), **periodo)
         # The signer's certificate goes along, so clients find it without being told.
         builder = (builder.responder_id(ocsp.OCSPResponderEncoding.HASH, self.emissora)
                    .certificates([self.emissora]))
