@@ -1,5 +1,6 @@
-"""The demo AC's public repository: its certificates, the CRL (/ac/lcr.crl) and OCSP
-(/ac/ocsp, RFC 6960, POST and GET). The `flask --app app ac criar` command is in cli/."""
+"""The demo AC's public repository: its certificates, the CRL at both distribution points
+(/ac/lcr.crl and /ac/lcr2.crl) and OCSP (/ac/ocsp, RFC 6960, POST and GET). The
+`flask --app app ac criar` command is in cli/."""
 import base64
 import binascii
 
@@ -53,9 +54,13 @@ def politica():
 
 
 @bp.get("/lcr.crl")
+@bp.get("/lcr2.crl")
 def lcr():
     atual = ac.lcr_atual(_demo())
     return _binario(atual.der, "application/pkix-crl", "lcr.crl", 600)
+
+
+OCSP_MAXIMO = 10_000  # bytes of DER: one request with a nonce is under 200
 
 
 def _ocsp(pedido_der):
@@ -66,13 +71,16 @@ def _ocsp(pedido_der):
 @bp.post("/ocsp")
 @csrf.exempt  # OCSP clients post DER, not forms
 def ocsp_post():
-    return _ocsp(request.get_data(cache=False)[:10_000])
+    # Read one byte past the limit: a bigger body is refused as malformed, never buffered.
+    pedido = request.stream.read(OCSP_MAXIMO + 1)
+    return _ocsp(pedido if len(pedido) <= OCSP_MAXIMO else b"")
 
 
 @bp.get("/ocsp/<path:codificado>")
 def ocsp_get(codificado):
     try:
-        pedido = base64.b64decode(codificado[:14_000], validate=False)
+        pedido = base64.b64decode(codificado, validate=True) if (
+            len(codificado) <= OCSP_MAXIMO * 4 // 3 + 4) else b""
     except (binascii.Error, ValueError):
         pedido = b""
     return _ocsp(pedido)

@@ -11,7 +11,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.nucleo import formatacao
 import relogio
-from services.certificacao import renovacao
+from services.certificacao import renovacao, validade
 from services.contratantes import organizacoes, vinculos
 from web.paginas import redirecionar, render
 from web.papeis import requer
@@ -58,7 +58,7 @@ def _renovado(numero):
 def _pagina_produto(form, status=200):
     return render("loja/index.html", form=form, produto=_produto(),
                   prazo=compras.PRAZO_DIAS_UTEIS, renovado=_renovado(form.renovar.data),
-                  status=status)
+                  fim_a1=validade.fim_encurtado(current_app.config), status=status)
 
 
 def _erro_de_quantidade(texto, erros):
@@ -128,4 +128,5 @@ def confirmar():
                   contratante=conta.vinculo.contratante,
                   documento=organizacoes.documento_formatado(conta.vinculo.contratante),
                   renovado=_renovado(form.renovar.data),
+                  fim_a1=validade.fim_encurtado(current_app.config),
                   status=422 if form.errors else 200)

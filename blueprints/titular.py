@@ -1,8 +1,8 @@
 """The holder's side: the personal link from the e-mail and the certificate's home page."""
-from flask import Blueprint, make_response, render_template, url_for
+from flask import Blueprint, current_app, make_response, render_template, url_for
 
 from services.agendamento import reservas
-from services.certificacao import emissao
+from services.certificacao import emissao, validade
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES
 from services.titular import certificados
 from services.titular import links
@@ -55,4 +55,6 @@ def certificado(numero):
                            responsavel=responsavel,
                            organizacao=certificados.organizacao(certificado),
                            situacao=CERTIFICADO_SITUACOES[certificado.situacao],
-                           agendamento_url=agendamento_url)
+                           agendamento_url=agendamento_url,
+                           fim_a1=validade.fim_encurtado(current_app.config,
+                                                         emissao.fim_fixo(certificado.id)))

@@ -4,6 +4,7 @@ Every variable here is documented in README.md ("Configuração").
 """
 import os
 import re
+from datetime import date
 
 # Flask's instance folder for this app; filas/tarefas.py needs it before any app exists.
 INSTANCE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
@@ -103,6 +104,11 @@ def from_environment(instance_path, debug=False):
         "AC_DIR": os.environ.get("AC_DIR", os.path.join(instance_path, "ac")),
         "AC_CHAVE_SENHA": os.environ.get("AC_CHAVE_SENHA", ""),
         "AC_EMISSOR": os.environ.get("AC_EMISSOR", "services.certificacao.ac:AcDemonstracao"),
+        # The day the A1 ends (Res. CG ICP-Brasil 211/2024: issued and used on the V5 chain
+        # until 02/03/2029): no certificate is valid past it (services/certificacao/validade.py).
+        "A1_FIM": date.fromisoformat(os.environ.get("A1_FIM") or "2029-03-02"),
+        # The second CRL distribution point; empty: BASE_URL/ac/lcr2.crl, served here.
+        "LCR_URL_SECUNDARIA": os.environ.get("LCR_URL_SECUNDARIA", "").rstrip("/"),
         # E-mail: SMTP when MAIL_SERVER is set, else one .eml file per message in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 25),

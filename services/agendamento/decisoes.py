@@ -6,6 +6,7 @@ from models import Agendamento, Horario, db
 from services.agendamento import avisos
 from services.agendamento.horarios import descrever, do_banco, quando_texto
 from services.agendamento.reservas import AgendamentoRecusado, certificado_de, encerrar
+from services.certificacao import validade
 from services.nucleo.ciclo_de_vida import (SISTEMA, concluir_processo_se_emitido, destino,
                                            mover_certificado)
 
@@ -41,7 +42,8 @@ def aprovar(agendamento_id, momento, ator, config):
         concluir_processo_se_emitido(certificado.processo, SISTEMA)
         avisos.enviar(certificado, "Seu certificado está pronto", "certificado_emitido",
                       {"link": avisos.link_novo(certificado, config),
-                       "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}"}, config)
+                       "pagina": f"{config['BASE_URL']}/titular/{certificado.numero}",
+                       "fim_a1": validade.fim_encurtado(config)}, config)
     return certificado
 
 

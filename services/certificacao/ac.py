@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
-from services.certificacao import perfil_ecpf
+from services.certificacao import perfil_ecpf, validade
 
 import relogio
 
@@ -47,7 +47,8 @@ class Emissor(Protocol):
     def emitir(self, csr_ou_chave, dados: perfil_ecpf.DadosTitular,
                fim: datetime | None = None) -> x509.Certificate:
         """Issue an e-CPF for `dados` over the CSR's (or the public) key; `fim` keeps the end
-        date of a certificate being replaced (default: one year from now)."""
+        date of a certificate being replaced (default: one year from now, never past the A1
+        end date, services/certificacao/validade.py)."""
 
     def revogar(self, serial: int, motivo: str) -> None:
         """Revoke `serial` (a key of MOTIVOS)."""
@@ -126,6 +127,8 @@ class AcDemonstracao:
             raise AcIndisponivel("A autoridade certificadora de demonstração ainda não foi "
                                  "criada (flask --app app ac criar).")
         self.base_url = config["BASE_URL"]
+        self.lcr_secundaria = config.get("LCR_URL_SECUNDARIA", "")
+        self._config = config
         self.ar_cnpj = config.get("BENEFICIARIO_CNPJ", "")
         self.raiz = self._cert(pasta, "raiz")
         self.emissora = self._cert(pasta, "emissora")
@@ -148,9 +151,13 @@ class AcDemonstracao:
                  if isinstance(csr_ou_chave, (x509.CertificateSigningRequest,
                                               rsa.RSAPrivateKey)) else csr_ou_chave)
         inicio = _agora()
-        fim = fim or perfil_ecpf.fim_da_validade(inicio)
+        recusa = validade.encerrado(self._config, inicio)
+        if recusa:
+            raise AcIndisponivel(recusa)
+        fim = fim or validade.fim(inicio, self._config)
         builder = perfil_ecpf.construir(chave, dados, self.emissora, x509.random_serial_number(),
-                                        inicio, fim, self.base_url, self.ar_cnpj)
+                                        inicio, fim, self.base_url, self.ar_cnpj,
+                                        self.lcr_secundaria)
         return builder.sign(self._chave, hashes.SHA256())
 
     def revogar(self, serial, motivo):
@@ -180,32 +187,38 @@ class AcDemonstracao:
             serialization.Encoding.DER)
 
     def responder_ocsp(self, pedido_der, situacao):
-        """A DER OCSP response (RFC 6960) for one request. `situacao(serial)` returns None
-        (unknown to this AC), (None, None, cert PEM) when good, or (revoked at, motivo, PEM)."""
+        """A DER OCSP response (RFC 6960) for one request, signed by this issuing AC.
+        `situacao(serial)` returns None (never issued here: "unknown"), (None, None, cert PEM)
+        when good, or (revoked at, motivo, PEM). Another AC's certificate is "unauthorized"."""
         try:
             pedido = ocsp.load_der_ocsp_request(pedido_der)
         except ValueError:
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.MALFORMED_REQUEST).public_bytes(
-                serialization.Encoding.DER)
-        emissora_hash = _hash_chave(self.emissora, pedido.hash_algorithm)
-        resposta = situacao(pedido.serial_number) if (
-            pedido.issuer_key_hash == emissora_hash) else None
-        if resposta is None:
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.UNAUTHORIZED).public_bytes(serialization.Encoding.DER)
-        revogado_em, motivo, pem = resposta
-        cert = x509.load_pem_x509_certificate(pem.encode())
+            return _sem_resposta(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+        if _ids_emissora(self.emissora, pedido.hash_algorithm) != (
+                pedido.issuer_name_hash, pedido.issuer_key_hash):
+            return _sem_resposta(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+        resposta = situacao(pedido.serial_number)
         agora = _agora()
-        builder = ocsp.OCSPResponseBuilder().add_response(
-            cert=cert, issuer=self.emissora, algorithm=pedido.hash_algorithm,
-            cert_status=(ocsp.OCSPCertStatus.REVOKED if revogado_em
-                         else ocsp.OCSPCertStatus.GOOD),
-            this_update=agora, next_update=agora + timedelta(hours=1),
-            revocation_time=revogado_em.replace(tzinfo=timezone.utc) if revogado_em else None,
-            revocation_reason=(MOTIVOS.get(motivo, MOTIVOS["unspecified"])[0]
-                               if revogado_em else None),
-        ).responder_id(ocsp.OCSPResponderEncoding.HASH, self.emissora)
+        periodo = {"this_update": agora, "next_update": agora + timedelta(hours=1)}
+        if resposta is None:
+            builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+                issuer_name_hash=pedido.issuer_name_hash, issuer_key_hash=pedido.issuer_key_hash,
+                serial_number=pedido.serial_number, algorithm=pedido.hash_algorithm,
+                cert_status=ocsp.OCSPCertStatus.UNKNOWN, revocation_time=None,
+                revocation_reason=None, **periodo)
+        else:
+            revogado_em, motivo, pem = resposta
+            builder = ocsp.OCSPResponseBuilder().add_response(
+                cert=x509.load_pem_x509_certificate(pem.encode()), issuer=self.emissora,
+                algorithm=pedido.hash_algorithm,
+                cert_status=(ocsp.OCSPCertStatus.REVOKED if revogado_em
+                             else ocsp.OCSPCertStatus.GOOD),
+                revocation_time=revogado_em.replace(tzinfo=timezone.utc) if revogado_em else None,
+                revocation_reason=(MOTIVOS.get(motivo, MOTIVOS["unspecified"])[0]
+                                   if revogado_em else None), **periodo)
+        # The signer's certificate goes along, so clients find it without being told.
+        builder = (builder.responder_id(ocsp.OCSPResponderEncoding.HASH, self.emissora)
+                   .certificates([self.emissora]))
         for extensao in pedido.extensions:  # echo the nonce (RFC 6960 §4.4.1)
             if isinstance(extensao.value, x509.OCSPNonce):
                 builder = builder.add_extension(extensao.value, critical=False)
@@ -213,10 +226,18 @@ class AcDemonstracao:
             serialization.Encoding.DER)
 
 
-def _hash_chave(cert, algoritmo):
-    # The issuer key hash exactly as a client computes it: build a request for the issuer.
+def _sem_resposta(situacao):
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(situacao).public_bytes(
+        serialization.Encoding.DER)
+
+
+def _ids_emissora(cert, algoritmo):
+    """The CertID's issuer name and key hashes for certificates `cert` issued; the key hash
+    exactly as a client computes it (from a request for `cert` itself)."""
+    nome = hashes.Hash(algoritmo)
+    nome.update(cert.subject.public_bytes())
     pedido = ocsp.OCSPRequestBuilder().add_certificate(cert, cert, algoritmo).build()
-    return pedido.issuer_key_hash
+    return nome.finalize(), pedido.issuer_key_hash
 
 
 def emissor(config):

@@ -120,15 +120,24 @@ def subject(d, ac_nome, ar_cnpj):
     ])
 
 
-def fim_da_validade(inicio):
-    """One year from emission (29 Feb -> 28 Feb)."""
+def fim_da_validade(inicio, limite=None):
+    """One year from emission (29 Feb -> 28 Feb), never past `limite` (the A1 end date,
+    services/certificacao/validade.py)."""
     try:
-        return inicio.replace(year=inicio.year + 1)
+        um_ano = inicio.replace(year=inicio.year + 1)
     except ValueError:
-        return inicio.replace(year=inicio.year + 1, day=28)
+        um_ano = inicio.replace(year=inicio.year + 1, day=28)
+    return min(um_ano, limite) if limite is not None else um_ano
 
 
-def construir(chave_publica, d, emissora, serial, inicio, fim, base_url, ar_cnpj):
+def urls_lcr(base_url, secundaria=""):
+    """The two CRL distribution points the ICP-Brasil profile asks for: this portal's
+    /ac/lcr.crl and a second copy (LCR_URL_SECUNDARIA, default /ac/lcr2.crl here)."""
+    return (f"{base_url}/ac/lcr.crl", secundaria or f"{base_url}/ac/lcr2.crl")
+
+
+def construir(chave_publica, d, emissora, serial, inicio, fim, base_url, ar_cnpj,
+              lcr_secundaria=""):
     """The e-CPF CertificateBuilder (unsigned): the issuing AC signs it."""
     ac_nome = emissora.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     nomes = [
@@ -160,9 +169,9 @@ def construir(chave_publica, d, emissora, serial, inicio, fim, base_url, ar_cnpj
         .add_extension(x509.CertificatePolicies([x509.PolicyInformation(
             x509.ObjectIdentifier(OID_POLITICA_DEMO),
             [f"{base_url}/ac/politica", x509.UserNotice(None, AVISO_DEMO)])]), critical=False)
-        .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-            [x509.UniformResourceIdentifier(f"{base_url}/ac/lcr.crl")], None, None, None)]),
-            critical=False)
+        .add_extension(x509.CRLDistributionPoints([
+            x509.DistributionPoint([x509.UniformResourceIdentifier(url)], None, None, None)
+            for url in urls_lcr(base_url, lcr_secundaria)]), critical=False)
         .add_extension(x509.AuthorityInformationAccess([
             x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
                                    x509.UniformResourceIdentifier(f"{base_url}/ac/emissora.crt")),

@@ -1,5 +1,7 @@
 """Renewal: reminders 30 and 7 days before a certificate expires (holder and buyer), and the
-buyer's "Renovar", a new purchase whose certificate goes to the same holder once paid."""
+buyer's "Renovar", a new purchase whose certificate goes to the same holder once paid, with
+the request prefilled from the last one. The holder is identified again (videoconference or
+in person): under Res. CG ICP-Brasil 211/2024 an A1 cannot sign its own renewal."""
 from datetime import timedelta
 
 from flask import current_app
@@ -7,7 +9,8 @@ from flask import current_app
 from models import Certificado, CertificadoX509, Conta, ProcessoCompra, Solicitacao, db
 from services.agendamento import avisos
 from services.contratantes import posse
-from services.titular import atribuicoes
+from services.certificacao import emissao
+from services.titular import atribuicoes, solicitacoes
 from services.nucleo import correio
 from services.nucleo import ciclo_de_vida
 from services.nucleo.ciclo_de_vida import SISTEMA, registrar_evento
@@ -115,4 +118,7 @@ def apos_pagamento(processo, ator):
         return None
     atribuicoes.atribuir(novo, antiga.cpf, antiga.email, Conta.get_by_id(processo.comprador_id),
                          ator, int(current_app.config.get("LINK_TITULAR_DIAS", 30)))
+    ultima = emissao.solicitacao_enviada(anterior)
+    if ultima is not None:
+        solicitacoes.rascunho_da_renovacao(atribuicoes.ativa(novo), novo, ultima)
     return novo

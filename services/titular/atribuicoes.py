@@ -4,7 +4,10 @@ Each is one transaction: the state move, the assignment row, the new link and th
 The buyer's forms (Gerenciar Certificados, Ajuda Interativa) come through `pelo_formulario`
 and `reenviar_pelo_formulario`: once per one-time key, against the version the page showed.
 """
+from flask import current_app
+
 from models import Atribuicao, Certificado, Contratante, Solicitacao, db
+from services.certificacao import emissao, validade
 from services.nucleo import formatacao
 from services.titular import links
 from services.nucleo import correio
@@ -126,7 +129,9 @@ def reenviar_link(certificado, conta, ator, validade_dias):
         if emitido:
             correio.enfileirar(atribuicao.email, "Seu certificado está pronto", "certificado_emitido",
                             {"certificado": certificado,
-                             "link": correio.url_externa("titular.link", token=token)},
+                             "link": correio.url_externa("titular.link", token=token),
+                             "fim_a1": validade.fim_encurtado(
+                                 current_app.config, emissao.fim_fixo(certificado.id))},
                             processo=certificado.processo_id, certificado=certificado.id)
         else:
             _avisar_titular(certificado, atribuicao, token, conta, validade_dias)

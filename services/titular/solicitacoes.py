@@ -217,6 +217,22 @@ def obter(atribuicao, certificado):
     return solicitacao
 
 
+# What a renewal's draft takes from the last request: the steps' data. The e-mail is the new
+# assignment's; the videoconference eligibility is asked again (a new identification).
+COPIADOS_NA_RENOVACAO = ("nome", "data_nascimento", "celular", "cep", "logradouro", "numero",
+                         "complemento", "bairro", "cidade", "uf", "doc_tipo", "doc_numero",
+                         "doc_emissor", "doc_uf", "doc_data_emissao", "nis", "titulo_eleitor",
+                         "titulo_zona", "titulo_secao")
+
+
+def rascunho_da_renovacao(atribuicao, certificado, anterior):
+    """The draft of a renewal's assignment, prefilled from `anterior` (the renewed
+    certificate's sent request) for the holder to check step by step."""
+    return Solicitacao.create(atribuicao=atribuicao.id, certificado=certificado.id,
+                              email=atribuicao.email,
+                              **{c: getattr(anterior, c) for c in COPIADOS_NA_RENOVACAO})
+
+
 def salvar(solicitacao, versao_vista, valores):
     """Write a step if nobody saved since `versao_vista` (one conditional UPDATE); None, a
     version the page could not send back, never matches."""

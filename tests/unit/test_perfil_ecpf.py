@@ -86,8 +86,9 @@ def test_usages_policy_and_where_to_check_status(certificado):
     [politica] = ext.get_extension_for_class(x509.CertificatePolicies).value
     assert politica.policy_identifier.dotted_string == perfil_ecpf.OID_POLITICA_DEMO
     assert "DEMONSTRACAO" in politica.policy_qualifiers[1].explicit_text
-    [ponto] = ext.get_extension_for_class(x509.CRLDistributionPoints).value
-    assert ponto.full_name[0].value == "https://portal.exemplo/ac/lcr.crl"
+    pontos = ext.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert [p.full_name[0].value for p in pontos] == ["https://portal.exemplo/ac/lcr.crl",
+                                                       "https://portal.exemplo/ac/lcr2.crl"]
     aia = {d.access_method._name: d.access_location.value
            for d in ext.get_extension_for_class(x509.AuthorityInformationAccess).value}
     assert aia == {"caIssuers": "https://portal.exemplo/ac/emissora.crt",
@@ -100,6 +101,12 @@ def test_valid_for_one_year_from_emission(certificado):
     assert certificado.not_valid_before_utc == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
     assert certificado.not_valid_after_utc == datetime(2027, 11, 30, 12, tzinfo=timezone.utc)
     assert perfil_ecpf.fim_da_validade(datetime(2028, 2, 29)) == datetime(2029, 2, 28)
+
+
+def test_the_year_never_passes_the_limit_given():
+    limite = datetime(2029, 3, 2, 3)
+    assert perfil_ecpf.fim_da_validade(datetime(2028, 6, 1), limite) == limite
+    assert perfil_ecpf.fim_da_validade(datetime(2027, 6, 1), limite) == datetime(2028, 6, 1)
 
 
 def test_a_number_too_long_for_its_field_is_refused():
