@@ -30,11 +30,14 @@
     || navigator.platform || "";
   var compativel = /mac|iphone|ipad|ipod/i.test(plataforma)
     || /Windows NT (5|6)\./.test(navigator.userAgent);
-  form.querySelector("input[value=" + (compativel ? "compativel" : "moderno") + "]").checked = true;
+  var padrao = compativel ? "compativel" : "moderno";
+  form.querySelector("input[value=" + padrao + "]").checked = true;
 
   function erroDaSenha(valor, repetida) {
     var minimo = Number(form.dataset.minimo), maximo = Number(form.dataset.maximo);
-    if (valor.length < minimo) return ["senha", "A senha deve ter pelo menos " + minimo + " caracteres."];
+    if (valor.length < minimo) {
+      return ["senha", "A senha deve ter pelo menos " + minimo + " caracteres."];
+    }
     if (valor.length > maximo) return ["senha", "Use no máximo " + maximo + " caracteres."];
     var classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(function (r) {
       return r.test(valor);
@@ -50,7 +53,8 @@
               "data de nascimento ou sequências)."];
     }
     if (valor !== repetida) {
-      return ["senha_confirmacao", "As senhas não são iguais. Digite a mesma senha nos dois campos."];
+      return ["senha_confirmacao",
+              "As senhas não são iguais. Digite a mesma senha nos dois campos."];
     }
     return null;
   }
@@ -59,7 +63,9 @@
   function limpar() {
     document.title = titulo;
     document.getElementById("gerar-erros").replaceChildren();
-    form.querySelectorAll(".campo-erro").forEach(function (c) { c.classList.remove("campo-erro"); });
+    form.querySelectorAll(".campo-erro").forEach(function (c) {
+      c.classList.remove("campo-erro");
+    });
     form.querySelectorAll("p.erro").forEach(function (p) { p.remove(); });
     [senha, confirmacao].forEach(function (c) { c.removeAttribute("aria-invalid"); });
     senha.setAttribute("aria-describedby", "senha-dica");
@@ -132,7 +138,10 @@
                                  "X-CSRFToken": token}})
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (dados) {
-          if (!r.ok) throw new Error(dados.erro || "O portal não respondeu (erro " + r.status + "). Tente de novo.");
+          if (!r.ok) {
+            throw new Error(dados.erro || "O portal não respondeu (erro " + r.status +
+                            "). Tente de novo.");
+          }
           return dados;
         });
       });
@@ -195,7 +204,8 @@
     link.download = dados.nome;
     link.click();
     situacao("Pronto: o arquivo " + dados.nome + " foi salvo (formato " +
-             (formato === "compativel" ? "compatível" : "moderno") + "). Guarde uma cópia e a senha.");
+             (formato === "compativel" ? "compatível" : "moderno") +
+             "). Guarde uma cópia e a senha.");
   }
 
   function falhou(erro) {
