@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HTMX := static/vendor/htmx.min.js
+FORGE := static/vendor/forge.min.js
 
 .PHONY: install run test bench clean
 
-install: $(VENV)/.installed $(HTMX)
+install: $(VENV)/.installed $(HTMX) $(FORGE)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(HTMX): node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# node-forge: key request and PKCS#12 in the browser, only on "Baixar meu certificado".
+$(FORGE): node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/node-forge/dist/forge.min.js $@
 
 instance/secret_key:
 	mkdir -p instance

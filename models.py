@@ -336,7 +336,7 @@ class CertificadoX509(BaseModel):
     contratante = ForeignKeyField(Contratante, index=False)
     serial = CharField(max_length=40, unique=True)  # hexadecimal
     pem = TextField()
-    origem = CharField(max_length=10)  # servidor (key made here, .pfx) | csr (holder's own key)
+    origem = CharField(max_length=10)  # navegador (page) | csr (OpenSSL) | servidor (old rows)
     emitido_em = DateTimeField()
     valido_ate = DateTimeField(index=True)
     revogado_em = DateTimeField(null=True)

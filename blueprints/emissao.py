@@ -1,7 +1,8 @@
-"""The holder's certificate after approval: "Baixar meu certificado" (password twice, the .pfx
-streamed once), "Tenho minha própria requisição (CSR)", "Revogar e emitir novamente",
-"Revogar certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
-from flask import Blueprint, current_app, flash, make_response
+"""The holder's certificate after approval: "Baixar meu certificado" (the key and the .pfx are
+made in the page, static/js/emissao.js, which posts only the CSR to /emitir), "Tenho minha
+própria requisição (CSR)" (OpenSSL, no JavaScript), "Revogar e emitir novamente", "Revogar
+certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
+from flask import Blueprint, current_app, flash, jsonify, make_response, request
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, TextAreaField
 from wtforms.validators import ValidationError
@@ -16,14 +17,6 @@ from services.nucleo.recusas import Recusa
 from web.paginas import redirecionar, render
 
 bp = Blueprint("emissao", __name__, url_prefix="/titular/<numero>")
-
-
-class SenhaForm(Formulario):
-    senha = PasswordField("Crie a senha do certificado", render_kw={
-        "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO),
-        "minlength": str(emissao.SENHA_MINIMO), "data-forca": "senha-forca"})
-    senha_confirmacao = PasswordField("Digite a senha de novo", render_kw={
-        "autocomplete": "new-password", "maxlength": str(emissao.SENHA_MAXIMO)})
 
 
 class CsrForm(Formulario):
@@ -51,15 +44,15 @@ def _contexto(acesso):
     certificado = acesso.certificado
     pode, motivo = emissao.pode_baixar(certificado)
     solicitacao = emissao.solicitacao_enviada(certificado)
+    nome = solicitacao.nome if solicitacao else ""
     return {"nome_cn": emissao.nome_cn(certificado, solicitacao) if solicitacao else "",
+            "arquivo_pem": emissao.nome_arquivo(nome, "pem"),
+            "arquivo_pfx": emissao.nome_arquivo(nome, "pfx"),
             "acesso": acesso, "certificado": certificado, "pode_baixar": pode,
             "motivo_bloqueio": motivo, "vigente": emissao.vigente(certificado.id),
-            "fim_fixo": emissao.fim_fixo(certificado.id), "regras": emissao.REGRAS_SENHA}
-
-
-def _nascimento(certificado):
-    solicitacao = emissao.solicitacao_enviada(certificado)
-    return solicitacao.data_nascimento if solicitacao else None
+            "fim_fixo": emissao.fim_fixo(certificado.id), "regras": emissao.REGRAS_SENHA,
+            "solicitacao": solicitacao, "senha_minimo": emissao.SENHA_MINIMO,
+            "senha_maximo": emissao.SENHA_MAXIMO}
 
 
 def _arquivo(arquivo):
@@ -70,26 +63,49 @@ def _arquivo(arquivo):
     return response
 
 
-@bp.route("/baixar", methods=["GET", "POST"])
+@bp.route("/baixar")
 def baixar(numero):
+    return render("emissao/baixar.html", None, **_contexto(acesso_titular(numero)))
+
+
+def _json(status, **corpo):
+    response = jsonify(**corpo)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _cadeia(arquivo, status=200):
+    """The certificate and its chain (PEM) for the page, and the name to save the .pfx as."""
+    return _json(status, pem=arquivo.dados.decode(),
+                 nome=arquivo.nome.removesuffix(".pem") + ".pfx")
+
+
+@bp.post("/emitir")
+def emitir(numero):
+    """The page's CSR (JSON {"csr": PEM}) → 201 with the PEM chain, or 422 {"erro": why}."""
     acesso = acesso_titular(numero)
-    form = SenhaForm()
-    status = 200
-    if form.is_submitted():
-        erros = {} if form.validate() else {"senha": "Envie o formulário de novo."}
-        erros = erros or emissao.validar_senha(form.senha.data, form.senha_confirmacao.data,
-                                               acesso.certificado.titular_cpf,
-                                               _nascimento(acesso.certificado))
-        if not erros:
-            try:
-                return _arquivo(emissao.baixar(acesso.certificado, form.senha.data,
-                                               current_app.config, acesso.ator))
-            except (EmissaoRecusada, ac.AcIndisponivel) as erro:
-                erros = {"senha": getattr(erro, "mensagem", str(erro))}
-        for campo, mensagem in erros.items():
-            getattr(form, campo).errors = [mensagem]
-        status = 422
-    return render("emissao/baixar.html", None, status, form=form, **_contexto(acesso))
+    dados = request.get_json(silent=True)
+    texto = dados.get("csr") if isinstance(dados, dict) else None
+    try:
+        arquivo = emissao.emitir_por_csr(acesso.certificado, texto if isinstance(texto, str)
+                                         else "", current_app.config, acesso.ator, "navegador")
+    except (EmissaoRecusada, ac.AcIndisponivel) as erro:
+        return _json(422, erro=getattr(erro, "mensagem", str(erro)))
+    return _cadeia(arquivo, 201)
+
+
+@bp.get("/emitido")
+def emitido(numero):
+    """The valid certificate again, for the page that still holds its key ("Baixar de novo")."""
+    acesso = acesso_titular(numero)
+    try:
+        arquivo = emissao.cadeia_vigente(acesso.certificado, current_app.config)
+    except ac.AcIndisponivel as erro:
+        return _json(503, erro=str(erro))
+    if arquivo is None:
+        return _json(404, erro="Não há certificado válido para baixar de novo.")
+    return _cadeia(arquivo)
 
 
 @bp.route("/csr", methods=["GET", "POST"])

@@ -1,8 +1,9 @@
-"""Delivering the approved certificate: "Baixar meu certificado" (key made here, PKCS#12 with
-the holder's password, handed over once), the holder's own CSR, revocation and reissue.
+"""Delivering the approved certificate over the holder's own key (DOC-ICP-04: the holder
+generates the key pair and nobody else keeps a copy): the PKCS#10 request made in the browser
+(static/js/emissao.js) or with OpenSSL, checked here; revocation and reissue.
 
-The private key and the password only live in this process's memory while the .pfx is built:
-nothing here writes them to the database, a log or a file. No Flask request here.
+The portal never sees a private key nor the .pfx password: the browser packs the PKCS#12.
+No Flask request here.
 """
 import re
 import unicodedata
@@ -11,13 +12,11 @@ from datetime import timezone
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from peewee import IntegrityError
 
-from models import CertificadoX509, Solicitacao, db
+from models import Certificado, CertificadoX509, Solicitacao, db
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
 from services.nucleo.recusas import Recusa
@@ -29,21 +28,22 @@ TAMANHO_CHAVE = 2048
 SENHA_MINIMO = 8
 SENHA_MAXIMO = 128
 CSR_MAXIMO = 20_000  # characters of PEM: a 4096-bit CSR is under 2 KB
+# Shown on the page; static/js/emissao.js enforces them (the password never reaches us).
 REGRAS_SENHA = (
     f"Pelo menos {SENHA_MINIMO} caracteres (12 ou mais é melhor).",
     "Misture letras e números ou símbolos.",
     "Não use seu CPF, sua data de nascimento nem sequências como 12345678.",
     "Guarde a senha: ela não pode ser recuperada, nem por nós.",
 )
-_SEQUENCIAS = ("0123456789", "9876543210", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop",
-               "asdfghjkl")
-_COMUNS = {"senha123", "senha1234", "password", "password1", "12345678a", "a1234567",
-           "abc12345", "mudar123", "brasil123", "certificado"}
 
 
 # "Substituído" is what "Revogar e emitir novamente" records; the holder picks the others.
 MOTIVOS_TITULAR = {chave: texto for chave, (_, texto) in ac.MOTIVOS.items()
                    if chave != "superseded"}
+
+
+_ORIGENS = {"csr": " (requisição CSR do titular)",
+            "navegador": " (chave gerada no navegador do titular)"}
 
 
 class EmissaoRecusada(Recusa):
@@ -82,42 +82,6 @@ def nome_arquivo(nome, extensao):
     return f"{base}.{extensao}"
 
 
-# --- the password ---------------------------------------------------------------------------
-
-def forca_senha(senha):
-    """'fraca', 'média' or 'forte': a hint, the rules in `validar_senha` decide."""
-    classes = sum(bool(re.search(p, senha or "")) for p in
-                  (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
-    if len(senha or "") >= 12 and classes >= 3:
-        return "forte"
-    if len(senha or "") >= SENHA_MINIMO and classes >= 2:
-        return "média"
-    return "fraca"
-
-
-def validar_senha(senha, confirmacao, cpf="", nascimento=None):
-    """{field: message} for the password typed twice; empty when it is acceptable."""
-    senha = senha or ""
-    if len(senha) < SENHA_MINIMO:
-        return {"senha": f"A senha deve ter pelo menos {SENHA_MINIMO} caracteres."}
-    if len(senha) > SENHA_MAXIMO:
-        return {"senha": f"Use no máximo {SENHA_MAXIMO} caracteres."}
-    minuscula = senha.lower()
-    digitos = re.sub(r"\D", "", senha)
-    pessoais = [cpf] if cpf else []
-    if nascimento:
-        pessoais += [f"{nascimento:%d%m%Y}", f"{nascimento:%Y%m%d}"]
-    if (forca_senha(senha) == "fraca" or minuscula in _COMUNS or len(set(senha)) < 4
-            or any(minuscula in seq or seq[:8] in minuscula for seq in _SEQUENCIAS)
-            or any(p and p in digitos for p in pessoais)):
-        return {"senha": "Senha fraca: siga as regras abaixo (misture letras e números, sem "
-                         "CPF, data de nascimento ou sequências)."}
-    if senha != (confirmacao or ""):
-        return {"senha_confirmacao": "As senhas não são iguais. Digite a mesma senha nos dois "
-                                     "campos."}
-    return {}
-
-
 # --- state ------------------------------------------------------------------------------------
 
 def vigente(certificado_id):
@@ -139,23 +103,23 @@ def fim_fixo(certificado_id):
 
 
 def pode_baixar(certificado, agora=None):
-    """(True, None) or (False, why) — shown on the page before the password is asked."""
+    """(True, None) or (False, why) — shown on the page before the key is made."""
     agora = agora or utcnow()
     if not emitido(certificado.situacao):
         return False, ("O certificado só pode ser baixado depois de aprovado na videoconferência."
                        if not revogado(certificado.situacao) else
                        "Este certificado foi revogado e não pode mais ser baixado.")
     if vigente(certificado.id) is not None:
-        return False, ("Este certificado já foi baixado. Por segurança o download é feito uma "
-                       "única vez: se você perdeu o arquivo ou a senha, use “Revogar e emitir "
-                       "novamente”.")
+        return False, ("Este certificado já foi baixado. A chave foi gerada no seu aparelho e "
+                       "só existe no arquivo que você salvou: se você perdeu o arquivo ou a "
+                       "senha, use “Revogar e emitir novamente”.")
     fim = fim_fixo(certificado.id)
     if fim is not None and fim <= agora:
         return False, "A validade deste certificado terminou. Compre um novo para renovar."
     return True, None
 
 
-def _emitir(certificado, chave_ou_csr, config, ator, origem):
+def _emitir(certificado, csr, config, ator, origem):
     """Issue through the configured AC and record the X.509 (one valid per certificate)."""
     ok, motivo = pode_baixar(certificado)
     if not ok:
@@ -164,7 +128,7 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
     dados = dados_titular(certificado, solicitacao)
     fim = fim_fixo(certificado.id)
     emissor = ac.emissor(config)
-    cert = emissor.emitir(chave_ou_csr, dados,
+    cert = emissor.emitir(csr, dados,
                           fim.replace(tzinfo=timezone.utc) if fim else None)
     validade = cert.not_valid_after_utc.replace(tzinfo=None)
     try:
@@ -178,37 +142,39 @@ def _emitir(certificado, chave_ou_csr, config, ator, origem):
             registrar_evento(certificado.processo_id, "certificado.baixado", ator, certificado.id,
                              detalhes=f"Série {cert.serial_number:x}, válido até "
                                       f"{format_date(em_brasilia(validade))}"
-                                      + (" (requisição CSR do titular)" if origem == "csr"
-                                         else ""))
+                                      + _ORIGENS[origem])
     except IntegrityError:
-        # Another download of the same certificate won the race. The certificate just signed
-        # is never handed out and its key dies here, so nobody can use it.
+        # Another issue of the same certificate (a second tab) won the race: the certificate
+        # just signed is never handed out nor recorded.
         raise EmissaoRecusada(pode_baixar(certificado)[1]) from None
     return cert, dados, emissor.cadeia()
 
 
-def baixar(certificado, senha, config, ator):
-    """Make a key, issue, pack the .pfx with `senha` (PBES2 AES-256-CBC, PBKDF2-SHA256,
-    HMAC-SHA256). Returns the Arquivo to hand over; the key dies with this call."""
-    chave = rsa.generate_private_key(public_exponent=65537, key_size=TAMANHO_CHAVE)
-    cert, dados, cadeia = _emitir(certificado, chave, config, ator, "servidor")
-    cifra = (serialization.PrivateFormat.PKCS12.encryption_builder()
-             .kdf_rounds(200_000)
-             .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
-             .hmac_hash(hashes.SHA256())
-             .build(senha.encode()))
-    pfx = pkcs12.serialize_key_and_certificates(
-        perfil_ecpf.nome_certificado(dados.nome).encode(), chave, cert, cadeia, cifra)
-    return Arquivo(nome_arquivo(dados.nome, "pfx"), "application/x-pkcs12", pfx)
-
-
 def nome_cn(certificado, solicitacao):
-    """The CN the holder's CSR must carry: NOME DO TITULAR:CPF."""
+    """The CN the certificate will carry (NOME DO TITULAR:CPF), for the OpenSSL example."""
     return f"{perfil_ecpf.nome_certificado(solicitacao.nome)}:{certificado.titular_cpf}"
 
 
-def ler_csr(texto, certificado, solicitacao):
-    """The holder's PKCS#10, checked: PEM, signature, RSA ≥ 2048, subject is the holder."""
+def _spki(chave):
+    return chave.public_bytes(serialization.Encoding.DER,
+                              serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def chave_ja_certificada(chave, certificado):
+    """Whether this public key is in an X.509 already issued to the same holder (CPF).
+
+    Bounded by one person's certificates: the PEMs of every Certificado of this CPF. A reissue
+    after a lost or stolen key must come with a new key."""
+    procurada = _spki(chave)
+    pems = (CertificadoX509.select(CertificadoX509.pem).join(Certificado)
+            .where(Certificado.titular_cpf == certificado.titular_cpf))
+    return any(_spki(x509.load_pem_x509_certificate(linha.pem.encode()).public_key())
+               == procurada for linha in pems)
+
+
+def ler_csr(texto, certificado):
+    """The holder's PKCS#10, checked: PEM, signature (proof of possession), RSA ≥ 2048 and a
+    key never certified for this holder. Its subject is ignored: the profile sets the name."""
     texto = (texto or "").strip()
     if len(texto) > CSR_MAXIMO or "-----BEGIN CERTIFICATE REQUEST-----" not in texto:
         raise EmissaoRecusada("Isto não é uma requisição (CSR) em formato PEM. Cole o texto que "
@@ -221,27 +187,39 @@ def ler_csr(texto, certificado, solicitacao):
         raise EmissaoRecusada("A requisição (CSR) está corrompida ou incompleta: gere-a de novo "
                               "e cole o texto inteiro.", "csr") from None
     if not assinatura_ok:
-        raise EmissaoRecusada("A assinatura da requisição (CSR) não confere: gere-a de novo.",
-                              "csr")
+        raise EmissaoRecusada("A assinatura da requisição (CSR) não confere: ela não foi "
+                              "assinada pela chave que contém. Gere-a de novo.", "csr")
     if not isinstance(chave, rsa.RSAPublicKey) or chave.key_size < TAMANHO_CHAVE:
         raise EmissaoRecusada(f"A chave da requisição deve ser RSA de {TAMANHO_CHAVE} bits ou "
                               "mais. Gere uma nova chave e uma nova requisição.", "csr")
-    esperado = nome_cn(certificado, solicitacao)
-    cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    digitado = perfil_ecpf.nome_certificado(cns[0].value) if cns else ""
-    if digitado != esperado:
-        raise EmissaoRecusada(f"A requisição é para “{digitado or 'sem nome'}”, mas este "
-                              f"certificado é de “{esperado}”. Gere a requisição com "
-                              f"CN={esperado}.", "csr")
+    if chave_ja_certificada(chave, certificado):
+        raise EmissaoRecusada("Esta chave já foi certificada antes. Gere uma chave nova e uma "
+                              "nova requisição.", "csr")
     return csr
 
 
-def emitir_por_csr(certificado, texto, config, ator):
-    """Issue over the holder's own key: the portal never sees it. Returns the PEM chain."""
-    csr = ler_csr(texto, certificado, solicitacao_enviada(certificado))
-    cert, dados, cadeia = _emitir(certificado, csr, config, ator, "csr")
-    pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *cadeia])
-    return Arquivo(nome_arquivo(dados.nome, "pem"), "application/x-pem-file", pem)
+def _pem(cert, cadeia):
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *cadeia])
+
+
+def emitir_por_csr(certificado, texto, config, ator, origem="csr"):
+    """Issue over the holder's own key (origem "csr": OpenSSL; "navegador": the page).
+    Returns the certificate and the AC chain as a PEM Arquivo."""
+    csr = ler_csr(texto, certificado)
+    cert, dados, cadeia = _emitir(certificado, csr, config, ator, origem)
+    return Arquivo(nome_arquivo(dados.nome, "pem"), "application/x-pem-file", _pem(cert, cadeia))
+
+
+def cadeia_vigente(certificado, config):
+    """The valid X.509 and the chain again (PEM), for the page still holding the key; None if
+    none is valid."""
+    atual = vigente(certificado.id)
+    if atual is None:
+        return None
+    cert = x509.load_pem_x509_certificate(atual.pem.encode())
+    nome = solicitacao_enviada(certificado).nome
+    return Arquivo(nome_arquivo(nome, "pem"), "application/x-pem-file",
+                   _pem(cert, ac.emissor(config).cadeia()))
 
 
 # --- revocation -------------------------------------------------------------------------------

@@ -134,8 +134,8 @@
     anuncio(marcar ? caixas.length + " marcados." : "Nenhum marcado.");
   });
 
-  // "Baixar meu certificado": a live strength hint for the new password (the server's rules
-  // still decide; same scale as services.emissao.forca_senha).
+  // "Baixar meu certificado": a live strength hint for the new password (the rules in
+  // static/js/emissao.js decide, on the same scale).
   document.addEventListener("input", function (event) {
     var campo = event.target;
     var saida = campo.getAttribute && document.getElementById(campo.getAttribute("data-forca"));

@@ -29,6 +29,7 @@ from services.nucleo.ciclo_de_vida import Ator
 from relogio import TZ, hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.http import login
+from tests.support.requisicao import nova_chave, requisicao
 from tests.support.solicitacao import aceitar, gerar_termo, preencher
 
 EMAILS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "templates", "emails")
@@ -187,8 +188,8 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
     servico(lambda: decisoes.aprovar(agendamento_id, inicio, ATOR, app.config))
     seguir(app, caixa, cliente_de)
     # The holder downloads it; a week before its end, holder and buyer are asked to renew.
-    servico(lambda: emissao.baixar(Certificado.get_by_id(outro.id), "Senha-forte-2026",
-                                   app.config, ATOR))
+    servico(lambda: emissao.emitir_por_csr(Certificado.get_by_id(outro.id),
+                                           requisicao(nova_chave()), app.config, ATOR))
     fim = servico(lambda: emissao.vigente(outro.id).valido_ate)
     servico(lambda: renovacao.avisar(app.config, fim - timedelta(days=6)))
     seguir(app, caixa, cliente_de)

@@ -1,5 +1,6 @@
-"""After "Aprovar e emitir": the holder downloads the .pfx once, with the password they create,
-can reissue or revoke it, and the demo AC publishes the status (CRL, OCSP)."""
+"""After "Aprovar e emitir": the holder's page posts a CSR of a key made on the device and packs
+the .pfx itself; the holder can reissue or revoke it, and the demo AC publishes the status
+(CRL, OCSP)."""
 import base64
 import io
 import logging
@@ -22,6 +23,7 @@ from services.certificacao import ac
 from services.titular import links
 from services.certificacao import perfil_ecpf
 from tests.support.http import login, text
+from tests.support.requisicao import certificados, emitir, nova_chave, pfx, requisicao
 
 CARLA_CPF = "39053344705"  # demo: Maria's purchase A, certificate issued to Carla
 SENHA = "Correto-Cavalo-9"
@@ -45,13 +47,17 @@ def carla(app, demo, ac_demo, client):
     return certificado.numero
 
 
-def baixar(client, numero, senha=SENHA, confirmacao=None):
-    return client.post(f"/titular/{numero}/baixar",
-                       data={"senha": senha, "senha_confirmacao": confirmacao or senha})
+def baixar(client, numero, chave=None):
+    """The page's download: a CSR posted to /emitir; returns the response."""
+    return emitir(client, numero, chave or nova_chave())
 
 
-def abrir(pfx, senha=SENHA):
-    return pkcs12.load_key_and_certificates(pfx, senha.encode())
+def baixado(client, numero, chave):
+    """Issue over `chave` and pack the .pfx as the page does; returns (pfx, cert, chain)."""
+    response = baixar(client, numero, chave)
+    assert response.status_code == 201, response.get_json()
+    cert, cadeia = certificados(response)
+    return pfx(chave, cert, cadeia, SENHA), cert, cadeia
 
 
 def x509s(app, numero):
@@ -60,29 +66,50 @@ def x509s(app, numero):
                     .where(Certificado.numero == numero).order_by(CertificadoX509.id))
 
 
-# --- download ------------------------------------------------------------------------------
+# --- download ---------------------------------------------------------------------------------
 
-def test_the_page_asks_for_the_password_twice_with_rules_and_says_demonstration(client, carla):
-    page = text(client.get(f"/titular/{carla}/baixar"))
+def test_the_page_makes_the_key_here_and_says_a_lost_key_means_reissue(client, carla):
+    response = client.get(f"/titular/{carla}/baixar")
+    page, html = text(response), response.get_data(as_text=True)
     assert "Baixar meu certificado" in page and "Digite a senha de novo" in page
+    assert "gerada neste aparelho" in page and "nunca é enviada" in page
+    assert "Antes de começar" in page and "Revogar e emitir novamente" in page
     assert "Pelo menos 8 caracteres" in page and "não é ICP-Brasil" in page
-    assert "Tenho minha própria requisição (CSR)" in page
-    for sistema in ("Windows", "macOS", "Linux", "Android"):
+    # Only this page loads node-forge; the password fields have no name: never in a request.
+    assert "vendor/forge.min.js" in html and "js/emissao.js" in html
+    assert 'id="senha"' in html and 'name="senha' not in html
+    for formato in ("Moderno", "Compatível", "macOS (Acesso às Chaves)", "Windows 10 e 11"):
+        assert formato in page
+    assert "cópia de segurança" in page and "Android" in page
+    assert "vendor/forge.min.js" not in client.get(f"/titular/{carla}").get_data(as_text=True)
+
+
+def test_without_javascript_the_page_gives_openssl_commands_for_each_system(client, carla):
+    page = text(client.get(f"/titular/{carla}/baixar"))
+    for sistema in ("Linux e macOS (Terminal)", "Windows (Prompt de Comando)"):
         assert sistema in page
-    assert "cópia de segurança" in page
+    assert "openssl genrsa -out minha-chave.pem 2048" in page
+    assert 'openssl req -new -key minha-chave.pem -out requisicao.csr -subj "/CN=titular"' in page
+    assert ("openssl pkcs12 -export -inkey minha-chave.pem -in carla-mendes-rocha.pem "
+            "-out carla-mendes-rocha.pfx") in page
+    assert "Tenho minha própria requisição (CSR)" in page and "avançada" not in page
 
 
-def test_download_gives_a_pfx_that_opens_with_the_password_and_in_openssl(app, client, carla,
-                                                                           tmp_path):
-    response = baixar(client, carla)
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == \
-        'attachment; filename="carla-mendes-rocha.pfx"'
+def test_the_server_makes_no_key_any_more(client, carla):
+    response = client.post(f"/titular/{carla}/baixar",
+                           data={"senha": SENHA, "senha_confirmacao": SENHA})
+    assert response.status_code == 405
+
+
+def test_the_request_gets_the_certificate_and_chain_for_the_page(app, client, carla, chave_rsa,
+                                                                 tmp_path):
+    response = baixar(client, carla, chave_rsa)
+    assert response.status_code == 201
+    assert response.get_json()["nome"] == "carla-mendes-rocha.pfx"
     assert response.headers["Cache-Control"] == "no-store"
-    pfx = response.data
-    chave, cert, cadeia = abrir(pfx)
-    assert chave.key_size == 2048
-    assert cert.public_key().public_numbers() == chave.public_key().public_numbers()
+    assert "PRIVATE KEY" not in response.get_data(as_text=True)
+    cert, cadeia = certificados(response)
+    assert cert.public_key().public_numbers() == chave_rsa.public_key().public_numbers()
     assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
         f"CARLA MENDES ROCHA:{CARLA_CPF}"
     assert [c.subject.rfc4514_string() for c in cadeia] == [
@@ -99,17 +126,7 @@ def test_download_gives_a_pfx_that_opens_with_the_password_and_in_openssl(app, c
                  if n.type_id.dotted_string == "2.16.76.1.3.1")
     assert bloco[0:8] == "17041988" and bloco[8:19] == CARLA_CPF
     assert san.get_values_for_type(x509.RFC822Name) == ["carla@example.com"]
-
-    arquivo = tmp_path / "carla.pfx"
-    arquivo.write_bytes(pfx)
-    info = subprocess.run(["openssl", "pkcs12", "-info", "-in", str(arquivo), "-noout",
-                           "-passin", f"pass:{SENHA}"], capture_output=True, text=True)
-    assert info.returncode == 0, info.stderr
-    assert "PBES2, PBKDF2, AES-256-CBC" in info.stderr and "hmacWithSHA256" in info.stderr
-    assert "MAC: sha256" in info.stderr
-    errado = subprocess.run(["openssl", "pkcs12", "-info", "-in", str(arquivo), "-noout",
-                             "-passin", "pass:outra-senha-1"], capture_output=True, text=True)
-    assert errado.returncode != 0
+    assert [x.origem for x in x509s(app, carla)] == ["navegador"]
 
     (tmp_path / "raiz.pem").write_bytes(cadeia[1].public_bytes(serialization.Encoding.PEM))
     (tmp_path / "emissora.pem").write_bytes(cadeia[0].public_bytes(serialization.Encoding.PEM))
@@ -122,39 +139,100 @@ def test_download_gives_a_pfx_that_opens_with_the_password_and_in_openssl(app, c
     assert verificado.returncode == 0 and ": OK" in verificado.stdout, verificado.stderr
 
 
-def test_a_second_download_is_refused(app, client, carla):
-    assert baixar(client, carla).status_code == 200
+def test_the_subject_of_the_request_is_ignored(app, client, carla, chave_rsa):
+    response = emitir(client, carla, chave_rsa, cn="Maria da Silva:12345678909")
+    cert, _ = certificados(response)
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        f"CARLA MENDES ROCHA:{CARLA_CPF}"
+
+
+def _assinada_por_outra(chave):
+    """A CSR whose public key is `chave`'s but whose signature is another key's."""
+    outra = nova_chave()
+    der = x509.load_pem_x509_csr(requisicao(outra).encode()).public_bytes(
+        serialization.Encoding.DER)
+    spki = {k: k.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+            for k in (outra, chave)}
+    assert len(spki[outra]) == len(spki[chave])  # same length: the DER stays well formed
+    trocado = der.replace(spki[outra], spki[chave])
+    return ("-----BEGIN CERTIFICATE REQUEST-----\n" + base64.encodebytes(trocado).decode()
+            + "-----END CERTIFICATE REQUEST-----\n")
+
+
+@pytest.mark.parametrize("caso, mensagem", [
+    ("chave_1024", "RSA de 2048 bits ou mais"),
+    ("outra_chave", "não foi assinada pela chave que contém"),
+    ("lixo", "não é uma requisição (CSR) em formato PEM"),
+    ("corrompido", "está corrompida ou incompleta"),
+    ("sem_json", "não é uma requisição (CSR) em formato PEM"),
+])
+def test_a_bad_request_is_refused_with_the_reason(app, client, carla, chave_rsa, caso,
+                                                  mensagem):
+    corpo = {
+        "chave_1024": lambda: {"csr": requisicao(nova_chave(1024))},
+        "outra_chave": lambda: {"csr": _assinada_por_outra(chave_rsa)},
+        "lixo": lambda: {"csr": "isto não é uma requisição"},
+        "corrompido": lambda: {"csr": re.sub(r"(BEGIN CERTIFICATE REQUEST-----\n)....",
+                                             r"\1AAAA", requisicao(chave_rsa))},
+        "sem_json": lambda: ["não", "é", "um", "objeto"],
+    }[caso]()
+    response = client.post(f"/titular/{carla}/emitir", json=corpo)
+    assert response.status_code == 422
+    assert mensagem in response.get_json()["erro"]
+    assert x509s(app, carla) == []
+
+
+def test_a_key_already_certified_is_refused_on_reissue(app, client, carla, chave_rsa):
+    baixado(client, carla, chave_rsa)
+    assert client.post(f"/titular/{carla}/reemitir", data={"confirmo": "y"}).status_code == 303
+    response = baixar(client, carla, chave_rsa)
+    assert response.status_code == 422
+    assert "Esta chave já foi certificada antes" in response.get_json()["erro"]
+    assert baixar(client, carla).status_code == 201  # a new key is fine
+    assert len(x509s(app, carla)) == 2
+
+
+def test_a_second_issue_from_another_tab_is_refused(app, client, carla):
+    assert baixar(client, carla).status_code == 201
     page = text(client.get(f"/titular/{carla}/baixar"))
     assert "já foi baixado" in page and "Revogar e emitir novamente" in page
     again = baixar(client, carla)
-    assert again.status_code == 422 and "já foi baixado" in text(again)
+    assert again.status_code == 422 and "já foi baixado" in again.get_json()["erro"]
     assert len(x509s(app, carla)) == 1
 
 
-@pytest.mark.parametrize("senha, confirmacao, mensagem", [
-    ("curta1", None, "pelo menos 8 caracteres"),
-    ("abcdefgh", None, "Senha fraca"),
-    ("12345678", None, "Senha fraca"),
-    (f"x{CARLA_CPF}", None, "Senha fraca"),
-    (SENHA, "Outra-Senha-9", "As senhas não são iguais"),
-])
-def test_weak_or_mismatched_passwords_are_refused_at_the_field(app, client, carla, senha,
-                                                               confirmacao, mensagem):
-    response = baixar(client, carla, senha, confirmacao)
-    assert response.status_code == 422
-    assert mensagem in text(response) and text(response).startswith("Erro: ")
-    assert f"value=\"{senha}\"" not in response.get_data(as_text=True)  # never echoed back
-    assert x509s(app, carla) == []
+def test_two_issues_at_once_give_one_certificate(app, client, carla, monkeypatch):
+    """Both tabs pass the check before either records its X.509: the database keeps one."""
+    from services.certificacao import emissao
+
+    verdadeiro = emissao.pode_baixar
+    antes_de_gravar = iter([(True, None), (True, None)])  # each tab's check, then the real one
+    monkeypatch.setattr(emissao, "pode_baixar",
+                        lambda c, agora=None: next(antes_de_gravar, None) or verdadeiro(c))
+    assert baixar(client, carla).status_code == 201
+    second = baixar(client, carla)
+    assert second.status_code == 422 and "já foi baixado" in second.get_json()["erro"]
+    assert len(x509s(app, carla)) == 1
+
+
+def test_the_page_can_fetch_the_issued_certificate_again(app, client, carla, chave_rsa):
+    nada = client.get(f"/titular/{carla}/emitido")
+    assert nada.status_code == 404 and "Não há certificado válido" in nada.get_json()["erro"]
+    primeiro = baixar(client, carla, chave_rsa).get_json()
+    de_novo = client.get(f"/titular/{carla}/emitido")
+    assert de_novo.status_code == 200 and de_novo.get_json() == primeiro
+    assert len(x509s(app, carla)) == 1
 
 
 def test_no_private_key_nor_password_in_the_database_or_the_logs(app, client, carla, caplog):
     caplog.set_level(logging.DEBUG)
-    assert baixar(client, carla).status_code == 200
+    assert baixar(client, carla).status_code == 201
     with db.connection_context():
         linhas = " ".join(str(row.__data__) for model in ALL_MODELS for row in model.select())
-    assert "PRIVATE KEY" not in linhas and SENHA not in linhas
+    assert "PRIVATE KEY" not in linhas
     assert "BEGIN CERTIFICATE" in linhas  # the public certificate is what is kept
-    assert "PRIVATE KEY" not in caplog.text and SENHA not in caplog.text
+    assert "PRIVATE KEY" not in caplog.text
 
 
 def test_the_download_is_in_the_andamento_and_the_holder_sees_validity(app, client, carla):
@@ -163,18 +241,19 @@ def test_the_download_is_in_the_andamento_and_the_holder_sees_validity(app, clie
     page = text(client.get(f"/titular/{carla}"))
     assert f"Válido até {format_date(emitido.valido_ate)}" in page  # Brasília's date, not UTC's
     with db.connection_context():
-        assert Evento.select().where(Evento.tipo == "certificado.baixado").count() == 1
+        [evento] = Evento.select().where(Evento.tipo == "certificado.baixado")
+    assert "chave gerada no navegador do titular" in evento.detalhes
 
 
 # --- reissue and revocation ------------------------------------------------------------------
 
 def test_reissue_revokes_the_old_one_and_the_new_one_ends_on_the_same_date(app, client, carla):
-    primeiro = abrir(baixar(client, carla).data)[1]
+    primeiro = baixado(client, carla, nova_chave())[1]
     refused = client.post(f"/titular/{carla}/reemitir", data={})
     assert refused.status_code == 422 and "Marque a confirmação" in text(refused)
     response = client.post(f"/titular/{carla}/reemitir", data={"confirmo": "y"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/baixar")
-    segundo = abrir(baixar(client, carla, "Nova-Senha-2026").data, "Nova-Senha-2026")[1]
+    segundo = baixado(client, carla, nova_chave())[1]
     assert segundo.serial_number != primeiro.serial_number
     assert segundo.not_valid_after_utc == primeiro.not_valid_after_utc
     antigo, novo = x509s(app, carla)
@@ -203,7 +282,7 @@ def _ocsp(client, cert, emissora, metodo="post"):
 
 
 def test_revocation_by_the_holder_reaches_the_crl_and_ocsp(app, client, carla):
-    _, cert, (emissora, raiz) = abrir(baixar(client, carla).data)
+    _, cert, (emissora, raiz) = baixado(client, carla, nova_chave())
     assert _ocsp(client, cert, emissora, "get").certificate_status == ocsp.OCSPCertStatus.GOOD
     page = text(client.get(f"/titular/{carla}/revogar"))
     assert "Motivo da revogação" in page and "Comprometimento da chave" in page
@@ -224,6 +303,7 @@ def test_revocation_by_the_holder_reaches_the_crl_and_ocsp(app, client, carla):
     assert resposta.certificate_status == ocsp.OCSPCertStatus.REVOKED
     assert resposta.revocation_reason == x509.ReasonFlags.key_compromise
     assert baixar(client, carla).status_code == 422  # nothing more to download
+    assert client.get(f"/titular/{carla}/emitido").status_code == 404
     with db.connection_context():
         assert Certificado.get(Certificado.numero == carla).situacao == "revogado"
         assert Lcr.select().count() >= 1
@@ -259,43 +339,25 @@ def test_the_buyer_follows_download_and_revocation_in_the_andamento(app, client,
 
 # --- the holder's own CSR --------------------------------------------------------------------
 
-def _csr(chave, cn):
-    return (x509.CertificateSigningRequestBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-            .sign(chave, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode())
-
-
 def test_a_csr_of_the_holder_gets_a_certificate_and_no_key(app, client, carla, chave_rsa):
-    response = client.post(f"/titular/{carla}/csr",
-                           data={"csr": _csr(chave_rsa, f"Carla Mendes Rocha:{CARLA_CPF}")})
+    response = client.post(f"/titular/{carla}/csr", data={"csr": requisicao(chave_rsa)})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="carla-mendes-rocha.pem"'
     cert, emissora, raiz = x509.load_pem_x509_certificates(response.data)
     assert cert.public_key().public_numbers() == chave_rsa.public_key().public_numbers()
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        f"CARLA MENDES ROCHA:{CARLA_CPF}"
     assert b"PRIVATE KEY" not in response.data
     assert [x.origem for x in x509s(app, carla)] == ["csr"]
 
 
-@pytest.mark.parametrize("caso, mensagem", [
-    ("outro_nome", "mas este certificado é de “CARLA MENDES ROCHA:39053344705”"),
-    ("chave_1024", "RSA de 2048 bits ou mais"),
-    ("nao_pem", "não é uma requisição (CSR) em formato PEM"),
-    ("corrompido", "está corrompida ou incompleta"),
-])
-def test_a_bad_csr_is_refused_with_the_reason(app, client, carla, chave_rsa, caso, mensagem):
-    csr = {
-        "outro_nome": lambda: _csr(chave_rsa, "Maria da Silva:12345678909"),
-        "chave_1024": lambda: _csr(rsa.generate_private_key(public_exponent=65537,
-                                                            key_size=1024),
-                                   f"CARLA MENDES ROCHA:{CARLA_CPF}"),
-        "nao_pem": lambda: "isto não é uma requisição",
-        "corrompido": lambda: re.sub(r"(BEGIN CERTIFICATE REQUEST-----\n)....", r"\1AAAA",
-                                     _csr(chave_rsa, "X")),
-    }[caso]()
-    response = client.post(f"/titular/{carla}/csr", data={"csr": csr})
-    assert response.status_code == 422
-    assert mensagem in text(response)
+def test_the_csr_page_gives_the_commands_and_refuses_a_bad_csr(app, client, carla):
+    page = text(client.get(f"/titular/{carla}/csr"))
+    assert "CARLA MENDES ROCHA:39053344705" in page and "openssl genrsa" in page
+    response = client.post(f"/titular/{carla}/csr",
+                           data={"csr": requisicao(nova_chave(1024))})
+    assert response.status_code == 422 and "RSA de 2048 bits ou mais" in text(response)
     assert x509s(app, carla) == []
 
 
@@ -307,8 +369,9 @@ def test_a_certificate_not_yet_approved_cannot_be_downloaded(app, demo, ac_demo,
     numero, token = novo_link(app)
     client.get(f"/t/{token}")
     page = text(client.get(f"/titular/{numero}/baixar"))
-    assert "depois de aprovado" in page
-    assert baixar(client, numero).status_code == 422
+    assert "depois de aprovado" in page and "vendor/forge.min.js" not in page
+    response = baixar(client, numero)
+    assert response.status_code == 422 and "depois de aprovado" in response.get_json()["erro"]
 
 
 def test_without_the_holders_link_the_pages_are_not_found(client, demo, ac_demo, app):
@@ -316,6 +379,7 @@ def test_without_the_holders_link_the_pages_are_not_found(client, demo, ac_demo,
         numero = Certificado.get(Certificado.titular_cpf == CARLA_CPF).numero
     assert client.get(f"/titular/{numero}/baixar").status_code == 404
     assert baixar(client, numero).status_code == 404
+    assert client.get(f"/titular/{numero}/emitido").status_code == 404
 
 
 def test_ac_criar_command_creates_encrypted_keys_once(app, tmp_path):
@@ -346,7 +410,7 @@ def enviar_para_teste(client, numero, pfx, senha=SENHA):
 
 
 def test_testing_signs_a_pdf_that_validates_against_the_demo_chain(app, client, carla):
-    pfx = baixar(client, carla).data
+    pfx = baixado(client, carla, nova_chave())[0]
     antes = x509s(app, carla)
     response = enviar_para_teste(client, carla, pfx)
     assert response.status_code == 200
@@ -365,7 +429,7 @@ def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
 
     from services.certificacao import teste_certificado
 
-    pfx = baixar(client, carla).data
+    pfx = baixado(client, carla, nova_chave())[0]
     with app.app_context(), db.connection_context():
         certificado = Certificado.get(Certificado.numero == carla)
         resultado = teste_certificado.testar(pfx, SENHA, certificado, app.config)
@@ -380,7 +444,7 @@ def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
 
 
 def test_testing_a_revoked_certificate_says_it_is_revoked(app, client, carla):
-    pfx = baixar(client, carla).data
+    pfx = baixado(client, carla, nova_chave())[0]
     client.post(f"/titular/{carla}/revogar", data={"motivo": "key_compromise", "confirmo": "y"})
     page = text(enviar_para_teste(client, carla, pfx))
     assert "Certificado revogado: a assinatura não vale" in page and "Revogado em" in page
@@ -394,7 +458,7 @@ def test_testing_a_revoked_certificate_says_it_is_revoked(app, client, carla):
 ])
 def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, carla, chave_rsa,
                                                                 caso, mensagem):
-    pfx = baixar(client, carla).data
+    pfx = baixado(client, carla, nova_chave())[0]
     if caso == "outra_pessoa":
         with app.app_context():
             emissora = ac.demonstracao(app.config)
@@ -413,7 +477,7 @@ def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, car
 def test_the_agent_can_revoke_from_the_agenda(app, client, carla):
     from models import Agendamento, Horario
 
-    _, cert, (emissora, _) = abrir(baixar(client, carla).data)
+    _, cert, (emissora, _) = baixado(client, carla, nova_chave())
     with db.connection_context():
         certificado = Certificado.get(Certificado.numero == carla)
         horario = Horario.create(inicio=datetime(2026, 11, 2, 13), capacidade=2, ocupados=1)
@@ -447,12 +511,12 @@ def test_the_demo_ac_publishes_its_certificates_crl_and_policy(app, client, ac_d
 def test_without_the_ac_the_pages_explain_instead_of_failing(app, client, carla, tmp_path):
     app.config["AC_DIR"] = str(tmp_path / "sem-ac")
     response = baixar(client, carla)
-    assert response.status_code == 422 and "ainda não foi criada" in text(response)
+    assert response.status_code == 422 and "ainda não foi criada" in response.get_json()["erro"]
     assert client.get("/ac/lcr.crl").status_code == 404
 
 
 def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
-    """Two downloads racing: the second insert of a valid X.509 is refused by the database."""
+    """Two issues racing: the second insert of a valid X.509 is refused by the database."""
     from peewee import IntegrityError
 
     baixar(client, carla)
@@ -460,7 +524,7 @@ def test_the_database_keeps_one_valid_x509_per_certificate(app, client, carla):
     with db.connection_context(), pytest.raises(IntegrityError), db.atomic():
         CertificadoX509.create(certificado=atual.certificado_id,
                                contratante=atual.contratante_id, serial="abc", pem="",
-                               origem="servidor", emitido_em=atual.emitido_em,
+                               origem="navegador", emitido_em=atual.emitido_em,
                                valido_ate=atual.valido_ate,
                                ativo_certificado=atual.certificado_id)
 

@@ -173,7 +173,8 @@ MATRIZ = {
     ("ac.ocsp_post", "POST"): P,  # RFC 6960: a malformed request is an OCSP error, HTTP 200
     ("ac.ocsp_get", "GET"): P,
     ("emissao.baixar", "GET"): TITULAR,
-    ("emissao.baixar", "POST"): titular("422"),
+    ("emissao.emitir", "POST"): titular("422"),
+    ("emissao.emitido", "GET"): titular("404"),
     ("emissao.csr", "GET"): TITULAR,
     ("emissao.csr", "POST"): titular("422"),
     ("emissao.reemitir", "GET"): TITULAR,

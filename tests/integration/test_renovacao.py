@@ -11,6 +11,7 @@ from services.pagamento import pagamentos
 from relogio import hoje, utcnow
 from services.nucleo.ciclo_de_vida import Ator
 from tests.support.http import login, text
+from tests.support.requisicao import emitir, nova_chave
 
 CARLA_CPF = "39053344705"
 
@@ -22,10 +23,7 @@ def baixado(app, demo, ac_demo, client):
         certificado = Certificado.get(Certificado.titular_cpf == CARLA_CPF)
         token = links.emitir(atribuicoes.ativa(certificado), 30)
     client.get(f"/t/{token}")
-    senha = "Correto-Cavalo-9"
-    response = client.post(f"/titular/{certificado.numero}/baixar",
-                           data={"senha": senha, "senha_confirmacao": senha})
-    assert response.status_code == 200
+    assert emitir(client, certificado.numero, nova_chave()).status_code == 201
     with db.connection_context():
         return CertificadoX509.get(CertificadoX509.certificado == certificado.id)
 
