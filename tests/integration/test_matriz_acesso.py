@@ -10,7 +10,7 @@ it, so a POST that changes something (a logout, a resent link) never changes the
 from flask import url_for
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
-                    ProcessoCompra, db)
+                    NotaFiscal, ProcessoCompra, db)
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
@@ -100,6 +100,7 @@ MATRIZ = {
     ("vencimentos.index", "GET"): ("login", "200", "200", "403", "login", "login", "login"),
     ("financeiro.boleto", "GET"): DONO,
     ("financeiro.pdf", "GET"): DONO,
+    ("financeiro.nota_fiscal", "GET"): DONO,
     ("financeiro.novo_boleto", "GET"): DONO,
     ("financeiro.novo_boleto", "POST"): ("login", "409", "404", "404", "login", "login",
                                          "login"),
@@ -107,9 +108,13 @@ MATRIZ = {
     ("pagamentos.confirmar", "POST"): ("login", "404", "404", "422", "login", "login",
                                        "login"),
     ("pagamentos.notificacao", "POST"): ("401",) * 7,
+    # Nothing chosen: the agent is asked for the PDF or the XML.
+    ("pagamentos.nota_fiscal", "POST"): ("login", "404", "404", "422", "login", "login",
+                                         "login"),
     ("inicio.saude", "GET"): P,
     ("exportacao.certificados", "GET"): LOGIN,  # each buyer exports their own list
     ("exportacao.processos", "GET"): LOGIN,
+    ("exportacao.financeiro", "GET"): LOGIN,
     ("lotes.enviar", "GET"): LOGIN,
     ("lotes.receber", "POST"): ("login", "422", "422", "422", "login", "login", "login"),
     ("lotes.modelo", "GET"): LOGIN,
@@ -168,7 +173,11 @@ class Cenario:
             self.tokens[certificado.id] = links.emitir(atribuicao, 30)
             self.ativos[certificado.id] = links.verificar(self.tokens[certificado.id]).id
         self.token_senha = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
-        self.lote = Lote.create(conta=maria, formato="modelo", nome_arquivo="equipe.csv")
+        self.lote = Lote.create(contratante=self.processo.contratante_id, conta=maria,
+                                formato="modelo", nome_arquivo="equipe.csv")
+        self.nota = NotaFiscal.create(processo=self.processo, numero="1", pdf=b"%PDF-1.4",
+                                      enviada_por=self.contas["agente"],
+                                      vigente_processo=self.processo.id)
 
     def certificado(self, endpoint):
         if endpoint.startswith("agendamento."):
@@ -184,7 +193,9 @@ class Cenario:
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
-                   "codificado": "bm90LW9jc3A="}
+                   "codificado": "bm90LW9jc3A=", "nota_id": self.nota.id}
+        if regra.endpoint == "financeiro.nota_fiscal":
+            valores["formato"] = "pdf"
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":

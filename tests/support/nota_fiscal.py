@@ -20,7 +20,9 @@ NFSE = """<?xml version="1.0" encoding="UTF-8"?>
         <nDPS>15</nDPS>
         <prest><CNPJ>99888777000166</CNPJ></prest>
         <toma><CNPJ>{cnpj}</CNPJ><xNome>Prefeitura Municipal de Exemplo</xNome></toma>
-        <serv><cServ><cTribNac>010701</cTribNac><xDescServ>Certificado digital e-CPF A1</xDescServ></cServ></serv>
+        <serv>
+          <cServ><cTribNac>010701</cTribNac><xDescServ>Certificado e-CPF A1</xDescServ></cServ>
+        </serv>
         <valores><vServPrest><vServ>{valor}</vServ></vServPrest></valores>
       </infDPS>
     </DPS>
