@@ -134,7 +134,10 @@ def nota_fiscal(boleto_id):
         return _pagina(boleto.nosso_numero, boleto, _confirmar_form(boleto), status=413,
                        nota_form=form)
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors or not form.errors:
+            abort(400)
+        return _pagina(boleto.nosso_numero, boleto, _confirmar_form(boleto), status=422,
+                       nota_form=form)  # the number: too long, or control characters
     conta = current_account()
     try:
         nota = notas_fiscais.anexar(boleto.processo_id, _arquivo(form.pdf), _arquivo(form.xml),

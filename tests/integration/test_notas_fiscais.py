@@ -126,6 +126,13 @@ def test_a_pdf_alone_without_a_number_is_refused(agente, pago):
     assert "Informe o número da NFS-e" in text(response) and notas(processo) == []
 
 
+def test_a_number_too_long_is_refused_at_its_field(agente, pago):
+    processo, boleto = pago
+    response = anexar(agente, boleto, pdf_da_nota(), numero="1" * 16)
+    assert response.status_code == 422
+    assert "Use no máximo 15 caracteres" in text(response) and notas(processo) == []
+
+
 def test_nothing_chosen_is_refused(agente, pago):
     processo, boleto = pago
     response = anexar(agente, boleto)
