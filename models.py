@@ -203,6 +203,22 @@ Pagamento.add_index(Pagamento.id, where=Pagamento.sinalizado == True,  # noqa: E
                     name="pagamento_sinalizado")
 
 
+class NotaFiscal(BaseModel):
+    """The NFS-e of a paid purchase, attached by the back office (PDF and/or XML). A
+    replacement is a new row; the old one stays, marked `substituida_em`, as history."""
+
+    processo = ForeignKeyField(ProcessoCompra, backref="notas_fiscais", index=True)
+    numero = CharField(max_length=15)  # nNFSe, or the DPS number, as the XML has it
+    pdf = BlobField(null=True)
+    xml = BlobField(null=True)
+    enviada_em = DateTimeField(default=utcnow)
+    enviada_por = ForeignKeyField(Conta)
+    substituida_em = DateTimeField(null=True)
+    # The purchase's id while this is its current nota: one current nota per purchase,
+    # even when two agents attach at the same moment (unique index).
+    vigente_processo = IntegerField(null=True, unique=True)
+
+
 class Certificado(BaseModel):
     # States in which the buyer still has something to follow (the default "Situação" filter).
     EM_ANDAMENTO = ("aguardando_pagamento", "disponivel", "atribuido", "solicitado", "agendado",
@@ -452,7 +468,7 @@ class LoteLinha(BaseModel):
 
 
 ALL_MODELS = [
-    Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, Certificado, Atribuicao,
+    Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, NotaFiscal, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
     ChaveIdempotencia, Lote, LoteLinha,
 ]

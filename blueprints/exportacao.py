@@ -1,5 +1,5 @@
-""""Exportar" on Gerenciar Certificados and Consulta Processos de Compra: the list under its
-current filter as CSV or XLSX, streamed (see web/downloads.py)."""
+""""Exportar" on Gerenciar Certificados, Consulta Processos de Compra and Financeiro: the list
+under its current filter as CSV or XLSX, streamed (see web/downloads.py)."""
 from flask import Blueprint, request
 
 from services.titular import certificados as consulta_certificados
@@ -29,3 +29,11 @@ def processos(formato):
                               exportacao.processos(current_account(), request.args.get("q", ""),
                                                    format_datetime),
                               "Processos de Compra")
+
+
+@bp.get("/financeiro/exportar.<formato>")
+@requer("ver_financeiro")
+def financeiro(formato):
+    return downloads.planilha(formato, "financeiro", exportacao.CABECALHO_FINANCEIRO,
+                              exportacao.financeiro(current_account(), format_datetime),
+                              "Financeiro")

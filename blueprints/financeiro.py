@@ -1,5 +1,6 @@
-""""Financeiro": the buyer's boletos, each boleto's page and PDF, and "Gerar novo Boleto"."""
-from flask import Blueprint, current_app, flash, request
+""""Financeiro": the buyer's boletos, each boleto's page and PDF, "Gerar novo Boleto", and the
+nota fiscal of each paid purchase."""
+from flask import Blueprint, current_app, flash, make_response, request
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
@@ -7,6 +8,7 @@ from wtforms.validators import DataRequired
 from blueprints.forms import Formulario, limpo
 from services.contratantes import posse, vinculos
 from services.pagamento import boletos
+from services.pagamento import notas_fiscais
 from services.nucleo import entrada
 from services.pagamento import pix
 import relogio
@@ -48,8 +50,9 @@ def index():
                                              current_app.config["PAGE_SIZE"], *cursores())
     linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje), boletos.pagador_do(b))
               for b in resultado.itens]
+    notas = notas_fiscais.vigentes([b.processo_id for b in resultado.itens])
     return render("financeiro/index.html", "financeiro/_boletos.html",
-                  resultado=resultado, linhas=linhas)
+                  resultado=resultado, linhas=linhas, notas=notas)
 
 
 @bp.get("/boletos/<id:boleto_id>")
@@ -63,7 +66,19 @@ def boleto(boleto_id):
     return render("financeiro/boleto.html", "financeiro/_boleto.html",
                   boleto=boleto, situacao=chave, rotulo=rotulo, pagador=boletos.pagador_do(boleto),
                   qr=qr, substituto=boletos.substituto(boleto),
-                  pode_gerar_novo=boletos.pode_gerar_novo(boleto, hoje))
+                  pode_gerar_novo=boletos.pode_gerar_novo(boleto, hoje),
+                  notas=notas_fiscais.historico(boleto.processo_id))
+
+
+@bp.get("/notas/<id:nota_id>/nfse.<formato>")
+@requer('ver_financeiro')
+def nota_fiscal(nota_id, formato):
+    dados, tipo, nome = notas_fiscais.arquivo(posse.nota_fiscal_do(current_account(), nota_id),
+                                              formato)
+    response = make_response(dados)
+    response.headers["Content-Type"] = tipo
+    response.headers["Content-Disposition"] = f'attachment; filename="{nome}"'
+    return response
 
 
 @bp.get("/boletos/<id:boleto_id>/boleto.pdf")

@@ -64,8 +64,9 @@ def init_app(app):
     # Templates ask the lifecycle about a state: {% if certificado.situacao is emitido %}.
     app.jinja_env.tests.update({nome: getattr(ciclo_de_vida, nome) for nome in (
         "atribuido", "agendado", "pendente_correcao", "emitido", "cancelado", "preenchivel",
-        "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "boleto_em_aberto",
-        "boleto_vencido", "boleto_substituido", "boleto_cancelado", "lote_em_previa",
+        "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "processo_pago",
+        "boleto_em_aberto", "boleto_pago", "boleto_vencido", "boleto_substituido",
+        "boleto_cancelado", "lote_em_previa",
         "lote_aplicando", "lote_concluido", "linha_valida", "linha_aplicada", "linha_falhou")})
 
     for code in (400, 403, 404, 405, 413, 429, 500):

@@ -8,7 +8,8 @@ services.contratantes.papeis. A missing one and someone else's raise the same Na
 web), so a foreign id looks exactly like one that never existed. The lists read through
 the same scopes (`escopo_*`), so who owns what has one definition.
 """
-from models import Boleto, Certificado, CertificadoX509, Lote, ProcessoCompra, Produto
+from models import (Boleto, Certificado, CertificadoX509, Lote, NotaFiscal, ProcessoCompra,
+                    Produto)
 from services.contratantes.vinculos import contratante_de
 from services.nucleo.entrada import tem_controle
 from services.nucleo.recusas import NaoEncontrado
@@ -94,3 +95,10 @@ def lote_do(conta, lote_id):
     """`conta`'s batch ("Atribuir em lote") `lote_id`."""
     return _ou_nao_encontrado(Lote.get_or_none(
         (Lote.id == lote_id) & (Lote.contratante == (contratante_de(conta) or 0))))
+
+
+def nota_fiscal_do(conta, nota_id):
+    """`conta`'s nota fiscal `nota_id` (current or replaced), with its files."""
+    return _ou_nao_encontrado(
+        NotaFiscal.select(NotaFiscal).join(ProcessoCompra)
+        .where((NotaFiscal.id == nota_id) & escopo_processos(conta)).first())

@@ -230,6 +230,8 @@ PROCESSO_AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
 
 processo_aguardando_pagamento = _em(PROCESSO_AGUARDANDO_PAGAMENTO)
 processo_cancelado = _em("cancelado")
+# Paid, whether or not every certificate is issued yet: a nota fiscal may be attached.
+processo_pago = _em("pago", "concluido")
 
 
 # --- boleto ------------------------------------------------------------------------------
@@ -250,6 +252,7 @@ BOLETO_TRANSICOES = {
 }
 
 BOLETO_EM_ABERTO = "em_aberto"
+BOLETO_PAGO = "pago"
 # Shown, never stored: an open boleto past its due date (services.pagamento.boletos).
 BOLETO_VENCIDO = "vencido"
 
@@ -258,6 +261,7 @@ BOLETO_PAGAVEIS = tuple(s for s in BOLETO_SITUACOES if "pago" in BOLETO_TRANSICO
 
 boleto_em_aberto = _em(BOLETO_EM_ABERTO)
 boleto_vencido = _em(BOLETO_VENCIDO)  # of the state shown (`boletos.situacao_exibida`)
+boleto_pago = _em(BOLETO_PAGO)
 boleto_substituido = _em("substituido")
 boleto_cancelado = _em("cancelado")
 boleto_pagavel = _em(*BOLETO_PAGAVEIS)

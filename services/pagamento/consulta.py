@@ -1,7 +1,9 @@
 """What the agents' "Pagamentos" page reads: the payments flagged for the back office, and
-one boleto with its purchase, its buyer and every payment recorded for that purchase."""
+one boleto with its purchase, its buyer, every payment recorded for that purchase and its
+notas fiscais (the current one first, then those it replaced)."""
 from models import Boleto, Conta, Pagamento, ProcessoCompra
 from services.nucleo.paginacao import paginar
+from services.pagamento import notas_fiscais
 
 
 def sinalizados(por_pagina, depois=None, antes=None):
@@ -16,9 +18,10 @@ def boleto(boleto_id):
 
 
 def compra_do_boleto(boleto):
-    """{"processo", "comprador", "pagamentos_da_compra"} of the boleto's purchase."""
+    """{"processo", "comprador", "pagamentos_da_compra", "notas"} of the boleto's purchase."""
     processo = ProcessoCompra.get_by_id(boleto.processo_id)
     return {"processo": processo, "comprador": Conta.get_by_id(processo.comprador_id),
             "pagamentos_da_compra": list(Pagamento.select()
                                          .where(Pagamento.processo == processo.id)
-                                         .order_by(Pagamento.id))}
+                                         .order_by(Pagamento.id)),
+            "notas": notas_fiscais.historico(processo.id)}

@@ -33,6 +33,8 @@ TITULOS = {
     "termo.gerado": "Termo de titularidade gerado",
     "termo.aceito": "Termo de titularidade aceito pelo titular",
     "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
+    "nota_fiscal.anexada": "Nota fiscal anexada",
+    "nota_fiscal.substituida": "Nota fiscal substituída por uma nova",
     # The organisation's own events (no purchase): read on its "Atividades" page.
     "organizacao.cadastrada": "Organização cadastrada",
     "responsavel.papel": "Papel de responsável alterado",

@@ -1,4 +1,5 @@
-""""Exportar" on Gerenciar Certificados, Consulta Processos de Compra and Atividades: the
+""""Exportar" on Gerenciar Certificados, Consulta Processos de Compra, Atividades and
+Financeiro (for accounting): the
 current filter as rows, read in keyset chunks (WHERE id > last) so memory stays flat at
 100 000 rows.
 
@@ -7,14 +8,16 @@ way pages do (Brasília time).
 """
 from peewee import fn
 
-from models import Certificado, Evento, ProcessoCompra, Produto
+from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
 from services.contratantes import atividades as consulta_atividades
 from services.contratantes import posse
 from services.titular import andamento
 from services.nucleo import formatacao, paginacao
 from services.titular import certificados as consulta_certificados
+from services.pagamento import notas_fiscais
 from services.pagamento import processos as consulta_processos
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO, PROCESSO_SITUACOES
+from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES,
+                                           EM_ANDAMENTO, PROCESSO_SITUACOES, boleto_pago)
 
 BLOCO = 1000
 
@@ -24,6 +27,19 @@ CABECALHO_CERTIFICADOS = ["ID Processo Compra", "Certificado", "Titular (CPF)",
 CABECALHO_PROCESSOS = ["ID Processo Compra", "Produto", "Quantidade", "Valor total",
                        "Situação", "Data da compra", "Pago em", "Último andamento",
                        "Data do último andamento"]
+# Financeiro for accounting: (column, its value for a boleto `b` with its purchase, the number
+# of the purchase's nota fiscal, and `data_hora`). A column is one line here.
+COLUNAS_FINANCEIRO = [
+    ("ID Processo Compra (Contrato)", lambda b, nota, data_hora: b.processo.numero),
+    ("Boleto", lambda b, nota, data_hora: b.numero_documento),
+    ("Vencimento", lambda b, nota, data_hora: formatacao.format_date(b.vencimento)),
+    ("Pago em", lambda b, nota, data_hora: data_hora(b.pago_em) if b.pago_em else ""),
+    ("Valor", lambda b, nota, data_hora: formatacao.format_brl(b.valor_centavos)),
+    ("Situação", lambda b, nota, data_hora: BOLETO_SITUACOES.get(b.situacao, b.situacao)),
+    # The nota is the paid boleto's: a replaced or cancelled one did not settle anything.
+    ("Nota fiscal", lambda b, nota, data_hora: nota if boleto_pago(b.situacao) else ""),
+]
+CABECALHO_FINANCEIRO = [nome for nome, _ in COLUNAS_FINANCEIRO]
 CABECALHO_ATIVIDADES = ["Data e hora (Brasília)", "Pessoa", "O que",
                         "ID Processo Compra (Contrato)", "Certificado"]
 
@@ -94,3 +110,15 @@ def atividades(contratante_id, filtro, data_hora):
             yield [data_hora(e.criado_em), e.ator, consulta_atividades.o_que(e),
                    e.processo.numero if e.processo else "",
                    e.certificado.numero if e.certificado else ""]
+
+
+def financeiro(conta, data_hora):
+    """Every boleto of the active contratante, oldest first, as Financeiro for accounting."""
+    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+             .where(posse.escopo_boletos(conta)))
+    for bloco in _em_blocos(query, Boleto.id):
+        notas = notas_fiscais.vigentes([b.processo_id for b in bloco])
+        for b in bloco:
+            nota = notas.get(b.processo_id)
+            yield [valor(b, nota.numero if nota else "", data_hora)
+                   for _, valor in COLUNAS_FINANCEIRO]

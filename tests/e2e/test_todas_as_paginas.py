@@ -30,6 +30,7 @@ from relogio import hoje
 from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import AC_SENHA, TEST_CONFIG
 from tests.support.navegador import PHONE, servidor_demo
+from tests.support.nota_fiscal import pdf_da_nota, xml_da_nota
 from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
 from tests.support.solicitacao import novo_link
 
@@ -55,6 +56,9 @@ PAGINAS = [
     "comprador/novo-boleto-com-erro", "comprador/loja-confirmar", "comprador/ajuda-interativa",
     "comprador/ajuda-interativa-atribuir", "comprador/minha-conta",
     "agente/agenda", "agente/agendamento", "agente/pagamentos", "agente/pagamentos-busca",
+    "agente/pagamentos-nota-fiscal", "agente/pagamentos-nota-fiscal-com-erro",
+    "agente/pagamentos-nota-fiscal-anexada", "compras/financeiro-nota-fiscal",
+    "compras/boleto-nota-fiscal",
     "titular/certificado", "titular/dados", "titular/dados-com-erro", "titular/contato",
     "titular/endereco", "titular/documento", "titular/confira", "titular/termo",
     "titular/enviada",
@@ -182,11 +186,16 @@ def preparar(app):
                           & (Boleto.situacao == "em_aberto") & (Boleto.vencimento < dia))
                    .get())
         agendamento = Agendamento.get(Agendamento.situacao == "ativo")
+        pago = (Boleto.select().join(ProcessoCompra)
+                .where((ProcessoCompra.comprador == maria.id) & (Boleto.situacao == "pago"))
+                .order_by(Boleto.id).get())
         return {
             "solicitado_token": token,
             "certificados": {s: c.numero for s, c in certificados.items()},
             "processo": certificados["disponivel"].processo.numero,
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
+            "pago": pago.id, "pago_nosso_numero": pago.nosso_numero,
+            "pago_xml": xml_da_nota(pago.processo),
             "agendamento": agendamento.id,
             # The booked day, so the Agenda lists it (with its "Abrir" link).
             "dia_agenda": horarios.do_banco(agendamento.horario.inicio).date().isoformat(),
@@ -345,7 +354,26 @@ def visitas(browser, servidor, tmp_path_factory, request):
         for nome, url in [("agente/agenda", f"/agenda/?dia={dados['dia_agenda']}"),
                           ("agente/agendamento", f"/agenda/{dados['agendamento']}"),
                           ("agente/pagamentos", "/pagamentos/"),
-                          ("agente/pagamentos-busca", f"/pagamentos/?q={dados['nosso_numero']}")]:
+                          ("agente/pagamentos-busca", f"/pagamentos/?q={dados['nosso_numero']}"),
+                          ("agente/pagamentos-nota-fiscal",
+                           f"/pagamentos/?q={dados['pago_nosso_numero']}")]:
+            page.goto(url)
+            ver(page, nome)
+        page.get_by_role("button", name="Anexar nota fiscal").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "agente/pagamentos-nota-fiscal-com-erro")
+        page.get_by_label("PDF da nota (DANFSe)").set_input_files(files=[
+            {"name": "nota.pdf", "mimeType": "application/pdf", "buffer": pdf_da_nota()}])
+        page.get_by_label("XML da NFS-e").set_input_files(files=[
+            {"name": "nota.xml", "mimeType": "application/xml", "buffer": dados["pago_xml"]}])
+        page.get_by_role("button", name="Anexar nota fiscal").click()
+        expect(page.get_by_text("Nota fiscal nº 123 anexada")).to_be_visible()
+        ver(page, "agente/pagamentos-nota-fiscal-anexada")
+
+        page = novo_celular()
+        entrar(page, "258.369.147-37", "demo12345")
+        for nome, url in [("compras/financeiro-nota-fiscal", "/financeiro/"),
+                          ("compras/boleto-nota-fiscal", f"/financeiro/boletos/{dados['pago']}")]:
             page.goto(url)
             ver(page, nome)
 

@@ -20,6 +20,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.certificacao import emissao
 from services.nucleo import correio
+from services.pagamento import notas_fiscais
 from services.pagamento import pagamentos
 import relogio
 from services.certificacao import renovacao
@@ -37,6 +38,7 @@ EMAILS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "template
 SO_INFORMAM = {"certificado_emitido", "titular_reatribuido"}
 MARIA = "12345678909"
 ATOR = Ator("Teste")
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 
 
 def modelos():
@@ -104,9 +106,14 @@ def seguir(app, caixa, cliente_de):
 
 def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, ac_demo):
     assert login(client, "123.456.789-09", "demo12345").status_code == 303
+    carlos = app.test_client()  # "Compras e financeiro" of Maria's organisation
+    assert login(carlos, "258.369.147-37", "demo12345").status_code == 303
+
     def cliente_de(destinatario):
-        # The buyer reads in the browser she is signed in; anyone else has only the link.
-        return client if destinatario == maria_email else app.test_client()
+        # The buyer and her organisation's Compras read in the browsers they are signed in;
+        # anyone else has only the link.
+        return {maria_email: client, "carlos@example.com": carlos}.get(
+            destinatario) or app.test_client()
 
     def servico(acao):
         with app.app_context(), db.connection_context():
@@ -129,6 +136,10 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
     seguir(app, caixa, cliente_de)
     servico(lambda: pagamentos.reconhecer_pagamento(Boleto.get_by_id(boleto.id), 15000, hoje(),
                                                  "agente", "emails-2", ATOR))
+    seguir(app, caixa, cliente_de)
+    # The back office attaches its nota fiscal: the organisation's Gestor and Compras are told.
+    agente = servico(lambda: Conta.get(Conta.cpf == "98765432100"))
+    servico(lambda: notas_fiscais.anexar(processo.id, PDF, None, "77", agente, ATOR))
     seguir(app, caixa, cliente_de)
     vencido = servico(lambda: Boleto.select().join(ProcessoCompra)
                       .where((ProcessoCompra.comprador == maria.id)

@@ -31,6 +31,7 @@ def contexto():
         "pagamento": Amostra(valor_centavos=30000, data_pagamento=date(2026, 12, 1)),
         "certificado": Amostra(numero="2026000001-01"), "original": date(2026, 12, 1),
         "termo": Amostra(versao=1, codigo_verificacao="ABCD"), "correcao": False,
+        "nota": Amostra(numero="123"),
         "quando": Amostra(dia_semana="segunda-feira", data="07/12/2026", hora="10:00"),
         "tipo": "agendado", "caso": "valor", "horas": 24, "validade_dias": 30,
         "primeiro_acesso": True, "prazo_alteracao": "1 hora",

@@ -20,7 +20,7 @@ from flask import url_for
 from werkzeug.security import generate_password_hash
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Convite, LinkTitular,
-                    Lote, ProcessoCompra, Responsavel, db)
+                    Lote, NotaFiscal, ProcessoCompra, Responsavel, db)
 from services.contratantes import contas, papeis, vinculos
 from services.titular import atribuicoes
 from services.titular import links
@@ -149,14 +149,18 @@ MATRIZ = {
     ("atividades.exportar", "GET"): requer("ver_organizacao", "200"),
     ("financeiro.boleto", "GET"): requer("ver_financeiro", "200", "404"),
     ("financeiro.pdf", "GET"): requer("ver_financeiro", "200", "404"),
+    ("financeiro.nota_fiscal", "GET"): requer("ver_financeiro", "200", "404"),
     ("financeiro.novo_boleto", "GET"): requer("pagar", "200", "404"),
     ("financeiro.novo_boleto", "POST"): requer("pagar", "409", "404"),
     ("pagamentos.index", "GET"): agente("200"),
     ("pagamentos.confirmar", "POST"): agente("422"),
     ("pagamentos.notificacao", "POST"): todos("401"),
+    # Nothing chosen: the agent is asked for the PDF or the XML.
+    ("pagamentos.nota_fiscal", "POST"): agente("422"),
     ("inicio.saude", "GET"): P,
     ("exportacao.certificados", "GET"): requer("ver_certificados", "200"),  # their own list
     ("exportacao.processos", "GET"): requer("ver_pedidos", "200"),
+    ("exportacao.financeiro", "GET"): requer("ver_financeiro", "200"),
     ("lotes.enviar", "GET"): requer("atribuir", "200"),
     ("lotes.receber", "POST"): requer("atribuir", "422"),
     ("lotes.modelo", "GET"): requer("atribuir", "200"),
@@ -258,6 +262,9 @@ class Cenario:
                                       Responsavel.contratante == self.prefeitura.id)
         self.renata = Responsavel.get(Responsavel.conta == self.contas["removido"].id,
                                       Responsavel.contratante == self.prefeitura.id)
+        self.nota = NotaFiscal.create(processo=self.processo, numero="1", pdf=b"%PDF-1.4",
+                                      enviada_por=self.contas["agente"],
+                                      vigente_processo=self.processo.id)
 
     def pela_web(self, outbox):
         """Maria resends Beatriz's invitation (so its link is known); the Gestor to be
@@ -290,7 +297,9 @@ class Cenario:
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
                    "codificado": "bm90LW9jc3A=", "convite_id": self.convite.id,
-                   "responsavel_id": self.carlos.id}
+                   "responsavel_id": self.carlos.id, "nota_id": self.nota.id}
+        if regra.endpoint == "financeiro.nota_fiscal":
+            valores["formato"] = "pdf"
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":
