@@ -33,6 +33,10 @@ TITULOS = {
     "termo.gerado": "Termo de titularidade gerado",
     "termo.aceito": "Termo de titularidade aceito pelo titular",
     "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
+    "processo.proposta": "Compra contratada a partir de proposta comercial",
+    "empenho.informado": "Nota de empenho informada",
+    "empenho.corrigido": "Nota de empenho corrigida",
+    "empenho.pdf": "PDF da nota de empenho anexado",
     # The organisation's own events (no purchase): read on its "Atividades" page.
     "organizacao.cadastrada": "Organização cadastrada",
     "responsavel.papel": "Papel de responsável alterado",
@@ -41,6 +45,8 @@ TITULOS = {
     "convite.reenviado": "Convite reenviado",
     "convite.cancelado": "Convite cancelado",
     "convite.aceito": "Convite aceito",
+    "proposta.gerada": "Proposta comercial gerada",
+    "proposta.contratada": "Proposta comercial contratada",
 }
 
 
