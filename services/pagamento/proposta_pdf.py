@@ -111,8 +111,8 @@ def render_proposta_pdf(dados: PropostaPdfData) -> bytes:
         "Para contratar: Área do Cliente, menu Propostas, \"Contratar esta proposta\", "
         "informando o número da nota de empenho.",
     ), start=1):
-        pdf.multi_cell(0, _LINHA, _pdf_text(f"{numero}. {texto}"), new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
+        pdf.multi_cell(0, _LINHA, _pdf_text(f"{numero}. {texto}"), align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     _campo(pdf, "Código de verificação", dados.codigo_verificacao)
     return bytes(pdf.output())
