@@ -60,11 +60,11 @@ def _renovado(numero):
 def _pagina_produto(form, status=200):
     conta = current_account()
     # "Gerar proposta" is an organisation's (a person buying for themself just buys).
-    proposta = (conta is not None and not form.renovar.data
-                and conta.vinculo is not None and conta.vinculo.contratante.e_organizacao)
+    oferece = (conta is not None and not form.renovar.data
+               and conta.vinculo is not None and conta.vinculo.contratante.e_organizacao)
     return render("loja/index.html", form=form, produto=_produto(),
                   prazo=compras.PRAZO_DIAS_UTEIS, renovado=_renovado(form.renovar.data),
-                  oferece_proposta=proposta, validade_proposta=propostas.VALIDADE_DIAS,
+                  oferece_proposta=oferece, validade_proposta=propostas.VALIDADE_DIAS,
                   status=status)
 
 

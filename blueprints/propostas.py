@@ -73,7 +73,7 @@ def proposta(proposta_id):
 def pdf(proposta_id):
     if pdf_liberado() == proposta_id:
         # A signed address from the Propostas page (a new tab outside the frame).
-        encontrada = propostas.proposta(proposta_id)
+        encontrada = propostas.por_id(proposta_id)
     elif current_account() is None:
         return para_o_login()
     else:

@@ -68,7 +68,7 @@ def da_conta(conta, proposta_id):
     return proposta
 
 
-def proposta(proposta_id):
+def por_id(proposta_id):
     """The proposta a signed PDF address names (whoever holds the address may read it)."""
     encontrada = Proposta.get_or_none(Proposta.id == proposta_id)
     if encontrada is None:
