@@ -82,7 +82,8 @@ def test_jose_buying_for_himself_keeps_todays_flow_without_gerar_proposta(client
 def test_a_proposta_is_addressed_to_the_cnpj_for_30_days(maria, dbconn):
     proposta = proposta_gerada(maria)
     pagina = text(maria.get(f"/propostas/{proposta.id}"))
-    validade = (proposta.criada_em.date() + timedelta(days=30)).strftime("%d/%m/%Y")
+    assert proposta.valida_ate == hoje() + timedelta(days=30)
+    validade = proposta.valida_ate.strftime("%d/%m/%Y")
     assert re.fullmatch(r"P2026\d{6}", proposta.numero)
     assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){3}", proposta.codigo_verificacao)
     assert f"Proposta {proposta.numero}" in pagina and "Aberta" in pagina
@@ -127,7 +128,7 @@ def test_propostas_page_lists_number_date_quantity_total_validity_and_situacao(m
     proposta = proposta_gerada(maria, "2")
     pagina = maria.get("/propostas/")
     html, visivel = pagina.get_data(as_text=True), text(pagina)
-    for esperado in (proposta.numero, proposta.criada_em.strftime("%d/%m/%Y"), "R$ 300,00",
+    for esperado in (proposta.numero, hoje().strftime("%d/%m/%Y"), "R$ 300,00",
                      proposta.valida_ate.strftime("%d/%m/%Y"), "Aberta", "Baixar PDF"):
         assert esperado in visivel, esperado
     assert f"/propostas/{proposta.id}/proposta.pdf?acesso=" in html
