@@ -151,10 +151,45 @@ class ProcessoCompra(BaseModel):
     # "Renovar": the certificate this purchase renews; once paid, same holder (ID, not FK:
     # Certificado is declared below and a renewal never deletes anything).
     renova_id = IntegerField(null=True)
+    # The buyer's nota de empenho (a public body's commitment of the money), when given.
+    empenho = CharField(max_length=30, default="")
 
     class Meta:
         # "Consulta Processos de Compra": newest first, and the search by number (prefix).
         indexes = ((("contratante", "id"), False), (("contratante", "numero"), False))
+
+
+class Proposta(BaseModel):
+    """A proposta comercial addressed to an organisation, valid for 30 days; contracting it
+    makes the purchase (`processo`) at its price. Whom it names is copied, as printed."""
+
+    numero = CharField(max_length=20, unique=True)
+    contratante = ForeignKeyField(Contratante, index=False)
+    autor = ForeignKeyField(Conta)
+    codigo_verificacao = CharField(max_length=19)
+    quantidade = IntegerField()
+    valor_unitario_centavos = IntegerField()
+    total_centavos = IntegerField()
+    destinatario_nome = CharField(max_length=150)
+    destinatario_documento = CharField(max_length=30)
+    destinatario_endereco = CharField(max_length=300, default="")
+    criada_em = DateTimeField(default=utcnow)
+    valida_ate = DateField()
+    situacao = CharField(max_length=20)
+    processo = ForeignKeyField(ProcessoCompra, null=True, unique=True)
+
+    class Meta:
+        indexes = ((("contratante", "id"), False),)
+
+
+class EmpenhoPdf(BaseModel):
+    """The nota de empenho's PDF a buyer uploaded with a purchase (checked to be a PDF)."""
+
+    processo = ForeignKeyField(ProcessoCompra, unique=True)
+    nome = CharField(max_length=120)
+    sha256 = CharField(max_length=64)
+    pdf = BlobField()
+    enviado_em = DateTimeField(default=utcnow)
 
 
 class Boleto(BaseModel):
@@ -468,7 +503,8 @@ class LoteLinha(BaseModel):
 
 
 ALL_MODELS = [
-    Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Boleto, Pagamento, NotaFiscal, Certificado, Atribuicao,
+    Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Proposta,
+    EmpenhoPdf, Boleto, Pagamento, NotaFiscal, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
     ChaveIdempotencia, Lote, LoteLinha,
 ]

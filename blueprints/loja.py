@@ -10,12 +10,14 @@ from blueprints.forms import Formulario, limpo
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.nucleo import formatacao
+from services.nucleo.recusas import Recusa
 import relogio
 from services.certificacao import renovacao, validade
 from services.contratantes import organizacoes, vinculos
+from services.pagamento import propostas
 from web.paginas import redirecionar, render
 from web.papeis import requer
-from web.sessao import current_account
+from web.sessao import current_account, para_o_login
 
 bp = Blueprint("loja", __name__, url_prefix="/solicite-agora")
 
@@ -56,9 +58,31 @@ def _renovado(numero):
 
 
 def _pagina_produto(form, status=200):
+    conta = current_account()
+    # "Gerar proposta" is an organisation's (a person buying for themself just buys).
+    oferece = (conta is not None and not form.renovar.data
+               and conta.vinculo is not None and conta.vinculo.contratante.e_organizacao)
     return render("loja/index.html", form=form, produto=_produto(),
                   prazo=compras.PRAZO_DIAS_UTEIS, renovado=_renovado(form.renovar.data),
-                  fim_a1=validade.fim_encurtado(current_app.config), status=status)
+                  fim_a1=validade.fim_encurtado(current_app.config),
+                  oferece_proposta=oferece, validade_proposta=propostas.VALIDADE_DIAS,
+                  status=status)
+
+
+def _gerar_proposta(form):
+    conta = current_account()
+    if conta is None:
+        return para_o_login()
+    vinculos.exigir(conta, "comprar")
+    try:
+        proposta = propostas.gerar(conta, form.quantidade.limpo, vinculos.ator(conta))
+    except Recusa as recusa:
+        form.quantidade.errors = [recusa.mensagem]
+        return _pagina_produto(form, 422)
+    flash(f"Proposta {proposta.numero} gerada, válida até "
+          f"{formatacao.format_date(proposta.valida_ate)}. Baixe o PDF para abrir o processo; "
+          "contrate-a aqui quando tiver a nota de empenho.", "sucesso")
+    return redirecionar("propostas.proposta", proposta_id=proposta.id)
 
 
 def _erro_de_quantidade(texto, erros):
@@ -74,6 +98,8 @@ def index():
                                 "renovar": request.args.get("renovar", "")}
                           if request.method == "GET" else None)
     if form.validate_on_submit():
+        if request.form.get("acao") == "proposta" and not form.renovar.data:
+            return _gerar_proposta(form)
         _renovado(form.renovar.data)
         # Anonymous visitors pass through the login, which brings them back to confirm.
         extra = {"renovar": form.renovar.data} if form.renovar.data else {}

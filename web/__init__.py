@@ -10,7 +10,7 @@ from services.nucleo import ciclo_de_vida, formatacao
 from services.nucleo.correio import url_externa
 from services.nucleo.recusas import NaoEncontrado
 from services.nucleo.ciclo_de_vida import (BOLETO_SITUACOES, CERTIFICADO_SITUACOES, PROCESSO_SITUACOES,
-                                TransicaoInvalida)
+                                PROPOSTA_SITUACOES, TransicaoInvalida)
 from services.pagamento import boletos, febraban
 from services.titular import andamento
 from web.cabecalhos import query_string_segura, security_headers
@@ -49,6 +49,7 @@ def init_app(app):
         CERTIFICADO_SITUACOES=CERTIFICADO_SITUACOES,
         PROCESSO_SITUACOES=PROCESSO_SITUACOES,
         BOLETO_SITUACOES=BOLETO_SITUACOES,
+        PROPOSTA_SITUACOES=PROPOSTA_SITUACOES,
         JANELA_DIAS=boletos.JANELA_DIAS,
     )
     app.jinja_env.filters.update(
@@ -66,8 +67,8 @@ def init_app(app):
         "atribuido", "agendado", "pendente_correcao", "emitido", "cancelado", "preenchivel",
         "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "processo_pago",
         "boleto_em_aberto", "boleto_pago", "boleto_vencido", "boleto_substituido",
-        "boleto_cancelado", "lote_em_previa",
-        "lote_aplicando", "lote_concluido", "linha_valida", "linha_aplicada", "linha_falhou")})
+        "boleto_cancelado", "lote_em_previa", "lote_aplicando", "lote_concluido", "linha_valida",
+        "linha_aplicada", "linha_falhou", "proposta_aberta", "proposta_vencida")})
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, error_page)

@@ -16,6 +16,7 @@ MENU = [
     ("Meus Pedidos", "pedidos.index", "ver_pedidos"),
     ("Solicitação de Certificado Digital", "certificados.index", "ver_certificados"),
     ("Financeiro", "financeiro.index", "ver_financeiro"),
+    ("Propostas", "propostas.index", "ver_financeiro"),
     ("Vencimentos", "vencimentos.index", "ver_vencimentos"),
     ("Organização", "organizacao.index", "ver_organizacao"),
     ("Agenda", "agenda.index", AGENTE),

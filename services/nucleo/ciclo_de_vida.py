@@ -12,7 +12,7 @@ states and sets (`Certificado.situacao.in_(EM_ANDAMENTO)`).
 """
 from dataclasses import dataclass
 
-from models import Agendamento, Boleto, Certificado, Evento, ProcessoCompra, db
+from models import Agendamento, Boleto, Certificado, Evento, ProcessoCompra, Proposta, db
 from services.nucleo.recusas import Recusa
 from relogio import utcnow
 
@@ -227,7 +227,6 @@ PROCESSO_TRANSICOES = {
 
 PROCESSO_AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
 
-
 processo_aguardando_pagamento = _em(PROCESSO_AGUARDANDO_PAGAMENTO)
 processo_cancelado = _em("cancelado")
 # Paid, whether or not every certificate is issued yet: a nota fiscal may be attached.
@@ -282,8 +281,8 @@ def _mover(model, transicoes, nome, registro, para, ator, processo_id, detalhes,
         if updated != 1:
             raise EstadoAlterado(f"{nome.capitalize()} foi alterado por outra pessoa. "
                                  "Confira a situação atual.")
-        registrar_evento(processo_id, f"{model._meta.table_name}.{para}", ator,
-                         de=origem, para=para, detalhes=detalhes)
+        registrar_evento(processo_id, f"{model._meta.table_name}.{para}", ator, de=origem,
+                         para=para, detalhes=detalhes, contratante_id=registro.contratante_id)
     registro.situacao = para
     for name, value in campos.items():
         setattr(registro, name, value)
@@ -309,13 +308,24 @@ def concluir_processo_se_emitido(processo, ator=SISTEMA):
         mover_processo(processo, "concluido", ator, "Todos os certificados foram emitidos.")
 
 
+# --- proposta comercial: "vencida" is shown, never stored (services.pagamento.propostas) ----
+PROPOSTA_SITUACOES = {"aberta": "Aberta", "contratada": "Contratada", "vencida": "Vencida"}
+PROPOSTA_TRANSICOES = {"aberta": {"contratada"}, "contratada": set()}
+PROPOSTA_ABERTA, PROPOSTA_VENCIDA = "aberta", "vencida"
+proposta_aberta, proposta_vencida = _em(PROPOSTA_ABERTA), _em(PROPOSTA_VENCIDA)
+
+
+def mover_proposta(proposta, para, ator, detalhes=""):
+    return _mover(Proposta, PROPOSTA_TRANSICOES, "a proposta", proposta, para, ator, None,
+                  detalhes, {})
+
+
 # --- videoconference booking (moved by services.agendamento.reservas) --------------------
 
 AGENDAMENTO_ATIVO = Agendamento.ATIVO  # the model's default
 AGENDAMENTO_CANCELADO = "cancelado"
 # Undone by the holder (cancelled or moved to another slot): no longer on the agents' day.
 AGENDAMENTOS_DESMARCADOS = (AGENDAMENTO_CANCELADO, "reagendado")
-
 
 agendamento_ativo = _em(AGENDAMENTO_ATIVO)
 agendamento_realizado = _em("realizado")

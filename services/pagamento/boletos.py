@@ -184,6 +184,7 @@ def pdf_do_boleto(boleto, beneficiario):
         instrucoes=[
             f"Compra {processo.numero}: {processo.quantidade} × Certificado Digital e-CPF A1 "
             "(1 ano).",
+            *([f"Nota de empenho {processo.empenho}."] if processo.empenho else []),
             "Não receber após o vencimento. Vencido, gere um novo boleto na Área do Cliente, "
             "menu Financeiro.",
         ],

@@ -43,15 +43,17 @@ def garantir_produto(preco_centavos):
 
 
 def criar_processo(conta, produto, quantidade, vencimento, beneficiario, ator,
-                   chave_idempotencia=None):
-    """A purchase with its certificates waiting for payment and its first boleto."""
+                   chave_idempotencia=None, valor_unitario_centavos=None, empenho=""):
+    """A purchase with its certificates waiting for payment and its first boleto; at the
+    product's price, or at a proposta's (`valor_unitario_centavos`)."""
+    unitario = (produto.preco_centavos if valor_unitario_centavos is None
+                else valor_unitario_centavos)
     with db.atomic():
         processo = ProcessoCompra.create(
             numero=f"t{secrets.token_hex(8)}",  # replaced below, once the id exists
             contratante=contratante_de(conta), comprador=conta, produto=produto,
-            quantidade=quantidade,
-            valor_unitario_centavos=produto.preco_centavos,
-            total_centavos=produto.preco_centavos * quantidade,
+            quantidade=quantidade, valor_unitario_centavos=unitario,
+            total_centavos=unitario * quantidade, empenho=empenho,
             situacao="aguardando_pagamento", chave_idempotencia=chave_idempotencia,
         )
         # The contract number is the year plus the row id: short, unique, easy to read out.

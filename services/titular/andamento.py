@@ -35,6 +35,10 @@ TITULOS = {
     "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
     "nota_fiscal.anexada": "Nota fiscal anexada",
     "nota_fiscal.substituida": "Nota fiscal substituída por uma nova",
+    "processo.proposta": "Compra contratada a partir de proposta comercial",
+    "empenho.informado": "Nota de empenho informada",
+    "empenho.corrigido": "Nota de empenho corrigida",
+    "empenho.pdf": "PDF da nota de empenho anexado",
     # The organisation's own events (no purchase): read on its "Atividades" page.
     "organizacao.cadastrada": "Organização cadastrada",
     "responsavel.papel": "Papel de responsável alterado",
@@ -43,6 +47,8 @@ TITULOS = {
     "convite.reenviado": "Convite reenviado",
     "convite.cancelado": "Convite cancelado",
     "convite.aceito": "Convite aceito",
+    "proposta.gerada": "Proposta comercial gerada",
+    "proposta.contratada": "Proposta comercial contratada",
 }
 
 

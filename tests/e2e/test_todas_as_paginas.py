@@ -24,6 +24,7 @@ from services.agendamento import horarios
 from services.titular import atribuicoes
 from services.pagamento import boletos
 from services.pagamento import compras
+from services.pagamento import propostas
 from services.titular import links
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
 from relogio import hoje
@@ -71,6 +72,8 @@ PAGINAS = [
     "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
     "organizacao/index", "organizacao/nova", "organizacao/contratantes", "organizacao/atividades",
     "comprador/vencimentos",
+    "propostas/solicite-agora", "propostas/proposta", "propostas/contratar-com-erro",
+    "propostas/contratada", "propostas/index", "propostas/vencida",
     "organizacao/nova-com-erro", "organizacao/convidar-com-erro", "organizacao/convite-enviado",
     "publico/convite", "publico/convite-inativo", "compras/acesso-negado",
 ]
@@ -176,6 +179,7 @@ def preparar(app):
                                boletos.Beneficiario.from_config(app.config),
                                Ator(maria.nome, maria.id))
         compras.cancelar_vencidos(dia)
+        vencida = propostas.gerar(maria, 2, Ator(maria.nome, maria.id), dia - timedelta(days=40))
 
         certificados = {}
         for c in (Certificado.select(Certificado, ProcessoCompra).join(ProcessoCompra)
@@ -196,7 +200,7 @@ def preparar(app):
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
             "pago": pago.id, "pago_nosso_numero": pago.nosso_numero,
             "pago_xml": xml_da_nota(pago.processo),
-            "agendamento": agendamento.id,
+            "agendamento": agendamento.id, "proposta_vencida": vencida.id,
             # The booked day, so the Agenda lists it (with its "Abrir" link).
             "dia_agenda": horarios.do_banco(agendamento.horario.inicio).date().isoformat(),
         }
@@ -317,6 +321,24 @@ def visitas(browser, servidor, tmp_path_factory, request):
             ("organizacao/atividades", "/organizacao/atividades/"),
             ("comprador/vencimentos", "/vencimentos/"),
         ]:
+            page.goto(url)
+            ver(page, nome)
+        page.goto("/solicite-agora/")
+        ver(page, "propostas/solicite-agora")
+        page.get_by_label("Quantidade de certificados").fill("3")
+        page.get_by_role("button", name="Gerar proposta").click()
+        expect(page.get_by_role("heading", name=re.compile(r"^Proposta P\d+$"))).to_be_visible()
+        ver(page, "propostas/proposta")
+        proposta = page.url
+        page.get_by_label("Número da nota de empenho").fill("<NE>")
+        page.get_by_role("button", name="Contratar esta proposta").click()
+        expect(page.locator("#empenho-erro")).to_be_visible()
+        ver(page, "propostas/contratar-com-erro")
+        page.get_by_label("Número da nota de empenho").fill("2026NE000123")
+        page.get_by_role("button", name="Contratar esta proposta").click()
+        expect(page.get_by_role("heading", name=re.compile(r"^Boleto "))).to_be_visible()
+        for nome, url in [("propostas/contratada", proposta), ("propostas/index", "/propostas/"),
+                          ("propostas/vencida", f"/propostas/{dados['proposta_vencida']}")]:
             page.goto(url)
             ver(page, nome)
         page.goto("/organizacao/nova")
