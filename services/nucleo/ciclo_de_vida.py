@@ -226,7 +226,6 @@ PROCESSO_TRANSICOES = {
 }
 
 PROCESSO_AGUARDANDO_PAGAMENTO = "aguardando_pagamento"
-
 processo_aguardando_pagamento = _em(PROCESSO_AGUARDANDO_PAGAMENTO)
 processo_cancelado = _em("cancelado")
 # Paid, whether or not every certificate is issued yet: a nota fiscal may be attached.
@@ -235,12 +234,8 @@ processo_pago = _em("pago", "concluido")
 
 # --- boleto ------------------------------------------------------------------------------
 
-BOLETO_SITUACOES = {
-    "em_aberto": "Em aberto",
-    "pago": "Pago",
-    "substituido": "Substituído",
-    "cancelado": "Cancelado",
-}
+BOLETO_SITUACOES = {"em_aberto": "Em aberto", "pago": "Pago", "substituido": "Substituído",
+                    "cancelado": "Cancelado"}
 
 BOLETO_TRANSICOES = {
     "em_aberto": {"pago", "substituido", "cancelado"},
@@ -250,8 +245,7 @@ BOLETO_TRANSICOES = {
     "cancelado": set(),
 }
 
-BOLETO_EM_ABERTO = "em_aberto"
-BOLETO_PAGO = "pago"
+BOLETO_EM_ABERTO, BOLETO_PAGO = "em_aberto", "pago"
 # Shown, never stored: an open boleto past its due date (services.pagamento.boletos).
 BOLETO_VENCIDO = "vencido"
 

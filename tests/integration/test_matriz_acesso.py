@@ -22,6 +22,8 @@ from werkzeug.security import generate_password_hash
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Convite, LinkTitular,
                     Lote, NotaFiscal, ProcessoCompra, Responsavel, db)
 from services.contratantes import contas, papeis, vinculos
+from services.pagamento import propostas
+from services.pagamento.boletos import Beneficiario
 from services.titular import atribuicoes
 from services.titular import links
 import relogio
@@ -161,6 +163,15 @@ MATRIZ = {
     ("exportacao.certificados", "GET"): requer("ver_certificados", "200"),  # their own list
     ("exportacao.processos", "GET"): requer("ver_pedidos", "200"),
     ("exportacao.financeiro", "GET"): requer("ver_financeiro", "200"),
+    # Propostas: the scenario's one is the Prefeitura's, contracted already (so contracting
+    # again leads to its boleto, and the empenho can be corrected).
+    ("propostas.index", "GET"): requer("ver_financeiro", "200"),
+    ("propostas.proposta", "GET"): requer("ver_financeiro", "200", "404"),
+    ("propostas.pdf", "GET"): requer("ver_financeiro", "200", "404"),
+    ("propostas.nova", "POST"): requer("comprar", "→", "404"),
+    ("propostas.contratar", "POST"): requer("comprar", "→", "404"),
+    ("propostas.corrigir_empenho", "POST"): requer("gerir", "→", "404"),
+    ("propostas.empenho_pdf", "GET"): requer("ver_financeiro", "404"),  # no PDF was sent
     ("lotes.enviar", "GET"): requer("atribuir", "200"),
     ("lotes.receber", "POST"): requer("atribuir", "422"),
     ("lotes.modelo", "GET"): requer("atribuir", "200"),
@@ -265,6 +276,9 @@ class Cenario:
         self.nota = NotaFiscal.create(processo=self.processo, numero="1", pdf=b"%PDF-1.4",
                                       enviada_por=self.contas["agente"],
                                       vigente_processo=self.processo.id)
+        self.proposta = propostas.gerar(maria, 2, vinculos.ator(maria))
+        propostas.contratar(maria, self.proposta, "2026NE000123", None,
+                            Beneficiario.from_config(app.config), vinculos.ator(maria))
 
     def pela_web(self, outbox):
         """Maria resends Beatriz's invitation (so its link is known); the Gestor to be
@@ -297,7 +311,8 @@ class Cenario:
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
                    "codificado": "bm90LW9jc3A=", "convite_id": self.convite.id,
-                   "responsavel_id": self.carlos.id, "nota_id": self.nota.id}
+                   "responsavel_id": self.carlos.id, "nota_id": self.nota.id,
+                   "proposta_id": self.proposta.id}
         if regra.endpoint == "financeiro.nota_fiscal":
             valores["formato"] = "pdf"
         if regra.endpoint == "pedidos.processo":
