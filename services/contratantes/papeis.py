@@ -37,7 +37,8 @@ ACOES = {
 
 DESCRICOES = {
     GESTOR: "Tudo abaixo, e convidar, mudar papéis e remover responsáveis.",
-    COMPRAS: "Solicite agora e Propostas, Financeiro (boletos, Gerar novo Boleto) e Meus Pedidos.",
+    COMPRAS: "Solicite agora e Propostas, Financeiro (boletos, Gerar novo Boleto) e Meus "
+             "Pedidos.",
     ATRIBUICAO: "Gerenciar Certificados: atribuir, reatribuir, atribuir em lote, reenviar "
                 "links e renovar; Meus Pedidos.",
     CONSULTA: "Ver e exportar Meus Pedidos, Gerenciar Certificados, Financeiro e Propostas; "
