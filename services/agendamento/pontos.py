@@ -31,7 +31,7 @@ class DadosPonto:
     uf: str
     abre: str
     fecha: str
-    capacidade: int
+    capacidade: int | str
     feriados: str = ""
 
 
@@ -86,8 +86,9 @@ def conferir(dados):
     fecha = _hora(dados.fecha, "fecha")
     if fecha <= abre:
         raise Recusa("O horário de fechamento deve ser depois do de abertura.", "fecha")
-    capacidade = dados.capacidade
-    if not isinstance(capacidade, int) or not 1 <= capacidade <= MAX_CAPACIDADE:
+    capacidade = str(dados.capacidade or "").strip()
+    capacidade = int(capacidade) if capacidade.isdigit() and len(capacidade) < 4 else 0
+    if not 1 <= capacidade <= MAX_CAPACIDADE:
         raise Recusa(f"Informe de 1 a {MAX_CAPACIDADE} atendimentos por horário.", "capacidade")
     feriados = _feriados_texto(ler_feriados(dados.feriados))
     return DadosPonto(nome, endereco, cidade, uf, abre, fecha, capacidade, feriados)

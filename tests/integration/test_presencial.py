@@ -1,0 +1,223 @@
+"""Validação presencial: the agent manages the pontos de atendimento; a holder books one
+(UF → city → ponto → day → time, without JavaScript) under the videoconference's calendar
+rules and the ponto's own hours, capacity and holidays; the e-mail carries the .ics, the
+address and a map link; the agent filters the Agenda by ponto, marks "Compareceu" and
+approves, which issues as a videoconference does."""
+import re
+from urllib.parse import quote_plus
+
+import pytest
+from icalendar import Calendar
+
+from models import Agendamento, Certificado, Horario, PontoAtendimento, db
+from services.agendamento import horarios
+from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.http import login, text
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+BRASILIA = "AR Demonstração — Brasília"
+
+
+def ponto(nome=BRASILIA):
+    with db.connection_context():
+        return PontoAtendimento.get(PontoAtendimento.nome == nome)
+
+
+def definir(nome=BRASILIA, **campos):
+    with db.connection_context():
+        PontoAtendimento.update(**campos).where(PontoAtendimento.nome == nome).execute()
+
+
+@pytest.fixture
+def titular(app, client, demo, relogio):
+    """A client holding the personal link of a certificate in "Emissão solicitada" whose
+    holder answered "no" to the videoconference's eligibility, the clock at AGORA (Monday
+    21/12/2026 09:00)."""
+    with app.app_context(), db.connection_context():
+        certificado, token = certificado_solicitado(elegivel=False)
+    assert client.get(f"/t/{token}").status_code == 303
+    client.numero = certificado.numero
+    client.certificado_id = certificado.id
+    return client
+
+
+def url(client, rota=""):
+    return f"/titular/{client.numero}/agendamento{rota}"
+
+
+def situacao(client):
+    with db.connection_context():
+        return Certificado.get_by_id(client.certificado_id).situacao
+
+
+def reservar(client, valor="2026-12-22T10:00", ponto_id=None, acao="agendar"):
+    ponto_id = ponto_id or ponto().id
+    return client.post(url(client, "/confirmar"),
+                       data={"inicio": valor, "ponto": ponto_id, "acao": acao})
+
+
+def ocupados(ponto_id, inicio):
+    with db.connection_context():
+        horario = Horario.get_or_none((Horario.inicio == horarios.para_banco(inicio))
+                                      & (Horario.ponto == ponto_id))
+        return horario.ocupados if horario else 0
+
+
+# --- the holder: UF → city → ponto → day → time, links and GET forms only ----------------
+
+def test_a_holder_not_eligible_for_video_is_offered_the_pontos_by_state(titular):
+    page = titular.get(url(titular))
+    assert page.status_code == 200
+    assert "Sua validação precisa ser presencial" in text(page)
+    html = page.get_data(as_text=True)
+    assert "Distrito Federal (DF)" in text(page) and "São Paulo (SP)" in text(page)
+    assert f'href="{url(titular, "/presencial")}?uf=DF"' in html
+
+
+def test_without_javascript_the_holder_walks_state_city_ponto_day_time_and_books(titular):
+    p = ponto()
+    cidades = titular.get(url(titular, "/presencial?uf=DF"))
+    assert "Escolha a cidade (DF)" in text(cidades)
+    pontos_ = titular.get(url(titular, "/presencial?uf=DF&cidade=Brasília"))
+    assert BRASILIA in text(pontos_) and "SCS Quadra 2" in text(pontos_)
+    dias_url = url(titular, f"/dias?ponto={p.id}")
+    assert f'href="{dias_url}"' in pontos_.get_data(as_text=True)
+
+    dias = titular.get(dias_url)
+    assert "Agendar atendimento presencial" in text(dias)
+    assert "terça-feira, 22/12" in text(dias)
+    tempos = titular.get(url(titular, f"/horarios?dia=2026-12-22&ponto={p.id}"))
+    html = tempos.get_data(as_text=True)
+    # The ponto's hours (09:00 to 17:00), not the videoconference's.
+    assert 'value="2026-12-22T09:00"' in html and 'value="2026-12-22T16:30"' in html
+    assert 'value="2026-12-22T08:00"' not in html and 'value="2026-12-22T17:00"' not in html
+    assert f'name="ponto" value="{p.id}"' in html
+
+    confirmar = titular.get(url(titular, f"/confirmar?inicio=2026-12-22T10:00&ponto={p.id}"))
+    assert confirmar.status_code == 200
+    assert BRASILIA in text(confirmar) and "Etapa 3 de 3" in text(confirmar)
+    resposta = reservar(titular, ponto_id=p.id)
+    assert resposta.status_code == 303
+    resumo = text(titular.get(url(titular)))
+    assert "Atendimento presencial agendado" in resumo and "SCS Quadra 2" in resumo
+    assert situacao(titular) == "agendado"
+    assert ocupados(p.id, sp(2026, 12, 22, 10)) == 1
+
+
+def test_a_holder_eligible_for_video_may_prefer_in_person(app, client, relogio):
+    with app.app_context(), db.connection_context():
+        certificado, token = certificado_solicitado(cpf="39053344705", elegivel=True)
+    client.get(f"/t/{token}")
+    client.numero = certificado.numero
+    dias = client.get(url(client))
+    assert "Agende um atendimento presencial" in text(dias)
+    assert client.get(url(client, "/presencial")).status_code == 200
+    assert reservar(client).status_code == 303
+
+
+def test_the_ponto_s_own_holiday_is_not_offered_and_is_refused_with_its_name(titular):
+    p = ponto()
+    definir(feriados="2026-12-22 Aniversário da AR")
+    assert "terça-feira, 22/12" not in text(titular.get(url(titular, f"/dias?ponto={p.id}")))
+    resposta = titular.get(url(titular, f"/confirmar?inicio=2026-12-22T10:00&ponto={p.id}"))
+    assert resposta.status_code == 422
+    assert "Não há atendimento neste ponto em 22/12 (Aniversário da AR)" in text(resposta)
+
+
+def test_national_holidays_and_weekends_are_closed_at_pontos_too(titular):
+    page = text(titular.get(url(titular, f"/dias?ponto={ponto().id}")))
+    assert "25/12" not in page and "26/12" not in page and "01/01" not in page
+
+
+def test_a_time_outside_the_ponto_s_hours_is_refused(titular):
+    resposta = reservar(titular, "2026-12-22T08:00")
+    assert resposta.status_code == 422
+    assert "Horário inválido" in text(resposta)
+    assert situacao(titular) == "solicitado"
+
+
+def test_an_unknown_or_removed_ponto_is_not_found(titular):
+    assert titular.get(url(titular, "/dias?ponto=999999")).status_code == 404
+    definir(removido_em=sp(2026, 12, 1, 0).replace(tzinfo=None))
+    assert titular.get(url(titular, f"/dias?ponto={ponto().id}")).status_code == 404
+
+
+def test_the_last_place_of_a_time_goes_to_one_holder_the_other_is_told_it_is_full(
+        titular, app, client):
+    p = ponto()
+    definir(capacidade=1)
+    assert reservar(titular, ponto_id=p.id).status_code == 303
+    outro = app.test_client()
+    with app.app_context(), db.connection_context():
+        certificado, token = certificado_solicitado(cpf="39053344705", elegivel=False)
+    outro.get(f"/t/{token}")
+    outro.numero = certificado.numero
+    resposta = reservar(outro, ponto_id=p.id)
+    assert resposta.status_code == 409
+    assert "Horário esgotado" in text(resposta)
+    html = resposta.get_data(as_text=True)
+    assert 'value="2026-12-22T10:30"' in html and 'value="2026-12-22T10:00"' not in html
+    assert ocupados(p.id, sp(2026, 12, 22, 10)) == 1
+
+
+def test_video_and_each_ponto_have_their_own_seats_at_the_same_time(titular, app):
+    definir(capacidade=1)
+    assert reservar(titular).status_code == 303
+    with db.connection_context():
+        assert Horario.select().where(Horario.inicio == horarios.para_banco(
+            sp(2026, 12, 22, 10))).count() == 1  # the video slot has no row yet
+    assert ocupados(ponto("AR Demonstração — São Paulo").id, sp(2026, 12, 22, 10)) == 0
+
+
+# --- the e-mail ----------------------------------------------------------------------------
+
+def test_the_confirmation_e_mail_has_the_ics_the_address_and_an_openstreetmap_link(
+        titular, outbox):
+    assert reservar(titular).status_code == 303
+    [mensagem] = [m for m in outbox if "Atendimento presencial agendado" in m.subject]
+    corpo = mensagem.body
+    endereco = "SCS Quadra 2, Bloco C, 22 - Asa Sul, Brasília - DF"
+    assert endereco in corpo
+    mapa = "https://www.openstreetmap.org/search?query=" + quote_plus(endereco)
+    [(html, _)] = mensagem.alternatives
+    assert mapa in corpo and f'href="{mapa}"' in html
+    [(nome, dados, _)] = mensagem.attachments
+    assert nome == "atendimento-presencial.ics"
+    evento = Calendar.from_ical(dados).walk("VEVENT")[0]
+    assert endereco in str(evento["LOCATION"]) and str(evento["URL"]) == mapa
+    assert evento.decoded("DTSTART") == sp(2026, 12, 22, 10)
+
+
+# --- reschedule and cancel -----------------------------------------------------------------
+
+def test_rescheduling_moves_the_seat_and_may_change_the_ponto(titular, outbox):
+    bsb, spo = ponto(), ponto("AR Demonstração — São Paulo")
+    reservar(titular, ponto_id=bsb.id)
+    resumo = titular.get(url(titular)).get_data(as_text=True)
+    assert f'href="{url(titular, "/dias")}?ponto={bsb.id}"' in resumo
+    resposta = reservar(titular, "2026-12-23T08:00", ponto_id=spo.id, acao="reagendar")
+    assert resposta.status_code == 303
+    assert ocupados(bsb.id, sp(2026, 12, 22, 10)) == 0
+    assert ocupados(spo.id, sp(2026, 12, 23, 8)) == 1
+    assert "Avenida Paulista" in text(titular.get(url(titular)))
+    assert any("Atendimento presencial reagendado" in m.subject for m in outbox)
+
+
+def test_cancelling_frees_the_seat_and_e_mails_the_cancellation(titular, outbox):
+    p = ponto()
+    reservar(titular, ponto_id=p.id)
+    assert titular.post(url(titular, "/cancelar")).status_code == 303
+    assert ocupados(p.id, sp(2026, 12, 22, 10)) == 0
+    assert situacao(titular) == "solicitado"
+    [mensagem] = [m for m in outbox if m.subject == "Atendimento presencial cancelado"]
+    assert BRASILIA in mensagem.body
+
+
+def test_within_an_hour_of_the_start_it_can_no_longer_be_changed(titular, relogio):
+    reservar(titular)
+    relogio.agora = sp(2026, 12, 22, 9, 30)
+    resposta = titular.post(url(titular, "/cancelar"))
+    assert resposta.status_code == 409
+    assert "Não é mais possível cancelar" in text(resposta)
+    assert situacao(titular) == "agendado"
