@@ -11,7 +11,10 @@ from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, PontoAtendimento, db
 from services.agendamento import horarios
+from services.agendamento import reservas
+from services.nucleo.ciclo_de_vida import Ator
 from tests.support.agendamento import certificado_solicitado, sp
+from tests.support.ambiente import AGORA
 from tests.support.http import login, text
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -221,3 +224,73 @@ def test_within_an_hour_of_the_start_it_can_no_longer_be_changed(titular, relogi
     assert resposta.status_code == 409
     assert "Não é mais possível cancelar" in text(resposta)
     assert situacao(titular) == "agendado"
+
+
+# --- the agent's Agenda ----------------------------------------------------------------------
+
+@pytest.fixture
+def reservado(titular, app):
+    """The holder booked Brasília at 22/12/2026 10:00; returns the booking's id."""
+    assert reservar(titular).status_code == 303
+    with db.connection_context():
+        return Agendamento.get(Agendamento.certificado == titular.certificado_id).id
+
+
+def como_agente(app):
+    agente = app.test_client()
+    assert login(agente, "987.654.321-00", "agente12345").status_code == 303
+    return agente
+
+
+def test_the_agenda_filters_by_ponto(reservado, app):
+    with app.app_context(), db.connection_context():
+        certificado, _ = certificado_solicitado(cpf="39053344705", nome="Vera Lúcia Campos")
+        reservas.agendar(certificado, sp(2026, 12, 22, 11), AGORA, Ator("Vera"), app.config)
+    agente = como_agente(app)
+    bsb, spo = ponto(), ponto("AR Demonstração — São Paulo")
+    todos = text(agente.get("/agenda/?dia=2026-12-22"))
+    assert "João Batista" in todos and BRASILIA in todos and "Vera Lúcia Campos" in todos
+    so_bsb = text(agente.get(f"/agenda/?dia=2026-12-22&ponto={bsb.id}"))
+    assert "João Batista" in so_bsb and "Vera Lúcia Campos" not in so_bsb
+    so_spo = text(agente.get(f"/agenda/?dia=2026-12-22&ponto={spo.id}"))
+    assert "João Batista" not in so_spo and "Nenhum atendimento neste local" in so_spo
+    video = text(agente.get("/agenda/?dia=2026-12-22&ponto=video"))
+    assert "João Batista" not in video and "Vera Lúcia Campos" in video
+
+
+def test_in_person_compareceu_then_approve_issues_the_certificate(reservado, app, relogio,
+                                                                 outbox):
+    agente = como_agente(app)
+    relogio.agora = sp(2026, 12, 22, 9, 55)
+    pagina = agente.get(f"/agenda/{reservado}")
+    assert "Atendimento presencial de João Batista" in text(pagina)
+    assert "Compareceu" in text(pagina) and "Aprovar e emitir" not in text(pagina)
+    recusado = agente.post(f"/agenda/{reservado}/aprovar")
+    assert recusado.status_code == 409
+    assert "Registre primeiro que o titular compareceu" in text(recusado)
+
+    assert agente.post(f"/agenda/{reservado}/compareceu").status_code == 303
+    pagina = text(agente.get(f"/agenda/{reservado}"))
+    assert "Titular compareceu ao atendimento presencial" in pagina  # in the andamento
+    assert "Aprovar e emitir" in pagina
+    assert agente.post(f"/agenda/{reservado}/aprovar").status_code == 303
+    with db.connection_context():
+        certificado = Certificado.select().join(Agendamento).where(
+            Agendamento.id == reservado).get()
+        assert certificado.situacao == "emitido"
+    assert any(m.subject == "Seu certificado está pronto" for m in outbox)
+
+
+def test_in_person_nao_compareceu_lets_the_holder_book_again(reservado, app, relogio, titular):
+    agente = como_agente(app)
+    relogio.agora = sp(2026, 12, 22, 10, 15)
+    assert agente.post(f"/agenda/{reservado}/nao-compareceu").status_code == 303
+    assert situacao(titular) == "solicitado"
+    assert ocupados(ponto().id, sp(2026, 12, 22, 10)) == 1  # the seat's time is past anyway
+
+
+def test_compareceu_is_not_offered_before_the_booking_s_time(reservado, app):
+    agente = como_agente(app)
+    resposta = agente.post(f"/agenda/{reservado}/compareceu")
+    assert resposta.status_code == 409
+    assert "Ainda não é possível registrar o resultado" in text(resposta)
