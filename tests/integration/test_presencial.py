@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from models import Agendamento, Certificado, Horario, PontoAtendimento, db
 from services.agendamento import horarios
+from services.agendamento import pontos
 from services.agendamento import reservas
 from services.nucleo.ciclo_de_vida import Ator
 from tests.support.agendamento import certificado_solicitado, sp
@@ -294,3 +295,79 @@ def test_compareceu_is_not_offered_before_the_booking_s_time(reservado, app):
     resposta = agente.post(f"/agenda/{reservado}/compareceu")
     assert resposta.status_code == 409
     assert "Ainda não é possível registrar o resultado" in text(resposta)
+
+
+# --- the agent manages the pontos ------------------------------------------------------------
+
+NOVO = {"nome": "AR Demonstração — Curitiba", "endereco": "Rua XV de Novembro, 100 - Centro",
+        "cidade": "Curitiba", "uf": "PR", "abre": "08:30", "fecha": "12:30", "capacidade": "1",
+        "feriados": "08/09/2027 Nossa Senhora da Luz"}
+
+
+def test_the_agent_lists_the_pontos(agente):
+    pagina = text(agente.get("/agenda/pontos/"))
+    assert BRASILIA in pagina and "AR Demonstração — São Paulo" in pagina
+    assert "dias úteis, das 09:00 às 17:00" in pagina
+
+
+def test_the_pontos_pages_are_the_back_office_s_only(maria):
+    assert maria.get("/agenda/pontos/").status_code == 404
+    assert maria.get("/agenda/pontos/novo").status_code == 404
+
+
+def test_the_agent_creates_a_ponto_and_holders_find_it_by_state_and_city(agente):
+    resposta = agente.post("/agenda/pontos/novo", data=NOVO)
+    assert resposta.status_code == 303
+    with db.connection_context():
+        criado = PontoAtendimento.get(PontoAtendimento.nome == NOVO["nome"])
+    assert (criado.uf, criado.abre, criado.fecha, criado.capacidade) == ("PR", "08:30", "12:30", 1)
+    assert criado.feriados == "2027-09-08 Nossa Senhora da Luz"
+    with db.connection_context():
+        assert ("PR", "Paraná") in pontos.ufs() and pontos.cidades("PR") == ["Curitiba"]
+
+
+@pytest.mark.parametrize("campo, valor, mensagem", [
+    ("nome", "", "Informe o nome do ponto."),
+    ("endereco", " ", "Informe o endereço (rua, número e bairro)."),
+    ("uf", "XX", "Escolha a UF."),
+    ("abre", "8h", "Informe a hora no formato hh:mm, por exemplo 08:00."),
+    ("fecha", "08:00", "O horário de fechamento deve ser depois do de abertura."),
+    ("capacidade", "0", "Informe de 1 a 50 atendimentos por horário."),
+    ("capacidade", "dez", "Informe de 1 a 50 atendimentos por horário."),
+    ("feriados", "31/02/2027 Inventado", "Linha 1: Esta data não existe no calendário."),
+])
+def test_bad_input_is_refused_next_to_the_field_in_portuguese(agente, campo, valor, mensagem):
+    resposta = agente.post("/agenda/pontos/novo", data={**NOVO, campo: valor})
+    assert resposta.status_code == 422
+    html = resposta.get_data(as_text=True)
+    assert re.search(rf'id="{campo}-erro">.*?{re.escape(mensagem)}', html, re.S)
+    with db.connection_context():
+        assert not PontoAtendimento.select().where(
+            PontoAtendimento.nome == NOVO["nome"]).exists()
+
+
+def test_editing_a_ponto_keeps_its_slots_at_the_new_capacity(agente, app):
+    p = ponto()
+    with db.connection_context():
+        horarios.garantir_horarios([sp(2026, 12, 22, 10)], 2, p.id)
+    dados = {**NOVO, "nome": BRASILIA, "cidade": "Brasília", "uf": "DF", "capacidade": "4"}
+    assert agente.post(f"/agenda/pontos/{p.id}", data=dados).status_code == 303
+    with db.connection_context():
+        assert Horario.get((Horario.ponto == p.id)).capacidade == 4
+    assert ponto().capacidade == 4
+
+
+def test_a_ponto_with_bookings_cannot_be_removed(reservado, app):
+    agente = como_agente(app)
+    p = ponto()
+    resposta = agente.post(f"/agenda/pontos/{p.id}/remover")
+    assert resposta.status_code == 409
+    assert "Este ponto tem 1 agendamento ativo" in text(resposta)
+    assert ponto().removido_em is None
+
+
+def test_a_ponto_without_bookings_is_removed_and_no_longer_offered(agente, titular):
+    p = ponto("AR Demonstração — São Paulo")
+    assert agente.post(f"/agenda/pontos/{p.id}/remover").status_code == 303
+    assert f'id="ponto-{p.id}"' not in agente.get("/agenda/pontos/").get_data(as_text=True)
+    assert "São Paulo (SP)" not in text(titular.get(url(titular, "/presencial")))
