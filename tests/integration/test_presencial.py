@@ -3,7 +3,9 @@
 rules and the ponto's own hours, capacity and holidays; the e-mail carries the .ics, the
 address and a map link; the agent filters the Agenda by ponto, marks "Compareceu" and
 approves, which issues as a videoconference does."""
+import os
 import re
+import threading
 from urllib.parse import quote_plus
 
 import pytest
@@ -371,3 +373,39 @@ def test_a_ponto_without_bookings_is_removed_and_no_longer_offered(agente, titul
     assert agente.post(f"/agenda/pontos/{p.id}/remover").status_code == 303
     assert f'id="ponto-{p.id}"' not in agente.get("/agenda/pontos/").get_data(as_text=True)
     assert "São Paulo (SP)" not in text(titular.get(url(titular, "/presencial")))
+
+
+# --- the last place, two holders at the same instant (PostgreSQL: real concurrent writers) --
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="needs DATABASE_URL pointing at PostgreSQL (SQLite serialises "
+                           "every writer, so there is no race to test)")
+def test_two_holders_confirming_a_ponto_s_last_place_at_once_one_wins(app, relogio):
+    definir(capacidade=1)
+    p = ponto()
+    sessoes = []
+    for i, cpf in enumerate(("52998224725", "39053344705")):
+        with app.app_context(), db.connection_context():
+            certificado, token = certificado_solicitado(cpf=cpf, email=f"t{i}@example.com",
+                                                        elegivel=False)
+        client = app.test_client()
+        assert client.get(f"/t/{token}").status_code == 303
+        client.numero = certificado.numero
+        sessoes.append(client)
+    largada = threading.Barrier(len(sessoes))
+    respostas = [None] * len(sessoes)
+
+    def confirmar(i, client):
+        largada.wait()
+        respostas[i] = reservar(client, ponto_id=p.id)
+
+    threads = [threading.Thread(target=confirmar, args=(i, c)) for i, c in enumerate(sessoes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(r.status_code for r in respostas) == [303, 409]
+    perdedor = next(r for r in respostas if r.status_code == 409)
+    assert "Horário esgotado" in text(perdedor)
+    assert ocupados(p.id, sp(2026, 12, 22, 10)) == 1
