@@ -312,14 +312,17 @@ def cancelar(numero):
                               current_app.config)
         except (AgendamentoRecusado, TransicaoInvalida) as erro:
             return _resumo(_Contexto(numero), erro=erro.mensagem, status=409)
-        flash("Videoconferência cancelada. Sua solicitação continua salva: agende uma nova "
-              "data quando quiser.", "sucesso")
+        cancelado = ("Atendimento presencial cancelado" if reservas.ponto_de(ctx.agendamento)
+                     else "Videoconferência cancelada")
+        flash(f"{cancelado}. Sua solicitação continua salva: agende uma nova data quando "
+              "quiser.", "sucesso")
         return redirecionar("agendamento.inicio", numero=ctx.numero)
     if not ctx.pode_escolher:
         return redirecionar("agendamento.inicio", numero=ctx.numero)
     inicio_ = slots.do_banco(ctx.agendamento.horario.inicio)
     return render_template("agendamento/cancelar.html", form=form,
-                           quando=slots.descrever(inicio_), **ctx.base())
+                           quando=slots.descrever(inicio_),
+                           local=reservas.ponto_de(ctx.agendamento), **ctx.base())
 
 
 # --- the meeting room address ------------------------------------------------------------

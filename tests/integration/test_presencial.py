@@ -11,8 +11,9 @@ from urllib.parse import quote_plus
 import pytest
 from icalendar import Calendar
 
-from models import Agendamento, Certificado, Horario, PontoAtendimento, db
+from models import Agendamento, Certificado, Email, Horario, PontoAtendimento, db
 from services.agendamento import horarios
+from services.agendamento import lembretes
 from services.agendamento import pontos
 from services.agendamento import reservas
 from services.nucleo.ciclo_de_vida import Ator
@@ -409,3 +410,13 @@ def test_two_holders_confirming_a_ponto_s_last_place_at_once_one_wins(app, relog
     perdedor = next(r for r in respostas if r.status_code == 409)
     assert "Horário esgotado" in text(perdedor)
     assert ocupados(p.id, sp(2026, 12, 22, 10)) == 1
+
+
+def test_the_reminder_of_an_in_person_booking_names_the_place(titular, app):
+    reservar(titular)
+    with app.app_context(), db.connection_context():
+        assert lembretes.enviar_lembretes(sp(2026, 12, 21, 12), app.config) == 1
+        [lembrete] = Email.select().where(Email.assunto.startswith("Lembrete"))
+    assert lembrete.assunto == "Lembrete: atendimento presencial 22/12/2026 às 10:00"
+    assert "SCS Quadra 2" in lembrete.texto and "Link da videoconferência" not in lembrete.texto
+    assert "na hora do atendimento" in lembrete.texto
