@@ -17,18 +17,16 @@ bp = Blueprint("pontos", __name__, url_prefix="/agenda/pontos")
 class PontoForm(Formulario):
     # Checked by services.agendamento.pontos.conferir; the browser's limits only help.
     nome = StringField("Nome do ponto", render_kw={"maxlength": "80"})
-    endereco = StringField("Endereço", render_kw={"maxlength": "160",
-                                                  "autocomplete": "street-address"})
+    endereco = StringField("Endereço", render_kw={"maxlength": "160"})
     cidade = StringField("Cidade", render_kw={"maxlength": "60"})
     uf = SelectField("UF", validate_choice=False, choices=[SelectChoice("", "Selecione")] + [
         SelectChoice(sigla, f"{sigla} — {nome}") for sigla, nome in UFS.items()])
     abre = StringField("Abre às", default="08:00",
-                       render_kw={"type": "time", "maxlength": "5"})
+                       render_kw={"inputmode": "numeric", "maxlength": "5"})
     fecha = StringField("Fecha às", default="18:00",
-                        render_kw={"type": "time", "maxlength": "5"})
+                        render_kw={"inputmode": "numeric", "maxlength": "5"})
     capacidade = StringField("Atendimentos por horário", default="2",
-                              render_kw={"inputmode": "numeric", "min": "1", "max": "50",
-                                         "maxlength": "3"})
+                             render_kw={"inputmode": "numeric", "maxlength": "3"})
     feriados = TextAreaField("Feriados do ponto", render_kw={"rows": 4, "maxlength": "3000"})
 
     def dados(self):
@@ -61,7 +59,7 @@ def _salvar(form, fazer, sucesso):
 @bp.get("/")
 @agente_required
 def index():
-    return render("pontos/index.html", pontos=pontos.todos(), form=Formulario(),
+    return render("pontos/index.html", pontos=pontos.todos(),
                   endereco=pontos.endereco_completo)
 
 
@@ -79,6 +77,8 @@ def novo():
 def editar(ponto_id):
     ponto = _ponto(ponto_id)
     form = PontoForm(obj=ponto)
+    if not form.is_submitted():
+        form.feriados.data = pontos.feriados_texto(ponto)
     if _salvar(form, lambda dados: pontos.editar(ponto, dados),
                "Ponto de atendimento alterado."):
         return redirecionar("pontos.index")
@@ -94,7 +94,7 @@ def remover(ponto_id):
     try:
         pontos.remover(ponto)
     except Recusa as recusa:
-        return render("pontos/index.html", None, 409, pontos=pontos.todos(), form=Formulario(),
+        return render("pontos/index.html", None, 409, pontos=pontos.todos(),
                       endereco=pontos.endereco_completo, erro=recusa.mensagem,
                       erro_ponto=ponto.id)
     flash(f"{ponto.nome} removido. Os atendimentos já feitos continuam no histórico.", "sucesso")

@@ -12,6 +12,7 @@ from peewee import fn
 from models import Agendamento, Horario, PontoAtendimento
 from services.agendamento.horarios import ajustar_capacidade
 from services.nucleo import entrada
+from services.nucleo.formatacao import format_date
 from services.nucleo.recusas import NaoEncontrado, Recusa
 from services.titular.pessoa import UFS
 import relogio
@@ -142,6 +143,11 @@ def mapa_url(ponto):
 def feriados(ponto):
     return [(entrada.data_iso(linha[:10]), linha[11:]) for linha in ponto.feriados.splitlines()
             if linha.strip()]
+
+
+def feriados_texto(ponto):
+    """The holidays as the agent types them: "25/12/2026 Natal" lines."""
+    return "\n".join(f"{format_date(dia)} {nome}" for dia, nome in feriados(ponto))
 
 
 def config(cfg, ponto):

@@ -420,3 +420,9 @@ def test_the_reminder_of_an_in_person_booking_names_the_place(titular, app):
     assert lembrete.assunto == "Lembrete: atendimento presencial 22/12/2026 às 10:00"
     assert "SCS Quadra 2" in lembrete.texto and "Link da videoconferência" not in lembrete.texto
     assert "na hora do atendimento" in lembrete.texto
+
+
+def test_the_edit_page_shows_the_ponto_s_holidays_as_they_are_typed(agente):
+    p = ponto("AR Demonstração — São Paulo")
+    html = agente.get(f"/agenda/pontos/{p.id}").get_data(as_text=True)
+    assert "25/01/2027 Aniversário de São Paulo</textarea>" in html
