@@ -21,10 +21,9 @@ class PontoForm(Formulario):
     cidade = StringField("Cidade", render_kw={"maxlength": "60"})
     uf = SelectField("UF", validate_choice=False, choices=[SelectChoice("", "Selecione")] + [
         SelectChoice(sigla, f"{sigla} — {nome}") for sigla, nome in UFS.items()])
-    abre = StringField("Abre às", default="08:00",
-                       render_kw={"inputmode": "numeric", "maxlength": "5"})
-    fecha = StringField("Fecha às", default="18:00",
-                        render_kw={"inputmode": "numeric", "maxlength": "5"})
+    # Plain text: a phone's numeric keypad has no ":", and type=time is a tiny target.
+    abre = StringField("Abre às", default="08:00", render_kw={"maxlength": "5"})
+    fecha = StringField("Fecha às", default="18:00", render_kw={"maxlength": "5"})
     capacidade = StringField("Atendimentos por horário", default="2",
                              render_kw={"inputmode": "numeric", "maxlength": "3"})
     feriados = TextAreaField("Feriados do ponto", render_kw={"rows": 4, "maxlength": "3000"})

@@ -10,7 +10,7 @@ it, so a POST that changes something (a logout, a resent link) never changes the
 from flask import url_for
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
-                    ProcessoCompra, db)
+                    PontoAtendimento, ProcessoCompra, db)
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
@@ -92,6 +92,14 @@ MATRIZ = {
     ("agenda.recusar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
     ("agenda.nao_compareceu", "POST"): ("login", "404", "404", "409", "login", "login",
                                         "login"),
+    ("agenda.compareceu", "POST"): ("login", "404", "404", "409", "login", "login", "login"),
+    ("agendamento.presencial", "GET"): TITULAR,
+    ("pontos.index", "GET"): AGENTE,
+    ("pontos.novo", "GET"): AGENTE,
+    ("pontos.novo", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
+    ("pontos.editar", "GET"): AGENTE,
+    ("pontos.editar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
+    ("pontos.remover", "POST"): ("login", "404", "404", "→", "login", "login", "login"),
     ("loja.index", "GET"): P,
     ("loja.index", "POST"): ("422",) * 7,
     ("loja.confirmar", "GET"): ("login", "→", "→", "→", "login", "login", "login"),
@@ -169,6 +177,7 @@ class Cenario:
             self.ativos[certificado.id] = links.verificar(self.tokens[certificado.id]).id
         self.token_senha = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
         self.lote = Lote.create(conta=maria, formato="modelo", nome_arquivo="equipe.csv")
+        self.ponto_id = PontoAtendimento.select().first().id
 
     def certificado(self, endpoint):
         if endpoint.startswith("agendamento."):
@@ -183,7 +192,7 @@ class Cenario:
                    "token": self.tokens[self.joao.id], "etapa": "dados", "versao": 1,
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
-                   "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
+                   "lote_id": self.lote.id, "ponto_id": self.ponto_id, "formato": "csv", "destino": "certificado",
                    "codificado": "bm90LW9jc3A="}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
