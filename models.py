@@ -354,12 +354,37 @@ class Termo(BaseModel):
         indexes = ((("certificado", "versao"), True),)
 
 
-class Horario(BaseModel):
-    """A videoconference slot; `ocupados` never exceeds `capacidade` (conditional UPDATE)."""
+class PontoAtendimento(BaseModel):
+    """A place of in-person validation, managed by the back office (services.agendamento.pontos).
+    Business days from `abre` to `fecha` (Brasília, "HH:MM"); `feriados` one ISO date a line
+    ("2026-12-24 Véspera de Natal"), besides the national ones. Removed ones keep their rows
+    (`removido_em`): past bookings still name them."""
 
-    inicio = DateTimeField(unique=True)  # UTC
+    nome = CharField(max_length=80)
+    endereco = CharField(max_length=160)
+    cidade = CharField(max_length=60)
+    uf = CharField(max_length=2)
+    abre = CharField(max_length=5)
+    fecha = CharField(max_length=5)
+    capacidade = IntegerField()
+    feriados = TextField(default="")
+    removido_em = DateTimeField(null=True)
+
+
+class Horario(BaseModel):
+    """A slot, by videoconference (`ponto` NULL) or at a ponto de atendimento; `ocupados`
+    never exceeds `capacidade` (conditional UPDATE)."""
+
+    inicio = DateTimeField()  # UTC
+    ponto = ForeignKeyField(PontoAtendimento, null=True, index=False)
     capacidade = IntegerField()
     ocupados = IntegerField(default=0)
+
+
+# One row per start: of the videoconference, and of each ponto (NULLs are distinct in a
+# unique index, hence two partial ones). INSERT … ON CONFLICT DO NOTHING relies on them.
+Horario.add_index(Horario.inicio, unique=True, where=Horario.ponto.is_null())
+Horario.add_index(Horario.ponto, Horario.inicio, unique=True, where=Horario.ponto.is_null(False))
 
 
 class Agendamento(BaseModel):
@@ -371,6 +396,7 @@ class Agendamento(BaseModel):
     link_reuniao = CharField(max_length=200, default="")
     criado_em = DateTimeField(default=utcnow)
     lembrete_enviado_em = DateTimeField(null=True)
+    compareceu_em = DateTimeField(null=True)  # in person: the agent saw the holder arrive
     # Set only while active, so the unique index allows one active booking per certificate.
     ativo_certificado = IntegerField(null=True, unique=True)
 
@@ -505,6 +531,7 @@ class LoteLinha(BaseModel):
 ALL_MODELS = [
     Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Proposta,
     EmpenhoPdf, Boleto, Pagamento, NotaFiscal, Certificado, Atribuicao,
-    LinkTitular, Solicitacao, Termo, Horario, Agendamento, CertificadoX509, Lcr, Evento, Email,
+    LinkTitular, Solicitacao, Termo, PontoAtendimento, Horario, Agendamento, CertificadoX509,
+    Lcr, Evento, Email,
     ChaveIdempotencia, Lote, LoteLinha,
 ]

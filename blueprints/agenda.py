@@ -41,11 +41,13 @@ def _ator():
 def index():
     hoje = relogio.hoje()
     dia = entrada.data_iso(request.args.get("dia")) or hoje
+    filtro = agenda.ler_filtro(request.args.get("ponto"))
     return render(
         "agenda/index.html",
         dia=dia, hoje=hoje, dia_semana=DIAS_SEMANA[dia.weekday()],
         anterior=agenda.dia_util_vizinho(dia, -1), proximo=agenda.dia_util_vizinho(dia, 1),
-        itens=agenda.do_dia(dia), proximos=agenda.proximos(hoje),
+        itens=agenda.do_dia(dia, filtro), proximos=agenda.proximos(hoje, filtro=filtro),
+        filtro=str(filtro), filtros=agenda.filtros(),
     )
 
 
@@ -128,6 +130,19 @@ def recusar(agendamento_id):
                                  current_app.config),
         "Validação recusada. O titular recebeu por e-mail o motivo e o link para corrigir "
         "e reagendar.")
+
+
+@bp.post("/<id:agendamento_id>/compareceu")
+@agente_required
+def compareceu(agendamento_id):
+    _carregar(agendamento_id)
+    if not Formulario().validate_on_submit():
+        abort(400)
+    return _decidir(
+        agendamento_id,
+        lambda: decisoes.registrar_comparecimento(agendamento_id, relogio.agora(), _ator(),
+                                                  current_app.config),
+        "Comparecimento registrado. Confira o documento original e aprove ou recuse.")
 
 
 @bp.post("/<id:agendamento_id>/nao-compareceu")

@@ -12,6 +12,7 @@ from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Soli
                     db)
 from services.agendamento import horarios
 from services.contratantes import convites, organizacoes, papeis, vinculos
+from services.agendamento import pontos
 from services.agendamento import reservas
 from services.pagamento import boletos
 from services.pagamento import compras
@@ -39,6 +40,14 @@ ORGANIZACAO = {"cnpj": "11222333000181", "razao_social": "Prefeitura Municipal d
                             "uf": "SP"}}
 COMPRAS = {"cpf": "25836914737", "nome": "Carlos Mendes", "email": "carlos@example.com",
            "telefone": "11955554444", "senha": "demo12345"}
+# The in-person validation's pontos de atendimento.
+PONTOS = [
+    pontos.DadosPonto("AR Demonstração — Brasília", "SCS Quadra 2, Bloco C, 22 - Asa Sul",
+                      "Brasília", "DF", "09:00", "17:00", 2),
+    pontos.DadosPonto("AR Demonstração — São Paulo", "Avenida Paulista, 1000 - Bela Vista",
+                      "São Paulo", "SP", "08:00", "18:00", 3,
+                      "25/01/2027 Aniversário de São Paulo"),
+]
 # Invited to the organisation (Consulta), not accepted yet.
 CONVIDADA = {"cpf": "74185296355", "email": "beatriz@example.com", "papel": papeis.CONSULTA}
 
@@ -166,6 +175,9 @@ def criar(hoje=None):
                                      avisar=False)
         _videoconferencia_agendada(d.certificados.get(), maria)
         _espalhar_eventos(d, datetime.combine(hoje - timedelta(days=5), time(9, 30)))
+
+        for ponto in PONTOS:
+            pontos.criar(ponto)
 
         # Someone else's purchase: Maria must never see it.
         compras.criar_processo(jose, produto, 1, hoje + timedelta(days=3), beneficiario,

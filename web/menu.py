@@ -20,6 +20,7 @@ MENU = [
     ("Vencimentos", "vencimentos.index", "ver_vencimentos"),
     ("Organização", "organizacao.index", "ver_organizacao"),
     ("Agenda", "agenda.index", AGENTE),
+    ("Pontos de atendimento", "pontos.index", AGENTE),
     ("Pagamentos", "pagamentos.index", AGENTE),
     ("Ajuda", "ajuda.index", None),
     ("Minha conta", "conta.index", CONTA),

@@ -1,24 +1,58 @@
-"""What the registration agent's "Agenda" shows: the videoconferences of a day, the days
-ahead that still have some, and one booking with its request, termo and andamento."""
+"""What the registration agent's "Agenda" shows: the videoconferences and in-person bookings
+of a day (all, by videoconference only, or of one ponto: the `filtro`), the days ahead that
+still have some, and one booking with its request, termo and andamento."""
 from datetime import datetime, time, timedelta
 
-from models import Agendamento, Certificado, Evento, Horario, ProcessoCompra, Solicitacao
+from peewee import JOIN
+
+from models import (Agendamento, Certificado, Evento, Horario, PontoAtendimento, ProcessoCompra,
+                    Solicitacao)
 from services.agendamento import calendario
-from services.agendamento.decisoes import agente_pode_agir
+from services.agendamento import pontos
+from services.agendamento.decisoes import agente_pode_agir, aguarda_comparecimento, presencial
 from services.agendamento.horarios import DIAS_SEMANA, descrever, do_banco, para_banco
 from services.nucleo.ciclo_de_vida import (AGENDAMENTOS_DESMARCADOS, CERTIFICADO_SITUACOES, agendado,
                                            agendamento_ativo, agendamento_nao_compareceu,
                                            agendamento_realizado, emitido, pode)
 from relogio import TZ
+from services.nucleo import entrada
 from services.titular import andamento
 from services.titular import atribuicoes
 from services.titular import termos
 from services.nucleo.formatacao import format_time
 
 
+VIDEO = "video"
+
+
+def ler_filtro(valor):
+    """`?ponto=`: "" (everything), VIDEO, or a ponto's id (an unknown one: everything)."""
+    if valor == VIDEO:
+        return VIDEO
+    ponto_id = entrada.ler_id(valor)
+    return ponto_id if ponto_id and PontoAtendimento.get_or_none(id=ponto_id) else ""
+
+
+def filtros():
+    """[(value, label)] of the Agenda's filter."""
+    return ([("", "Todos os atendimentos"), (VIDEO, "Videoconferência")]
+            + [(str(p.id), f"{p.nome} ({p.cidade}-{p.uf})") for p in pontos.todos()])
+
+
+def _do_filtro(filtro):
+    if filtro == VIDEO:
+        return Horario.ponto.is_null()
+    if filtro:
+        return Horario.ponto == filtro
+    return Horario.id.is_null(False)
+
+
 def resultado(agendamento, certificado):
     """How a booking ended, in the agent's words."""
     if agendamento.situacao == Agendamento.ATIVO:
+        if presencial(agendamento):
+            return ("Aguardando o titular" if agendamento.compareceu_em is None
+                    else "Titular compareceu")
         return "Aguardando videoconferência"
     if agendamento_nao_compareceu(agendamento.situacao):
         return "Titular não compareceu"
@@ -48,28 +82,29 @@ def _nomes(certificado_ids):
     return nomes
 
 
-def do_dia(dia):
-    """The day's videoconferences (cancelled and rescheduled ones left out), by time."""
+def do_dia(dia, filtro=""):
+    """The day's bookings (cancelled and rescheduled ones left out), by time."""
     itens = list(
-        Agendamento.select(Agendamento, Horario, Certificado).join(Horario)
-        .switch(Agendamento).join(Certificado)
+        Agendamento.select(Agendamento, Horario, Certificado, PontoAtendimento).join(Horario)
+        .join(PontoAtendimento, JOIN.LEFT_OUTER).switch(Agendamento).join(Certificado)
         .where((Horario.inicio >= _inicio_do_dia(dia))
                & (Horario.inicio < _inicio_do_dia(dia + timedelta(days=1)))
-               & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS))
+               & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS) & _do_filtro(filtro))
         .order_by(Horario.inicio, Agendamento.id))
     nomes = _nomes({a.certificado_id for a in itens})
     return [{"agendamento": a, "hora": format_time(do_banco(a.horario.inicio)),
              "nome": nomes.get(a.certificado_id) or "Titular",
+             "local": a.horario.ponto.nome if a.horario.ponto_id else "Videoconferência",
              "certificado": a.certificado, "resultado": resultado(a, a.certificado)}
             for a in itens]
 
 
-def proximos(hoje, quantos=10):
-    """Days from `hoje` with videoconferences still to do, to jump straight to them:
+def proximos(hoje, quantos=10, filtro=""):
+    """Days from `hoje` with bookings still to do, to jump straight to them:
     [(day, weekday name, how many)]."""
     futuros = (Agendamento.select(Horario.inicio).join(Horario)
                .where((Agendamento.situacao == Agendamento.ATIVO)
-                      & (Horario.inicio >= _inicio_do_dia(hoje)))
+                      & (Horario.inicio >= _inicio_do_dia(hoje)) & _do_filtro(filtro))
                .order_by(Horario.inicio).tuples())
     contagem = {}
     for (inicio,) in futuros:
@@ -98,7 +133,11 @@ def detalhe(agendamento, certificado, momento, minutos):
     eventos = (Evento.select().where(Evento.certificado == certificado.id)
                .order_by(Evento.criado_em, Evento.id))
     ativo = agendamento_ativo(agendamento.situacao) and agendado(certificado.situacao)
+    ponto = (PontoAtendimento.get_by_id(agendamento.horario.ponto_id)
+             if presencial(agendamento) else None)
     return {
+        "ponto": ponto, "endereco": ponto and pontos.endereco_completo(ponto),
+        "aguarda_comparecimento": aguarda_comparecimento(agendamento),
         "solicitacao": solicitacao, "situacao": CERTIFICADO_SITUACOES[certificado.situacao],
         "resultado": resultado(agendamento, certificado),
         "quando": descrever(inicio), "dia_iso": inicio.date().isoformat(),

@@ -8,6 +8,7 @@ from models import Agendamento
 from services.agendamento import ics
 from services.agendamento.horarios import config_agenda, descrever
 from services.agendamento import calendario
+from services.agendamento import pontos
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import AGENDAMENTO_CANCELADO
 from services.titular import atribuicoes
@@ -24,7 +25,15 @@ TENHA_EM_MAOS = (
     "ser gravada.",
 )
 
+# In person the holder brings the original document; no camera, no connection.
+TENHA_EM_MAOS_PRESENCIAL = (
+    TENHA_EM_MAOS[0], TENHA_EM_MAOS[1],
+    "Chegue alguns minutos antes do horário. Não é aceita procuração: o atendimento é feito "
+    "com o próprio titular.",
+)
+
 RESUMO_CONVITE = "Validação por videoconferência — Certificado Digital e-CPF A1"
+RESUMO_PRESENCIAL = "Validação presencial — Certificado Digital e-CPF A1"
 
 
 @dataclass
@@ -108,20 +117,46 @@ def _sequencia(certificado):
                + linhas.where(Agendamento.situacao == AGENDAMENTO_CANCELADO).count())
 
 
-def avisar_cancelamento(certificado, inicio, config):
-    """"Videoconferência cancelada", with the .ics that removes the event."""
+def avisar_cancelamento(certificado, inicio, config, ponto=None):
+    """"Videoconferência cancelada" (or the in-person one at `ponto`), with the .ics that
+    removes the event."""
     cancelamento = ics.cancellation_ics(
         uid=_convite_uid(certificado, config), start=inicio,
-        minutes=config_agenda(config).minutos_por_horario, summary=RESUMO_CONVITE,
+        minutes=config_agenda(config).minutos_por_horario,
+        summary=RESUMO_PRESENCIAL if ponto else RESUMO_CONVITE,
         organizer_email=_remetente(config), attendee_email=_titular(certificado).email,
         sequence=_sequencia(certificado))
-    enviar(certificado, "Videoconferência cancelada", "agendamento_cancelado",
-           {"quando": descrever(inicio)}, config,
+    enviar(certificado, "Atendimento presencial cancelado" if ponto else
+           "Videoconferência cancelada", "agendamento_cancelado",
+           {"quando": descrever(inicio), "ponto": ponto}, config,
            anexos=[("cancelamento.ics", "text/calendar", cancelamento)])
 
 
-def avisar_agendamento(certificado, agendamento, inicio, config, tipo):
+def avisar_presencial(certificado, inicio, config, tipo, ponto):
+    """The confirmation of an in-person booking or reschedule at `ponto`: the address, a map
+    link and the .ics whose location is the address."""
+    quando = descrever(inicio)
+    endereco = pontos.endereco_completo(ponto)
+    mapa = pontos.mapa_url(ponto)
+    convite = ics.invitation_ics(
+        uid=_convite_uid(certificado, config), start=inicio,
+        minutes=config_agenda(config).minutos_por_horario, summary=RESUMO_PRESENCIAL,
+        description="Tenha em mãos:\n" + "\n".join(f"- {t}" for t in TENHA_EM_MAOS_PRESENCIAL)
+                    + f"\n\n{ponto.nome}\n{endereco}\nMapa: {mapa}",
+        location_url=mapa, location=f"{ponto.nome}, {endereco}", organizer_email=_remetente(config),
+        attendee_email=_titular(certificado).email, sequence=_sequencia(certificado))
+    assunto = (f"Atendimento presencial {'reagendado' if tipo == 'reagendado' else 'agendado'}: "
+               f"{quando['data']} às {quando['hora']}")
+    enviar(certificado, assunto, "agendamento_presencial",
+           {"quando": quando, "ponto": ponto, "endereco": endereco, "mapa": mapa, "tipo": tipo,
+            "tenha_em_maos": TENHA_EM_MAOS_PRESENCIAL},
+           config, anexos=[("atendimento-presencial.ics", "text/calendar", convite)])
+
+
+def avisar_agendamento(certificado, agendamento, inicio, config, tipo, ponto=None):
     """The confirmation of a booking or a reschedule (`tipo`), with the invitation .ics."""
+    if ponto is not None:
+        return avisar_presencial(certificado, inicio, config, tipo, ponto)
     cfg = config_agenda(config)
     destino_ = _titular(certificado)
     quando = descrever(inicio)

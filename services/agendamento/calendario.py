@@ -24,6 +24,8 @@ class ConfigAgenda:
     horizonte_dias_uteis: int = 15
     antecedencia_minima: timedelta = timedelta(hours=2)
     antecedencia_alteracao: timedelta = timedelta(hours=1)
+    # A ponto de atendimento's own holidays, besides the national ones: ((date, name), …).
+    feriados_locais: tuple = ()
 
 
 CONFIG_PADRAO = ConfigAgenda()
@@ -43,23 +45,28 @@ def nome_do_feriado(d: date) -> str | None:
     return _feriados_nacionais(d.year).get(d)
 
 
-def dia_util(d: date) -> bool:
-    return d.weekday() < 5 and nome_do_feriado(d) is None
+def dia_util(d: date, cfg: ConfigAgenda = CONFIG_PADRAO) -> bool:
+    return (d.weekday() < 5 and nome_do_feriado(d) is None
+            and _feriado_local(d, cfg) is None)
 
 
-def dias_uteis_adiante(today: date, n: int) -> list[date]:
+def _feriado_local(d: date, cfg: ConfigAgenda) -> str | None:
+    return next((nome for dia, nome in cfg.feriados_locais if dia == d), None)
+
+
+def dias_uteis_adiante(today: date, n: int, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[date]:
     """The next n business days, today included when it is one."""
     days: list[date] = []
     d = today
     while len(days) < n:
-        if dia_util(d):
+        if dia_util(d, cfg):
             days.append(d)
         d += timedelta(days=1)
     return days
 
 
 def inicios_do_dia(d: date, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[datetime]:
-    if not dia_util(d):
+    if not dia_util(d, cfg):
         return []
     step = timedelta(minutes=cfg.minutos_por_horario)
     # Step on wall-clock time, then attach the zone: slots stay on the hour even
@@ -79,7 +86,7 @@ def _exigir_fuso(dt: datetime, name: str) -> None:
 
 
 def _horizonte(now: datetime, cfg: ConfigAgenda) -> list[date]:
-    return dias_uteis_adiante(now.astimezone(TZ).date(), cfg.horizonte_dias_uteis)
+    return dias_uteis_adiante(now.astimezone(TZ).date(), cfg.horizonte_dias_uteis, cfg)
 
 
 def inicios_agendaveis(now: datetime, d: date, cfg: ConfigAgenda = CONFIG_PADRAO) -> list[datetime]:
@@ -121,6 +128,9 @@ def conferir_agendavel(now: datetime, start: datetime, cfg: ConfigAgenda = CONFI
     if (name := nome_do_feriado(day)) is not None:
         raise HorarioIndisponivel("Não há atendimento em feriados nacionais "
                               f"({format_day_month(day)}: {name}).")
+    if (name := _feriado_local(day, cfg)) is not None:
+        raise HorarioIndisponivel("Não há atendimento neste ponto em "
+                                  f"{format_day_month(day)} ({name}). Escolha outro dia.")
     if local not in inicios_do_dia(day, cfg):
         raise HorarioIndisponivel(
             f"Horário inválido: os atendimentos começam a cada {cfg.minutos_por_horario} minutos, "

@@ -1,5 +1,7 @@
-"""The registration agent's decisions on a videoconference: "Aprovar e emitir", "Recusar"
-(with a reason) and "Não compareceu", each allowed from a few minutes before the start."""
+"""The registration agent's decisions on a videoconference or an in-person booking:
+"Aprovar e emitir", "Recusar" (with a reason) and "Não compareceu", each allowed from a few
+minutes before the start; in person, "Compareceu" comes first (the holder is at the desk),
+then the same decisions, so approval issues exactly as by video."""
 from datetime import timedelta
 
 from models import Agendamento, Horario, db
@@ -8,7 +10,8 @@ from services.agendamento.horarios import descrever, do_banco, quando_texto
 from services.agendamento.reservas import AgendamentoRecusado, certificado_de, encerrar
 from services.certificacao import validade
 from services.nucleo.ciclo_de_vida import (SISTEMA, concluir_processo_se_emitido, destino,
-                                           mover_certificado)
+                                           mover_certificado, registrar_evento)
+import relogio
 
 
 def agente_pode_agir(agendamento, momento, minutos_antes):
@@ -33,12 +36,46 @@ def _decisao(agendamento_id, acao, momento, config):
     return agendamento, certificado
 
 
+def presencial(agendamento):
+    return agendamento.horario.ponto_id is not None
+
+
+def aguarda_comparecimento(agendamento):
+    """In person, the decisions wait for "Compareceu"."""
+    return presencial(agendamento) and agendamento.compareceu_em is None
+
+
+def registrar_comparecimento(agendamento_id, momento, ator, config):
+    """"Compareceu": the holder is at the ponto; "Aprovar" and "Recusar" open."""
+    agendamento, certificado = _decisao(agendamento_id, "aprovar", momento, config)
+    if not presencial(agendamento):
+        raise AgendamentoRecusado("Só o atendimento presencial registra o comparecimento.")
+    with db.atomic():
+        marcados = (Agendamento.update(compareceu_em=relogio.utcnow())
+                    .where((Agendamento.id == agendamento.id)
+                           & Agendamento.compareceu_em.is_null()).execute())
+        if marcados != 1:
+            raise AgendamentoRecusado("O comparecimento já foi registrado.")
+        registrar_evento(certificado.processo_id, "agendamento.compareceu", ator,
+                         certificado_id=certificado.id,
+                         detalhes=quando_texto(do_banco(agendamento.horario.inicio)))
+    return certificado
+
+
+def _exigir_comparecimento(agendamento):
+    if aguarda_comparecimento(agendamento):
+        raise AgendamentoRecusado("Registre primeiro que o titular compareceu ao atendimento "
+                                  "presencial.")
+
+
 def aprovar(agendamento_id, momento, ator, config):
     agendamento, certificado = _decisao(agendamento_id, "aprovar", momento, config)
+    _exigir_comparecimento(agendamento)
     with db.atomic():
         encerrar(agendamento, "realizado")
-        mover_certificado(certificado, "aprovar", ator, detalhes="Validação por videoconferência "
-                                                                  "aprovada.")
+        mover_certificado(certificado, "aprovar", ator,
+                          detalhes="Validação presencial aprovada." if presencial(agendamento)
+                          else "Validação por videoconferência aprovada.")
         concluir_processo_se_emitido(certificado.processo, SISTEMA)
         avisos.enviar(certificado, "Seu certificado está pronto", "certificado_emitido",
                       {"link": avisos.link_novo(certificado, config),
@@ -52,6 +89,7 @@ def recusar(agendamento_id, motivo, momento, ator, config):
     if not motivo:
         raise AgendamentoRecusado("Informe o motivo da recusa.")
     agendamento, certificado = _decisao(agendamento_id, "recusar", momento, config)
+    _exigir_comparecimento(agendamento)
     with db.atomic():
         encerrar(agendamento, "realizado")
         mover_certificado(certificado, "recusar", ator, detalhes=f"Motivo: {motivo}")
@@ -64,12 +102,16 @@ def recusar(agendamento_id, motivo, momento, ator, config):
 def registrar_ausencia(agendamento_id, momento, ator, config):
     """No-show: the request goes back to "Emissão solicitada" to be booked again."""
     agendamento, certificado = _decisao(agendamento_id, "nao_compareceu", momento, config)
+    if presencial(agendamento) and agendamento.compareceu_em is not None:
+        raise AgendamentoRecusado("O comparecimento do titular já foi registrado.")
     inicio = do_banco(agendamento.horario.inicio)
     with db.atomic():
         encerrar(agendamento, "nao_compareceu")
         mover_certificado(certificado, "nao_compareceu", ator, detalhes=quando_texto(inicio))
-        avisos.enviar(certificado, "Você não compareceu à videoconferência: agende outra data",
+        avisos.enviar(certificado, "Você não compareceu "
+                      + ("ao atendimento presencial" if presencial(agendamento)
+                         else "à videoconferência") + ": agende outra data",
                       "agendamento_ausencia",
-                      {"quando": descrever(inicio), "link": avisos.link_novo(certificado, config)},
+                      {"quando": descrever(inicio), "presencial": presencial(agendamento), "link": avisos.link_novo(certificado, config)},
                       config)
     return certificado

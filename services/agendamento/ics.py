@@ -22,8 +22,12 @@ def invitation_ics(
     attendee_email: str | None = None,
     sequence: int = 0,
     stamp: datetime | None = None,
+    location: str | None = None,
 ) -> bytes:
     """Return the .ics bytes of a meeting request.
+
+    ``location`` (a street address, in person) replaces ``location_url`` as LOCATION; the
+    URL stays ``location_url`` (then a map link).
 
     Keep ``uid`` stable for one booking and raise ``sequence`` on each reschedule,
     so calendar apps update the event instead of adding a second one.
@@ -42,7 +46,7 @@ def invitation_ics(
     event.add("dtend", local_start + timedelta(minutes=minutes))
     event.add("summary", summary)
     event.add("description", description)
-    event.add("location", location_url)
+    event.add("location", location or location_url)
     event.add("url", location_url)
     event.add("organizer", _address(organizer_email))
     if attendee_email:

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from models import Agendamento, Horario, db
 from services.agendamento import avisos
+from services.agendamento import pontos
 from services.agendamento.horarios import descrever, do_banco, para_banco, quando_texto
-from services.agendamento.reservas import certificado_de
+from services.agendamento.reservas import certificado_de, ponto_de
 
 
 def enviar_lembretes(momento, config):
@@ -27,9 +28,14 @@ def enviar_lembretes(momento, config):
                 continue
             certificado = certificado_de(agendamento.certificado_id)
             inicio = do_banco(agendamento.horario.inicio)
-            avisos.enviar(certificado, f"Lembrete: videoconferência {quando_texto(inicio)}",
-                          "agendamento_lembrete",
-                          {"quando": descrever(inicio), "link_reuniao": agendamento.link_reuniao},
-                          config)
+            ponto = ponto_de(agendamento)
+            contexto = {"quando": descrever(inicio), "link_reuniao": agendamento.link_reuniao}
+            if ponto is not None:  # in person: where, and what to bring
+                contexto.update(ponto=ponto, endereco=pontos.endereco_completo(ponto),
+                                mapa=pontos.mapa_url(ponto),
+                                tenha_em_maos=avisos.TENHA_EM_MAOS_PRESENCIAL)
+            avisos.enviar(certificado, f"Lembrete: {'atendimento presencial' if ponto else 'videoconferência'} "
+                                       f"{quando_texto(inicio)}",
+                          "agendamento_lembrete", contexto, config)
             enviados += 1
     return enviados

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from models import Agendamento, Certificado, Horario, ProcessoCompra, Solicitacao, db
+from models import (Agendamento, Certificado, Horario, PontoAtendimento, ProcessoCompra,
+                    Solicitacao, db)
 from services.agendamento import avisos
 from services.agendamento import calendario
+from services.agendamento import pontos
 from services.agendamento.calendario import HorarioIndisponivel
-from services.agendamento.horarios import (config_agenda, do_banco, garantir_horarios,
+from services.agendamento.horarios import (config_agenda, do_banco, do_ponto, garantir_horarios,
                                            horarios_livres, para_banco, quando_texto)
 from services.nucleo import correio
 from services.nucleo.ciclo_de_vida import EstadoAlterado, agendado, destino, mover_certificado, pode
@@ -51,6 +53,12 @@ def na_sala(codigo):
     return (Agendamento.select(Agendamento, Horario).join(Horario)
             .where((Agendamento.link_reuniao == sala(codigo))
                    & (Agendamento.situacao == Agendamento.ATIVO)).first())
+
+
+def ponto_de(agendamento):
+    """The booking's PontoAtendimento (removed ones too), or None for a videoconference."""
+    ponto_id = agendamento.horario.ponto_id
+    return None if ponto_id is None else PontoAtendimento.get_by_id(ponto_id)
 
 
 def oferecido(certificado):
@@ -94,14 +102,16 @@ def conferir_acao(acao, situacao_):
         raise AgendamentoRecusado(MSG_JA_AGENDADO)
 
 
-def situacao(certificado, momento, cfg):
+def situacao(certificado, momento, cfg, presencial=False):
+    """`presencial`: the holder chose the in-person validation, open to anyone (the
+    videoconference needs the eligibility answered "sim")."""
     solicitacao = atribuicoes.solicitacao_de(certificado.id)
     agendamento = ativo(certificado.id) if agendado(certificado.situacao) else None
     pode_agendar = pode(certificado.situacao, "agendar") and solicitacao is not None
     if agendamento is not None:
         pode_escolher = pode_alterar(agendamento, momento, cfg)
     else:
-        pode_escolher = pode_agendar and solicitacao.elegivel_video is True
+        pode_escolher = pode_agendar and (presencial or solicitacao.elegivel_video is True)
     return Situacao(solicitacao, agendamento, pode_agendar, pode_escolher)
 
 
@@ -114,22 +124,33 @@ def registrar_elegibilidade(certificado, solicitacao, elegivel):
     solicitacao.elegivel_video = elegivel
 
 
-def conferir_horario(momento, inicio, cfg):
+def config_de(cfg, ponto):
+    """The calendar rules of the videoconference (`ponto` None) or of the ponto."""
+    return cfg if ponto is None else pontos.config(cfg, ponto)
+
+
+def conferir_horario(momento, inicio, cfg, ponto=None):
     """Raise AgendamentoRecusado (why) unless `inicio` can be booked at `momento`."""
+    cfg = config_de(cfg, ponto)
     _validar_inicio(momento, inicio, cfg)
-    if inicio not in horarios_livres(momento, inicio.astimezone(TZ).date(), cfg):
+    if inicio not in horarios_livres(momento, inicio.astimezone(TZ).date(), cfg,
+                                     ponto and ponto.id):
         raise HorarioEsgotado(MSG_ESGOTADO)
 
 
 # --- seats -------------------------------------------------------------------------------
 
-def _ocupar(inicio, cfg):
-    """Take one seat of `inicio` (call inside a transaction) or raise HorarioEsgotado."""
-    garantir_horarios([inicio], cfg.capacidade)
-    horario = Horario.get(Horario.inicio == para_banco(inicio))
-    tomados = (Horario.update(ocupados=Horario.ocupados + 1)
-               .where((Horario.id == horario.id) & (Horario.ocupados < Horario.capacidade))
-               .execute())
+def _ocupar(inicio, cfg, ponto=None):
+    """Take one seat of `inicio` (call inside a transaction) or raise HorarioEsgotado; at a
+    ponto, only while it is not removed (pontos.remover)."""
+    ponto_id = ponto and ponto.id
+    garantir_horarios([inicio], cfg.capacidade, ponto_id)
+    horario = Horario.get((Horario.inicio == para_banco(inicio)) & do_ponto(ponto_id))
+    livre = (Horario.id == horario.id) & (Horario.ocupados < Horario.capacidade)
+    if ponto_id is not None:
+        livre &= Horario.ponto.in_(PontoAtendimento.select(PontoAtendimento.id).where(
+            (PontoAtendimento.id == ponto_id) & PontoAtendimento.removido_em.is_null()))
+    tomados = Horario.update(ocupados=Horario.ocupados + 1).where(livre).execute()
     if tomados != 1:
         raise HorarioEsgotado(MSG_ESGOTADO)
     return horario
@@ -155,7 +176,9 @@ def sala(codigo):
     return correio.url_externa("agendamento.sala", codigo=codigo)
 
 
-def _link_reuniao(config):
+def _link_reuniao(config, ponto):
+    if ponto is not None:
+        return ""  # in person: no meeting room
     codigo = secrets.token_urlsafe(12)
     modelo = config.get("VIDEOCONFERENCIA_URL")
     return modelo.replace("{codigo}", codigo) if modelo else sala(codigo)
@@ -176,9 +199,14 @@ def certificado_de(certificado_id):
 
 # --- booking, rescheduling, cancelling ---------------------------------------------------
 
-def agendar(certificado, inicio, momento, ator, config, notificar=True):
-    """Book `inicio` (aware) for the certificate. Returns the Agendamento."""
-    cfg = config_agenda(config)
+def _onde(ponto):
+    return "" if ponto is None else f" em {ponto.nome}"
+
+
+def agendar(certificado, inicio, momento, ator, config, notificar=True, ponto=None):
+    """Book `inicio` (aware) for the certificate, by videoconference or at `ponto` (a
+    PontoAtendimento). Returns the Agendamento."""
+    cfg = config_de(config_agenda(config), ponto)
     certificado = certificado_de(certificado.id)
     if agendado(certificado.situacao):
         raise AgendamentoRecusado(MSG_JA_AGENDADO)
@@ -186,40 +214,46 @@ def agendar(certificado, inicio, momento, ator, config, notificar=True):
     _validar_inicio(momento, inicio, cfg)
     try:
         with db.atomic():
-            horario = _ocupar(inicio, cfg)
+            horario = _ocupar(inicio, cfg, ponto)
             agendamento = Agendamento.create(
-                certificado=certificado, horario=horario, link_reuniao=_link_reuniao(config),
-                ativo_certificado=certificado.id)
+                certificado=certificado, horario=horario,
+                link_reuniao=_link_reuniao(config, ponto), ativo_certificado=certificado.id)
             mover_certificado(certificado, "agendar", ator,
-                              detalhes=quando_texto(inicio))
+                              detalhes=quando_texto(inicio) + _onde(ponto))
             if notificar:
-                avisos.avisar_agendamento(certificado, agendamento, inicio, config, "agendado")
+                avisos.avisar_agendamento(certificado, agendamento, inicio, config, "agendado",
+                                          ponto)
     except IntegrityError:
         # The unique "one active booking per certificate" caught a concurrent double booking.
         raise AgendamentoRecusado(MSG_JA_AGENDADO) from None
     return agendamento
 
 
-def reagendar(certificado, novo_inicio, momento, ator, config):
-    """Move the active booking to `novo_inicio`; the old seat is freed in the same transaction."""
+def reagendar(certificado, novo_inicio, momento, ator, config, ponto=None):
+    """Move the active booking to `novo_inicio` (at `ponto`, or by videoconference); the old
+    seat is freed in the same transaction."""
     cfg = config_agenda(config)
     certificado, atual = _agendamento_alteravel(certificado, "reagendar", momento, cfg,
                                                 "reagendar")
-    if atual.horario.inicio == para_banco(novo_inicio):
-        raise AgendamentoRecusado("A videoconferência já está marcada neste horário. "
-                                  "Escolha outro horário.")
+    cfg = config_de(cfg, ponto)
+    if (atual.horario.inicio == para_banco(novo_inicio)
+            and atual.horario.ponto_id == (ponto and ponto.id)):
+        raise AgendamentoRecusado(("O atendimento já está marcado" if ponto else
+                                   "A videoconferência já está marcada")
+                                  + " neste horário. Escolha outro horário.")
     _validar_inicio(momento, novo_inicio, cfg)
     with db.atomic():
-        horario = _ocupar(novo_inicio, cfg)
+        horario = _ocupar(novo_inicio, cfg, ponto)
         encerrar(atual, "reagendado")
         _liberar(atual.horario_id)
-        agendamento = Agendamento.create(
-            certificado=certificado, horario=horario, link_reuniao=atual.link_reuniao,
-            ativo_certificado=certificado.id)
+        link = "" if ponto else (atual.link_reuniao or _link_reuniao(config, None))
+        agendamento = Agendamento.create(certificado=certificado, horario=horario,
+                                         link_reuniao=link, ativo_certificado=certificado.id)
         mover_certificado(certificado, "reagendar", ator,
                           detalhes=f"De {quando_texto(do_banco(atual.horario.inicio))} para "
-                                   f"{quando_texto(novo_inicio)}")
-        avisos.avisar_agendamento(certificado, agendamento, novo_inicio, config, "reagendado")
+                                   f"{quando_texto(novo_inicio)}{_onde(ponto)}")
+        avisos.avisar_agendamento(certificado, agendamento, novo_inicio, config, "reagendado",
+                                  ponto)
     return agendamento
 
 
@@ -234,7 +268,7 @@ def cancelar(certificado, momento, ator, config):
         _liberar(atual.horario_id)
         mover_certificado(certificado, "cancelar_agendamento", ator,
                           detalhes=quando_texto(inicio))
-        avisos.avisar_cancelamento(certificado, inicio, config)
+        avisos.avisar_cancelamento(certificado, inicio, config, ponto_de(atual))
     return atual
 
 

@@ -22,6 +22,7 @@ TITULOS = {
     "certificado.cancelar_agendamento": "Videoconferência cancelada",
     "certificado.nao_compareceu": "Titular não compareceu à videoconferência",
     "certificado.aprovar": "Certificado aprovado e emitido",
+    "agendamento.compareceu": "Titular compareceu ao atendimento presencial",
     "certificado.recusar": "Validação recusada: correção necessária",
     "certificado.baixado": "Certificado baixado pelo titular",
     "certificado.revogar": "Certificado revogado",

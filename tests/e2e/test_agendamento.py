@@ -137,3 +137,52 @@ def test_agent_approves_from_the_agenda_and_the_buyer_sees_emitido(phone, server
     phone.get_by_role("link", name=processo, exact=True).click()
     expect(phone.locator(".cartoes")).to_contain_text("Emitido")
     expect(phone.locator(".linha-do-tempo")).to_contain_text("Certificado aprovado e emitido")
+
+
+def test_holder_not_eligible_books_in_person_at_a_demo_ponto_and_gets_the_address(phone, server):
+    email = f"titular-{uuid.uuid4().hex[:8]}@example.com"
+    with server.app.app_context(), db.connection_context():
+        certificado, token = certificado_solicitado(email=email, elegivel=None)
+
+    phone.goto(f"/t/{token}")
+    phone.get_by_role("link", name="Agendar videoconferência").click()
+    phone.get_by_label("Não tenho nenhum dos dois").check()
+    phone.get_by_role("button", name="Continuar").click()
+
+    expect(phone.get_by_role("heading", name="Sua validação precisa ser presencial")).to_be_visible()
+    phone.get_by_role("link", name="Distrito Federal (DF)").click()
+    phone.get_by_role("link", name="Brasília", exact=True).click()
+    expect(phone.locator(".cartao")).to_contain_text("SCS Quadra 2")
+    assert no_horizontal_scroll(phone)
+    phone.get_by_role("link", name=re.compile("^Escolher este ponto")).click()
+
+    expect(phone.get_by_role("heading", name="Agendar atendimento presencial")).to_be_visible()
+    dia = phone.locator(".escolhas a").first
+    rotulo = dia.inner_text()
+    dia.click()
+    expect(phone.get_by_role("heading", name=f"Horários de {rotulo}")).to_be_visible()
+    primeiro = phone.locator(".horarios input[type=radio]").first
+    valor = primeiro.get_attribute("value")
+    phone.get_by_label(valor[-5:], exact=True).check()
+    phone.get_by_role("button", name="Continuar").click()
+
+    expect(phone.get_by_role("heading", name="Confirme o agendamento")).to_be_visible()
+    expect(phone.locator(".dados")).to_contain_text("AR Demonstração — Brasília")
+    phone.get_by_role("button", name="Confirmar agendamento").click()
+
+    expect(phone.get_by_role("heading", name="Atendimento presencial agendado")).to_be_visible()
+    expect(phone.locator(".dados")).to_contain_text("SCS Quadra 2, Bloco C, 22 - Asa Sul")
+    expect(phone.get_by_role("link", name="Ver no mapa (OpenStreetMap)")).to_have_attribute(
+        "href", re.compile(r"^https://www\.openstreetmap\.org/search\?query="))
+    assert no_horizontal_scroll(phone)
+
+    [mensagem] = mensagens(server, email, "Atendimento presencial agendado")
+    assert "SCS Quadra 2, Bloco C, 22 - Asa Sul, Brasília - DF" in mensagem.body
+    assert "https://www.openstreetmap.org/search?query=" in mensagem.body
+    [(nome, conteudo, tipo)] = mensagem.attachments
+    assert nome.endswith(".ics") and tipo == "text/calendar"
+    evento = Calendar.from_ical(conteudo).walk("VEVENT")[0]
+    assert evento.decoded("dtstart") == datetime.fromisoformat(valor).replace(tzinfo=TZ)
+    assert "SCS Quadra 2" in str(evento["LOCATION"])
+    with db.connection_context():
+        assert Certificado.get_by_id(certificado.id).situacao == "agendado"

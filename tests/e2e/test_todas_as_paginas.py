@@ -60,12 +60,17 @@ PAGINAS = [
     "agente/pagamentos-nota-fiscal", "agente/pagamentos-nota-fiscal-com-erro",
     "agente/pagamentos-nota-fiscal-anexada", "compras/financeiro-nota-fiscal",
     "compras/boleto-nota-fiscal",
+    "agente/pontos", "agente/ponto-novo-com-erro", "agente/ponto-alterar",
+    "agente/agenda-por-ponto",
     "titular/certificado", "titular/dados", "titular/dados-com-erro", "titular/contato",
     "titular/endereco", "titular/documento", "titular/confira", "titular/termo",
     "titular/enviada",
     "agendamento/elegibilidade", "agendamento/elegibilidade-com-erro", "agendamento/dias",
     "agendamento/horarios", "agendamento/confirmar", "agendamento/resumo",
     "agendamento/sala", "agendamento/cancelar",
+    "agendamento/presencial", "agendamento/presencial-cidades", "agendamento/presencial-pontos",
+    "agendamento/presencial-dias", "agendamento/presencial-confirmar",
+    "agendamento/presencial-resumo",
     "publico/politica-ac", "emissao/certificado", "emissao/baixar", "emissao/baixar-com-erro",
     "emissao/csr", "emissao/csr-com-erro", "emissao/baixado", "emissao/testar",
     "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
@@ -167,6 +172,8 @@ def preparar(app):
     with app.app_context(), db.connection_context():
         _, token = certificado_solicitado(cpf="11144477735", email="jose.titular@example.com",
                                           nome="José Pereira", elegivel=None)
+        _, presencial = certificado_solicitado(cpf="86288366757", email="lia@example.com",
+                                               nome="Lia Moraes", elegivel=False)
         recusado, _ = certificado_solicitado(cpf="39053344705", email="carla2@example.com",
                                              nome="Carla Mendes Rocha")
         agente = Ator("Ana Souza (agente de registro)")
@@ -195,6 +202,7 @@ def preparar(app):
                 .order_by(Boleto.id).get())
         return {
             "solicitado_token": token,
+            "presencial_token": presencial,
             "certificados": {s: c.numero for s, c in certificados.items()},
             "processo": certificados["disponivel"].processo.numero,
             "vencido": vencido.id, "nosso_numero": vencido.nosso_numero,
@@ -377,7 +385,21 @@ def visitas(browser, servidor, tmp_path_factory, request):
                           ("agente/agendamento", f"/agenda/{dados['agendamento']}"),
                           ("agente/pagamentos", "/pagamentos/"),
                           ("agente/pagamentos-busca", f"/pagamentos/?q={dados['nosso_numero']}"),
-                          ("agente/pagamentos-nota-fiscal",
+                          ("agente/pontos", "/agenda/pontos/")]:
+            page.goto(url)
+            ver(page, nome)
+        page.get_by_role("link", name="Cadastrar ponto").click()
+        page.get_by_role("button", name="Cadastrar ponto").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "agente/ponto-novo-com-erro")
+        page.goto("/agenda/pontos/")
+        page.get_by_role("link", name=re.compile("^Alterar")).first.click()
+        expect(page.get_by_role("heading", name="Alterar ponto de atendimento")).to_be_visible()
+        ver(page, "agente/ponto-alterar")
+        page.goto("/agenda/pontos/")
+        page.get_by_role("link", name=re.compile("^Agenda de")).first.click()
+        ver(page, "agente/agenda-por-ponto")
+        for nome, url in [("agente/pagamentos-nota-fiscal",
                            f"/pagamentos/?q={dados['pago_nosso_numero']}")]:
             page.goto(url)
             ver(page, nome)
@@ -398,6 +420,17 @@ def visitas(browser, servidor, tmp_path_factory, request):
                           ("compras/boleto-nota-fiscal", f"/financeiro/boletos/{dados['pago']}")]:
             page.goto(url)
             ver(page, nome)
+        page.get_by_role("link", name="Cadastrar ponto").click()
+        page.get_by_role("button", name="Cadastrar ponto").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "agente/ponto-novo-com-erro")
+        page.goto("/agenda/pontos/")
+        page.get_by_role("link", name=re.compile("^Alterar")).first.click()
+        expect(page.get_by_role("heading", name="Alterar ponto de atendimento")).to_be_visible()
+        ver(page, "agente/ponto-alterar")
+        page.goto("/agenda/pontos/")
+        page.get_by_role("link", name=re.compile("^Agenda de")).first.click()
+        ver(page, "agente/agenda-por-ponto")
 
         page = novo_celular()
         _, token = novo_link(servidor.app)
@@ -459,6 +492,27 @@ def visitas(browser, servidor, tmp_path_factory, request):
         ver(page, "agendamento/sala")
         page.goto(resumo.rstrip("/") + "/cancelar")
         ver(page, "agendamento/cancelar")
+
+        page = novo_celular()
+        page.goto(f"/t/{dados['presencial_token']}")
+        page.get_by_role("link", name="Agendar videoconferência").click()
+        expect(page.get_by_role("heading", name="Sua validação precisa ser presencial")).to_be_visible()
+        ver(page, "agendamento/presencial")
+        page.get_by_role("link", name="Distrito Federal (DF)").click()
+        ver(page, "agendamento/presencial-cidades")
+        page.get_by_role("link", name="Brasília", exact=True).click()
+        ver(page, "agendamento/presencial-pontos")
+        page.get_by_role("link", name=re.compile("^Escolher este ponto")).first.click()
+        expect(page.get_by_role("heading", name="Agendar atendimento presencial")).to_be_visible()
+        ver(page, "agendamento/presencial-dias")
+        page.locator(".escolhas a").first.click()
+        page.locator(".horarios input[type=radio]").first.check()
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.get_by_role("heading", name="Confirme o agendamento")).to_be_visible()
+        ver(page, "agendamento/presencial-confirmar")
+        page.get_by_role("button", name="Confirmar agendamento").click()
+        expect(page.get_by_role("heading", name="Atendimento presencial agendado")).to_be_visible()
+        ver(page, "agendamento/presencial-resumo")
 
         page = novo_celular()
         page.goto("/ac/politica")

@@ -14,6 +14,7 @@ from models import Boleto, Certificado, Conta, Email, ProcessoCompra, db
 from services.agendamento import decisoes
 from services.agendamento import horarios
 from services.agendamento import lembretes
+from services.agendamento import pontos
 from services.agendamento import reservas
 from services.titular import atribuicoes
 from services.pagamento import boletos
@@ -175,12 +176,26 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
                                      app.config)
         return feito.id, inicio
 
+    def agendar_presencial(cert_id):
+        ponto = pontos.todos()[0]
+        cfg_ponto = pontos.config(cfg, ponto)
+        dia = horarios.dias_livres(agora, cfg_ponto, ponto.id)[0]
+        inicio = horarios.horarios_livres(agora, dia, cfg_ponto, ponto.id)[0]
+        reservas.agendar(Certificado.get_by_id(cert_id), inicio, agora, ATOR, app.config,
+                         ponto=ponto)
+
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     seguir(app, caixa, cliente_de)
     servico(lambda: lembretes.enviar_lembretes(inicio - timedelta(hours=1), app.config))
     seguir(app, caixa, cliente_de)
     servico(lambda: reservas.cancelar(Certificado.get_by_id(certificado.id), agora, ATOR,
                                           app.config))
+    seguir(app, caixa, cliente_de)
+    # In person, at a demo ponto: the confirmation, then cancelled too.
+    servico(lambda: agendar_presencial(certificado.id))
+    seguir(app, caixa, cliente_de)
+    servico(lambda: reservas.cancelar(Certificado.get_by_id(certificado.id), agora, ATOR,
+                                      app.config))
     seguir(app, caixa, cliente_de)
     agendamento_id, inicio = servico(lambda: agendar(certificado.id))
     caixa.novos()

@@ -18,8 +18,10 @@ PASTA = os.path.join(os.path.dirname(__file__), "..", "..", "templates", "emails
 MODELOS = sorted(f for f in os.listdir(PASTA) if not f.startswith("_"))
 
 
-def contexto():
-    """What the senders pass, with the links the services build themselves."""
+def contexto(modelo=""):
+    """What the senders pass, with the links the services build themselves (in person: the
+    ponto, its address and map, only for the in-person confirmation, so the other e-mails are
+    checked as by videoconference)."""
     processo = Amostra(numero="2026000001", quantidade=2, total_centavos=30000)
     boleto = Amostra(id=1, numero_documento="2026000001-1", valor_centavos=30000,
                      vencimento=date(2026, 12, 10), linha_digitavel="0" * 47,
@@ -40,7 +42,13 @@ def contexto():
         "link": url_externa("titular.link", token="token"),
         "pagina": url_externa("agendamento.inicio", numero="2026000001-01"),
         "link_reuniao": reservas.sala("codigo"),
+        **({"ponto": Amostra(nome="AR Centro"), "endereco": "Rua A, 1 - Centro, Brasília - DF",
+            "mapa": MAPA + "Rua+A"} if modelo.startswith("agendamento_presencial") else {}),
     }
+
+
+# In person, the address's map: the one address outside the portal, on purpose.
+MAPA = "https://www.openstreetmap.org/search?query="
 
 
 def enderecos(corpo):
@@ -50,9 +58,11 @@ def enderecos(corpo):
 @pytest.mark.parametrize("modelo", MODELOS)
 def test_every_link_in_an_email_opens_a_page_of_the_portal(app, modelo):
     with app.app_context():  # jobs render e-mails outside any request
-        corpo = render_template(f"emails/{modelo}", **contexto())
+        corpo = render_template(f"emails/{modelo}", **contexto(modelo))
     adaptador = app.url_map.bind("portal.test")
     for endereco in enderecos(corpo):
+        if endereco.startswith(MAPA):
+            continue
         partes = urlsplit(endereco.rstrip("."))
         assert f"{partes.scheme}://{partes.netloc}" == app.config["BASE_URL"], endereco
         try:

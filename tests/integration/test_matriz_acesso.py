@@ -20,7 +20,7 @@ from flask import url_for
 from werkzeug.security import generate_password_hash
 
 from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Convite, LinkTitular,
-                    Lote, NotaFiscal, ProcessoCompra, Responsavel, db)
+                    Lote, NotaFiscal, PontoAtendimento, ProcessoCompra, Responsavel, db)
 from services.contratantes import contas, papeis, vinculos
 from services.pagamento import propostas
 from services.pagamento.boletos import Beneficiario
@@ -140,7 +140,15 @@ MATRIZ = {
     ("agenda.aprovar", "POST"): agente("409"),
     ("agenda.recusar", "POST"): agente("422"),
     ("agenda.nao_compareceu", "POST"): agente("409"),
+    ("agenda.compareceu", "POST"): agente("409"),
     ("agenda.revogar", "POST"): agente("422"),
+    ("agendamento.presencial", "GET"): TITULAR,
+    ("pontos.index", "GET"): agente("200"),
+    ("pontos.novo", "GET"): agente("200"),
+    ("pontos.novo", "POST"): agente("422"),
+    ("pontos.editar", "GET"): agente("200"),
+    ("pontos.editar", "POST"): agente("422"),
+    ("pontos.remover", "POST"): agente("→"),
     ("loja.index", "GET"): P,
     ("loja.index", "POST"): todos("422"),
     ("loja.confirmar", "GET"): requer("comprar", "→"),
@@ -276,6 +284,7 @@ class Cenario:
         self.nota = NotaFiscal.create(processo=self.processo, numero="1", pdf=b"%PDF-1.4",
                                       enviada_por=self.contas["agente"],
                                       vigente_processo=self.processo.id)
+        self.ponto_id = PontoAtendimento.select().first().id
         self.proposta = propostas.gerar(maria, 2, vinculos.ator(maria))
         propostas.contratar(maria, self.proposta, "2026NE000123", None,
                             Beneficiario.from_config(app.config), vinculos.ator(maria))
@@ -312,7 +321,7 @@ class Cenario:
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
                    "codificado": "bm90LW9jc3A=", "convite_id": self.convite.id,
                    "responsavel_id": self.carlos.id, "nota_id": self.nota.id,
-                   "proposta_id": self.proposta.id}
+                   "proposta_id": self.proposta.id, "ponto_id": self.ponto_id}
         if regra.endpoint == "financeiro.nota_fiscal":
             valores["formato"] = "pdf"
         if regra.endpoint == "pedidos.processo":
