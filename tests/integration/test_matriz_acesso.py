@@ -147,7 +147,7 @@ MATRIZ = {
     ("pontos.novo", "GET"): agente("200"),
     ("pontos.novo", "POST"): agente("422"),
     ("pontos.editar", "GET"): agente("200"),
-    ("pontos.editar", "POST"): agente("422"),
+    ("pontos.editar", "POST"): agente("→"),  # nothing posted: the ponto saved as it was
     ("pontos.remover", "POST"): agente("→"),
     ("loja.index", "GET"): P,
     ("loja.index", "POST"): todos("422"),
