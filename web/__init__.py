@@ -66,7 +66,8 @@ def init_app(app):
         "atribuido", "agendado", "pendente_correcao", "emitido", "cancelado", "preenchivel",
         "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "boleto_em_aberto",
         "boleto_vencido", "boleto_substituido", "boleto_cancelado", "lote_em_previa",
-        "lote_aplicando", "lote_concluido", "linha_valida", "linha_aplicada", "linha_falhou")})
+        "lote_aplicando", "lote_concluido", "linha_valida", "linha_aplicada", "linha_falhou",
+        "documento_aprovado", "documento_recusado")})
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, error_page)

@@ -6,6 +6,7 @@ from models import Agendamento, Horario, db
 from services.agendamento import avisos
 from services.agendamento.horarios import descrever, do_banco, quando_texto
 from services.agendamento.reservas import AgendamentoRecusado, certificado_de, encerrar
+from services.titular import atribuicoes, documentos
 from services.nucleo.ciclo_de_vida import (SISTEMA, concluir_processo_se_emitido, destino,
                                            mover_certificado)
 
@@ -33,7 +34,10 @@ def _decisao(agendamento_id, acao, momento, config):
 
 
 def aprovar(agendamento_id, momento, ator, config):
+    """Approve and issue; the holder's identity document must have been approved first."""
     agendamento, certificado = _decisao(agendamento_id, "aprovar", momento, config)
+    atribuicao = atribuicoes.ativa(certificado)
+    documentos.exigir_aprovado(certificado, atribuicao.id if atribuicao else None)
     with db.atomic():
         encerrar(agendamento, "realizado")
         mover_certificado(certificado, "aprovar", ator, detalhes="Validação por videoconferência "

@@ -33,6 +33,11 @@ TITULOS = {
     "termo.gerado": "Termo de titularidade gerado",
     "termo.aceito": "Termo de titularidade aceito pelo titular",
     "pagamento.sinalizado": "Pagamento recebido com divergência: será devolvido",
+    "documento.enviado": "Documento de identificação enviado pelo titular",
+    "documento.aberto": "Documento de identificação aberto",
+    "documento.aprovado": "Documento de identificação aprovado",
+    "documento.recusado": "Documento de identificação recusado: enviar de novo",
+    "documento.expurgado": "Documento de identificação apagado: fim do prazo de guarda",
     # The organisation's own events (no purchase): read on its "Atividades" page.
     "organizacao.cadastrada": "Organização cadastrada",
     "responsavel.papel": "Papel de responsável alterado",

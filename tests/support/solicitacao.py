@@ -1,5 +1,8 @@
 """Shared by the request tests: the holder's link, valid answers for each step, versions."""
+import io
 import re
+
+from PIL import Image
 
 from models import Certificado, Conta, db
 from services.titular import atribuicoes
@@ -42,12 +45,32 @@ def enviar_etapa(client, numero, etapa, dados=None, **extra):
     return client.post(url, data={**dados, "versao": versao(client, url)}, **extra)
 
 
+def foto(largura=640, altura=400, formato="JPEG", **opcoes):
+    """A small photo made here, as a phone would send it."""
+    saida = io.BytesIO()
+    Image.new("RGB", (largura, altura), "#c8d8e8").save(saida, formato, **opcoes)
+    return saida.getvalue()
+
+
+def enviar_documento(client, numero, frente=None, verso=None, nome="frente.jpg", **extra):
+    """POST the "Documentos" step: `frente` (a photo unless given) and an optional `verso`."""
+    dados = {"frente": (io.BytesIO(foto() if frente is None else frente), nome)}
+    if verso is not None:
+        dados["verso"] = (io.BytesIO(verso), "verso.jpg")
+    return client.post(f"/solicitacao/{numero}/documentos", data=dados,
+                       content_type="multipart/form-data", **extra)
+
+
 def preencher(client, numero, ate="documento"):
+    """Fill the steps up to `ate`; all of them (the default) also sends the document photo."""
     for etapa in VALIDOS:
         response = enviar_etapa(client, numero, etapa)
         assert response.status_code == 303, (etapa, response.status_code)
         if etapa == ate:
-            return response
+            break
+    if ate == "documento":
+        response = enviar_documento(client, numero)
+        assert response.status_code == 303, ("documentos", response.status_code)
     return response
 
 
