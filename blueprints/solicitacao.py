@@ -25,8 +25,7 @@ from services.titular.arquivos_documento import LIMITE_BYTES
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web.acesso_titular import acesso_titular
 from web.extensoes import csrf
-from web.paginas import (arquivo_response, pagina_inteira, pdf_response, redirecionar, render,
-                         wants_fragment)
+from web.paginas import arquivo_response, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
@@ -195,7 +194,7 @@ def _pagina_documentos(acesso, certificado, form, status=200):
 @bp.route("/<numero>/documentos", methods=["GET", "POST"])
 @csrf.exempt  # checked by DocumentosForm itself, after the size limit below is in place
 def documentos(numero):
-    """Front and back photos, or one PDF; a whole page, for its script (reducing photos)."""
+    """Front and back photos, or one PDF (static/js/documentos.js reduces photos first)."""
     if request.method == "POST":
         request.max_content_length = 2 * LIMITE_BYTES + 64 * 1024  # two files and the token
     acesso, certificado = _carregar(numero)
@@ -206,8 +205,6 @@ def documentos(numero):
     if falta is not None:
         return redirecionar(".etapa", numero=numero, etapa=falta)
     if request.method == "GET":
-        if wants_fragment():
-            return pagina_inteira(url_for(".documentos", numero=numero))
         return _pagina_documentos(acesso, certificado, DocumentosForm(formdata=None))
     try:
         if (request.content_length or 0) > request.max_content_length:
@@ -228,8 +225,6 @@ def documentos(numero):
     except Recusa as recusa:
         form["verso" if recusa.campo == "verso" else "frente"].errors = [recusa.mensagem]
         return _pagina_documentos(acesso, certificado, form, 422)
-    flash("Documento recebido. O agente de registro vai conferi-lo antes da "
-          "videoconferência.", "sucesso")
     return redirecionar(".confira", numero=numero)
 
 
@@ -277,6 +272,7 @@ def confira(numero):
                    voltar=url_for(".documentos", numero=numero),
                    explicacao=EXPLICACOES["confira"],
                    correcao=pode(certificado.situacao, "corrigir"),
+                   envio=docs.ultimo(acesso.atribuicao.id), situacoes=DOCUMENTO_SITUACOES,
                    sem_mudancas=aceito is not None, termo_aceito=aceito)
 
 

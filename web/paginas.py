@@ -40,13 +40,6 @@ def arquivo_response(dados, tipo, parte):
     return resposta
 
 
-def pagina_inteira(url):
-    """Tell htmx to load `url` as a whole page (it has a script of its own to run)."""
-    resposta = make_response("", 200)
-    resposta.headers["HX-Redirect"] = url
-    return resposta
-
-
 def cursores():
     """(depois, antes) of a keyset-paged list from the query string; garbage is ignored (the
     first page), and so is any page size asked for: lists use PAGE_SIZE."""

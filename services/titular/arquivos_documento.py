@@ -8,6 +8,7 @@ encrypted under a key of its own (DOCUMENTOS_CHAVE) or one derived from SECRET_K
 import io
 import os
 import re
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from services.nucleo.recusas import Recusa
 
 LIMITE_BYTES = 5 * 1024 * 1024
 LADO_MAXIMO = 1600  # px, the longest side kept (the browser reduces to the same)
-# Pillow's own guard against decompression bombs; above it we refuse before decoding.
+# Pillow's own guard against decompression bombs: above it, refused before decoding.
 LIMITE_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = LIMITE_PIXELS
 
@@ -68,15 +69,16 @@ def preparar(dados, campo):
 
 def _reencodar(dados, formato, campo):
     try:
-        with Image.open(io.BytesIO(dados), formats=[formato]) as imagem:
-            largura, altura = imagem.size
-            if largura * altura > LIMITE_PIXELS:
-                raise ArquivoRecusado(
-                    f"A imagem tem {largura} × {altura} pixels, grande demais. Envie uma foto "
-                    "comum do celular ou reduza a imagem.", campo)
-            imagem.load()
-            imagem = ImageOps.exif_transpose(imagem)  # upright, as the camera meant it
-    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it: both are refused here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(dados), formats=[formato]) as imagem:
+                imagem.load()
+                imagem = ImageOps.exif_transpose(imagem)  # upright, as the camera meant it
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ArquivoRecusado("A imagem é grande demais (mais de 50 milhões de pixels). Envie "
+                              "uma foto comum do celular ou reduza a imagem.", campo) from None
+    except (OSError, SyntaxError, ValueError):
         raise ArquivoRecusado("Não conseguimos ler esta imagem: o arquivo parece danificado. "
                               "Tire outra foto.", campo) from None
     if imagem.mode not in ("RGB", "L"):
@@ -95,11 +97,14 @@ def _nomes(trecho):
 
 
 def _trechos(dados):
-    """The file itself and each of its streams inflated (bounded), where names may hide."""
-    yield dados
-    for stream in _STREAM.findall(dados):
+    """Where a PDF's dictionaries are: the file without its streams' bytes (images would match
+    by chance), and each object stream inflated (bounded)."""
+    yield _STREAM.sub(b"stream endstream", dados)
+    for stream in _STREAM.finditer(dados):
+        if b"/ObjStm" not in dados[max(0, stream.start() - 300):stream.start()]:
+            continue
         try:
-            yield zlib.decompressobj().decompress(stream, LIMITE_BYTES * 4)
+            yield zlib.decompressobj().decompress(stream.group(1), LIMITE_BYTES * 4)
         except zlib.error:
             continue
 

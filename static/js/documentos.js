@@ -4,8 +4,10 @@
 (function () {
   "use strict";
   var LADO = 1600;
-  var form = document.querySelector("form[data-documentos]");
+  // Loaded again by app.js after each htmx visit: each form is prepared once.
+  var form = document.querySelector("form[data-documentos]:not([data-pronto])");
   if (!form || !window.DataTransfer || !HTMLCanvasElement.prototype.toBlob || !window.URL) return;
+  form.setAttribute("data-pronto", "");
   var botao = form.querySelector("button[type=submit]");
   var pendentes = 0;
 
@@ -33,7 +35,7 @@
       contexto.fillRect(0, 0, canvas.width, canvas.height);
       contexto.drawImage(imagem, 0, 0, canvas.width, canvas.height);
       canvas.toBlob(function (blob) {
-        if (blob && blob.size < arquivo.size || blob && arquivo.type !== "image/jpeg") {
+        if (blob && (blob.size < arquivo.size || arquivo.type !== "image/jpeg")) {
           var nome = arquivo.name.replace(/\.[^.]*$/, "") + ".jpg";
           var lista = new DataTransfer();
           lista.items.add(new File([blob], nome, { type: "image/jpeg" }));

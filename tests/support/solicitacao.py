@@ -3,6 +3,8 @@ import io
 import re
 
 from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from models import Certificado, Conta, db
 from services.titular import atribuicoes
@@ -53,12 +55,14 @@ def foto(largura=640, altura=400, formato="JPEG", **opcoes):
 
 
 def enviar_documento(client, numero, frente=None, verso=None, nome="frente.jpg", **extra):
-    """POST the "Documentos" step: `frente` (a photo unless given) and an optional `verso`."""
-    dados = {"frente": (io.BytesIO(foto() if frente is None else frente), nome)}
+    """POST the "Documentos" step: `frente` (a photo unless given) and an optional `verso`.
+    Encoded in memory: the test client would spool a large body to a file left open."""
+    campos = [("frente", FileStorage(io.BytesIO(foto() if frente is None else frente), nome))]
     if verso is not None:
-        dados["verso"] = (io.BytesIO(verso), "verso.jpg")
-    return client.post(f"/solicitacao/{numero}/documentos", data=dados,
-                       content_type="multipart/form-data", **extra)
+        campos.append(("verso", FileStorage(io.BytesIO(verso), "verso.jpg")))
+    limite, corpo = encode_multipart(MultiDict(campos))
+    return client.post(f"/solicitacao/{numero}/documentos", data=corpo,
+                       content_type=f"multipart/form-data; boundary={limite}", **extra)
 
 
 def preencher(client, numero, ate="documento"):
