@@ -185,7 +185,7 @@ def _pagina_documentos(acesso, certificado, form, status=200):
     envio = docs.ultimo(acesso.atribuicao.id)
     return _pagina("documentos", status, certificado=certificado, form=form, envio=envio,
                    arquivos=docs.arquivos(envio) if envio else [], aceitos=docs.ACEITOS,
-                   partes=docs.PARTES, pendente=docs.pendente_de_envio(acesso.atribuicao.id),
+                   partes=docs.PARTES, pendente=docs.falta_enviar(envio),
                    situacoes=DOCUMENTO_SITUACOES, titulo="Documentos",
                    passo=passo("documentos"), explicacao=EXPLICACOES["documentos"],
                    voltar=url_for(".etapa", numero=certificado.numero, etapa=ETAPAS[-1]))
@@ -248,7 +248,8 @@ def confira(numero):
     falta = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if falta is not None:
         return redirecionar(".etapa", numero=numero, etapa=falta)
-    if docs.pendente_de_envio(acesso.atribuicao.id):
+    envio = docs.ultimo(acesso.atribuicao.id)
+    if docs.falta_enviar(envio):
         return redirecionar(".documentos", numero=numero)
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
     aviso, status = None, 200
@@ -272,7 +273,7 @@ def confira(numero):
                    voltar=url_for(".documentos", numero=numero),
                    explicacao=EXPLICACOES["confira"],
                    correcao=pode(certificado.situacao, "corrigir"),
-                   envio=docs.ultimo(acesso.atribuicao.id), situacoes=DOCUMENTO_SITUACOES,
+                   envio=envio, situacoes=DOCUMENTO_SITUACOES,
                    sem_mudancas=aceito is not None, termo_aceito=aceito)
 
 

@@ -74,9 +74,8 @@ def ultimo(atribuicao_id):
             .order_by(EnvioDocumento.id.desc()).first())
 
 
-def pendente_de_envio(atribuicao_id):
-    """Whether the holder still has to send (nothing yet, or the latest was refused)."""
-    envio = ultimo(atribuicao_id)
+def falta_enviar(envio):
+    """Whether the holder still has to send: nothing yet (None), or the latest was refused."""
     return envio is None or documento_recusado(envio.situacao)
 
 

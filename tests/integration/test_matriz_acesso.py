@@ -9,8 +9,8 @@ it, so a POST that changes something (a logout, a resent link) never changes the
 
 from flask import url_for
 
-from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, LinkTitular, Lote,
-                    ProcessoCompra, db)
+from models import (Agendamento, ArquivoDocumento, Atribuicao, Boleto, Certificado, Conta,
+                    EnvioDocumento, LinkTitular, Lote, ProcessoCompra, db)
 from services.titular import atribuicoes
 from services.contratantes import contas
 from services.titular import links
@@ -70,6 +70,11 @@ MATRIZ = {
     ("solicitacao.termo", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
     ("solicitacao.termo_pdf_arquivo", "GET"): ("404",) * 6 + ("410",),
     ("solicitacao.enviada", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
+    # João has not filled the steps before it yet: sent to the first one.
+    ("solicitacao.documentos", "GET"): ("404", "404", "404", "404", "→", "404", "410"),
+    ("solicitacao.documentos", "POST"): ("404", "404", "404", "404", "→", "404", "410"),
+    # The file is of another certificate's holder: not found even for João's own link.
+    ("solicitacao.documento_arquivo", "GET"): ("404",) * 6 + ("410",),
     ("ajuda.index", "GET"): P,
     ("ajuda.interativa", "GET"): ("login", "→", "200", "200", "login", "login", "login"),
     ("ajuda.atribuir", "GET"): DONO,
@@ -88,6 +93,12 @@ MATRIZ = {
     ("agenda.index", "GET"): AGENTE,
     ("agenda.detalhe", "GET"): AGENTE,
     ("agenda.termo", "GET"): AGENTE,
+    ("agenda.documento", "GET"): AGENTE,
+    # The demo's document is already approved: decided once.
+    ("agenda.aprovar_documento", "POST"): ("login", "404", "404", "409", "login", "login",
+                                           "login"),
+    ("agenda.recusar_documento", "POST"): ("login", "404", "404", "422", "login", "login",
+                                           "login"),
     ("agenda.aprovar", "POST"): ("login", "404", "404", "409", "login", "login", "login"),
     ("agenda.recusar", "POST"): ("login", "404", "404", "422", "login", "login", "login"),
     ("agenda.nao_compareceu", "POST"): ("login", "404", "404", "409", "login", "login",
@@ -168,7 +179,11 @@ class Cenario:
             self.tokens[certificado.id] = links.emitir(atribuicao, 30)
             self.ativos[certificado.id] = links.verificar(self.tokens[certificado.id]).id
         self.token_senha = contas.emitir_token(maria, contas.RECUPERAR_SENHA, 1)
-        self.lote = Lote.create(conta=maria, formato="modelo", nome_arquivo="equipe.csv")
+        self.lote = Lote.create(conta=maria, contratante=maria.contratante_ativo_id,
+                                formato="modelo", nome_arquivo="equipe.csv")
+        # The booked certificate's identity document (the demo's, approved).
+        self.arquivo = (ArquivoDocumento.select().join(EnvioDocumento)
+                        .where(EnvioDocumento.certificado == self.agendado.id).get())
 
     def certificado(self, endpoint):
         if endpoint.startswith("agendamento."):
@@ -184,7 +199,8 @@ class Cenario:
                    "boleto_id": self.boleto.id, "agendamento_id": self.agendamento.id,
                    "codigo": self.agendamento.link_reuniao.rsplit("/", 1)[-1],
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
-                   "codificado": "bm90LW9jc3A="}
+                   "codificado": "bm90LW9jc3A=", "arquivo_id": self.arquivo.id,
+                   "envio_id": self.arquivo.envio_id}
         if regra.endpoint == "pedidos.processo":
             valores["numero"] = self.processo.numero
         if regra.endpoint == "auth.definir_senha_link":

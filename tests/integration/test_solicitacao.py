@@ -278,9 +278,10 @@ def test_confira_shows_every_section_with_alterar(holder):
     page = holder.get(f"/solicitacao/{holder.numero}/confira")
     body = text(page)
     assert "Confira seus dados" in body and "Etapa 6 de 7" in body
-    for secao in ("Dados pessoais", "Contato", "Endereço", "Documento de identificação"):
+    for secao in ("Dados pessoais", "Contato", "Endereço", "Documento de identificação",
+                  "Documentos"):
         assert secao in body
-    assert body.count("Alterar") == 4
+    assert body.count("Alterar") == 5
     assert "10/03/1990" in body and "(61) 99123-4567" in body and "70040-010" in body
 
 
