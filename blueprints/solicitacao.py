@@ -120,7 +120,7 @@ def inicio(numero):
     solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
     etapa = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if etapa is None:
-        return redirecionar(".confira", numero=numero)  # which asks for the document if due
+        return redirecionar(".confira", numero=numero)
     return redirecionar(".etapa", numero=numero, etapa=etapa)
 
 
