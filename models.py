@@ -354,6 +354,33 @@ class Termo(BaseModel):
         indexes = ((("certificado", "versao"), True),)
 
 
+class EnvioDocumento(BaseModel):
+    """One sending of the holder's identity document (front and back photos, or one PDF),
+    checked by an agent before the videoconference; its files are ArquivoDocumento rows.
+    Tied to the assignment: a holder who takes over never sees the previous one's."""
+
+    certificado = ForeignKeyField(Certificado, backref="envios_documento", index=False)
+    atribuicao = ForeignKeyField(Atribuicao, index=False)
+    situacao = CharField(max_length=10, default="enviado")  # enviado | aprovado | recusado
+    motivo = CharField(max_length=500, default="")  # the agent's reason for a refusal
+    enviado_em = DateTimeField(default=utcnow)
+    decidido_em = DateTimeField(null=True)
+
+    class Meta:
+        # The agent's list per certificate; the holder's latest per assignment.
+        indexes = ((("certificado", "id"), False), (("atribuicao", "id"), False))
+
+
+class ArquivoDocumento(BaseModel):
+    """One file of a sending, re-encoded and AES-GCM encrypted (services.titular.documentos)."""
+
+    envio = ForeignKeyField(EnvioDocumento, backref="arquivos", index=True, on_delete="CASCADE")
+    parte = CharField(max_length=10)  # frente | verso | pdf
+    tipo = CharField(max_length=20)  # image/jpeg | application/pdf
+    tamanho = IntegerField()  # bytes before encryption
+    cifrado = BlobField()  # nonce + ciphertext + tag
+
+
 class PontoAtendimento(BaseModel):
     """A place of in-person validation, managed by the back office (services.agendamento.pontos).
     Business days from `abre` to `fecha` (Brasília, "HH:MM"); `feriados` one ISO date a line
@@ -532,6 +559,5 @@ ALL_MODELS = [
     Contratante, Conta, Responsavel, Convite, TokenConta, Produto, ProcessoCompra, Proposta,
     EmpenhoPdf, Boleto, Pagamento, NotaFiscal, Certificado, Atribuicao,
     LinkTitular, Solicitacao, Termo, PontoAtendimento, Horario, Agendamento, CertificadoX509,
-    Lcr, Evento, Email,
-    ChaveIdempotencia, Lote, LoteLinha,
+    Lcr, Evento, Email, ChaveIdempotencia, Lote, LoteLinha, EnvioDocumento, ArquivoDocumento,
 ]

@@ -14,8 +14,10 @@ from services.nucleo import entrada
 import relogio
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import Recusa
+from services.nucleo.ciclo_de_vida import DOCUMENTO_SITUACOES
+from services.titular import documentos as docs
 from services.titular import termos
-from web.paginas import pdf_response, redirecionar, render
+from web.paginas import arquivo_response, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 from web.sessao import agente_required, current_account
 
@@ -28,6 +30,16 @@ class RecusaForm(Formulario):
         validators=[DataRequired("Informe o motivo da recusa."),
                     Length(max=500, message="Escreva o motivo em até 500 caracteres.")],
         render_kw={"rows": 3, "maxlength": "500"},
+    )
+
+
+class RecusaDocumentoForm(Formulario):
+    motivo_documento = TextAreaField(
+        "Motivo da recusa do documento",
+        validators=[DataRequired("Informe o motivo da recusa do documento."),
+                    Length(max=docs.MOTIVO_MAX,
+                           message="Escreva o motivo em até 500 caracteres.")],
+        render_kw={"rows": 2, "maxlength": str(docs.MOTIVO_MAX)},
     )
 
 
@@ -58,7 +70,8 @@ def _carregar(agendamento_id):
     return carregado
 
 
-def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None):
+def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None,
+             documento_form=None):
     agendamento, certificado = _carregar(agendamento_id)
     dados = agenda.detalhe(agendamento, certificado, relogio.agora(),
                            int(current_app.config["AGENDA_ACAO_AGENTE_MINUTOS"]))
@@ -68,6 +81,9 @@ def _detalhe(agendamento_id, form=None, erro=None, status=200, revogar_form=None
         agendamento=agendamento, certificado=certificado, **dados,
         form=form or RecusaForm(formdata=None), erro=erro,
         revogar_form=(revogar_form or RevogarForm(formdata=None)) if pode_revogar else None,
+        documentos=docs.para_agente(certificado.id), partes=docs.PARTES,
+        situacoes_documento=DOCUMENTO_SITUACOES,
+        documento_form=documento_form or RecusaDocumentoForm(formdata=None),
     )
 
 
@@ -171,3 +187,39 @@ def revogar(agendamento_id):
         return _detalhe(agendamento_id, erro=recusa.mensagem, status=409)
     flash("Certificado revogado. Ele já consta da lista de certificados revogados.", "sucesso")
     return redirecionar("agenda.detalhe", agendamento_id=agendamento_id)
+
+
+# --- the holder's identity document, checked ahead of the call ---------------------------
+
+@bp.get("/<id:agendamento_id>/documentos/<id:arquivo_id>")
+@agente_required
+def documento(agendamento_id, arquivo_id):
+    _, certificado = _carregar(agendamento_id)
+    aberto = docs.abrir(arquivo_id, certificado, _ator(), current_app.config)
+    if aberto is None:
+        abort(404)
+    return arquivo_response(*aberto)
+
+
+@bp.post("/<id:agendamento_id>/documentos/<id:envio_id>/aprovar")
+@agente_required
+def aprovar_documento(agendamento_id, envio_id):
+    _, certificado = _carregar(agendamento_id)
+    if not Formulario().validate_on_submit():
+        abort(400)
+    return _decidir(agendamento_id, lambda: docs.aprovar(certificado, envio_id, _ator()),
+                    "Documento aprovado.")
+
+
+@bp.post("/<id:agendamento_id>/documentos/<id:envio_id>/recusar")
+@agente_required
+def recusar_documento(agendamento_id, envio_id):
+    _, certificado = _carregar(agendamento_id)
+    form = RecusaDocumentoForm()
+    if not form.validate_on_submit():
+        return _detalhe(agendamento_id, status=422, documento_form=form)
+    return _decidir(
+        agendamento_id,
+        lambda: docs.recusar(certificado, envio_id, form.motivo_documento.data, _ator(),
+                             current_app.config),
+        "Documento recusado. O titular recebeu por e-mail o motivo e o link para enviar de novo.")

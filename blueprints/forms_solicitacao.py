@@ -1,6 +1,7 @@
 """The forms of the request wizard: one per step, "Confira seus dados" and the termo's
 acceptance. The rules of each step are services.titular.solicitacoes.limpar; these forms
 only carry the fields (and read the hidden versions within the database's range)."""
+from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
@@ -90,3 +91,12 @@ class ConfiraForm(Formulario):
 class AceiteForm(Formulario):
     termo_versao = _versao()
     concordo = BooleanField("Li e concordo com o termo de titularidade")
+
+
+# The camera on a phone (`capture`), the gallery or a file elsewhere; the server sniffs anyway.
+_ARQUIVO = {"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}
+
+
+class DocumentosForm(Formulario):
+    frente = FileField("Frente do documento, ou o PDF", render_kw=_ARQUIVO)
+    verso = FileField("Verso do documento", render_kw=_ARQUIVO)

@@ -6,21 +6,26 @@ carries a plain-language explanation). Progress lives in the database, never the
 """
 from flask import Blueprint, abort, current_app, flash, g, request, url_for
 from stdnum.br import cpf as stdnum_cpf
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from blueprints.forms_solicitacao import AceiteForm, ConfiraForm, FORMS
+from blueprints.forms_solicitacao import AceiteForm, ConfiraForm, DocumentosForm, FORMS
 import relogio
-from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, TransicaoInvalida, pode
+from services.nucleo.ciclo_de_vida import (CERTIFICADO_SITUACOES, DOCUMENTO_SITUACOES,
+                                           TransicaoInvalida, pode)
 from services.nucleo.formatacao import format_date
 from services.nucleo.recusas import Recusa
+from services.titular import documentos as docs
 from services.titular import jornada
 from services.titular import pessoa
 from services.titular import solicitacoes
 from services.titular import termo_pdf
 from services.titular import termos
 from services.titular.jornada import AJUDA, EXPLICACOES
+from services.titular.arquivos_documento import LIMITE_BYTES
 from services.titular.solicitacoes import CAMPOS, ETAPAS, TITULOS, VersaoDesatualizada
 from web.acesso_titular import acesso_titular
-from web.paginas import pdf_response, redirecionar, render
+from web.extensoes import csrf
+from web.paginas import arquivo_response, pdf_response, redirecionar, render
 from web.pdf_assinado import pdf_liberado
 
 bp = Blueprint("solicitacao", __name__, url_prefix="/solicitacao")
@@ -174,6 +179,66 @@ def _secoes(solicitacao, certificado):
     ]
 
 
+# --- the identity document (photo or PDF) ----------------------------------------------
+
+def _pagina_documentos(acesso, certificado, form, status=200):
+    envio = docs.ultimo(acesso.atribuicao.id)
+    return _pagina("documentos", status, certificado=certificado, form=form, envio=envio,
+                   arquivos=docs.arquivos(envio) if envio else [], aceitos=docs.ACEITOS,
+                   partes=docs.PARTES, pendente=docs.falta_enviar(envio),
+                   situacoes=DOCUMENTO_SITUACOES, titulo="Documentos",
+                   passo=passo("documentos"), explicacao=EXPLICACOES["documentos"],
+                   voltar=url_for(".etapa", numero=certificado.numero, etapa=ETAPAS[-1]))
+
+
+@bp.route("/<numero>/documentos", methods=["GET", "POST"])
+@csrf.exempt  # checked by DocumentosForm itself, after the size limit below is in place
+def documentos(numero):
+    """Front and back photos, or one PDF (static/js/documentos.js reduces photos first)."""
+    if request.method == "POST":
+        request.max_content_length = 2 * LIMITE_BYTES + 64 * 1024  # two files and the token
+    acesso, certificado = _carregar(numero)
+    if not solicitacoes.aberta(certificado):
+        return _fechada(certificado)
+    solicitacao = solicitacoes.obter(acesso.atribuicao, certificado)
+    falta = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
+    if falta is not None:
+        return redirecionar(".etapa", numero=numero, etapa=falta)
+    if request.method == "GET":
+        return _pagina_documentos(acesso, certificado, DocumentosForm(formdata=None))
+    try:
+        if (request.content_length or 0) > request.max_content_length:
+            raise RequestEntityTooLarge()  # said before reading (and spooling) the body
+        form = DocumentosForm()
+        valido = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = DocumentosForm(formdata=None)
+        form.frente.errors = ["Os arquivos passam de 5 MB cada, o limite. Envie fotos menores "
+                              "ou um PDF mais leve."]
+        return _pagina_documentos(acesso, certificado, form, 413)
+    if not valido:
+        abort(400)
+    try:
+        docs.enviar(certificado, acesso.atribuicao,
+                    docs.separar(form.frente.data, form.verso.data),
+                    acesso.ator, current_app.config)
+    except Recusa as recusa:
+        form["verso" if recusa.campo == "verso" else "frente"].errors = [recusa.mensagem]
+        return _pagina_documentos(acesso, certificado, form, 422)
+    return redirecionar(".confira", numero=numero)
+
+
+@bp.get("/<numero>/documentos/<id:arquivo_id>")
+def documento_arquivo(numero, arquivo_id):
+    """One file, for the holder of the assignment that sent it only (a view is an event)."""
+    acesso, certificado = _carregar(numero)
+    aberto = docs.abrir(arquivo_id, certificado, acesso.ator, current_app.config,
+                        atribuicao_id=acesso.atribuicao.id)
+    if aberto is None:
+        abort(404)
+    return arquivo_response(*aberto)
+
+
 @bp.route("/<numero>/confira", methods=["GET", "POST"])
 def confira(numero):
     acesso, certificado = _carregar(numero)
@@ -183,6 +248,9 @@ def confira(numero):
     falta = solicitacoes.primeira_incompleta(solicitacao, relogio.hoje())
     if falta is not None:
         return redirecionar(".etapa", numero=numero, etapa=falta)
+    envio = docs.ultimo(acesso.atribuicao.id)
+    if docs.falta_enviar(envio):
+        return redirecionar(".documentos", numero=numero)
     form = ConfiraForm(formdata=None, data={"versao": solicitacao.versao})
     aviso, status = None, 200
     # Nothing changed since the accepted termo: a new version would say the same thing.
@@ -202,9 +270,10 @@ def confira(numero):
                    form=form, aviso=aviso, titulo="Confira seus dados", passo=passo("confira"),
                    secoes=[(e, TITULOS[e], linhas) for e, linhas in
                            _secoes(solicitacao, certificado)],
-                   voltar=url_for(".etapa", numero=numero, etapa=ETAPAS[-1]),
+                   voltar=url_for(".documentos", numero=numero),
                    explicacao=EXPLICACOES["confira"],
                    correcao=pode(certificado.situacao, "corrigir"),
+                   envio=envio, situacoes=DOCUMENTO_SITUACOES,
                    sem_mudancas=aceito is not None, termo_aceito=aceito)
 
 

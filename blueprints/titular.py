@@ -39,6 +39,8 @@ def direto(token, destino):
     numero = link.atribuicao.certificado.numero
     if destino == "agendamento":
         return redirecionar("agendamento.inicio", numero=numero)
+    if destino == "documentos":
+        return redirecionar("solicitacao.documentos", numero=numero)
     return redirecionar("titular.certificado", numero=numero)
 
 

@@ -3,9 +3,11 @@
 Dates are relative to today, so the overdue boleto is always overdue.
 """
 import hashlib
+import io
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
+from PIL import Image, ImageDraw
 from werkzeug.security import generate_password_hash
 
 from models import (Atribuicao, Certificado, Conta, Evento, ProcessoCompra, Solicitacao, Termo,
@@ -18,6 +20,7 @@ from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import pagamentos
 import relogio
+from services.titular import documentos
 from services.titular import termo_pdf
 from services.nucleo.ciclo_de_vida import Ator, mover_certificado
 from relogio import utcnow
@@ -79,6 +82,23 @@ def _atribuir(certificado, conta, cpf, email):
     return atribuicao
 
 
+def _documento_aprovado(certificado, atribuicao, nome):
+    """A drawn stand-in for the holder's identity document photo, sent and approved, so the
+    agent's "Aprovar e emitir" is possible (it needs the document approved)."""
+    imagem = Image.new("RGB", (856, 540), "#dfe9f5")
+    desenho = ImageDraw.Draw(imagem)
+    desenho.rectangle((40, 120, 260, 420), fill="#9fb3c8")
+    for linha, texto in enumerate(("DOCUMENTO DE DEMONSTRACAO", nome.upper(),
+                                   "SEM VALOR LEGAL")):
+        desenho.text((300, 160 + 60 * linha), texto, fill="#1b2a3a")
+    saida = io.BytesIO()
+    imagem.save(saida, "JPEG")
+    titular = Ator(f"{nome} (titular)")
+    envio = documentos.enviar(certificado, atribuicao, [("frente", saida.getvalue())], titular,
+                              current_app.config)
+    documentos.aprovar(certificado, envio.id, Ator(AGENTE["nome"]))
+
+
 def _videoconferencia_agendada(certificado, conta):
     atribuicao = _atribuir(certificado, conta, "22233366638", "roberto@example.com")
     solicitacao = Solicitacao.create(
@@ -99,6 +119,7 @@ def _videoconferencia_agendada(certificado, conta):
                  codigo_verificacao=termo_pdf.verification_code(dados),
                  sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf, aceito_em=utcnow(),
                  aceito_ip="127.0.0.1", aceito_user_agent="dados de demonstração")
+    _documento_aprovado(certificado, atribuicao, solicitacao.nome)
     titular = Ator("Roberto Alves Lima (titular)")
     mover_certificado(certificado, "solicitar", titular)
     # The next business day after today, 10:00 if free, else its first free time.
@@ -151,6 +172,7 @@ def criar(hoje=None):
             doc_numero="01234567890", doc_emissor="DETRAN", doc_uf="DF",
             doc_data_emissao=date(2019, 5, 2), elegivel_video=True, enviada_em=utcnow(),
         )
+        _documento_aprovado(terceiro, atribuicao, "Carla Mendes Rocha")
         titular = Ator("Carla Mendes Rocha (titular)")
         mover_certificado(terceiro, "solicitar", titular)
         mover_certificado(terceiro, "agendar", titular)

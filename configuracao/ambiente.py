@@ -86,6 +86,10 @@ def from_environment(instance_path, debug=False):
         # Empty: every notification is refused (401).
         "PAGAMENTOS_WEBHOOK_SECRET": os.environ.get("PAGAMENTOS_WEBHOOK_SECRET", ""),
         "LINK_TITULAR_DIAS": _int("LINK_TITULAR_DIAS", 30),
+        # The holder's identity documents: kept this many years after the certificate ends
+        # (ICP-Brasil: at least 10), under their own key or one derived from SECRET_KEY.
+        "DOCUMENTOS_RETENCAO_ANOS": _int("DOCUMENTOS_RETENCAO_ANOS", 10),
+        "DOCUMENTOS_CHAVE": os.environ.get("DOCUMENTOS_CHAVE", ""),
         # Videoconference agenda (docs/dominio.md §6): Brasília business hours, slot length,
         # agents per slot, booking horizon and notice periods.
         "AGENDA_INICIO": os.environ.get("AGENDA_INICIO", "08:00"),

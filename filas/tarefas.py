@@ -20,6 +20,7 @@ from services.certificacao import ac
 from services.agendamento import horarios
 from services.agendamento import lembretes
 from services.pagamento import compras
+from services.titular import documentos
 from services.titular import lotes
 from services.nucleo import correio
 import relogio
@@ -239,6 +240,17 @@ def resumo_semanal_vencimentos():
         enviados = resumo_vencimentos.enviar()
     despachar()
     return enviados
+
+
+@tarefa(crontab(hour="6", minute="40"), context=False)  # 03:40 in Brasília
+def expurgar_documentos():
+    """Daily: delete the identity documents past their retention (DOCUMENTOS_RETENCAO_ANOS
+    after the certificate ended), a batch at a time."""
+    with app_context(), db.connection_context():
+        apagados = documentos.expurgar(current_app.config, relogio.utcnow())
+    if apagados:
+        log.info("%s envio(s) de documento apagado(s) pelo prazo de guarda", apagados)
+    return apagados
 
 
 class _EmbeddedConsumer(Consumer):

@@ -68,7 +68,8 @@ def init_app(app):
         "ja_emitido", "processo_aguardando_pagamento", "processo_cancelado", "processo_pago",
         "boleto_em_aberto", "boleto_pago", "boleto_vencido", "boleto_substituido",
         "boleto_cancelado", "lote_em_previa", "lote_aplicando", "lote_concluido", "linha_valida",
-        "linha_aplicada", "linha_falhou", "proposta_aberta", "proposta_vencida")})
+        "linha_aplicada", "linha_falhou", "proposta_aberta", "proposta_vencida",
+        "documento_aprovado", "documento_recusado")})
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, error_page)

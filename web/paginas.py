@@ -29,6 +29,17 @@ def pdf_response(data, filename):
     return response
 
 
+def arquivo_response(dados, tipo, parte):
+    """A holder's document file (services.titular.documentos.abrir), shown inline, never
+    cached by the browser or a proxy."""
+    resposta = make_response(dados)
+    resposta.headers["Content-Type"] = tipo
+    resposta.headers["Content-Disposition"] = (
+        f'inline; filename="documento-{parte}.{"pdf" if tipo.endswith("pdf") else "jpg"}"')
+    resposta.headers["Cache-Control"] = "private, no-store"
+    return resposta
+
+
 def cursores():
     """(depois, antes) of a keyset-paged list from the query string; garbage is ignored (the
     first page), and so is any page size asked for: lists use PAGE_SIZE."""

@@ -9,6 +9,7 @@ from services.agendamento import avisos
 from services.agendamento.horarios import descrever, do_banco, quando_texto
 from services.agendamento.reservas import AgendamentoRecusado, certificado_de, encerrar
 from services.certificacao import validade
+from services.titular import atribuicoes, documentos
 from services.nucleo.ciclo_de_vida import (SISTEMA, concluir_processo_se_emitido, destino,
                                            mover_certificado, registrar_evento)
 import relogio
@@ -69,8 +70,11 @@ def _exigir_comparecimento(agendamento):
 
 
 def aprovar(agendamento_id, momento, ator, config):
+    """Approve and issue; the holder's identity document must have been approved first."""
     agendamento, certificado = _decisao(agendamento_id, "aprovar", momento, config)
     _exigir_comparecimento(agendamento)
+    atribuicao = atribuicoes.ativa(certificado)
+    documentos.exigir_aprovado(certificado, atribuicao.id if atribuicao else None)
     with db.atomic():
         encerrar(agendamento, "realizado")
         mover_certificado(certificado, "aprovar", ator,

@@ -346,3 +346,12 @@ lote_concluido = _em(LOTE_CONCLUIDO)
 linha_valida = _em(LINHA_VALIDA)
 linha_aplicada = _em(LINHA_APLICADA)
 linha_falhou = _em(LINHA_FALHOU)
+
+
+# --- the holder's identity document (services.titular.documentos) ------------------------
+
+DOCUMENTO_ENVIADO, DOCUMENTO_APROVADO, DOCUMENTO_RECUSADO = "enviado", "aprovado", "recusado"
+DOCUMENTO_SITUACOES = {DOCUMENTO_ENVIADO: "Aguardando conferência",
+                       DOCUMENTO_APROVADO: "Aprovado", DOCUMENTO_RECUSADO: "Recusado"}
+documento_aprovado = _em(DOCUMENTO_APROVADO)
+documento_recusado = _em(DOCUMENTO_RECUSADO)

@@ -40,6 +40,11 @@ TITULOS = {
     "empenho.informado": "Nota de empenho informada",
     "empenho.corrigido": "Nota de empenho corrigida",
     "empenho.pdf": "PDF da nota de empenho anexado",
+    "documento.enviado": "Documento de identificação enviado pelo titular",
+    "documento.aberto": "Documento de identificação aberto",
+    "documento.aprovado": "Documento de identificação aprovado",
+    "documento.recusado": "Documento de identificação recusado: enviar de novo",
+    "documento.expurgado": "Documento de identificação apagado: fim do prazo de guarda",
     # The organisation's own events (no purchase): read on its "Atividades" page.
     "organizacao.cadastrada": "Organização cadastrada",
     "responsavel.papel": "Papel de responsável alterado",

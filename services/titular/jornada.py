@@ -7,7 +7,7 @@ from services.titular.solicitacoes import ETAPAS
 def jornada(guia=False):
     """Names of the steps the person goes through, in order; the guided journey ("Ajuda
     Interativa") adds assigning the certificate before and booking after."""
-    etapas = [*ETAPAS, "confira", "termo"]
+    etapas = [*ETAPAS, "documentos", "confira", "termo"]
     if guia:
         etapas = ["atribuir", *etapas, "agendar"]
     return etapas
@@ -30,6 +30,8 @@ EXPLICACOES = {
     "endereco": "O endereço faz parte do seu cadastro na Autoridade de Registro.",
     "documento": "Na videoconferência você mostra este documento original com foto. Ele "
                  "comprova que você é o titular.",
+    "documentos": "O agente de registro confere o documento antes da videoconferência: "
+                  "assim a chamada é mais curta. Só você e os agentes podem abrir o arquivo.",
     "confira": "Confira tudo com calma. Se algo estiver errado, use “Alterar”.",
     "termo": "O termo de titularidade é a sua declaração de responsabilidade pelo "
              "certificado. Leia e aceite para pedir a emissão.",

@@ -12,7 +12,7 @@ from services.nucleo.segredos import hash_token as _hash
 from services.nucleo.segredos import novo_token, token_de
 
 # Where a direct link from an e-mail may lead once it opened the holder's session.
-DESTINOS = ("certificado", "agendamento")
+DESTINOS = ("certificado", "agendamento", "documentos")
 
 
 def emitir(atribuicao, validade_dias):

@@ -33,6 +33,17 @@
     }
   });
 
+  // A step with a script of its own (data-script: "Documentos") arriving by an htmx swap,
+  // where script tags do not run: load it, so it is fetched only where it is needed.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var alvo = event.detail.target || document.body;
+    alvo.querySelectorAll("[data-script]").forEach(function (elemento) {
+      var script = document.createElement("script");
+      script.src = elemento.getAttribute("data-script");
+      document.head.appendChild(script);
+    });
+  });
+
   // While an htmx form travels: its button is disabled and says "Enviando…", the form is
   // aria-busy. A failure keeps every field as typed and says how to retry.
   var envios = [];

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from models import Boleto, Certificado, Conta, ProcessoCompra, db
 import relogio
 from tests.support.navegador import PHONE, servidor_demo
-from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
+from tests.support.passos import (contato, continuar, dados_pessoais, documento, endereco,
+                                   foto_do_documento)
 
 ORIGENS = ["http://localhost:*"]  # the host site runs on localhost, on a random port
 
@@ -175,10 +176,12 @@ def test_the_whole_journey_works_inside_the_frame(anfitriao, server):
     for preencher, proxima in ((lambda f: dados_pessoais(f, nome="Maria da Silva"), "Contato"),
                                (lambda f: contato(f, email="maria@example.com"), "Endereço"),
                                (endereco, "Documento de identificação"),
-                               (documento, "Confira seus dados")):
+                               (documento, "Documentos")):
         preencher(frame)
         continuar(frame, proxima)
         assentar(page, server)
+    foto_do_documento(frame)
+    assentar(page, server)
     clicar("button", "Gerar termo de titularidade", "Termo de titularidade")
     abre_pdf(page, frame.get_by_role("link", name=re.compile("Abrir o termo em PDF")))
     marcar(frame.get_by_label("Li e concordo"))

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from models import Certificado, Termo, db
 from tests.support.navegador import PHONE, entrar, no_horizontal_scroll
 from tests.support.passos import (ate_endereco, contato, continuar, dados_pessoais, documento,
-                                   endereco)
+                                   endereco, foto_do_documento)
 from tests.support.solicitacao import novo_link
 
 
@@ -28,7 +28,7 @@ def test_holder_fills_the_request_and_accepts_the_termo(phone, server):
     phone.goto(f"/t/{token}")
     phone.get_by_role("link", name="Começar").click()
     expect(phone.get_by_role("heading", name="Dados pessoais")).to_be_visible()
-    expect(phone.locator(".etapa")).to_have_text("Etapa 1 de 6")
+    expect(phone.locator(".etapa")).to_have_text("Etapa 1 de 7")
     if phone.js:
         phone.evaluate("window.mesmaPagina = true")  # survives only in-place swaps
 
@@ -52,15 +52,19 @@ def test_holder_fills_the_request_and_accepts_the_termo(phone, server):
     endereco(phone)
     continuar(phone, "Documento de identificação")
     documento(phone)
-    continuar(phone, "Confira seus dados")
+    continuar(phone, "Documentos")
+    foto_do_documento(phone)
     expect(phone.locator("main")).to_contain_text("(61) 99123-4567")
     assert no_horizontal_scroll(phone)
 
-    # Back from the summary: nothing typed is lost.
+    # Back from the summary: nothing typed or sent is lost.
+    phone.get_by_role("link", name="Voltar").click()
+    expect(phone.get_by_role("heading", name="Documentos", exact=True)).to_be_visible()
+    expect(phone.locator("main")).to_contain_text("Aguardando conferência")
     phone.get_by_role("link", name="Voltar").click()
     expect(phone.get_by_role("heading", name="Documento de identificação")).to_be_visible()
     expect(phone.get_by_label("Órgão emissor")).to_have_value("SSP")
-    continuar(phone, "Confira seus dados")
+    continuar(phone, "Confira seus dados")  # the document is already sent
 
     phone.get_by_role("button", name="Gerar termo de titularidade").click()
     expect(phone.get_by_role("heading", name="Termo de titularidade")).to_be_visible()
@@ -93,7 +97,7 @@ def test_the_same_link_resumes_on_a_fresh_browser(phone, server, browser):
         pagina.goto(f"/t/{token}")
         pagina.get_by_role("link", name="Começar").click()
         expect(pagina.get_by_role("heading", name="Endereço")).to_be_visible()
-        expect(pagina.locator(".etapa")).to_have_text("Etapa 3 de 6")
+        expect(pagina.locator(".etapa")).to_have_text("Etapa 3 de 7")
         pagina.get_by_role("link", name="Voltar").click()
         expect(pagina.get_by_label("Celular com DDD")).to_have_value("(61) 99123-4567")
     finally:
@@ -106,7 +110,8 @@ def test_holder_corrects_from_the_link_and_accepts_termo_v2(phone, server):
     endereco(phone)
     continuar(phone, "Documento de identificação")
     documento(phone)
-    continuar(phone, "Confira seus dados")
+    continuar(phone, "Documentos")
+    foto_do_documento(phone)
     phone.get_by_role("button", name="Gerar termo de titularidade").click()
     phone.get_by_label("Li e concordo").check()
     phone.get_by_role("button", name="Enviar solicitação").click()
@@ -133,11 +138,11 @@ def test_ajuda_interativa_journey_for_the_buyer_who_is_the_holder(phone, server)
     entrar(phone)
     phone.get_by_role("link", name="Ajuda Interativa").click()
     expect(phone.get_by_role("heading", name="Atribuir o certificado")).to_be_visible()
-    expect(phone.locator(".etapa")).to_contain_text("Etapa 1 de 8")
+    expect(phone.locator(".etapa")).to_contain_text("Etapa 1 de 9")
     expect(phone.get_by_label("CPF do titular")).to_have_value("123.456.789-09")
     expect(phone.get_by_label("E-mail do titular")).to_have_value("maria@example.com")
     continuar(phone, "Dados pessoais")
-    expect(phone.locator(".etapa")).to_contain_text("Etapa 2 de 8")
+    expect(phone.locator(".etapa")).to_contain_text("Etapa 2 de 9")
     expect(phone.locator(".explicacao")).to_be_visible()
     dados_pessoais(phone, "Maria da Silva")
     continuar(phone, "Contato")
@@ -146,14 +151,15 @@ def test_ajuda_interativa_journey_for_the_buyer_who_is_the_holder(phone, server)
     endereco(phone)
     continuar(phone, "Documento de identificação")
     documento(phone)
-    continuar(phone, "Confira seus dados")
-    expect(phone.locator(".etapa")).to_contain_text("Etapa 6 de 8")
+    continuar(phone, "Documentos")
+    foto_do_documento(phone)
+    expect(phone.locator(".etapa")).to_contain_text("Etapa 7 de 9")
     phone.get_by_role("button", name="Gerar termo de titularidade").click()
-    expect(phone.locator(".etapa")).to_contain_text("Etapa 7 de 8")
+    expect(phone.locator(".etapa")).to_contain_text("Etapa 8 de 9")
     phone.get_by_label("Li e concordo").check()
     phone.get_by_role("button", name="Enviar solicitação").click()
     expect(phone.get_by_role("heading", name="Emissão solicitada")).to_be_visible()
-    expect(phone.locator(".etapa")).to_contain_text("Etapa 8 de 8")
+    expect(phone.locator(".etapa")).to_contain_text("Etapa 9 de 9")
     # The journey's last task: scheduling the validação cadastral.
     phone.get_by_role("link", name="Agendar videoconferência").click()
     expect(phone.get_by_role("heading",
@@ -199,7 +205,9 @@ def test_wizard_pages_have_no_axe_violations(browser, server):
         endereco(page)
         continuar(page, "Documento de identificação")
         documento(page)
-        continuar(page, "Confira seus dados")
+        continuar(page, "Documentos")
+        assert violacoes() == []
+        foto_do_documento(page)
         assert violacoes() == []
         page.get_by_role("button", name="Gerar termo de titularidade").click()
         expect(page.get_by_role("heading", name="Termo de titularidade")).to_be_visible()
@@ -208,3 +216,40 @@ def test_wizard_pages_have_no_axe_violations(browser, server):
         assert violacoes() == []
     finally:
         context.close()
+
+
+def foto_grande():
+    """A 3200 x 2400 phone photo with detail (noise), well over what the step keeps."""
+    from PIL import Image
+    imagem = Image.effect_noise((3200, 2400), 20).convert("RGB")
+    saida = io.BytesIO()
+    imagem.save(saida, "JPEG", quality=80)  # about 2.7 MB
+    return saida.getvalue()
+
+
+def test_the_document_photo_is_reduced_in_the_browser_with_javascript(phone, server):
+    numero, token = novo_link(server.app)
+    ate_endereco(phone, token)
+    endereco(phone)
+    continuar(phone, "Documento de identificação")
+    documento(phone)
+    continuar(phone, "Documentos")
+    if phone.js:  # the step's script, loaded after the htmx swap, has prepared the form
+        expect(phone.locator("form[data-documentos]")).to_have_attribute("data-pronto", "")
+    campo = phone.get_by_label("Frente do documento, ou o PDF")
+    expect(campo).to_have_attribute("capture", "environment")
+    original = foto_grande()
+    campo.set_input_files(files=[{"name": "frente.jpg", "mimeType": "image/jpeg",
+                                  "buffer": original}])
+    botao = phone.get_by_role("button", name="Enviar documento")
+    if phone.js:  # the file that will travel: at most 1600 px as JPEG, a fraction of the photo
+        expect(botao).to_be_enabled()
+        reduzida = phone.evaluate("""() => { const f = document.getElementById('frente').files[0];
+                                            return [f.size, f.type, f.name]; }""")
+        assert reduzida[0] < len(original) / 2 and reduzida[1:] == ["image/jpeg", "frente.jpg"]
+    botao.click()  # without JavaScript the plain input sends the photo as it is
+    expect(phone.get_by_role("heading", name="Confira seus dados")).to_be_visible()
+    expect(phone.locator("main")).to_contain_text("Aguardando conferência")
+    assert no_horizontal_scroll(phone)
+    phone.get_by_role("link", name="Alterar documentos").click()
+    expect(phone.get_by_role("link", name="Frente")).to_be_visible()

@@ -32,7 +32,8 @@ from tests.support.agendamento import certificado_solicitado
 from tests.support.ambiente import AC_SENHA, TEST_CONFIG
 from tests.support.navegador import PHONE, servidor_demo
 from tests.support.nota_fiscal import pdf_da_nota, xml_da_nota
-from tests.support.passos import contato, continuar, dados_pessoais, documento, endereco
+from tests.support.passos import (contato, continuar, dados_pessoais, documento, endereco,
+                                   foto_do_documento)
 from tests.support.solicitacao import novo_link
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,8 @@ PAGINAS = [
     "agente/pontos", "agente/ponto-novo-com-erro", "agente/ponto-alterar",
     "agente/agenda-por-ponto",
     "titular/certificado", "titular/dados", "titular/dados-com-erro", "titular/contato",
-    "titular/endereco", "titular/documento", "titular/confira", "titular/termo",
+    "titular/endereco", "titular/documento", "titular/documentos",
+    "titular/documentos-com-erro", "titular/confira", "titular/termo",
     "titular/enviada",
     "agendamento/elegibilidade", "agendamento/elegibilidade-com-erro", "agendamento/dias",
     "agendamento/horarios", "agendamento/confirmar", "agendamento/resumo",
@@ -452,7 +454,12 @@ def visitas(browser, servidor, tmp_path_factory, request):
         continuar(page, "Documento de identificação")
         ver(page, "titular/documento")
         documento(page)
-        continuar(page, "Confira seus dados")
+        continuar(page, "Documentos")
+        ver(page, "titular/documentos")
+        page.get_by_role("button", name="Enviar documento").click()  # no file chosen
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "titular/documentos-com-erro")
+        foto_do_documento(page)
         ver(page, "titular/confira")
         page.get_by_role("button", name="Gerar termo de titularidade").click()
         expect(page.get_by_role("heading", name="Termo de titularidade")).to_be_visible()

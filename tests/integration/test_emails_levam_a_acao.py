@@ -17,6 +17,7 @@ from services.agendamento import lembretes
 from services.agendamento import pontos
 from services.agendamento import reservas
 from services.titular import atribuicoes
+from services.titular import documentos
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.certificacao import emissao
@@ -163,6 +164,11 @@ def test_every_email_link_opens_its_page_for_the_recipient(app, client, caixa, a
     preencher(titular, certificado.numero)
     gerar_termo(titular, certificado.numero)
     assert aceitar(titular, certificado.numero).status_code == 303
+    seguir(app, caixa, cliente_de)
+    # The agent refuses the document photo: the e-mail leads to sending it again.
+    envio = servico(lambda: documentos.ultimo(atribuicoes.ativa(certificado).id))
+    servico(lambda: documentos.recusar(Certificado.get_by_id(certificado.id), envio.id,
+                                       "Foto desfocada", ATOR, app.config))
     seguir(app, caixa, cliente_de)
 
     # Booking, reminder, cancelling, a no-show, a refusal; and an approval elsewhere.

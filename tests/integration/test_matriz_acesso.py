@@ -19,8 +19,9 @@ import re
 from flask import url_for
 from werkzeug.security import generate_password_hash
 
-from models import (Agendamento, Atribuicao, Boleto, Certificado, Conta, Convite, LinkTitular,
-                    Lote, NotaFiscal, PontoAtendimento, ProcessoCompra, Responsavel, db)
+from models import (Agendamento, ArquivoDocumento, Atribuicao, Boleto, Certificado, Conta,
+                    Convite, EnvioDocumento, LinkTitular, Lote, NotaFiscal, PontoAtendimento,
+                    ProcessoCompra, Responsavel, db)
 from services.contratantes import contas, papeis, vinculos
 from services.pagamento import propostas
 from services.pagamento.boletos import Beneficiario
@@ -119,6 +120,11 @@ MATRIZ = {
     ("solicitacao.termo", "POST"): titular("→"),
     ("solicitacao.termo_pdf_arquivo", "GET"): titular("404"),
     ("solicitacao.enviada", "GET"): titular("→"),
+    # João has not filled the steps before it yet: sent to the first one.
+    ("solicitacao.documentos", "GET"): titular("→"),
+    ("solicitacao.documentos", "POST"): titular("→"),
+    # The file is of another certificate's holder: not found even for João's own link.
+    ("solicitacao.documento_arquivo", "GET"): titular("404"),
     ("ajuda.index", "GET"): P,
     ("ajuda.interativa", "GET"): requer("ver_certificados", "→", "200"),
     ("ajuda.atribuir", "GET"): requer("atribuir", "200", "404"),
@@ -137,6 +143,10 @@ MATRIZ = {
     ("agenda.index", "GET"): agente("200"),
     ("agenda.detalhe", "GET"): agente("200"),
     ("agenda.termo", "GET"): agente("200"),
+    ("agenda.documento", "GET"): agente("200"),
+    # The demo's document is already approved: decided once.
+    ("agenda.aprovar_documento", "POST"): agente("409"),
+    ("agenda.recusar_documento", "POST"): agente("422"),
     ("agenda.aprovar", "POST"): agente("409"),
     ("agenda.recusar", "POST"): agente("422"),
     ("agenda.nao_compareceu", "POST"): agente("409"),
@@ -288,6 +298,9 @@ class Cenario:
         self.proposta = propostas.gerar(maria, 2, vinculos.ator(maria))
         propostas.contratar(maria, self.proposta, "2026NE000123", None,
                             Beneficiario.from_config(app.config), vinculos.ator(maria))
+        # The booked certificate's identity document (the demo's, approved).
+        self.arquivo = (ArquivoDocumento.select().join(EnvioDocumento)
+                        .where(EnvioDocumento.certificado == self.agendado.id).get())
 
     def pela_web(self, outbox):
         """Maria resends Beatriz's invitation (so its link is known); the Gestor to be
@@ -321,7 +334,8 @@ class Cenario:
                    "lote_id": self.lote.id, "formato": "csv", "destino": "certificado",
                    "codificado": "bm90LW9jc3A=", "convite_id": self.convite.id,
                    "responsavel_id": self.carlos.id, "nota_id": self.nota.id,
-                   "proposta_id": self.proposta.id, "ponto_id": self.ponto_id}
+                   "proposta_id": self.proposta.id, "ponto_id": self.ponto_id,
+                   "arquivo_id": self.arquivo.id, "envio_id": self.arquivo.envio_id}
         if regra.endpoint == "financeiro.nota_fiscal":
             valores["formato"] = "pdf"
         if regra.endpoint == "pedidos.processo":

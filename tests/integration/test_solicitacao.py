@@ -58,7 +58,7 @@ def test_comecar_opens_the_first_step_with_the_cpf_fixed(holder):
     assert response.location.endswith(f"/solicitacao/{holder.numero}/dados")
     page = holder.get(response.location)
     body = text(page)
-    assert "Etapa 1 de 6" in body and "Dados pessoais" in body
+    assert "Etapa 1 de 7" in body and "Dados pessoais" in body
     assert "529.982.247-25" in body  # shown, not editable
     assert 'name="cpf"' not in page.get_data(as_text=True)
     assert "Precisa de ajuda?" in body
@@ -84,8 +84,9 @@ def test_each_step_saves_and_leads_to_the_next(holder):
 
 def test_steps_show_etapa_n_de_m(holder):
     preencher(holder, holder.numero)
-    for n, etapa in enumerate(("dados", "contato", "endereco", "documento", "confira"), 1):
-        assert f"Etapa {n} de 6" in text(holder.get(f"/solicitacao/{holder.numero}/{etapa}"))
+    for n, etapa in enumerate(("dados", "contato", "endereco", "documento", "documentos",
+                               "confira"), 1):
+        assert f"Etapa {n} de 7" in text(holder.get(f"/solicitacao/{holder.numero}/{etapa}"))
 
 
 def test_going_back_shows_what_was_saved(holder):
@@ -276,10 +277,11 @@ def test_confira_shows_every_section_with_alterar(holder):
     preencher(holder, holder.numero)
     page = holder.get(f"/solicitacao/{holder.numero}/confira")
     body = text(page)
-    assert "Confira seus dados" in body and "Etapa 5 de 6" in body
-    for secao in ("Dados pessoais", "Contato", "Endereço", "Documento de identificação"):
+    assert "Confira seus dados" in body and "Etapa 6 de 7" in body
+    for secao in ("Dados pessoais", "Contato", "Endereço", "Documento de identificação",
+                  "Documentos"):
         assert secao in body
-    assert body.count("Alterar") == 4
+    assert body.count("Alterar") == 5
     assert "10/03/1990" in body and "(61) 99123-4567" in body and "70040-010" in body
 
 
@@ -305,7 +307,7 @@ def test_generating_the_termo_stores_version_1_with_its_hash(holder):
         codigo = termo.codigo_verificacao
     page = holder.get(response.location)
     body = text(page)
-    assert "Termo de titularidade" in body and "Etapa 6 de 6" in body and codigo in body
+    assert "Termo de titularidade" in body and "Etapa 7 de 7" in body and codigo in body
     assert "chave privada" in body  # the key clauses, in HTML
     html = page.get_data(as_text=True)
     pdf = rf'href="/solicitacao/{holder.numero}/termo-v1.pdf\?acesso=[^"]+" target="_blank"'
@@ -566,9 +568,9 @@ def test_after_sending_the_next_step_is_agendar_videoconferencia(app, holder):
 def test_guided_journey_counts_the_scheduling_step(app, holder):
     enviar_tudo(holder, holder.numero)
     page = holder.get(f"/solicitacao/{holder.numero}/dados?guia=1")
-    assert "Etapa 2 de 8" in text(page)
+    assert "Etapa 2 de 9" in text(page)
     body = text(holder.get(f"/solicitacao/{holder.numero}/enviada?guia=1"))
-    assert "Etapa 8 de 8" in body and "Agendar videoconferência" in body
+    assert "Etapa 9 de 9" in body and "Agendar videoconferência" in body
 
 
 # --- the holder's menu ---------------------------------------------------------------------

@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 
-from models import Conta, Solicitacao, Termo
+from models import Conta, EnvioDocumento, Solicitacao, Termo
 from services.titular import atribuicoes
 from services.pagamento import boletos
 from services.pagamento import compras
 from services.pagamento import pagamentos
 from services.titular import termo_pdf
-from services.nucleo.ciclo_de_vida import Ator, mover_certificado
+from services.nucleo.ciclo_de_vida import DOCUMENTO_APROVADO, Ator, mover_certificado
 from relogio import TZ, agora, hoje, utcnow
 
 def sp(y, m, d, hh, mm=0):
@@ -19,8 +19,9 @@ def sp(y, m, d, hh, mm=0):
 
 
 def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome="João Batista",
-                           elegivel=True, termo=True):
-    """A paid certificate of Maria's, assigned to `cpf`, with the request sent.
+                           elegivel=True, termo=True, documento=True):
+    """A paid certificate of Maria's, assigned to `cpf`, with the request sent (and, unless
+    `documento` is False, the identity document approved, as "Aprovar e emitir" needs).
 
     Returns (certificado, token of the holder's link). Needs an app context and a connection.
     """
@@ -52,5 +53,8 @@ def certificado_solicitado(cpf="52998224725", email="titular@example.com", nome=
         Termo.create(certificado=certificado, solicitacao=solicitacao, versao=1,
                      codigo_verificacao=termo_pdf.verification_code(dados),
                      sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf, aceito_em=utcnow())
+    if documento:
+        EnvioDocumento.create(certificado=certificado, atribuicao=atribuicao,
+                              situacao=DOCUMENTO_APROVADO, decidido_em=utcnow())
     mover_certificado(certificado, "solicitar", Ator(f"{nome} (titular)"))
     return certificado, token

@@ -1,6 +1,8 @@
 """The holder's request, step by step, as a person fills it in a browser."""
 from playwright.sync_api import expect
 
+from tests.support.solicitacao import foto
+
 
 def continuar(page, proximo_titulo):
     page.get_by_role("button", name="Continuar").click()
@@ -36,6 +38,15 @@ def documento(page):
     page.get_by_label("Dia", exact=True).fill("02")
     page.get_by_label("Mês", exact=True).fill("05")
     page.get_by_label("Ano", exact=True).fill("2010")
+
+
+def foto_do_documento(page, conteudo=None):
+    """The "Documentos" step: a photo of the front sent, then "Confira seus dados"."""
+    expect(page.get_by_role("heading", name="Documentos", exact=True)).to_be_visible()
+    page.get_by_label("Frente do documento, ou o PDF").set_input_files(files=[
+        {"name": "frente.jpg", "mimeType": "image/jpeg", "buffer": conteudo or foto()}])
+    page.get_by_role("button", name="Enviar documento").click()
+    expect(page.get_by_role("heading", name="Confira seus dados")).to_be_visible()
 
 
 def ate_endereco(page, token):

@@ -1,5 +1,10 @@
 """Shared by the request tests: the holder's link, valid answers for each step, versions."""
+import io
 import re
+
+from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from models import Certificado, Conta, db
 from services.titular import atribuicoes
@@ -42,12 +47,34 @@ def enviar_etapa(client, numero, etapa, dados=None, **extra):
     return client.post(url, data={**dados, "versao": versao(client, url)}, **extra)
 
 
+def foto(largura=640, altura=400, formato="JPEG", **opcoes):
+    """A small photo made here, as a phone would send it."""
+    saida = io.BytesIO()
+    Image.new("RGB", (largura, altura), "#c8d8e8").save(saida, formato, **opcoes)
+    return saida.getvalue()
+
+
+def enviar_documento(client, numero, frente=None, verso=None, nome="frente.jpg", **extra):
+    """POST the "Documentos" step: `frente` (a photo unless given) and an optional `verso`.
+    Encoded in memory: the test client would spool a large body to a file left open."""
+    campos = [("frente", FileStorage(io.BytesIO(foto() if frente is None else frente), nome))]
+    if verso is not None:
+        campos.append(("verso", FileStorage(io.BytesIO(verso), "verso.jpg")))
+    limite, corpo = encode_multipart(MultiDict(campos))
+    return client.post(f"/solicitacao/{numero}/documentos", data=corpo,
+                       content_type=f"multipart/form-data; boundary={limite}", **extra)
+
+
 def preencher(client, numero, ate="documento"):
+    """Fill the steps up to `ate`; all of them (the default) also sends the document photo."""
     for etapa in VALIDOS:
         response = enviar_etapa(client, numero, etapa)
         assert response.status_code == 303, (etapa, response.status_code)
         if etapa == ate:
-            return response
+            break
+    if ate == "documento":
+        response = enviar_documento(client, numero)
+        assert response.status_code == 303, ("documentos", response.status_code)
     return response
 
 
