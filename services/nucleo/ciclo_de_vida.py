@@ -322,15 +322,12 @@ AGENDAMENTO_CANCELADO = "cancelado"
 AGENDAMENTOS_DESMARCADOS = (AGENDAMENTO_CANCELADO, "reagendado")
 
 agendamento_ativo = _em(AGENDAMENTO_ATIVO)
-agendamento_realizado = _em("realizado")
-agendamento_nao_compareceu = _em("nao_compareceu")
+agendamento_realizado, agendamento_nao_compareceu = _em("realizado"), _em("nao_compareceu")
 
 
 # --- outgoing e-mail (filas.tarefas) -----------------------------------------------------
 
 EMAIL_PENDENTE = "pendente"
-
-
 email_enviado = _em("enviado")
 
 
@@ -338,14 +335,10 @@ email_enviado = _em("enviado")
 
 LOTE_PREVIA, LOTE_APLICANDO, LOTE_CONCLUIDO = "previa", "aplicando", "concluido"
 LINHA_VALIDA, LINHA_ERRO, LINHA_APLICADA, LINHA_FALHOU = "valida", "erro", "aplicada", "falhou"
-
-
-lote_em_previa = _em(LOTE_PREVIA)
-lote_aplicando = _em(LOTE_APLICANDO)
-lote_concluido = _em(LOTE_CONCLUIDO)
-linha_valida = _em(LINHA_VALIDA)
-linha_aplicada = _em(LINHA_APLICADA)
-linha_falhou = _em(LINHA_FALHOU)
+lote_em_previa, lote_aplicando, lote_concluido = map(_em, (LOTE_PREVIA, LOTE_APLICANDO,
+                                                           LOTE_CONCLUIDO))
+linha_valida, linha_aplicada, linha_falhou = map(_em, (LINHA_VALIDA, LINHA_APLICADA,
+                                                       LINHA_FALHOU))
 
 
 # --- the holder's identity document (services.titular.documentos) ------------------------
@@ -353,5 +346,4 @@ linha_falhou = _em(LINHA_FALHOU)
 DOCUMENTO_ENVIADO, DOCUMENTO_APROVADO, DOCUMENTO_RECUSADO = "enviado", "aprovado", "recusado"
 DOCUMENTO_SITUACOES = {DOCUMENTO_ENVIADO: "Aguardando conferência",
                        DOCUMENTO_APROVADO: "Aprovado", DOCUMENTO_RECUSADO: "Recusado"}
-documento_aprovado = _em(DOCUMENTO_APROVADO)
-documento_recusado = _em(DOCUMENTO_RECUSADO)
+documento_aprovado, documento_recusado = _em(DOCUMENTO_APROVADO), _em(DOCUMENTO_RECUSADO)

@@ -15,7 +15,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from models import Certificado, CertificadoX509, ProcessoCompra, Solicitacao, db
-from relogio import TZ, hoje
+from relogio import TZ, hoje, segundos_reais
 from services.agendamento import reservas
 from services.nucleo.ciclo_de_vida import Ator
 from services.pagamento import pagamentos
@@ -108,7 +108,7 @@ def test_the_second_crl_url_can_be_another_host(app, demo, ac_demo, client, chav
 
 def test_openssl_ocsp_says_good_then_revoked_and_verifies_the_answer_against_the_issuer(
         app, demo, ac_demo, client, chave, relogio, tmp_path):
-    relogio.agora = datetime.now(timezone.utc)  # openssl checks the answer's time for real
+    relogio.agora = datetime.fromtimestamp(segundos_reais(), timezone.utc)  # openssl checks the answer's time for real
     numero = carla(app, client)
     cert, emissora, raiz = emitir(client, numero, chave)
     gravar(tmp_path, carla=cert, emissora=emissora, raiz=raiz)
@@ -131,7 +131,7 @@ def test_openssl_ocsp_says_good_then_revoked_and_verifies_the_answer_against_the
 
 def test_ocsp_says_unknown_for_a_serial_this_ac_never_issued(app, demo, ac_demo, client, chave,
                                                              relogio, tmp_path):
-    relogio.agora = datetime.now(timezone.utc)
+    relogio.agora = datetime.fromtimestamp(segundos_reais(), timezone.utc)
     cert, emissora, raiz = emitir(client, carla(app, client), chave)
     gravar(tmp_path, emissora=emissora, raiz=raiz)
     requisicao, resposta = tmp_path / "pedido.der", tmp_path / "resposta.der"
