@@ -6,9 +6,9 @@ current filter as rows, read in keyset chunks (WHERE id > last) so memory stays 
 The CPF and e-mail are masked as on screen (LGPD); `data_hora` formats a UTC datetime the
 way pages do (Brasília time).
 """
-from peewee import fn
+from peewee import JOIN, fn
 
-from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
+from models import Boleto, Certificado, Evento, ProcessoCompra, Produto, Proposta
 from services.contratantes import atividades as consulta_atividades
 from services.contratantes import posse
 from services.titular import andamento
@@ -31,6 +31,8 @@ CABECALHO_PROCESSOS = ["ID Processo Compra", "Produto", "Quantidade", "Valor tot
 # of the purchase's nota fiscal, and `data_hora`). A column is one line here.
 COLUNAS_FINANCEIRO = [
     ("ID Processo Compra (Contrato)", lambda b, nota, data_hora: b.processo.numero),
+    ("Proposta", lambda b, nota, data_hora: _proposta(b.processo)),
+    ("Nota de empenho", lambda b, nota, data_hora: b.processo.empenho or ""),
     ("Boleto", lambda b, nota, data_hora: b.numero_documento),
     ("Vencimento", lambda b, nota, data_hora: formatacao.format_date(b.vencimento)),
     ("Pago em", lambda b, nota, data_hora: data_hora(b.pago_em) if b.pago_em else ""),
@@ -112,9 +114,17 @@ def atividades(contratante_id, filtro, data_hora):
                    e.certificado.numero if e.certificado else ""]
 
 
+def _proposta(processo):
+    proposta = getattr(processo, "proposta", None)
+    return proposta.numero if proposta is not None and proposta.id else ""
+
+
 def financeiro(conta, data_hora):
-    """Every boleto of the active contratante, oldest first, as Financeiro for accounting."""
-    query = (Boleto.select(Boleto, ProcessoCompra).join(ProcessoCompra)
+    """Every boleto of the active contratante, oldest first, as Financeiro for accounting;
+    the proposta a purchase came from is read in the same query."""
+    query = (Boleto.select(Boleto, ProcessoCompra, Proposta).join(ProcessoCompra)
+             .join(Proposta, JOIN.LEFT_OUTER, on=(Proposta.processo == ProcessoCompra.id),
+                   attr="proposta")
              .where(posse.escopo_boletos(conta)))
     for bloco in _em_blocos(query, Boleto.id):
         notas = notas_fiscais.vigentes([b.processo_id for b in bloco])

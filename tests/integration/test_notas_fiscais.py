@@ -261,14 +261,33 @@ def test_financeiro_exports_csv_for_accounting(agente, pago, app):
     response = carlos.get("/financeiro/exportar.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     cabecalho, *linhas = _linhas_csv(response)
-    assert cabecalho == ["ID Processo Compra (Contrato)", "Boleto", "Vencimento", "Pago em",
-                         "Valor", "Situação", "Nota fiscal"]
+    assert cabecalho == ["ID Processo Compra (Contrato)", "Proposta", "Nota de empenho", "Boleto",
+                         "Vencimento", "Pago em", "Valor", "Situação", "Nota fiscal"]
+    linhas = [dict(zip(cabecalho, linha)) for linha in linhas]
     with db.connection_context():
         total = Boleto.select().where(Boleto.contratante == processo.contratante_id).count()
     assert len(linhas) == total
-    [paga] = [linha for linha in linhas if linha[1] == boleto.numero_documento]
-    assert paga[0] == processo.numero and paga[3] and paga[5] == "Pago" and paga[6] == "123"
-    assert all(linha[6] == "" for linha in linhas if linha is not paga)
+    [paga] = [linha for linha in linhas if linha["Boleto"] == boleto.numero_documento]
+    assert paga["ID Processo Compra (Contrato)"] == processo.numero and paga["Pago em"]
+    assert paga["Situação"] == "Pago" and paga["Nota fiscal"] == "123"
+    assert all(linha["Nota fiscal"] == "" for linha in linhas if linha is not paga)
+
+
+def test_the_export_names_the_proposta_and_the_empenho_of_a_contracted_purchase(app, demo):
+    from services.contratantes import vinculos
+    from services.pagamento import propostas
+    from services.pagamento.boletos import Beneficiario
+
+    with app.app_context(), db.connection_context():
+        maria = vinculos.conta_com_vinculo(helpers.conta().id)
+        proposta = propostas.gerar(maria, 3, vinculos.ator(maria))
+        processo, boleto, _ = propostas.contratar(maria, proposta, "2026NE000042", None,
+                                                  Beneficiario.from_config(app.config),
+                                                  vinculos.ator(maria))
+    cabecalho, *linhas = _linhas_csv(entrar(app, *CARLOS).get("/financeiro/exportar.csv"))
+    [linha] = [dict(zip(cabecalho, linha)) for linha in linhas
+               if linha[cabecalho.index("Boleto")] == boleto.numero_documento]
+    assert linha["Proposta"] == proposta.numero and linha["Nota de empenho"] == "2026NE000042"
 
 
 def test_financeiro_exports_xlsx_for_accounting(agente, pago, app):
@@ -277,9 +296,10 @@ def test_financeiro_exports_xlsx_for_accounting(agente, pago, app):
     response = entrar(app, *CARLOS).get("/financeiro/exportar.xlsx")
     assert response.status_code == 200
     folha = load_workbook(io.BytesIO(response.data)).active
-    linhas = [[c.value for c in linha] for linha in folha.iter_rows()]
-    assert linhas[0][-1] == "Nota fiscal"
-    [paga] = [linha for linha in linhas if linha[1] == boleto.numero_documento]
+    cabecalho, *linhas = [[c.value for c in linha] for linha in folha.iter_rows()]
+    assert cabecalho[-1] == "Nota fiscal"
+    [paga] = [linha for linha in linhas if linha[cabecalho.index("Boleto")]
+              == boleto.numero_documento]
     assert paga[0] == processo.numero and paga[-1] == "123"
 
 
