@@ -14,7 +14,7 @@ from configuracao import ambiente
 from filas import tarefas
 from blueprints import (ac, agenda, agendamento, ajuda, atividades, auth, certificados, conta,
                         emissao, exportacao, financeiro, inicio, loja, lotes, organizacao,
-                        pagamentos, pedidos, solicitacao, titular, vencimentos)
+                        pagamentos, pedidos, solicitacao, titular, validacao, vencimentos)
 from web.extensoes import compress, csrf, htmx, limiter, mail
 from web.ids import IdConverter
 from web.quadro import marcar_quadro
@@ -51,7 +51,7 @@ def create_app(config=None):
     for blueprint in (inicio.bp, auth.bp, pedidos.bp, titular.bp, certificados.bp,
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
                       financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp, ac.bp,
-                      emissao.bp, organizacao.bp, atividades.bp, vencimentos.bp):
+                      emissao.bp, organizacao.bp, atividades.bp, vencimentos.bp, validacao.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
