@@ -13,6 +13,7 @@
   var titulo = document.title.replace(/^Erro: /, "");
   var oids = forge.pki.oids;
   form.hidden = false;
+  document.getElementById("testar-sem-js").hidden = true; // said to pages without JavaScript
 
   function Falha(campo, mensagem) { this.campo = campo; this.message = mensagem; }
 
