@@ -4,7 +4,7 @@ própria requisição (CSR)" (OpenSSL, no JavaScript), "Revogar e emitir novamen
 certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
 from flask import Blueprint, current_app, flash, jsonify, make_response, request, session
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import ValidationError
 
 from web.acesso_titular import acesso_titular
@@ -37,9 +37,11 @@ class ReemitirForm(Formulario):
 class TestarForm(Formulario):
     """Filled by static/js/testar.js: the certificate (PEM) and the signature of the challenge.
     The .pfx and its password are inputs without a name, never sent."""
-    certificado = TextAreaField(render_kw={"hidden": True,  # PEM: lines, so a textarea
+    # Textareas, hidden: a PEM has lines, and both may pass a hidden input's 500 characters.
+    certificado = TextAreaField(render_kw={"hidden": True,
                                            "maxlength": str(teste_certificado.PEM_MAXIMO)})
-    assinatura = HiddenField(render_kw={"maxlength": str(teste_certificado.ASSINATURA_MAXIMO)})
+    assinatura = TextAreaField(render_kw={"hidden": True,
+                                          "maxlength": str(teste_certificado.ASSINATURA_MAXIMO)})
 
 
 def _contexto(acesso):
