@@ -15,7 +15,7 @@ from filas import tarefas
 from blueprints import (ac, agenda, agendamento, ajuda, atividades, auth, certificados, conta,
                         emissao, exportacao, financeiro, inicio, loja, lotes, organizacao,
                         pagamentos, pedidos, pontos, propostas, solicitacao, titular,
-                        vencimentos)
+                        validacao, vencimentos)
 from web.extensoes import compress, csrf, htmx, limiter, mail
 from web.ids import IdConverter
 from web.quadro import marcar_quadro
@@ -53,7 +53,7 @@ def create_app(config=None):
                       solicitacao.bp, ajuda.bp, agendamento.bp, agenda.bp, loja.bp,
                       financeiro.bp, pagamentos.bp, lotes.bp, exportacao.bp, conta.bp, ac.bp,
                       emissao.bp, organizacao.bp, atividades.bp, vencimentos.bp, propostas.bp,
-                      pontos.bp):
+                      pontos.bp, validacao.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

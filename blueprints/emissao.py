@@ -2,9 +2,9 @@
 made in the page, static/js/emissao.js, which posts only the CSR to /emitir), "Tenho minha
 própria requisição (CSR)" (OpenSSL, no JavaScript), "Revogar e emitir novamente", "Revogar
 certificado" and "Testar meu certificado". Domain rules in services.certificacao.emissao."""
-from flask import Blueprint, current_app, flash, jsonify, make_response, request
+from flask import Blueprint, current_app, flash, jsonify, make_response, request, session
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import ValidationError
 
 from web.acesso_titular import acesso_titular
@@ -35,9 +35,13 @@ class ReemitirForm(Formulario):
 
 
 class TestarForm(Formulario):
-    arquivo = FileField("Arquivo do certificado (.pfx ou .p12)")
-    senha = PasswordField("Senha do certificado", render_kw={
-        "autocomplete": "current-password", "maxlength": str(emissao.SENHA_MAXIMO)})
+    """Filled by static/js/testar.js: the certificate (PEM) and the signature of the challenge.
+    The .pfx and its password are inputs without a name, never sent."""
+    # Textareas, hidden: a PEM has lines, and both may pass a hidden input's 500 characters.
+    certificado = TextAreaField(render_kw={"hidden": True,
+                                           "maxlength": str(teste_certificado.PEM_MAXIMO)})
+    assinatura = TextAreaField(render_kw={"hidden": True,
+                                          "maxlength": str(teste_certificado.ASSINATURA_MAXIMO)})
 
 
 def _contexto(acesso):
@@ -160,21 +164,26 @@ def reemitir(numero):
     return _revogacao(numero, reemitir=True)
 
 
+DESAFIO = "desafio_teste"  # the session's challenge (services.certificacao.teste_certificado)
+
+
 @bp.route("/testar", methods=["GET", "POST"])
 def testar(numero):
     acesso = acesso_titular(numero)
     form = TestarForm()
-    resultado, status = None, 200
-    if form.validate_on_submit():
-        dados = form.arquivo.data.read(teste_certificado.PFX_MAXIMO + 1) if form.arquivo.data \
-            else b""
+    resultado, recusa, status = None, None, 200
+    if form.is_submitted():
         try:
-            resultado = teste_certificado.testar(dados, form.senha.data or "",
-                                                 acesso.certificado, current_app.config)
+            if not form.validate():
+                raise teste_certificado.TesteRecusado("A página expirou. Recarregue-a e tente "
+                                                      "de novo.")
+            resultado = teste_certificado.conferir(
+                acesso.certificado, session.pop(DESAFIO, None), form.certificado.data or "",
+                form.assinatura.data or "", current_app.config)
         except teste_certificado.TesteRecusado as erro:
-            getattr(form, erro.campo).errors = [erro.mensagem]
-            status = 422
-    elif form.is_submitted():
-        status = 422
-    return render("emissao/testar.html", None, status, form=form, resultado=resultado,
-                  **_contexto(acesso))
+            recusa, status = erro.mensagem, 422
+    desafio = teste_certificado.novo_desafio(acesso.certificado.numero)
+    session[DESAFIO] = desafio
+    return render("emissao/testar.html", None, status, form=TestarForm(formdata=None),
+                  resultado=resultado, recusa=recusa, desafio=desafio["texto"],
+                  pfx_maximo=teste_certificado.PFX_MAXIMO, **_contexto(acesso))

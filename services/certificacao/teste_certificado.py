@@ -1,134 +1,140 @@
-""""Testar meu certificado": open the holder's .pfx with their password, sign a one-page PDF
-with it (pyHanko, PAdES) and validate that signature against the demo chain and CRL, as a
-relying party would. Everything stays in memory: nothing uploaded is stored or logged."""
-import io
-from concurrent.futures import ThreadPoolExecutor
+""""Testar meu certificado" without the key leaving the device: the page (static/js/testar.js)
+opens the .pfx with the password the holder typed, signs the portal's challenge with the key and
+sends only the certificate and the signature, checked here as a relying party would.
+
+The challenge lives in the signed session cookie (no table for page views), bound to one
+certificate and DESAFIO_MINUTOS; its use is written hashed to the one-time-key table
+(ChaveIdempotencia, kept a day), so a replayed cookie cannot use it twice. No Flask here.
+"""
+import base64
+import binascii
+import hashlib
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from asn1crypto import pkcs12 as asn1_pkcs12
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
-from fpdf import FPDF, XPos, YPos
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
-from stdnum.br import cpf as stdnum_cpf
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from peewee import IntegrityError
 
+import relogio
+from models import CertificadoX509, ChaveIdempotencia, db
 from services.certificacao import ac
 from services.certificacao import perfil_ecpf
-import relogio
-from services.certificacao.emissao import EmissaoRecusada
-from services.nucleo.formatacao import format_datetime
+from services.certificacao.emissao import CSR_MAXIMO, EmissaoRecusada
+from services.nucleo.formatacao import format_date, format_datetime
+from services.nucleo.uma_vez import CHAVE_MAX
 
-PFX_MAXIMO = 100_000  # bytes: a .pfx with a 4096-bit key and its chain is under 10 KB
-
-
-def sem_laco(funcao, *args, **kwargs):
-    """Call one of pyHanko's synchronous functions in a thread of its own: they run
-    `asyncio.run()`, which refuses a thread whose event loop is already running (an async
-    server, or a browser driver in the same process)."""
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        return executor.submit(funcao, *args, **kwargs).result()
+DESAFIO_MINUTOS = 10
+PFX_MAXIMO = 100_000  # bytes, checked by the page: a .pfx with its chain is under 10 KB
+PEM_MAXIMO = CSR_MAXIMO  # characters: the holder's certificate alone is under 3 KB
+ASSINATURA_MAXIMO = 1400  # base64 characters: a 8192-bit RSA signature is 1368
+_PREFIXO = "desafio:"
 
 
 class TesteRecusado(EmissaoRecusada):
-    """The file or password cannot be tested; `campo` is "arquivo" or "senha"."""
+    """The test did not pass; `mensagem` says exactly why, in Portuguese."""
 
 
 @dataclass
 class Resultado:
     nome: str
     cpf: str
+    serial: str
     valido_de: datetime
     valido_ate: datetime
-    assinatura_integra: bool
-    cadeia_ok: bool
-    revogado: bool
-    revogado_em: datetime | None
-    pdf: bytes
 
 
-def _pdf_de_teste(nome, agora):
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("helvetica", size=14)
-    pdf.multi_cell(0, 8, "Teste de assinatura - Area do Cliente - Certificado Digital",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, f"Assinado por {nome} em {format_datetime(agora)} (UTC).\n"
-                         "Documento gerado apenas para testar o certificado de DEMONSTRACAO "
-                         "(nao e ICP-Brasil).")
-    return bytes(pdf.output())
+def novo_desafio(numero):
+    """A fresh challenge for the session: {"numero", "texto" (what the key signs), "ate"}."""
+    ate = relogio.agora() + timedelta(minutes=DESAFIO_MINUTOS)
+    return {"numero": numero, "ate": ate.timestamp(),
+            "texto": f"Area do Cliente - teste do certificado {numero} - "
+                     f"{secrets.token_urlsafe(32)}"}
 
 
-def abrir_pfx(dados, senha):
-    """(key, certificate, chain) or TesteRecusado with what went wrong, in Portuguese."""
-    if not dados:
-        raise TesteRecusado("Escolha o arquivo do certificado (.pfx ou .p12).", "arquivo")
-    if len(dados) > PFX_MAXIMO:
-        raise TesteRecusado("Este arquivo é grande demais para ser um certificado .pfx.",
-                            "arquivo")
+def _usar(desafio, numero):
+    """The challenge's text, once: refuses a missing, expired, other certificate's or used one."""
+    if not isinstance(desafio, dict) or desafio.get("numero") != numero \
+            or not isinstance(desafio.get("texto"), str):
+        raise TesteRecusado("O teste expirou ou foi aberto em outra aba. Escolha o arquivo e "
+                            "digite a senha de novo.")
+    if relogio.agora().timestamp() > float(desafio.get("ate") or 0):
+        raise TesteRecusado(f"O teste expirou ({DESAFIO_MINUTOS} minutos). Escolha o arquivo e "
+                            "digite a senha de novo.")
+    resumo = hashlib.sha256(desafio["texto"].encode()).hexdigest()
     try:
-        asn1_pkcs12.Pfx.load(dados).native  # noqa: B018  (parses the whole structure)
-    except Exception:  # asn1crypto raises several types for garbage
-        raise TesteRecusado("Este arquivo não é um certificado .pfx válido ou está "
-                            "corrompido. Escolha o arquivo que você baixou.", "arquivo") from None
+        with db.atomic():
+            ChaveIdempotencia.create(chave=(_PREFIXO + resumo)[:CHAVE_MAX])
+    except IntegrityError:
+        raise TesteRecusado("Este teste já foi usado uma vez e não vale de novo. Escolha o "
+                            "arquivo e digite a senha de novo.") from None
+    return desafio["texto"]
+
+
+def _ler(pem, assinatura):
+    if not pem or not assinatura:
+        raise TesteRecusado("O navegador não enviou o certificado e a assinatura. Escolha o "
+                            "arquivo e digite a senha de novo.")
+    if len(pem) > PEM_MAXIMO or len(assinatura) > ASSINATURA_MAXIMO:
+        raise TesteRecusado("O certificado ou a assinatura enviados são grandes demais.")
     try:
-        chave, cert, cadeia = pkcs12.load_key_and_certificates(dados, senha.encode())
-    except ValueError:
-        raise TesteRecusado("Senha incorreta para este certificado. Confira maiúsculas e "
-                            "minúsculas e tente de novo.", "senha") from None
-    if chave is None or cert is None:
-        raise TesteRecusado("O arquivo não contém um certificado com a chave privada.",
-                            "arquivo")
-    return chave, cert, cadeia
+        cert = x509.load_pem_x509_certificate(pem.encode())
+        return cert, base64.b64decode(assinatura, validate=True)
+    except (ValueError, binascii.Error):
+        raise TesteRecusado("O arquivo não contém um certificado legível. Escolha o arquivo "
+                            ".pfx que você baixou.") from None
 
 
-def testar(dados, senha, certificado, config):
-    """Sign and validate. Refuses a .pfx of another person (other CPF)."""
-    _, cert, cadeia = abrir_pfx(dados, senha)
-    cpf = perfil_ecpf.cpf_do_certificado(cert)
-    if cpf != certificado.titular_cpf:
-        raise TesteRecusado("Este arquivo é o certificado de outra pessoa (CPF "
-                            f"{stdnum_cpf.format(cpf) if len(cpf) == 11 else 'não informado'}). "
-                            "Escolha o arquivo do seu certificado.", "arquivo")
+def _emitido_pela_ac(cert, cadeia):
+    """Whether `cert` chains to the root: issued by the issuing AC, itself issued by the root."""
     try:
-        demo = ac.demonstracao(config)
-    except ac.AcIndisponivel:
-        demo = None  # validated against the chain the file carries
-    nome = perfil_ecpf.nome_do_certificado(cert)
-    agora = relogio.agora().replace(microsecond=0)
-    signer = signers.SimpleSigner.load_pkcs12_data(dados, other_certs=[],
-                                                   passphrase=senha.encode())
-    saida = io.BytesIO()
-    sem_laco(signers.sign_pdf,
-             IncrementalPdfFileWriter(io.BytesIO(_pdf_de_teste(nome, agora))),
-             signers.PdfSignatureMetadata(field_name="Assinatura",
-                                          subfilter=SigSeedSubFilter.PADES,
-                                          reason="Teste do certificado"),
-             signer=signer, output=saida)
-    lcr = ac.lcr_atual(demo)
-    contexto = ValidationContext(
-        trust_roots=[_asn1(c) for c in (demo.cadeia()[-1:] if demo else cadeia[-1:])],
-        other_certs=[_asn1(c) for c in cadeia],
-        crls=[bytes(lcr.der)] if lcr else [], allow_fetching=False, revocation_mode="hard-fail",
-        # Now by the one clock, which dated the certificate and the CRL; not `agora`, whose
-        # cut seconds may fall before a CRL published within the same second.
-        moment=relogio.agora())
-    leitor = PdfFileReader(io.BytesIO(saida.getvalue()))
-    estado = sem_laco(validate_pdf_signature, leitor.embedded_signatures[0], contexto)
-    detalhes = getattr(estado, "revocation_details", None)
-    return Resultado(
-        nome=nome, cpf=cpf, valido_de=cert.not_valid_before_utc,
-        valido_ate=cert.not_valid_after_utc, assinatura_integra=bool(estado.intact),
-        cadeia_ok=bool(estado.trusted), revogado=detalhes is not None,
-        revogado_em=detalhes.revocation_date if detalhes else None, pdf=saida.getvalue())
+        cert.verify_directly_issued_by(cadeia[0])
+        for filho, pai in zip(cadeia, cadeia[1:]):
+            filho.verify_directly_issued_by(pai)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
-def _asn1(cert):
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+def _assinatura_confere(cert, assinatura, texto):
+    chave = cert.public_key()
+    if not isinstance(chave, rsa.RSAPublicKey):
+        return False
+    try:
+        chave.verify(assinatura, texto.encode(), padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
+
+
+def conferir(certificado, desafio, pem, assinatura, config):
+    """The Resultado when the certificate works, else TesteRecusado with the exact reason:
+    not issued by the demo AC, signature not matching, another holder's, expired, revoked."""
+    texto = _usar(desafio, certificado.numero)
+    cert, assinatura = _ler(pem, assinatura)
+    if not _emitido_pela_ac(cert, ac.emissor(config).cadeia()):
+        raise TesteRecusado("Este certificado não foi emitido pela AC de demonstração do portal. "
+                            "Escolha o arquivo que você baixou aqui.")
+    if not _assinatura_confere(cert, assinatura, texto):
+        raise TesteRecusado("A assinatura não confere com o certificado: a chave do arquivo não "
+                            "é a deste certificado. Baixe o arquivo de novo ou use “Revogar e "
+                            "emitir novamente”.")
+    registro = CertificadoX509.get_or_none(CertificadoX509.serial == f"{cert.serial_number:x}")
+    if registro is None or registro.certificado_id != certificado.id:
+        raise TesteRecusado("Este é o certificado de outro titular, não o deste certificado "
+                            f"({certificado.numero}). Escolha o arquivo do seu certificado.")
+    agora = relogio.agora()
+    if agora < cert.not_valid_before_utc or agora > cert.not_valid_after_utc:
+        raise TesteRecusado("Este certificado está fora da validade: vale de "
+                            f"{format_date(relogio.em_brasilia(cert.not_valid_before_utc))} até "
+                            f"{format_date(relogio.em_brasilia(cert.not_valid_after_utc))}.")
+    if registro.revogado_em is not None:
+        quando = format_datetime(relogio.em_brasilia(registro.revogado_em))
+        raise TesteRecusado(f"Este certificado foi revogado em {quando} e não vale mais para "
+                            "assinar.")
+    return Resultado(nome=perfil_ecpf.nome_do_certificado(cert),
+                     cpf=perfil_ecpf.cpf_do_certificado(cert), serial=registro.serial,
+                     valido_de=cert.not_valid_before_utc, valido_ate=cert.not_valid_after_utc)

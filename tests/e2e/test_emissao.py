@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from urllib.parse import parse_qs
 
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -76,6 +77,20 @@ def conteudos(corpo):
             partes.append(base64.b64decode(bloco.replace(b"\\n", b"")))
         except ValueError:
             pass
+    return partes
+
+
+def formulario(corpo):
+    """A form post's values, and the DER inside any base64 (PEM) value."""
+    partes = []
+    for valores in parse_qs(corpo.decode("latin-1")).values():
+        for valor in valores:
+            bloco = re.sub(r"-----[A-Z ]+-----|\s", "", valor)
+            partes.append(valor.encode("latin-1"))
+            try:
+                partes.append(base64.b64decode(bloco))
+            except ValueError:
+                pass
     return partes
 
 
@@ -169,6 +184,25 @@ def test_from_approval_to_the_saved_certificate(phone, server, tmp_path):
     expect(phone.get_by_text("já foi baixado")).to_be_visible()
     expect(phone.get_by_role("link", name="Revogar e emitir novamente")).to_be_visible()
 
+    # "Testar meu certificado": the page opens the file and signs the portal's challenge; only
+    # the certificate and the signature are sent, never the file, the key or the password.
+    pedidos.clear()
+    phone.get_by_role("link", name="Testar meu certificado").click()
+    phone.get_by_label("Arquivo do certificado (.pfx ou .p12)").set_input_files(str(moderno))
+    phone.get_by_label("Senha do certificado").fill(SENHA)
+    phone.get_by_role("button", name="Testar meu certificado").click()
+    expect(phone.get_by_role("heading", name="Seu certificado funciona")).to_be_visible(
+        timeout=30_000)
+    arquivo = moderno.read_bytes()
+    proibidos += [arquivo[:64], arquivo[-64:], base64.b64encode(arquivo)[:64]]
+    for url, corpo in pedidos:
+        for parte in conteudos(corpo) + formulario(corpo) + [url.encode()]:
+            assert not any(p in parte for p in proibidos), url
+    [testar] = [parse_qs(corpo.decode()) for url, corpo in pedidos
+                if url.endswith("/testar") and corpo]
+    assert set(testar) == {"csrf_token", "certificado", "assinatura"}
+    assert testar["certificado"][0].startswith("-----BEGIN CERTIFICATE-----")
+
 
 def test_without_javascript_openssl_makes_the_key(phone, server, tmp_path):
     if phone.js:
@@ -190,3 +224,11 @@ def test_without_javascript_openssl_makes_the_key(phone, server, tmp_path):
     openssl("pkcs12", "-export", "-inkey", str(chave), "-in", str(pem), "-out", str(pfx),
             "-passout", f"pass:{SENHA}")
     modulo_confere(pfx, SENHA)
+
+    # "Testar" needs JavaScript (the file is opened in the page): it says so and offers the
+    # validation of a PDF signed elsewhere.
+    phone.goto(re.sub(r"/csr$", "/testar", phone.url))
+    expect(phone.get_by_text("Este teste precisa de JavaScript")).to_be_visible()
+    expect(phone.get_by_label("Senha do certificado")).to_be_hidden()
+    phone.get_by_role("link", name="Validar documento assinado").first.click()
+    expect(phone.get_by_role("heading", name="Validar documento assinado")).to_be_visible()

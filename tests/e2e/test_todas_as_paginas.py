@@ -73,7 +73,8 @@ PAGINAS = [
     "agendamento/presencial", "agendamento/presencial-cidades", "agendamento/presencial-pontos",
     "agendamento/presencial-dias", "agendamento/presencial-confirmar",
     "agendamento/presencial-resumo",
-    "publico/politica-ac", "emissao/certificado", "emissao/baixar", "emissao/baixar-com-erro",
+    "publico/politica-ac", "publico/validar", "publico/validar-com-erro",
+    "emissao/certificado", "emissao/baixar", "emissao/baixar-com-erro",
     "emissao/csr", "emissao/csr-com-erro", "emissao/baixado", "emissao/testar",
     "emissao/testar-resultado", "emissao/testar-com-erro", "emissao/reemitir",
     "emissao/revogar", "emissao/revogar-com-erro", "comprador/gerenciar-revogado",
@@ -524,6 +525,11 @@ def visitas(browser, servidor, tmp_path_factory, request):
         page = novo_celular()
         page.goto("/ac/politica")
         ver(page, "publico/politica-ac")
+        page.goto("/validar/")
+        ver(page, "publico/validar")
+        page.get_by_role("button", name="Validar documento").click()
+        expect(page.locator(".erro-resumo")).to_be_visible()
+        ver(page, "publico/validar-com-erro")
         with servidor.app.app_context(), db.connection_context():
             emitido = Certificado.get(Certificado.titular_cpf == "39053344705",
                                       Certificado.situacao == "emitido")
@@ -555,7 +561,7 @@ def visitas(browser, servidor, tmp_path_factory, request):
             files=[{"name": "carla.pfx", "mimeType": "application/x-pkcs12", "buffer": pfx}])
         page.get_by_label("Senha do certificado").fill(senha)
         page.get_by_role("button", name="Testar meu certificado").click()
-        expect(page.get_by_role("heading", name="Assinatura válida")).to_be_visible()
+        expect(page.get_by_role("heading", name="Seu certificado funciona")).to_be_visible()
         ver(page, "emissao/testar-resultado")
         page.get_by_label("Arquivo do certificado (.pfx ou .p12)").set_input_files(
             files=[{"name": "carla.pfx", "mimeType": "application/x-pkcs12", "buffer": pfx}])

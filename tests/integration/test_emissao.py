@@ -2,7 +2,6 @@
 the .pfx itself; the holder can reissue or revoke it, and the demo AC publishes the status
 (CRL, OCSP)."""
 import base64
-import io
 import logging
 import re
 import subprocess
@@ -12,7 +11,6 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
@@ -399,79 +397,6 @@ def test_ac_criar_command_creates_encrypted_keys_once(app, tmp_path):
     app.config["AC_CHAVE_SENHA"] = "errada"
     with pytest.raises(ac.AcIndisponivel):
         ac.AcDemonstracao(app.config)
-
-
-# --- "Testar meu certificado" ----------------------------------------------------------------
-
-def enviar_para_teste(client, numero, pfx, senha=SENHA):
-    return client.post(f"/titular/{numero}/testar",
-                       data={"arquivo": (io.BytesIO(pfx), "meu.pfx"), "senha": senha},
-                       content_type="multipart/form-data")
-
-
-def test_testing_signs_a_pdf_that_validates_against_the_demo_chain(app, client, carla):
-    pfx = baixado(client, carla, nova_chave())[0]
-    antes = x509s(app, carla)
-    response = enviar_para_teste(client, carla, pfx)
-    assert response.status_code == 200
-    page = text(response)
-    assert "Assinatura válida" in page and "CARLA MENDES ROCHA" in page
-    assert "390.533.447-05" in page and "OK até a “AC Raiz de Demonstração”" in page
-    assert "Não revogado" in page and "Nada do que você enviou foi guardado" in page
-    assert x509s(app, carla) == antes
-
-
-def test_the_signed_test_pdf_validates_with_pyhanko(app, client, carla):
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    from services.certificacao import teste_certificado
-
-    pfx = baixado(client, carla, nova_chave())[0]
-    with app.app_context(), db.connection_context():
-        certificado = Certificado.get(Certificado.numero == carla)
-        resultado = teste_certificado.testar(pfx, SENHA, certificado, app.config)
-        raiz = ac.demonstracao(app.config).raiz
-    contexto = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(raiz.public_bytes(serialization.Encoding.DER))],
-        allow_fetching=False, moment=relogio.agora())
-    [assinatura] = PdfFileReader(io.BytesIO(resultado.pdf)).embedded_signatures
-    estado = teste_certificado.sem_laco(validate_pdf_signature, assinatura, contexto)
-    assert estado.bottom_line and estado.intact and estado.trusted
-    assert assinatura.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
-
-
-def test_testing_a_revoked_certificate_says_it_is_revoked(app, client, carla):
-    pfx = baixado(client, carla, nova_chave())[0]
-    client.post(f"/titular/{carla}/revogar", data={"motivo": "key_compromise", "confirmo": "y"})
-    page = text(enviar_para_teste(client, carla, pfx))
-    assert "Certificado revogado: a assinatura não vale" in page and "Revogado em" in page
-
-
-@pytest.mark.parametrize("caso, mensagem", [
-    ("senha_errada", "Senha incorreta para este certificado"),
-    ("corrompido", "não é um certificado .pfx válido ou está corrompido"),
-    ("vazio", "Escolha o arquivo do certificado"),
-    ("outra_pessoa", "é o certificado de outra pessoa (CPF 123.456.789-09)"),
-])
-def test_bad_files_and_passwords_in_testing_get_a_clear_message(app, client, carla, chave_rsa,
-                                                                caso, mensagem):
-    pfx = baixado(client, carla, nova_chave())[0]
-    if caso == "outra_pessoa":
-        with app.app_context():
-            emissora = ac.demonstracao(app.config)
-            maria = emissora.emitir(chave_rsa.public_key(), perfil_ecpf.DadosTitular(
-                nome="Maria da Silva", cpf="12345678909", email="maria@example.com",
-                nascimento=date(1980, 1, 1)))
-        pfx = pkcs12.serialize_key_and_certificates(
-            b"maria", chave_rsa, maria, emissora.cadeia(),
-            serialization.BestAvailableEncryption(SENHA.encode()))
-    dados = {"corrompido": pfx[:len(pfx) // 2], "vazio": b""}.get(caso, pfx)  # cut download
-    response = enviar_para_teste(client, carla, dados, "senha-errada-1" if caso == "senha_errada" else SENHA)
-    assert response.status_code == 422
-    assert mensagem in text(response) and text(response).startswith("Erro: ")
 
 
 def test_the_agent_can_revoke_from_the_agenda(app, client, carla):

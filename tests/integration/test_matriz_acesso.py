@@ -216,6 +216,9 @@ MATRIZ = {
     ("emissao.revogar", "POST"): titular("422"),
     ("emissao.testar", "GET"): TITULAR,
     ("emissao.testar", "POST"): titular("422"),
+    ("validacao.validar", "GET"): P,  # "Validar documento assinado": anyone
+    ("validacao.receber", "POST"): todos("422"),  # no file
+    ("validacao.exemplo", "GET"): P,
     ("conta.index", "GET"): conta("200"),
     ("conta.sair_de_todos", "POST"): todos("login"),
     # Organização: the URLs name the Prefeitura's invitation (Beatriz's) and Carlos's row.
