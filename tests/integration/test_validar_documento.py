@@ -3,7 +3,7 @@ portal says whether the signature is intact, who signed and when, whether the ch
 demo root and whether the certificate was valid then; bad files get a clear message."""
 import io
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pypdf
 import pytest
@@ -15,6 +15,7 @@ from pyhanko.sign import signers
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from relogio import segundos_reais
 from services.certificacao import ac, perfil_ecpf, validacao_pdf
 from tests.support.http import text
 from tests.support.requisicao import nova_chave, pfx
@@ -39,7 +40,10 @@ def assinado(chave, cert, cadeia, pdf=None):
 
 
 @pytest.fixture
-def demo_assinado(app, ac_demo, chave):
+def demo_assinado(app, ac_demo, chave, relogio):
+    # The holder's signer stamps the real time: the certificate is issued at that instant too
+    # (not at a test hour, TEST_RELOGIO, that may lie ahead of it).
+    relogio.agora = datetime.fromtimestamp(segundos_reais(), timezone.utc)
     with app.app_context():
         emissora = ac.demonstracao(app.config)
         cert = emissora.emitir(chave.public_key(), perfil_ecpf.DadosTitular(
