@@ -6,7 +6,7 @@ from services.pagamento import pagamentos
 from services.nucleo.ciclo_de_vida import Ator
 from relogio import hoje
 from tests.support.http import htmx_headers, login, text
-from tests.support.solicitacao import VALIDOS, versao
+from tests.support.solicitacao import VALIDOS, enviar_documento, versao
 
 
 # --- Ajuda -------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_one_free_certificate_goes_straight_to_step_1_prefilled(app, maria):
     assert response.location.endswith(f"/ajuda/interativa/{numero}/atribuir")
     page = maria.get(response.location)
     body, html = text(page), page.get_data(as_text=True)
-    assert "Etapa 1 de 8" in body and "Atribuir o certificado" in body
+    assert "Etapa 1 de 9" in body and "Atribuir o certificado" in body
     assert 'value="123.456.789-09"' in html and 'value="maria@example.com"' in html
     assert "Cada certificado pertence a uma pessoa" in body  # the explanation beside it
 
@@ -171,17 +171,22 @@ def test_the_whole_guided_journey_for_the_buyer_who_is_the_holder(app, maria):
         url = f"/solicitacao/{numero}/{etapa}?guia=1"
         page = maria.get(url)
         body = text(page)
-        assert f"Etapa {n} de 8" in body and "Ajuda Interativa" in body
+        assert f"Etapa {n} de 9" in body and "Ajuda Interativa" in body
         assert 'class="explicacao"' in page.get_data(as_text=True)
         dados = {**VALIDOS[etapa], "nome": "Maria da Silva"} if etapa == "dados" else VALIDOS[etapa]
         response = maria.post(url, data={**dados, "versao": versao(maria, url)})
         assert response.status_code == 303 and "guia=1" in response.location
+    # "Confira seus dados" sends the holder to the photo of the document first.
+    response = maria.get(response.location)
+    assert response.location.endswith(f"/solicitacao/{numero}/documentos?guia=1")
+    assert "Etapa 6 de 9" in text(maria.get(response.location))
+    response = enviar_documento(maria, numero, query_string={"guia": "1"})
     assert response.location.endswith(f"/solicitacao/{numero}/confira?guia=1")
-    assert "Etapa 6 de 8" in text(maria.get(response.location))
+    assert "Etapa 7 de 9" in text(maria.get(response.location))
     response = maria.post(response.location,
                           data={"versao": versao(maria, response.location)})
     assert response.location.endswith("/termo?guia=1")
-    assert "Etapa 7 de 8" in text(maria.get(response.location))
+    assert "Etapa 8 de 9" in text(maria.get(response.location))
     response = maria.post(response.location, data={"termo_versao": "1", "concordo": "y"})
     assert response.location.endswith("/enviada?guia=1")
     body = text(maria.get(response.location))

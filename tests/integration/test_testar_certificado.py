@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509.oid import NameOID
 
 from models import Certificado, db
+from relogio import segundos_reais
 from services.certificacao import ac, perfil_ecpf
 from services.titular import atribuicoes, links
 from tests.support.http import text
@@ -102,7 +103,7 @@ def test_another_holders_certificate_is_refused(app, client, carla):
 def test_a_certificate_from_another_ca_is_refused(client, carla):
     numero, chave, _ = carla
     nome = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CARLA MENDES ROCHA:39053344705")])
-    agora = datetime.now()
+    agora = datetime.fromtimestamp(segundos_reais())
     proprio = (x509.CertificateBuilder().subject_name(nome).issuer_name(nome)
                .public_key(chave.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(agora - timedelta(days=1))

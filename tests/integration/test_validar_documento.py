@@ -94,7 +94,7 @@ def test_an_unsigned_pdf_gets_a_message(client, ac_demo):
 
 def test_a_certificate_from_another_ca_is_reported(client, ac_demo, chave):
     outra = nova_chave()
-    agora = datetime.now()
+    agora = datetime.fromtimestamp(segundos_reais())
     nome = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Outra AC")])
     raiz = (x509.CertificateBuilder().subject_name(nome).issuer_name(nome)
             .public_key(outra.public_key()).serial_number(x509.random_serial_number())
