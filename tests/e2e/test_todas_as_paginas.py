@@ -423,17 +423,6 @@ def visitas(browser, servidor, tmp_path_factory, request):
                           ("compras/boleto-nota-fiscal", f"/financeiro/boletos/{dados['pago']}")]:
             page.goto(url)
             ver(page, nome)
-        page.get_by_role("link", name="Cadastrar ponto").click()
-        page.get_by_role("button", name="Cadastrar ponto").click()
-        expect(page.locator(".erro-resumo")).to_be_visible()
-        ver(page, "agente/ponto-novo-com-erro")
-        page.goto("/agenda/pontos/")
-        page.get_by_role("link", name=re.compile("^Alterar")).first.click()
-        expect(page.get_by_role("heading", name="Alterar ponto de atendimento")).to_be_visible()
-        ver(page, "agente/ponto-alterar")
-        page.goto("/agenda/pontos/")
-        page.get_by_role("link", name=re.compile("^Agenda de")).first.click()
-        ver(page, "agente/agenda-por-ponto")
 
         page = novo_celular()
         _, token = novo_link(servidor.app)
