@@ -115,7 +115,7 @@ def test_a_buyer_journey_alternating_between_two_hosts(app, dois_hosts, dbconn):
     titular = Navegador()
     titular.get(b + caminho)  # the link opens the holder's session on B...
     status, etapa = titular.get(a + f"/solicitacao/{numero}/dados")  # ...that A honours
-    assert status == 200 and "Etapa 1 de 6" in etapa
+    assert status == 200 and "Etapa 1 de 7" in etapa
 
 
 def test_the_login_rate_limit_counts_attempts_on_both_hosts(dois_hosts):

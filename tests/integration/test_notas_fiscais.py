@@ -66,7 +66,7 @@ def test_the_agent_attaches_pdf_and_xml_to_a_paid_purchase(agente, pago):
     assert "Nota fiscal nº 123 anexada" in pagina
     assert "NFS-e nº 123 (PDF e XML)" in pagina and "atual" in pagina
     [nota] = notas(processo)
-    assert nota.numero == "123" and nota.pdf.startswith(b"%PDF-") and b"<toma>" in nota.xml
+    assert nota.numero == "123" and bytes(nota.pdf).startswith(b"%PDF-") and b"<toma>" in bytes(nota.xml)
     with db.connection_context():
         evento = Evento.select().where((Evento.processo == processo.id)
                                        & Evento.tipo.startswith("nota_fiscal.")).order_by(

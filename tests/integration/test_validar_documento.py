@@ -33,9 +33,12 @@ def assinado(chave, cert, cadeia, pdf=None):
     signer = signers.SimpleSigner.load_pkcs12_data(pfx(chave, cert, cadeia, SENHA.decode()),
                                                    other_certs=[], passphrase=SENHA)
     saida = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf or validacao_pdf.pdf_de_exemplo())),
-                     signers.PdfSignatureMetadata(field_name="Assinatura"), signer=signer,
-                     output=saida)
+    # In a thread of its own, as the portal validates: pyHanko runs asyncio.run(), refused
+    # where an event loop already runs (a browser test's, earlier in the same worker).
+    original = IncrementalPdfFileWriter(io.BytesIO(pdf or validacao_pdf.pdf_de_exemplo()))
+    validacao_pdf.sem_laco(signers.sign_pdf, original,
+                           signers.PdfSignatureMetadata(field_name="Assinatura"), signer=signer,
+                           output=saida)
     return saida.getvalue()
 
 
