@@ -66,22 +66,32 @@ class AcaoForm(Formulario):
     chave = HiddenField()
 
 
-class AtribuirForm(AcaoForm):
-    """Assign a certificate to its holder: Gerenciar Certificados and Ajuda Interativa."""
-
-    cpf = StringField("CPF do titular", validators=[limpo(clean_cpf)], render_kw=CPF_RENDER)
-    email = EmailField("E-mail do titular", validators=[limpo(clean_email)], filters=[_aparar],
+def email_e_confirmacao(de=""):
+    """The e-mail field and its confirmation ("E-mail" + `de`), for a form to declare."""
+    email = EmailField(f"E-mail{de}", validators=[limpo(clean_email)], filters=[_aparar],
                        render_kw=_EMAIL_RENDER)
-    email_confirmacao = EmailField(
-        "Confirme o e-mail do titular", filters=[_aparar], render_kw=_EMAIL_RENDER,
-        validators=[DataRequired("Digite o e-mail do titular mais uma vez, para conferir.")])
-    versao = HiddenField()
+    confirmacao = EmailField(
+        f"Confirme o e-mail{de}", filters=[_aparar], render_kw=_EMAIL_RENDER,
+        validators=[DataRequired(f"Digite o e-mail{de} mais uma vez, para conferir.")])
+    return email, confirmacao
+
+
+class ComEmailConfirmado:
+    """Checks `email_confirmacao` against `email`. Not EqualTo: an address is the same whatever
+    the case it is typed in."""
 
     def validate_email_confirmacao(self, field):
-        # Not EqualTo: an address is the same whatever the case it is typed in.
         if field.data.lower() != (self.email.data or "").lower():
             raise ValidationError("Os e-mails não são iguais. Digite o mesmo e-mail nos dois "
                                   "campos.")
+
+
+class AtribuirForm(ComEmailConfirmado, AcaoForm):
+    """Assign a certificate to its holder: Gerenciar Certificados and Ajuda Interativa."""
+
+    cpf = StringField("CPF do titular", validators=[limpo(clean_cpf)], render_kw=CPF_RENDER)
+    email, email_confirmacao = email_e_confirmacao(" do titular")
+    versao = HiddenField()
 
 
 class RevogarForm(Formulario):

@@ -2,43 +2,29 @@
 invitations; registering an organisation; switching the active contratante; accepting an
 invitation (/convite/<token>)."""
 from flask import Blueprint, flash, request
-from wtforms import EmailField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
 
-from blueprints.forms import CPF_RENDER, Formulario, limpo
+from blueprints.forms import (CPF_RENDER, ComEmailConfirmado, Formulario, email_e_confirmacao,
+                             limpo)
 from services.contratantes import convites, organizacoes, papeis, responsaveis, vinculos
 from services.nucleo import entrada
 from services.nucleo.recusas import Recusa
-from services.titular.pessoa import clean_cpf, clean_email
+from services.titular.pessoa import clean_cpf
 from web.paginas import redirecionar, render
 from web.papeis import requer
 from web.sessao import current_account, login_required
 
 bp = Blueprint("organizacao", __name__)
 
-_EMAIL = {"autocomplete": "off", "spellcheck": "false", "maxlength": "254"}
 _PAPEIS = [SelectChoice(p, papeis.NOMES[p]) for p in papeis.PAPEIS]
 
 
-def _aparar(texto):
-    return texto.strip() if isinstance(texto, str) else texto
-
-
-class ConviteForm(Formulario):
+class ConviteForm(ComEmailConfirmado, Formulario):
     cpf = StringField("CPF", validators=[limpo(clean_cpf)], render_kw=CPF_RENDER)
-    email = EmailField("E-mail", validators=[limpo(clean_email)], filters=[_aparar],
-                       render_kw=_EMAIL)
-    email_confirmacao = EmailField(
-        "Confirme o e-mail", filters=[_aparar], render_kw=_EMAIL,
-        validators=[DataRequired("Digite o e-mail mais uma vez, para conferir.")])
+    email, email_confirmacao = email_e_confirmacao()
     papel = SelectField("Papel", choices=_PAPEIS, default=papeis.CONSULTA,
                         validators=[limpo(papeis.ler_papel)])
-
-    def validate_email_confirmacao(self, field):
-        if field.data.lower() != (self.email.data or "").lower():
-            raise ValidationError("Os e-mails não são iguais. Digite o mesmo e-mail nos dois "
-                                  "campos.")
 
 
 class PapelForm(Formulario):
