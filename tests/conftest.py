@@ -36,6 +36,14 @@ def pytest_configure(config):
     os.environ["DATABASE_URL"] = f"{base}/{own}"
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """Bytes parameters are named by their length: made files carry their creation time, and
+    pytest-xdist refuses a run whose workers collected different ids."""
+    if isinstance(val, (bytes, bytearray)):
+        return f"{argname}-{len(val)}B"
+    return None
+
+
 class Relogio:
     """The app's one clock (relogio), stopped; assign `agora` to move it."""
 

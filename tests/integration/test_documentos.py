@@ -168,7 +168,7 @@ def test_a_pdf_with_a_back_photo_is_refused_at_the_back(holder):
     ("vazio.jpg", b"", "O arquivo está vazio"),
     ("bomba.png", png_bomba(), "A imagem é grande demais (mais de 50 milhões de pixels)"),
     ("cortada.jpg", foto()[:300], "parece danificado"),
-])
+], ids=["6MB", "html", "svg", "pdf-js", "pdf-js-comprimido", "vazio", "bomba", "cortada"])
 def test_bad_files_are_refused_at_the_field_and_nothing_is_stored(holder, nome, conteudo,
                                                                  mensagem):
     response = enviar_documento(holder, holder.numero, conteudo, nome=nome)
