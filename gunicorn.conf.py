@@ -19,9 +19,15 @@ worker_class = "gthread" if threads > 1 else "sync"
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
-# Recycle workers now and then (with jitter, not all at once) so a slow leak cannot grow.
+# Recycle workers now and then (with jitter, not all at once) so a slow leak cannot grow;
+# GUNICORN_MAX_REQUESTS=0 never does.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))
 max_requests_jitter = max_requests // 10
+# The app is imported once, in the master, and every worker is a fork of it: a recycled
+# worker answers at once instead of importing the app while its queue waits (the /saude
+# tail of bench/RESULTS.md). Nothing connects at import: each worker opens its own database
+# pool, Redis connections and job consumer on its first request.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 errorlog = "-"

@@ -140,6 +140,9 @@ def from_environment(instance_path, debug=False):
         # without a request (see README, "Segurança").
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_MINUTES", 120) * 60,
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        # The cookie is sent again only when the session changed (web/sessao.py writes "last
+        # seen" once a minute), not re-signed on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "application/javascript", "text/javascript",

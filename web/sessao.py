@@ -12,6 +12,11 @@ from web.paginas import redirecionar
 # What grants access in a session; the CSRF token and the steps of a form stay when it ends.
 SESSION_AUTH_KEYS = ("conta_id", "geracao", "links_titular", "entrou_em", "visto_em")
 
+# "Last seen" is written at most once a minute: writing it on every request would re-sign and
+# re-send the session cookie with every response. The idle timeout may end up to a minute
+# early, never late.
+PASSO_VISTO_EM = 60
+
 
 def sign_in(conta):
     """Start a signed-in session for `conta` (a fresh cookie: no fixation)."""
@@ -57,7 +62,7 @@ def session_timeouts():
     if (agora - entrou_em > current_app.permanent_session_lifetime.total_seconds()
             or agora - visto_em > current_app.config["SESSION_IDLE_MINUTES"] * 60):
         end_session()
-    else:
+    elif agora - visto_em >= PASSO_VISTO_EM:
         session["visto_em"] = agora
 
 

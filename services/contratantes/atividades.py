@@ -12,7 +12,7 @@ import relogio
 from models import Certificado, Evento, ProcessoCompra
 from services.contratantes import responsaveis
 from services.nucleo import entrada
-from services.nucleo.paginacao import paginar
+from services.nucleo.paginacao import Lista
 from services.nucleo.recusas import Recusa
 from services.titular import andamento
 
@@ -67,25 +67,48 @@ def _meia_noite_utc(dia):
             .replace(tzinfo=None))
 
 
+def _onde(com_pessoa, com_de, com_ate, contratante_id, *resto):
+    """The WHERE for a filter of this shape, its values in order (person, from, until)."""
+    resto = list(resto)
+    onde = Evento.contratante == contratante_id
+    if com_pessoa:
+        onde &= Evento.conta == resto.pop(0)
+    if com_de:
+        onde &= Evento.criado_em >= resto.pop(0)
+    if com_ate:
+        onde &= Evento.criado_em < resto.pop(0)
+    return onde
+
+
+def _forma_e_valores(contratante_id, filtro):
+    forma = (filtro.pessoa is not None, filtro.de is not None, filtro.ate is not None)
+    valores = [contratante_id, *([filtro.pessoa] if filtro.pessoa is not None else []),
+               *([_meia_noite_utc(filtro.de)] if filtro.de is not None else []),
+               *([_meia_noite_utc(filtro.ate + timedelta(days=1))]
+                 if filtro.ate is not None else [])]
+    return forma, valores
+
+
 def condicao(contratante_id, filtro):
     """The WHERE of the list and of its exports. Without a person it reads the index
     (contratante, id); with one, (contratante, conta, id)."""
-    onde = Evento.contratante == contratante_id
-    if filtro.pessoa is not None:
-        onde &= Evento.conta == filtro.pessoa
-    if filtro.de is not None:
-        onde &= Evento.criado_em >= _meia_noite_utc(filtro.de)
-    if filtro.ate is not None:
-        onde &= Evento.criado_em < _meia_noite_utc(filtro.ate + timedelta(days=1))
-    return onde
+    forma, valores = _forma_e_valores(contratante_id, filtro)
+    return _onde(*forma, *valores)
+
+
+_LISTAS = {}  # one per shape of the filter
 
 
 def listar(contratante_id, filtro, por_pagina=20, depois=None, antes=None):
     """One page, newest first, each event with its purchase and certificate (or None). A
     period may narrow the rows by their date: the planner may then read that index and sort
     the few rows it finds."""
-    return paginar(Evento.select().where(condicao(contratante_id, filtro)), Evento.id,
-                   por_pagina, depois, antes, em_ordem=not filtro.do_periodo, anexos=ANEXOS)
+    forma, valores = _forma_e_valores(contratante_id, filtro)
+    if forma not in _LISTAS:
+        _LISTAS[forma] = Lista(
+            lambda *valores: Evento.select().where(_onde(*forma, *valores)), Evento.id,
+            anexos=ANEXOS, em_ordem=not filtro.do_periodo)
+    return _LISTAS[forma].pagina(valores, por_pagina, depois, antes)
 
 
 def o_que(evento):

@@ -21,22 +21,29 @@ NUMERO_MAX = 30  # the longest number a purchase or certificate has (Certificado
 
 # With no active contratante (an agent, say) nothing matches: id 0 is never a row's.
 
+def contratante_das_listas(conta):
+    """Whose rows `conta`'s lists show: the active contratante's id (0, nobody's, for an
+    agent or a person with no membership)."""
+    return contratante_de(conta) or 0
+
+
+def de_contratante(model, contratante):
+    """The rows of `model` that belong to `contratante` (an id from contratante_das_listas):
+    each table carries its contratante, so a list reads its index (contratante, ...)."""
+    return model.contratante == contratante
+
+
 def escopo_processos(conta):
-    return ProcessoCompra.contratante == (contratante_de(conta) or 0)
-
-
-def escopo_certificados(conta):
-    # The contratante copied onto the certificate: a list reads its index (contratante, ...).
-    return Certificado.contratante == (contratante_de(conta) or 0)
+    return de_contratante(ProcessoCompra, contratante_das_listas(conta))
 
 
 def escopo_boletos(conta):
-    return Boleto.contratante == (contratante_de(conta) or 0)
+    return de_contratante(Boleto, contratante_das_listas(conta))
 
 
 def escopo_x509(conta):
-    # The contratante copied onto the X.509: "Vencimentos" reads certificado_x509_vencimento.
-    return CertificadoX509.contratante == (contratante_de(conta) or 0)
+    # "Vencimentos" reads certificado_x509_vencimento (contratante, valido_ate, id).
+    return de_contratante(CertificadoX509, contratante_das_listas(conta))
 
 
 def e_dele(conta, processo):

@@ -7,23 +7,29 @@ never a chooser page; the header lets the person switch.
 """
 from peewee import JOIN, IntegrityError
 
+from banco.consulta_pronta import ConsultaPronta
 from models import Conta, Contratante, Responsavel, db
 from services.contratantes import papeis
 from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import NaoEncontrado
 
 
+# Read on every signed-in request: its SQL is written once per process.
+_CONTA_COM_VINCULO = ConsultaPronta(lambda conta_id: (
+    Conta.select(Conta, Responsavel, Contratante)
+    .join(Responsavel, JOIN.LEFT_OUTER,
+          on=((Responsavel.conta == Conta.id)
+              & (Responsavel.contratante == Conta.contratante_ativo)),
+          attr="vinculo")
+    .join(Contratante, JOIN.LEFT_OUTER, on=(Responsavel.contratante == Contratante.id),
+          attr="contratante")
+    .where(Conta.id == conta_id)))
+
+
 def conta_com_vinculo(conta_id):
     """The Conta `conta_id` with `.vinculo`: its active membership (with `.contratante`), or
     None; None when there is no such account."""
-    conta = (Conta.select(Conta, Responsavel, Contratante)
-             .join(Responsavel, JOIN.LEFT_OUTER,
-                   on=((Responsavel.conta == Conta.id)
-                       & (Responsavel.contratante == Conta.contratante_ativo)),
-                   attr="vinculo")
-             .join(Contratante, JOIN.LEFT_OUTER, on=(Responsavel.contratante == Contratante.id),
-                   attr="contratante")
-             .where(Conta.id == conta_id).first())
+    conta = _CONTA_COM_VINCULO.primeira(conta_id)
     if conta is None:
         return None
     vinculo = getattr(conta, "vinculo", None)

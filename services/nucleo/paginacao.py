@@ -6,11 +6,13 @@ last row seen) and reads the next rows of an index in order, so page 1 000 costs
 Lists show the newest first (descending id). `depois=<id>` ("Próxima") shows older rows,
 `antes=<id>` ("Anterior") newer ones. A cursor past either end shows the first or last page.
 """
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from peewee import SQL, Select, fn
 
+from banco.consulta_pronta import ConsultaPronta
 from models import db
 from services.nucleo.entrada import MAIOR_ID
 
@@ -46,18 +48,29 @@ def cursor(valor):
 def anexar(itens, campo, model):
     """Load the `model` rows that `itens` point to by `campo` (a foreign key) in one query by
     primary key, and attach them. Lists page on their own table alone and then fetch the
-    few related rows (inside `paginar`'s transaction, where PostgreSQL may not scan): a join
+    few related rows (inside the page's transaction, where PostgreSQL may not scan): a join
     would let the planner, misled by missing or stale statistics, hash the whole related
     table. A null key (an event of no purchase) stays None."""
-    ids = {getattr(item, f"{campo}_id") for item in itens} - {None}
+    ids = sorted({getattr(item, f"{campo}_id") for item in itens} - {None})
     if not ids:
         return itens
-    linhas = {linha.id: linha for linha in model.select().where(model.id.in_(list(ids)))}
+    linhas = {linha.id: linha for linha in _por_ids(model)(*ids)}
     for item in itens:
         chave = getattr(item, f"{campo}_id")
         if chave is not None:
             setattr(item, campo, linhas[chave])
     return itens
+
+
+_POR_IDS = {}
+_COMPARAR = {"<": lambda chave, valor: chave < valor, ">": lambda chave, valor: chave > valor}
+
+
+def _por_ids(model):
+    """The read of `model` rows by a list of ids, its SQL written once per number of ids."""
+    if model not in _POR_IDS:
+        _POR_IDS[model] = ConsultaPronta(lambda *ids: model.select().where(model.id.in_(ids)))
+    return _POR_IDS[model]
 
 
 def _contagem(base, chave):
@@ -91,55 +104,85 @@ def lendo_o_indice_em_ordem(ligado):
                            "set_config('enable_sort', 'on', true)")
 
 
-def paginar(base, chave, por_pagina, depois=None, antes=None, em_ordem=True, anexos=()):
-    """One page of `base` (one table, filtered) in descending `chave`, from a cursor, with
-    the rows each item points to (`anexos`: (foreign key name, model) pairs, see anexar).
+class Lista:
+    """A keyset-paged list of one table, newest first, whose SQL is written once per process.
 
-    One or two queries (the count rides on the first), each an index range read of at most
-    `por_pagina + 1` rows (the count at most LIMITE_CONTAGEM + 1), whatever the volume, and
-    one primary-key read per `anexos` pair. `em_ordem=False` lets the planner sort (a search
-    whose index narrows the rows by another column).
-    """
-    with lendo_o_indice_em_ordem(em_ordem):
-        pagina = _paginar(base, chave, max(1, por_pagina), depois, antes)
-        for campo, model in anexos:
-            anexar(pagina.itens, campo, model)
-        return pagina
+    `montar(*valores)` returns the filtered select (`Certificado.select().where(...)`); it is
+    called with stand-ins once per kind of read (banco.consulta_pronta), so it must build
+    the same shape whatever the values: a filter that changes the WHERE's shape is another
+    Lista. `anexos`: (foreign key name, model) pairs, the rows each item points to (see
+    anexar). `em_ordem=False` lets the planner sort (a search whose index narrows the rows
+    by another column)."""
 
+    def __init__(self, montar, chave, anexos=(), em_ordem=True):
+        self.montar, self.chave, self.anexos, self.em_ordem = montar, chave, anexos, em_ordem
+        self._leituras = {}
 
-def _paginar(base, chave, por_pagina, depois, antes):
-    def ler(condicao, crescente):
-        """The rows, whether more follow, and the count, which rides on the read as a
-        subquery the database runs once (one round trip less on every page)."""
-        ordem = chave.asc() if crescente else chave.desc()
-        q = base.where(condicao) if condicao is not None else base
-        q = q.select_extend(_contagem(base, chave).alias("_contagem"))
-        linhas = list(q.order_by(ordem).limit(por_pagina + 1))
-        total = linhas[0]._contagem if linhas else 0
-        mais = len(linhas) > por_pagina
-        linhas = linhas[:por_pagina]
-        return (linhas[::-1] if crescente else linhas), mais, total
+    def pagina(self, valores, por_pagina, depois=None, antes=None):
+        """One page from a cursor, in one or two reads of at most `por_pagina + 1` index
+        entries (the count, at most LIMITE_CONTAGEM + 1, rides on the first), and one
+        primary-key read per anexo, whatever the volume."""
+        with lendo_o_indice_em_ordem(self.em_ordem):
+            pagina = self._pagina(tuple(valores), max(1, por_pagina), depois, antes)
+            for campo, model in self.anexos:
+                anexar(pagina.itens, campo, model)
+            return pagina
 
-    def valor(item):
-        return getattr(item, chave.name)
+    def _leitura(self, tipo):
+        """The ConsultaPronta of one kind of read: ("ler", cursor comparison or None,
+        ascending?) takes (*valores, [cursor,] limit), ("existe", comparison) (*valores,
+        cursor)."""
+        if tipo not in self._leituras:
+            self._leituras[tipo] = ConsultaPronta(functools.partial(self._montar_leitura, tipo))
+        return self._leituras[tipo]
 
-    def existe(condicao):
-        return base.where(condicao).exists()
+    def _montar_leitura(self, tipo, *valores):
+        if tipo[0] == "existe":
+            *chaves, cursor = valores
+            return (self.montar(*chaves).where(_COMPARAR[tipo[1]](self.chave, cursor))
+                    .select(SQL("1")).limit(1))
+        _, sinal, crescente = tipo
+        if sinal:
+            *chaves, cursor, limite = valores
+        else:
+            *chaves, limite = valores
+        q = self.montar(*chaves)
+        if sinal:
+            q = q.where(_COMPARAR[sinal](self.chave, cursor))
+        q = q.select_extend(_contagem(self.montar(*chaves), self.chave).alias("_contagem"))
+        return q.order_by(self.chave.asc() if crescente else self.chave.desc()).limit(limite)
 
-    # Every page shown comes from one read, which brought the count: an empty one only when
-    # there are no rows at all.
-    if antes is not None:
-        itens, mais_novas, total = ler(chave > antes, crescente=True)
-        if itens:
-            proxima = valor(itens[-1]) if existe(chave < valor(itens[-1])) else None
-            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, proxima)
-        depois = None  # past the newest row: the first page
-    elif depois is not None:
-        itens, mais_antigas, total = ler(chave < depois, crescente=False)
-        if not itens:  # past the oldest row: the last page
-            itens, mais_novas, total = ler(None, crescente=True)
-            return Pagina(itens, total, valor(itens[0]) if mais_novas else None, None)
-        anterior = valor(itens[0]) if existe(chave > valor(itens[0])) else None
-        return Pagina(itens, total, anterior, valor(itens[-1]) if mais_antigas else None)
-    itens, mais_antigas, total = ler(None, crescente=False)
-    return Pagina(itens, total, None, valor(itens[-1]) if mais_antigas and itens else None)
+    def _pagina(self, valores, por_pagina, depois, antes):
+        def ler(sinal, cursor, crescente):
+            """The rows, whether more follow, and the count, which rides on the read as a
+            subquery the database runs once (one round trip less on every page)."""
+            extra = (cursor,) if sinal else ()
+            linhas = self._leitura(("ler", sinal, crescente))(*valores, *extra, por_pagina + 1)
+            total = linhas[0]._contagem if linhas else 0
+            mais = len(linhas) > por_pagina
+            linhas = linhas[:por_pagina]
+            return (linhas[::-1] if crescente else linhas), mais, total
+
+        def valor(item):
+            return getattr(item, self.chave.name)
+
+        def existe(sinal, cursor):
+            return bool(self._leitura(("existe", sinal))(*valores, cursor))
+
+        # Every page shown comes from one read, which brought the count: an empty one only
+        # when there are no rows at all.
+        if antes is not None:
+            itens, mais_novas, total = ler(">", antes, crescente=True)
+            if itens:
+                proxima = valor(itens[-1]) if existe("<", valor(itens[-1])) else None
+                return Pagina(itens, total, valor(itens[0]) if mais_novas else None, proxima)
+            depois = None  # past the newest row: the first page
+        elif depois is not None:
+            itens, mais_antigas, total = ler("<", depois, crescente=False)
+            if not itens:  # past the oldest row: the last page
+                itens, mais_novas, total = ler(None, None, crescente=True)
+                return Pagina(itens, total, valor(itens[0]) if mais_novas else None, None)
+            anterior = valor(itens[0]) if existe(">", valor(itens[0])) else None
+            return Pagina(itens, total, anterior, valor(itens[-1]) if mais_antigas else None)
+        itens, mais_antigas, total = ler(None, None, crescente=False)
+        return Pagina(itens, total, None, valor(itens[-1]) if mais_antigas and itens else None)

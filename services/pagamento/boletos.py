@@ -15,7 +15,7 @@ from services.pagamento import pagador, pix
 import relogio
 from services.pagamento.boleto_pdf import BoletoPdfData, render_boleto_pdf_em_cache
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
-from services.nucleo.paginacao import anexar, paginar
+from services.nucleo.paginacao import Lista, anexar
 from services.nucleo.recusas import NaoEncontrado, Recusa
 
 JANELA_DIAS = 10  # a new boleto may be due until the original due date + 10 calendar days
@@ -192,13 +192,17 @@ def pdf_do_boleto(boleto, beneficiario):
     ))
 
 
+_DO_CONTRATANTE = Lista(
+    lambda contratante: Boleto.select().where(posse.de_contratante(Boleto, contratante)),
+    Boleto.id, anexos=[("processo", ProcessoCompra), ("contratante", Contratante)])
+
+
 def boletos_do_comprador(conta, por_pagina=10, depois=None, antes=None):
     """One page of the buyer's boletos ("Financeiro"), newest first, read in order from the
     index (contratante, id) however many boletos there are (see services.paginacao), with
     what `pagador_do` reads: the contratante, and the buyer of a person's purchase."""
-    pagina = paginar(Boleto.select().where(posse.escopo_boletos(conta)), Boleto.id,
-                     por_pagina, depois, antes,
-                     anexos=[("processo", ProcessoCompra), ("contratante", Contratante)])
+    pagina = _DO_CONTRATANTE.pagina([posse.contratante_das_listas(conta)], por_pagina, depois,
+                                    antes)
     anexar([b.processo for b in pagina.itens if not b.contratante.e_organizacao],
            "comprador", Conta)
     return pagina

@@ -2,15 +2,18 @@
 one boleto with its purchase, its buyer, every payment recorded for that purchase and its
 notas fiscais (the current one first, then those it replaced)."""
 from models import Boleto, Conta, Pagamento, ProcessoCompra
-from services.nucleo.paginacao import paginar
+from services.nucleo.paginacao import Lista
 from services.pagamento import notas_fiscais
+
+
+_SINALIZADOS = Lista(
+    lambda: Pagamento.select().where(Pagamento.sinalizado == True),  # noqa: E712
+    Pagamento.id, anexos=[("boleto", Boleto), ("processo", ProcessoCompra)])
 
 
 def sinalizados(por_pagina, depois=None, antes=None):
     """Newest first, a page at a time, on the partial index of flagged payments."""
-    return paginar(Pagamento.select().where(Pagamento.sinalizado == True),  # noqa: E712
-                   Pagamento.id, por_pagina, depois, antes,
-                   anexos=[("boleto", Boleto), ("processo", ProcessoCompra)])
+    return _SINALIZADOS.pagina([], por_pagina, depois, antes)
 
 
 def boleto(boleto_id):

@@ -3,7 +3,7 @@ import re
 
 from models import Boleto, Certificado, Evento, ProcessoCompra, Produto
 from services.contratantes import posse
-from services.nucleo.paginacao import lendo_o_indice_em_ordem, paginar
+from services.nucleo.paginacao import Lista, lendo_o_indice_em_ordem
 
 
 def normalizar_busca(texto):
@@ -11,16 +11,24 @@ def normalizar_busca(texto):
     return re.sub(r"\D", "", texto or "")[:20]
 
 
+_TODOS = Lista(lambda contratante: ProcessoCompra.select().where(
+    posse.de_contratante(ProcessoCompra, contratante)), ProcessoCompra.id,
+    anexos=[("produto", Produto)])
+# A search reads the range of its prefix and sorts it: a full ID matches one purchase.
+_BUSCA = Lista(lambda contratante, de, ate: ProcessoCompra.select().where(
+    posse.de_contratante(ProcessoCompra, contratante)
+    & (ProcessoCompra.numero >= de) & (ProcessoCompra.numero < ate)),
+    ProcessoCompra.id, anexos=[("produto", Produto)], em_ordem=False)
+
+
 def listar(conta, busca="", por_pagina=10, depois=None, antes=None):
     """Newest first; the search matches the start of the ID (digits), on the index
     (comprador, numero): a range, since the ID is digits only and ":" sorts right after "9"."""
-    condicao = posse.escopo_processos(conta)
+    contratante = posse.contratante_das_listas(conta)
     termo = normalizar_busca(busca)
     if termo:
-        condicao &= (ProcessoCompra.numero >= termo) & (ProcessoCompra.numero < termo + ":")
-    # A search reads the range of its prefix and sorts it: a full ID matches one purchase.
-    return paginar(ProcessoCompra.select().where(condicao), ProcessoCompra.id, por_pagina,
-                   depois, antes, em_ordem=not termo, anexos=[("produto", Produto)])
+        return _BUSCA.pagina([contratante, termo, termo + ":"], por_pagina, depois, antes)
+    return _TODOS.pagina([contratante], por_pagina, depois, antes)
 
 
 def certificados(processo):

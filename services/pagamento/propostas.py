@@ -5,11 +5,11 @@ import secrets
 from datetime import timedelta, timezone
 
 from models import Boleto, Contratante, ProcessoCompra, Produto, Proposta, db
-from services.contratantes import organizacoes
+from services.contratantes import organizacoes, posse
 from services.contratantes.vinculos import contratante_de
 from services.nucleo import ciclo_de_vida, correio, formatacao
 from services.nucleo.ciclo_de_vida import EstadoAlterado, registrar_evento
-from services.nucleo.paginacao import paginar
+from services.nucleo.paginacao import Lista
 from services.nucleo.recusas import NaoEncontrado, Recusa
 from services.pagamento import boletos, compras, empenho
 from services.pagamento.proposta_pdf import PropostaPdfData, render_proposta_pdf
@@ -76,10 +76,14 @@ def por_id(proposta_id):
     return encontrada
 
 
+_DA_CONTRATANTE = Lista(lambda contratante: Proposta.select().where(
+    posse.de_contratante(Proposta, contratante)), Proposta.id)
+
+
 def da_contratante(conta, por_pagina=20, depois=None, antes=None):
     """One page of the active contratante's propostas, newest first (index (contratante, id))."""
-    return paginar(Proposta.select().where(Proposta.contratante == contratante_de(conta)),
-                   Proposta.id, por_pagina, depois, antes)
+    return _DA_CONTRATANTE.pagina([posse.contratante_das_listas(conta)], por_pagina, depois,
+                                  antes)
 
 
 def nome_pdf(proposta):

@@ -4,7 +4,7 @@ for its holder's pages."""
 from models import Certificado, Conta, Contratante, ProcessoCompra
 from services.contratantes import posse
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO
-from services.nucleo.paginacao import paginar
+from services.nucleo.paginacao import Lista
 
 EM_ANDAMENTO_FILTRO = "em_andamento"
 TODOS = "todos"
@@ -18,15 +18,27 @@ def normalizar_filtro(valor):
     return valor if valor in FILTROS else EM_ANDAMENTO_FILTRO
 
 
+# One list per shape of the Situação filter; each WHERE matches one index on
+# (contratante, [situacao,] id).
+_ANEXOS = [("processo", ProcessoCompra)]
+_EM_ANDAMENTO = Lista(lambda contratante: Certificado.select().where(
+    posse.de_contratante(Certificado, contratante) & Certificado.situacao.in_(EM_ANDAMENTO)),
+    Certificado.id, anexos=_ANEXOS)
+_TODOS = Lista(lambda contratante: Certificado.select().where(
+    posse.de_contratante(Certificado, contratante)), Certificado.id, anexos=_ANEXOS)
+_NA_SITUACAO = Lista(lambda contratante, situacao: Certificado.select().where(
+    posse.de_contratante(Certificado, contratante) & (Certificado.situacao == situacao)),
+    Certificado.id, anexos=_ANEXOS)
+
+
 def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=None):
-    """Newest first. Each filter's WHERE matches one index on (comprador, [situacao,] id)."""
-    condicao = posse.escopo_certificados(conta)
+    """Newest first, a page of the active contratante's certificates under `filtro`."""
+    contratante = posse.contratante_das_listas(conta)
     if filtro == EM_ANDAMENTO_FILTRO:
-        condicao &= Certificado.situacao.in_(EM_ANDAMENTO)
-    elif filtro != TODOS:
-        condicao &= Certificado.situacao == filtro
-    return paginar(Certificado.select().where(condicao), Certificado.id, por_pagina, depois,
-                   antes, anexos=[("processo", ProcessoCompra)])
+        return _EM_ANDAMENTO.pagina([contratante], por_pagina, depois, antes)
+    if filtro == TODOS:
+        return _TODOS.pagina([contratante], por_pagina, depois, antes)
+    return _NA_SITUACAO.pagina([contratante, filtro], por_pagina, depois, antes)
 
 
 def por_numero(numero):
