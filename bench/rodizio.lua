@@ -1,5 +1,5 @@
--- wrk hook for the memory reading: ask the given paths in turn, and stop each thread after
--- N responses.  wrk -t2 -c4 -d600s -s bench/rodizio.lua URL -- N /caminho /outro ...
+-- wrk hook for the memory reading: ask the given paths in turn, and stop after N responses.
+--   wrk -t1 -c2 -d600s -s bench/rodizio.lua URL -- N /caminho /outro ...
 local limite, caminhos, i, feitas = 0, {}, 0, 0
 
 init = function(args)

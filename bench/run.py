@@ -183,10 +183,12 @@ def medir_memoria(env, alvos):
             total = (alvo - feitas) * len(workers)
             for cookie, caminhos in alvos:
                 parte = total // len(alvos)
+                # One wrk thread: when it stops, every connection closes with it (a sync
+                # worker holding an idle one would wait for a request until its timeout).
                 subprocess.run(
-                    ["wrk", "-t2", "-c4", "-d600s", "-H", f"Cookie: {cookie}",
+                    ["wrk", "-t1", f"-c{len(workers)}", "-d600s", "-H", f"Cookie: {cookie}",
                      "-s", os.path.join(RAIZ, "bench", "rodizio.lua"), base, "--",
-                     str(parte // 2), *caminhos],
+                     str(parte), *caminhos],
                     capture_output=True, text=True, check=True)
             feitas = alvo
             leituras.append([rss_mb(pid) for pid in workers])
