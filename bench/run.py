@@ -167,8 +167,9 @@ def rss_mb(pid):
 
 
 def medir_memoria(env, alvos):
-    """A gunicorn that never recycles its workers serves the signed-in pages in turn; each
-    worker's RSS is read after MEMORIA_LEITURAS requests per worker."""
+    """A gunicorn that never recycles its workers serves the signed-in pages in turn (wrk in
+    rounds of a few seconds, each person's pages with their cookie); each worker's RSS is
+    read once the workers have served MEMORIA_LEITURAS requests each, on average."""
     porta = porta_livre()
     gunicorn = [os.path.join(BIN, "gunicorn"), "-c", os.path.join(RAIZ, "gunicorn.conf.py")]
     processo = subprocess.Popen(gunicorn + ["app:create_app()"], cwd=RAIZ, env={
@@ -177,20 +178,20 @@ def medir_memoria(env, alvos):
         base = f"http://127.0.0.1:{porta}"
         esperar(base + "/saude", processo)
         workers = pids_dos_workers(processo.pid)
-        leituras = []
-        feitas = 0
+        leituras, feitas, rodada = [], 0, 0
         for alvo in MEMORIA_LEITURAS:
-            total = (alvo - feitas) * len(workers)
-            for cookie, caminhos in alvos:
-                parte = total // len(alvos)
-                # One wrk thread: when it stops, every connection closes with it (a sync
-                # worker holding an idle one would wait for a request until its timeout).
-                subprocess.run(
-                    ["wrk", "-t1", f"-c{len(workers)}", "-d600s", "-H", f"Cookie: {cookie}",
-                     "-s", os.path.join(RAIZ, "bench", "rodizio.lua"), base, "--",
-                     str(parte), *caminhos],
-                    capture_output=True, text=True, check=True)
-            feitas = alvo
+            while feitas < alvo * len(workers):
+                cookie, caminhos = alvos[rodada % len(alvos)]
+                rodada += 1
+                saida = subprocess.run(
+                    ["wrk", "-t1", f"-c{len(workers)}", "-d3s", "-H", f"Cookie: {cookie}",
+                     "-s", os.path.join(RAIZ, "bench", "rodizio.lua"), base, "--", *caminhos],
+                    capture_output=True, text=True, check=True).stdout
+                feitas += int(re.search(r"(\d+) requests in", saida).group(1))
+                if "Non-2xx" in saida or "Socket errors" in saida:
+                    raise SystemExit(f"memória: respostas com erro\n{saida}")
+            if pids_dos_workers(processo.pid) != workers:
+                raise SystemExit("memória: um worker foi reiniciado durante a medida")
             leituras.append([rss_mb(pid) for pid in workers])
         return {"workers": len(workers), "leituras": leituras}
     finally:
