@@ -88,7 +88,8 @@ def main(escolhidas):
             with profiler:
                 for _ in range(vezes):
                     cliente.get(endereco)
-            texto = profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PERFIL_TUDO") == "1")
+            texto = profiler.output_text(unicode=True, color=False,
+                                         show_all=os.environ.get("PERFIL_TUDO") == "1")
             pasta = os.path.join(RAIZ, "bench", "perfis")
             os.makedirs(pasta, exist_ok=True)
             nome = re.sub(r"[^a-z0-9]+", "-", rotulo.lower()).strip("-")

@@ -1,6 +1,6 @@
 """Signed PDF addresses: a tab opened from a cross-site frame has no session cookie."""
 from flask import current_app, request, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner
 
 
 # A signed PDF address opens without the session this long (see url_pdf).
@@ -11,27 +11,33 @@ def _assinador_pdf():
     assinadores = current_app.extensions.setdefault("assinador_pdf", {})
     chave = current_app.config["SECRET_KEY"]
     if chave not in assinadores:
-        assinadores[chave] = URLSafeTimedSerializer(chave, salt="pdf")
+        assinadores[chave] = TimestampSigner(chave, salt="pdf")
     return assinadores[chave]
 
 
 def url_pdf(endpoint, objeto_id, **values):
     """A PDF's address that also opens, for PDF_MINUTOS, without the session: a tab opened
     from a cross-site frame does not share the frame's partitioned cookie. It names the
-    object (boleto, termo) it was issued for, and only this path."""
+    object (boleto, termo) it was issued for, and only this path.
+
+    What is signed is "<path>|<id>" with the time; only "<id>.<time>.<signature>" travels,
+    since the path is the address itself (a plain signer: a list of 20 boletos signs 20)."""
     caminho = url_for(endpoint, **values)
-    # The signature is URL-safe base64 and dots: appended as is (one URL built, not two).
-    acesso = _assinador_pdf().dumps([caminho, objeto_id])
-    return f"{caminho}{'&' if '?' in caminho else '?'}acesso={acesso}"
+    objeto_id = int(objeto_id)
+    assinado = _assinador_pdf().sign(f"{caminho}|{objeto_id}").decode()
+    _, momento, assinatura = assinado.rsplit(".", 2)
+    return f"{caminho}{'&' if '?' in caminho else '?'}acesso={objeto_id}.{momento}.{assinatura}"
 
 
 def pdf_liberado():
     """The id a fresh signed address (url_pdf) of this very path grants, or None."""
-    valor = request.args.get("acesso")
-    if not valor:
+    partes = request.args.get("acesso", "").split(".")
+    if len(partes) != 3 or not partes[0].isdigit() or len(partes[0]) > 19:
         return None
+    objeto_id, momento, assinatura = partes
     try:
-        caminho, objeto_id = _assinador_pdf().loads(valor, max_age=PDF_MINUTOS * 60)
-    except (BadSignature, ValueError, TypeError):  # expired is a BadSignature too
+        _assinador_pdf().unsign(f"{request.path}|{objeto_id}.{momento}.{assinatura}",
+                                max_age=PDF_MINUTOS * 60)
+    except BadSignature:  # expired is a BadSignature too
         return None
-    return objeto_id if caminho == request.path else None
+    return int(objeto_id)

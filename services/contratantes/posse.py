@@ -33,6 +33,14 @@ def de_contratante(model, contratante):
     return model.contratante == contratante
 
 
+def na_faixa_do_contratante(model, contratante):
+    """de_contratante written as a range, for a list ordered by (contratante, id): with "="
+    PostgreSQL drops the column from the order and, when the statistics make the contratante
+    look spread over the table, walks the primary key backwards past the others' rows (6 000
+    boletos read for a page of 20); a range keeps the order only the list's index gives."""
+    return model.contratante.between(contratante, contratante)
+
+
 def escopo_processos(conta):
     return de_contratante(ProcessoCompra, contratante_das_listas(conta))
 

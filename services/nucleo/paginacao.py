@@ -73,12 +73,14 @@ def _por_ids(model):
     return _POR_IDS[model]
 
 
-def _contagem(base, chave):
+def _contagem(base, ordem):
     """How many rows `base` has, stopping at LIMITE_CONTAGEM + 1 (reads at most that many
     index entries)."""
     # Ordered like the list, so the plan is the list's index read, stopped early (without
     # an order, a planner short of statistics may scan the table hoping to stop soon).
-    primeiros = base.select(chave).order_by(chave.desc()).limit(LIMITE_CONTAGEM + 1)
+    chave = ordem[-1]
+    primeiros = (base.select(chave).order_by(*(c.desc() for c in ordem))
+                 .limit(LIMITE_CONTAGEM + 1))
     return Select([primeiros.alias("primeiros")], [fn.COUNT(SQL("1"))])
 
 
@@ -114,8 +116,12 @@ class Lista:
     anexar). `em_ordem=False` lets the planner sort (a search whose index narrows the rows
     by another column)."""
 
-    def __init__(self, montar, chave, anexos=(), em_ordem=True):
+    def __init__(self, montar, chave, anexos=(), em_ordem=True, prefixo=()):
         self.montar, self.chave, self.anexos, self.em_ordem = montar, chave, anexos, em_ordem
+        # Columns the WHERE fixes, ordered by before `chave`: the same order, but one that
+        # only the list's own index gives. Without it a planner with statistics may walk the
+        # primary key backwards and filter (Financeiro read 6 000 other boletos first).
+        self.ordem = (*prefixo, chave)
         self._leituras = {}
 
     def pagina(self, valores, por_pagina, depois=None, antes=None):
@@ -149,8 +155,9 @@ class Lista:
         q = self.montar(*chaves)
         if sinal:
             q = q.where(_COMPARAR[sinal](self.chave, cursor))
-        q = q.select_extend(_contagem(self.montar(*chaves), self.chave).alias("_contagem"))
-        return q.order_by(self.chave.asc() if crescente else self.chave.desc()).limit(limite)
+        q = q.select_extend(_contagem(self.montar(*chaves), self.ordem).alias("_contagem"))
+        return (q.order_by(*(c.asc() if crescente else c.desc() for c in self.ordem))
+                .limit(limite))
 
     def _pagina(self, valores, por_pagina, depois, antes):
         def ler(sinal, cursor, crescente):

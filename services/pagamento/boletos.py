@@ -193,8 +193,9 @@ def pdf_do_boleto(boleto, beneficiario):
 
 
 _DO_CONTRATANTE = Lista(
-    lambda contratante: Boleto.select().where(posse.de_contratante(Boleto, contratante)),
-    Boleto.id, anexos=[("processo", ProcessoCompra), ("contratante", Contratante)])
+    lambda contratante: Boleto.select().where(posse.na_faixa_do_contratante(Boleto, contratante)),
+    Boleto.id, anexos=[("processo", ProcessoCompra), ("contratante", Contratante)],
+    prefixo=[Boleto.contratante])
 
 
 def boletos_do_comprador(conta, por_pagina=10, depois=None, antes=None):
