@@ -122,3 +122,19 @@ def test_generation_is_per_account(app, demo):
     assert entrou(jose)
     with app.app_context(), db.connection_context():
         assert Conta.get(Conta.cpf == "11144477735").sessao_geracao == 1
+
+
+def test_a_page_load_does_not_resend_an_unchanged_session_cookie(app, demo):
+    """"Last seen" is written at most once a minute: the page loads in between send no
+    Set-Cookie (nothing to re-sign), and the one after a minute moves it."""
+    celular = aparelho(app)
+    celular.get("/pedidos/")  # the CSRF token of the pages is in the session from here on
+    respostas = [celular.get("/pedidos/") for _ in range(3)]
+    assert [r.headers.get("Set-Cookie") for r in respostas] == [None, None, None]
+    with celular.session_transaction() as sessao:
+        sessao["visto_em"] -= 61
+        visto_em = sessao["visto_em"]
+    resposta = celular.get("/pedidos/")
+    assert resposta.status_code == 200 and "session=" in resposta.headers["Set-Cookie"]
+    with celular.session_transaction() as sessao:
+        assert sessao["visto_em"] >= visto_em + 61
