@@ -5,10 +5,11 @@ It reads the database DATABASE_URL names, already loaded by `bench-data` (the wa
 bench` leaves it), signs in as Maria (the organisation with 100 000 certificates), the agent
 and a holder through the real login form, and asks each page VEZES times through the whole
 WSGI stack (hooks, session, CSRF, templates). It prints the median milliseconds per page
-and, with PERFIL=1, the pyinstrument profile of each (`--perfil` writes them to
-bench/perfis/<rótulo>.txt, for RESULTS.md).
+and the process's CPU milliseconds per request (steadier on a busy machine) and, with
+`--perfil` (or PERFIL=1), writes the pyinstrument profile of each to
+PERFIS/<rótulo>.txt, for RESULTS.md.
 
-Environment: DATABASE_URL (required), VEZES (200), PERFIL (0).
+Environment: DATABASE_URL (required), VEZES (200), PERFIL (0), PERFIS (bench/perfis).
 """
 import os
 import re
@@ -63,13 +64,16 @@ def paginas(app):
 
 
 def medir(cliente, endereco, vezes):
+    """(median wall-clock ms, this process's CPU ms per request): the CPU time leaves out the
+    database's own work and the waits of a busy machine."""
     tempos = []
+    cpu = time.process_time()
     for _ in range(vezes):
         inicio = time.perf_counter()
         resposta = cliente.get(endereco)
         tempos.append((time.perf_counter() - inicio) * 1000)
         assert resposta.status_code == 200, (endereco, resposta.status_code)
-    return statistics.median(tempos)
+    return statistics.median(tempos), (time.process_time() - cpu) * 1000 / vezes
 
 
 def main(escolhidas):
@@ -81,7 +85,8 @@ def main(escolhidas):
         if escolhidas and not any(e.lower() in rotulo.lower() for e in escolhidas):
             continue
         medir(cliente, endereco, 20)  # warm: templates compiled, pool filled
-        print(f"{rotulo:<32} {medir(cliente, endereco, vezes):7.2f} ms", flush=True)
+        mediana, cpu = medir(cliente, endereco, vezes)
+        print(f"{rotulo:<32} {mediana:7.2f} ms  CPU {cpu:6.2f} ms", flush=True)
         if perfil:
             from pyinstrument import Profiler
             profiler = Profiler(interval=0.0002)
@@ -90,7 +95,7 @@ def main(escolhidas):
                     cliente.get(endereco)
             texto = profiler.output_text(unicode=True, color=False,
                                          show_all=os.environ.get("PERFIL_TUDO") == "1")
-            pasta = os.path.join(RAIZ, "bench", "perfis")
+            pasta = os.environ.get("PERFIS") or os.path.join(RAIZ, "bench", "perfis")
             os.makedirs(pasta, exist_ok=True)
             nome = re.sub(r"[^a-z0-9]+", "-", rotulo.lower()).strip("-")
             with open(os.path.join(pasta, f"{nome}.txt"), "w") as arquivo:
