@@ -312,12 +312,13 @@ def veredito(resultado):
         cresceu = max(b - a for a, b in zip(primeira, segunda))
         ok = max(segunda) <= MEMORIA_MAX_MB and cresceu <= 1
         faltam += not ok
-        linhas += ["", f"Memória ({memoria['workers']} workers sem reciclagem): RSS após "
-                   f"{MEMORIA_LEITURAS[0]:,} requisições por worker "
-                   f"{', '.join(f'{m:.1f}' for m in primeira)} MB; após "
-                   f"{MEMORIA_LEITURAS[1]:,} {', '.join(f'{m:.1f}' for m in segunda)} MB "
+        def mb(valores):
+            return ", ".join(f"{m:.1f}".replace(".", ",") for m in valores)
+        linhas += ["", f"Memória ({memoria['workers']} workers sem reciclagem): RSS de cada "
+                   f"worker após {MEMORIA_LEITURAS[0] // 1000} mil requisições por worker: "
+                   f"{mb(primeira)} MB; após {MEMORIA_LEITURAS[1] // 1000} mil: {mb(segunda)} MB "
                    f"(≤ {MEMORIA_MAX_MB} MB, sem crescer): "
-                   f"{'atingido' if ok else '**não atingido**'}.".replace(",", ".")]
+                   f"{'atingido' if ok else '**não atingido**'}."]
     return "\n".join([f"Alvos ({resultado['nome']}, 16 e 64 conexões): "
                       f"{'todos atingidos' if not faltam else f'{faltam} não atingido(s)'}.",
                       ""] + linhas)
