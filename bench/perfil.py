@@ -16,6 +16,7 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 
 RAIZ = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, RAIZ)
@@ -97,7 +98,8 @@ def main(escolhidas):
                                          show_all=os.environ.get("PERFIL_TUDO") == "1")
             pasta = os.environ.get("PERFIS") or os.path.join(RAIZ, "bench", "perfis")
             os.makedirs(pasta, exist_ok=True)
-            nome = re.sub(r"[^a-z0-9]+", "-", rotulo.lower()).strip("-")
+            sem_acento = unicodedata.normalize("NFKD", rotulo.lower()).encode("ascii", "ignore")
+            nome = re.sub(r"[^a-z0-9]+", "-", sem_acento.decode()).strip("-")
             with open(os.path.join(pasta, f"{nome}.txt"), "w") as arquivo:
                 arquivo.write(texto)
 

@@ -14,16 +14,20 @@ from services.nucleo.ciclo_de_vida import Ator
 from services.nucleo.recusas import NaoEncontrado
 
 
+def consulta_da_conta(conta_id):
+    """The account with its active membership and that membership's contratante."""
+    return (Conta.select(Conta, Responsavel, Contratante)
+            .join(Responsavel, JOIN.LEFT_OUTER,
+                  on=((Responsavel.conta == Conta.id)
+                      & (Responsavel.contratante == Conta.contratante_ativo)),
+                  attr="vinculo")
+            .join(Contratante, JOIN.LEFT_OUTER,
+                  on=(Responsavel.contratante == Contratante.id), attr="contratante")
+            .where(Conta.id == conta_id))
+
+
 # Read on every signed-in request: its SQL is written once per process.
-_CONTA_COM_VINCULO = ConsultaPronta(lambda conta_id: (
-    Conta.select(Conta, Responsavel, Contratante)
-    .join(Responsavel, JOIN.LEFT_OUTER,
-          on=((Responsavel.conta == Conta.id)
-              & (Responsavel.contratante == Conta.contratante_ativo)),
-          attr="vinculo")
-    .join(Contratante, JOIN.LEFT_OUTER, on=(Responsavel.contratante == Contratante.id),
-          attr="contratante")
-    .where(Conta.id == conta_id)))
+_CONTA_COM_VINCULO = ConsultaPronta(consulta_da_conta)
 
 
 def conta_com_vinculo(conta_id):

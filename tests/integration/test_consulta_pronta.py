@@ -4,29 +4,18 @@ PostgreSQL alike; a builder that hides a value from the parameters is refused.""
 from datetime import datetime
 
 import pytest
-from peewee import JOIN
 
 from banco.consulta_pronta import ConsultaPronta
-from models import Certificado, Conta, Contratante, Evento, ProcessoCompra, Responsavel
-
-
-def conta_com_contratante(conta_id):
-    return (Conta.select(Conta, Responsavel, Contratante)
-            .join(Responsavel, JOIN.LEFT_OUTER,
-                  on=((Responsavel.conta == Conta.id)
-                      & (Responsavel.contratante == Conta.contratante_ativo)),
-                  attr="vinculo")
-            .join(Contratante, JOIN.LEFT_OUTER, on=(Responsavel.contratante == Contratante.id),
-                  attr="contratante")
-            .where(Conta.id == conta_id))
+from models import Certificado, Conta, Contratante, Evento, ProcessoCompra
+from services.contratantes.vinculos import consulta_da_conta
 
 
 def test_joined_rows_come_back_as_peewee_builds_them(demo, dbconn):
-    pronta = ConsultaPronta(conta_com_contratante)
+    pronta = ConsultaPronta(consulta_da_conta)
     contas = list(Conta.select().order_by(Conta.id))
     assert len(contas) >= 3
     for conta in contas + [Conta(id=10 ** 12)]:
-        esperada = conta_com_contratante(conta.id).first()
+        esperada = consulta_da_conta(conta.id).first()
         lida = pronta.primeira(conta.id)
         if esperada is None:
             assert lida is None
