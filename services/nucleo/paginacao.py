@@ -118,9 +118,10 @@ class Lista:
 
     def __init__(self, montar, chave, anexos=(), em_ordem=True, prefixo=()):
         self.montar, self.chave, self.anexos, self.em_ordem = montar, chave, anexos, em_ordem
-        # Columns the WHERE fixes, ordered by before `chave`: the same order, but one that
-        # only the list's own index gives. Without it a planner with statistics may walk the
-        # primary key backwards and filter (Financeiro read 6 000 other boletos first).
+        # Columns the WHERE fixes as a range (posse.na_faixa_do_contratante), ordered by
+        # before `chave`: the same order, but one only the list's own index gives, so a
+        # planner with statistics cannot walk the primary key backwards and filter instead
+        # (Financeiro read 6 000 other boletos first).
         self.ordem = (*prefixo, chave)
         self._leituras = {}
 
