@@ -18,7 +18,11 @@ def listar(contratante_id):
     """The responsáveis with their accounts, Gestores first, then by name; each knows
     whether it is the last Gestor (`.ultimo_gestor`: not removable, papel fixed)."""
     ordem = {p: i for i, p in enumerate(papeis.PAPEIS)}
-    lista = sorted(Responsavel.select(Responsavel, Conta).join(Conta)
+    # Only what a list shows: a whole Conta per row (its password hash included) cost a
+    # tenth of the Organização page.
+    lista = sorted(Responsavel.select(Responsavel.id, Responsavel.papel, Responsavel.desde,
+                                      Responsavel.conta, Conta.id, Conta.nome, Conta.cpf,
+                                      Conta.email).join(Conta)
                    .where(Responsavel.contratante == contratante_id),
                    key=lambda r: (ordem.get(r.papel, 9), r.conta.nome))
     gestores = sum(r.papel == papeis.GESTOR for r in lista)

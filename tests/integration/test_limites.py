@@ -97,3 +97,29 @@ def test_hsts_outside_debug(client, demo):
 def test_no_hsts_in_debug(app, client, demo):
     app.debug = True
     assert "Strict-Transport-Security" not in client.get("/entrar").headers
+
+
+def test_a_limit_that_is_not_a_routes_still_counts_before_every_request():
+    # The portal's limiter skips its check before each request while every limit is a
+    # route's; a default limit, added later, must still be counted there.
+    from flask import Flask
+    from flask_limiter.util import get_remote_address
+
+    from web.extensoes import LimitesNasRotas
+
+    app = Flask(__name__)
+    limitador = LimitesNasRotas(get_remote_address, app=app, default_limits=["2 per minute"],
+                                storage_uri="memory://")
+
+    @app.get("/")
+    def livre():
+        return "ok"
+
+    @app.get("/rota")
+    @limitador.limit("1 per minute")
+    def limitada():
+        return "ok"
+
+    client = app.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get("/rota").status_code for _ in range(2)] == [200, 429]
