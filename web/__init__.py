@@ -18,7 +18,7 @@ from services.contratantes.papeis import SemPapel, quem_pode
 from web.erros import (banco_indisponivel, error_page, nao_encontrado, sem_papel,
                        transicao_invalida)
 from web.papeis import pode
-from web.estaticos import static_url
+from web.estaticos import static_url, url_por_linha
 from web.filtros import format_date, format_datetime, horario_atendimento
 from web.menu import menu_items
 from web.paginas import form_errors, wants_fragment
@@ -35,6 +35,7 @@ def init_app(app):
 
     app.jinja_env.globals.update(
         static_url=static_url,
+        url_por_linha=url_por_linha,
         url_pdf=url_pdf,
         menu_items=menu_items,
         pode_sair=pode_sair,

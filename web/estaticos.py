@@ -2,6 +2,7 @@
 import functools
 import hashlib
 import os
+import re
 
 from flask import current_app, request, url_for
 
@@ -37,3 +38,33 @@ def url_fixa(construir, *chave):
     if indice not in urls:
         urls[indice] = construir(*chave)
     return urls[indice]
+
+
+# A stand-in no real id or number takes, to find where the value goes in an address.
+_MARCADOR = 7_130_000_000_000_000_003
+_SEGURO = re.compile(r"[0-9A-Za-z_.-]+\Z")
+
+
+def _molde(endpoint, parametro, fixos):
+    url = url_for(endpoint, **{parametro: _MARCADOR}, **dict(fixos))
+    prefixo, marcador, sufixo = url.partition(str(_MARCADOR))
+    if not marcador or str(_MARCADOR) in sufixo:
+        raise ValueError(f"{endpoint}: {parametro} não aparece uma vez no endereço")
+    return prefixo, sufixo
+
+
+def url_por_linha(endpoint, parametro, **fixos):
+    """For a list: `url_por_linha("financeiro.boleto", "boleto_id")(b.id)` is
+    `url_for("financeiro.boleto", boleto_id=b.id)`. The address is built once per process with
+    a stand-in, and each row only puts its value in: url_for cost ~5 µs a call, and a page of
+    boletos or responsáveis calls it about a hundred times. A value that would need quoting
+    goes through url_for."""
+    prefixo, sufixo = url_fixa(_molde, endpoint, parametro, tuple(sorted(fixos.items())))
+
+    def url(valor):
+        texto = str(valor)
+        if _SEGURO.match(texto):
+            return f"{prefixo}{texto}{sufixo}"
+        return url_for(endpoint, **{parametro: valor}, **fixos)
+
+    return url
