@@ -42,6 +42,7 @@ class ConsultaPronta:
     def __init__(self, montar):
         self._montar = montar
         self._prontas = {}
+        self._leitores = {}
 
     def _preparar(self, exemplos):
         marcadores = _marcadores(exemplos)
@@ -63,7 +64,24 @@ class ConsultaPronta:
         for lugares, valor in zip(posicoes, valores):
             for lugar in lugares:
                 parametros[lugar] = valor
-        return list(consulta._get_cursor_wrapper(db.execute_sql(sql, parametros)))
+        leitor = consulta._get_cursor_wrapper(db.execute_sql(sql, parametros))
+        self._leitor_pronto(chave, leitor)
+        return list(leitor)
+
+    def _leitor_pronto(self, chave, leitor):
+        """Peewee's reader works out, from the cursor's columns, which value goes to which
+        object, anew for every query; the same text always has the same columns, so that
+        is worked out once and handed to every later reader."""
+        estado = self._leitores.get(chave)
+        if estado is None:
+            antes = dict(leitor.__dict__)
+            leitor.initialize()
+            estado = self._leitores[chave] = {
+                nome: valor for nome, valor in leitor.__dict__.items()
+                if nome not in antes or antes[nome] is not valor}
+        else:
+            leitor.__dict__.update(estado)
+        leitor.initialized = True
 
     def primeira(self, *valores):
         linhas = self(*valores)
