@@ -3,9 +3,9 @@ import functools
 
 from flask import abort, current_app, request, session
 
-from models import Certificado
 import relogio
 from services.contratantes import vinculos
+from services.titular import certificados
 from web.paginas import redirecionar
 
 
@@ -103,9 +103,8 @@ def certificados_do_titular():
     """Numbers of the certificates opened here by personal link, when nobody is signed in."""
     if not hasattr(request, "titular_numeros"):
         ids = [int(i) for i in session.get(SESSAO_TITULAR, {})]
-        request.titular_numeros = [] if current_account() is not None or not ids else [
-            c.numero for c in Certificado.select(Certificado.numero)
-            .where(Certificado.id.in_(ids)).order_by(Certificado.numero)]
+        request.titular_numeros = [] if current_account() is not None else (
+            certificados.numeros(ids))
     return request.titular_numeros
 
 

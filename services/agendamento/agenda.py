@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from peewee import JOIN
 
+from banco.consulta_pronta import ConsultaPronta
 from models import (Agendamento, Certificado, Evento, Horario, PontoAtendimento, ProcessoCompra,
                     Solicitacao)
 from services.agendamento import calendario
@@ -47,6 +48,41 @@ def _do_filtro(filtro):
     return Horario.id.is_null(False)
 
 
+def _por_filtro(montar):
+    """One query of the Agenda written once per kind of filter (banco.consulta_pronta):
+    everything, videoconferences, or one ponto (its id a value of the query)."""
+    prontas = {filtro: ConsultaPronta(lambda *valores, f=filtro: montar(f, *valores))
+               for filtro in ("", VIDEO)}
+    por_ponto = ConsultaPronta(lambda ponto, *valores: montar(ponto, *valores))
+
+    def ler(filtro, *valores):
+        if filtro in prontas:
+            return prontas[filtro](*valores)
+        return por_ponto(filtro, *valores)
+    return ler
+
+
+def _consulta_do_dia(filtro, desde, ate):
+    return (Agendamento.select(Agendamento, Horario, Certificado, PontoAtendimento).join(Horario)
+            .join(PontoAtendimento, JOIN.LEFT_OUTER).switch(Agendamento).join(Certificado)
+            .where((Horario.inicio >= desde) & (Horario.inicio < ate)
+                   & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS) & _do_filtro(filtro))
+            .order_by(Horario.inicio, Agendamento.id))
+
+
+def _consulta_futuros(filtro, desde):
+    return (Agendamento.select(Horario.inicio).join(Horario)
+            .where((Agendamento.situacao == Agendamento.ATIVO)
+                   & (Horario.inicio >= desde) & _do_filtro(filtro))
+            .order_by(Horario.inicio).tuples())
+
+
+_DO_DIA = _por_filtro(_consulta_do_dia)
+_FUTUROS = _por_filtro(_consulta_futuros)
+_NOMES = ConsultaPronta(lambda *ids: Solicitacao.select(Solicitacao.certificado, Solicitacao.nome)
+                        .where(Solicitacao.certificado.in_(ids)).order_by(Solicitacao.id))
+
+
 def resultado(agendamento, certificado):
     """How a booking ended, in the agent's words."""
     if agendamento.situacao == Agendamento.ATIVO:
@@ -75,22 +111,14 @@ def _inicio_do_dia(dia):
 
 def _nomes(certificado_ids):
     nomes = {}
-    for s in (Solicitacao.select(Solicitacao.certificado, Solicitacao.nome)
-              .where(Solicitacao.certificado.in_(list(certificado_ids)))
-              .order_by(Solicitacao.id)):
+    for s in _NOMES(*sorted(certificado_ids)) if certificado_ids else ():
         nomes[s.certificado_id] = s.nome
     return nomes
 
 
 def do_dia(dia, filtro=""):
     """The day's bookings (cancelled and rescheduled ones left out), by time."""
-    itens = list(
-        Agendamento.select(Agendamento, Horario, Certificado, PontoAtendimento).join(Horario)
-        .join(PontoAtendimento, JOIN.LEFT_OUTER).switch(Agendamento).join(Certificado)
-        .where((Horario.inicio >= _inicio_do_dia(dia))
-               & (Horario.inicio < _inicio_do_dia(dia + timedelta(days=1)))
-               & Agendamento.situacao.not_in(AGENDAMENTOS_DESMARCADOS) & _do_filtro(filtro))
-        .order_by(Horario.inicio, Agendamento.id))
+    itens = _DO_DIA(filtro, _inicio_do_dia(dia), _inicio_do_dia(dia + timedelta(days=1)))
     nomes = _nomes({a.certificado_id for a in itens})
     return [{"agendamento": a, "hora": format_time(do_banco(a.horario.inicio)),
              "nome": nomes.get(a.certificado_id) or "Titular",
@@ -102,12 +130,8 @@ def do_dia(dia, filtro=""):
 def proximos(hoje, quantos=10, filtro=""):
     """Days from `hoje` with bookings still to do, to jump straight to them:
     [(day, weekday name, how many)]."""
-    futuros = (Agendamento.select(Horario.inicio).join(Horario)
-               .where((Agendamento.situacao == Agendamento.ATIVO)
-                      & (Horario.inicio >= _inicio_do_dia(hoje)) & _do_filtro(filtro))
-               .order_by(Horario.inicio).tuples())
     contagem = {}
-    for (inicio,) in futuros:
+    for (inicio,) in _FUTUROS(filtro, _inicio_do_dia(hoje)):
         local = do_banco(inicio).date()
         contagem[local] = contagem.get(local, 0) + 1
     return [(d, DIAS_SEMANA[d.weekday()], n) for d, n in list(contagem.items())[:quantos]]

@@ -9,6 +9,7 @@ from urllib.parse import quote_plus
 
 from peewee import fn
 
+from banco.consulta_pronta import ConsultaPronta
 from models import Agendamento, Horario, PontoAtendimento
 from services.agendamento.horarios import ajustar_capacidade
 from services.nucleo import entrada
@@ -101,9 +102,13 @@ def _ativos():
     return PontoAtendimento.select().where(PontoAtendimento.removido_em.is_null())
 
 
+# Read on every Agenda page (its filter): the SQL is written once (banco.consulta_pronta).
+_TODOS = ConsultaPronta(lambda: _ativos().order_by(PontoAtendimento.uf, PontoAtendimento.cidade,
+                                                   PontoAtendimento.nome))
+
+
 def todos():
-    return list(_ativos().order_by(PontoAtendimento.uf, PontoAtendimento.cidade,
-                                   PontoAtendimento.nome))
+    return _TODOS()
 
 
 def obter(ponto_id):

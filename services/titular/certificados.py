@@ -1,6 +1,7 @@
 """Reading certificates: a buyer's ("Gerenciar Certificados"), a few index reads per page
 whatever the number of purchases or certificates (see services.paginacao); one by number,
 for its holder's pages."""
+from banco.consulta_pronta import ConsultaPronta
 from models import Certificado, Conta, Contratante, ProcessoCompra
 from services.contratantes import posse
 from services.nucleo.ciclo_de_vida import CERTIFICADO_SITUACOES, EM_ANDAMENTO
@@ -41,15 +42,30 @@ def listar(conta, filtro=EM_ANDAMENTO_FILTRO, por_pagina=10, depois=None, antes=
     return _NA_SITUACAO.pagina([contratante, filtro], por_pagina, depois, antes)
 
 
-def por_numero(numero):
-    """The certificate `numero` with its purchase, the purchase's buyer and the contratante
-    (what the holder's pages name), or None; who may see it is the caller's gate
-    (web.acesso_titular)."""
+def _consulta_por_numero(numero):
     return (Certificado.select(Certificado, ProcessoCompra, Conta, Contratante)
             .join(ProcessoCompra)
             .join(Conta, on=(ProcessoCompra.comprador == Conta.id), attr="comprador")
             .switch(Certificado).join(Contratante)
-            .where(Certificado.numero == numero).first())
+            .where(Certificado.numero == numero).limit(1))
+
+
+# Read on every request of the holder's pages: its SQL is written once (banco.consulta_pronta).
+_POR_NUMERO = ConsultaPronta(_consulta_por_numero)
+_NUMEROS = ConsultaPronta(lambda *ids: Certificado.select(Certificado.numero)
+                          .where(Certificado.id.in_(ids)).order_by(Certificado.numero))
+
+
+def por_numero(numero):
+    """The certificate `numero` with its purchase, the purchase's buyer and the contratante
+    (what the holder's pages name), or None; who may see it is the caller's gate
+    (web.acesso_titular)."""
+    return _POR_NUMERO.primeira(numero)
+
+
+def numeros(ids):
+    """The numbers of the certificates `ids` (ints), in order."""
+    return [c.numero for c in _NUMEROS(*ids)] if ids else []
 
 
 def responsavel(certificado):

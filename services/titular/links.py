@@ -6,6 +6,7 @@ One active link per certificate: issuing a new one (resend, reassignment) revoke
 from datetime import timedelta
 
 
+from banco.consulta_pronta import ConsultaPronta
 from models import Atribuicao, LinkTitular
 from relogio import utcnow
 from services.nucleo.segredos import hash_token as _hash
@@ -48,9 +49,22 @@ def verificar(token):
                   .where(LinkTitular.token_hash == _hash(token)))
 
 
+def _consulta_ativo(link_id, agora):
+    return (LinkTitular.select(LinkTitular, Atribuicao).join(Atribuicao)
+            .where((LinkTitular.id == link_id) & LinkTitular.revogado_em.is_null()
+                   & (LinkTitular.expira_em > agora) & Atribuicao.encerrada_em.is_null())
+            .limit(1))
+
+
+# Checked on every request of the holder's session: its SQL is written once.
+_ATIVO = ConsultaPronta(_consulta_ativo)
+
+
 def ativo(link_id):
     """The link by id if it still works (checked on every request of the holder's session)."""
-    return _ativo(LinkTitular.select(LinkTitular, Atribuicao).where(LinkTitular.id == link_id))
+    if not isinstance(link_id, int):
+        return None
+    return _ATIVO.primeira(link_id, utcnow())
 
 
 def situacao(token):

@@ -9,6 +9,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
+from banco.consulta_pronta import ConsultaPronta
 from models import Solicitacao, db
 from services.titular import pessoa
 from services.nucleo import entrada as entrada_texto
@@ -203,9 +204,14 @@ def primeira_incompleta(solicitacao, hoje):
 
 # --- the draft --------------------------------------------------------------------------
 
+# Read on every page of the request: its SQL is written once (banco.consulta_pronta).
+_DA_ATRIBUICAO = ConsultaPronta(lambda atribuicao_id: Solicitacao.select().where(
+    Solicitacao.atribuicao == atribuicao_id).limit(1))
+
+
 def obter(atribuicao, certificado):
     """The request of this assignment, created empty (e-mail prefilled) on first use."""
-    solicitacao = Solicitacao.get_or_none(Solicitacao.atribuicao == atribuicao.id)
+    solicitacao = _DA_ATRIBUICAO.primeira(atribuicao.id)
     if solicitacao is None:
         try:
             with db.atomic():
