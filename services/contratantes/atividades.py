@@ -32,7 +32,7 @@ class Filtro:
 
 def pessoas(contratante_id):
     """[(conta id, nome)] the "Pessoa" filter offers: the responsáveis of the contratante."""
-    return [(r.conta_id, r.conta.nome) for r in responsaveis.listar(contratante_id)]
+    return responsaveis.pessoas(contratante_id)
 
 
 def _data(texto, campo):

@@ -5,6 +5,7 @@ own papel. Every change here first writes the contratante's row, which makes two
 the same contratante wait for each other (a row lock on PostgreSQL, the write lock on
 SQLite), so two Gestores removing each other at once leave one of them.
 """
+from banco.consulta_pronta import ConsultaPronta
 from models import Conta, Contratante, Responsavel, db
 from services.contratantes import papeis
 from services.nucleo.ciclo_de_vida import registrar_evento
@@ -14,22 +15,38 @@ ULTIMO_GESTOR = ("Toda organização precisa de pelo menos um Gestor. Antes, dê
                  "Gestor a outro responsável.")
 
 
+# Only what a list shows (a whole Conta per row, its password hash included, cost a tenth of
+# the Organização page), in SQL written once (banco.consulta_pronta).
+_LISTA = ConsultaPronta(lambda contratante_id: Responsavel.select(
+    Responsavel.id, Responsavel.papel, Responsavel.desde, Responsavel.conta, Conta.id,
+    Conta.nome, Conta.cpf, Conta.email).join(Conta).where(
+    Responsavel.contratante == contratante_id))
+_PESSOAS = ConsultaPronta(lambda contratante_id: Responsavel.select(
+    Conta.id, Conta.nome, Responsavel.papel).join(Conta).where(
+    Responsavel.contratante == contratante_id).tuples())
+_ORDEM = {p: i for i, p in enumerate(papeis.PAPEIS)}
+
+
+def _na_ordem(papel, nome):
+    """Gestores first, then by name."""
+    return _ORDEM.get(papel, 9), nome
+
+
 def listar(contratante_id):
     """The responsáveis with their accounts, Gestores first, then by name; each knows
     whether it is the last Gestor (`.ultimo_gestor`: not removable, papel fixed)."""
-    ordem = {p: i for i, p in enumerate(papeis.PAPEIS)}
-    # Only what a list shows: a whole Conta per row (its password hash included) cost a
-    # tenth of the Organização page.
-    lista = sorted(Responsavel.select(Responsavel.id, Responsavel.papel, Responsavel.desde,
-                                      Responsavel.conta, Conta.id, Conta.nome, Conta.cpf,
-                                      Conta.email).join(Conta)
-                   .where(Responsavel.contratante == contratante_id),
-                   key=lambda r: (ordem.get(r.papel, 9), r.conta.nome))
+    lista = sorted(_LISTA(contratante_id), key=lambda r: _na_ordem(r.papel, r.conta.nome))
     gestores = sum(r.papel == papeis.GESTOR for r in lista)
     for r in lista:
         r.ultimo_gestor = r.papel == papeis.GESTOR and gestores == 1
         r.nome_do_papel = papeis.nome(r.papel)
     return lista
+
+
+def pessoas(contratante_id):
+    """[(conta id, nome)] of the responsáveis, in the order of `listar`."""
+    linhas = sorted(_PESSOAS(contratante_id), key=lambda linha: _na_ordem(linha[2], linha[1]))
+    return [(conta_id, nome) for conta_id, nome, _ in linhas]
 
 
 def _travar(conta, contratante_id):
