@@ -140,7 +140,9 @@ class Lista:
         ascending?) takes (*valores, [cursor,] limit), ("existe", comparison) (*valores,
         cursor)."""
         if tipo not in self._leituras:
-            self._leituras[tipo] = ConsultaPronta(functools.partial(self._montar_leitura, tipo))
+            # A list the planner may sort chooses its plan by the values: not one for all.
+            self._leituras[tipo] = ConsultaPronta(functools.partial(self._montar_leitura, tipo),
+                                                  preparada=self.em_ordem)
         return self._leituras[tipo]
 
     def _montar_leitura(self, tipo, *valores):

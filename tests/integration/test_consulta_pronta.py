@@ -1,12 +1,16 @@
 """Queries whose SQL is written once (banco.consulta_pronta): each call reads exactly what
 Peewee's own query with the same values reads, into the same objects, on SQLite and on
 PostgreSQL alike; a builder that hides a value from the parameters is refused."""
+import logging
+import os
+import re
 from datetime import datetime
 
 import pytest
 
+from banco import consulta_pronta
 from banco.consulta_pronta import ConsultaPronta
-from models import Certificado, Conta, Contratante, Evento, ProcessoCompra
+from models import Certificado, Conta, Contratante, Evento, ProcessoCompra, db
 from services.contratantes.vinculos import consulta_da_conta
 
 
@@ -63,3 +67,67 @@ def test_a_value_the_builder_does_not_pass_on_is_refused(demo, dbconn):
         pronta(1)
     with pytest.raises(TypeError):
         ConsultaPronta(lambda valor: Evento.select().where(Evento.id == valor))(1.5)
+
+
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def test_a_percent_in_the_text_stays_a_percent_and_values_are_numbered():
+    sql = "SELECT 1 FROM t WHERE a = %s AND b LIKE 'x%%' AND c IN (%s, %s)"
+    assert consulta_pronta._texto_numerado(sql) == (
+        "SELECT 1 FROM t WHERE a = $1 AND b LIKE 'x%' AND c IN ($2, $3)")
+
+
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's (DATABASE_URL)")
+def test_each_connection_prepares_once_and_a_new_one_prepares_again(app, demo):
+    pronta = ConsultaPronta(consulta_da_conta)
+    with db.connection_context():
+        conta = Conta.select().order_by(Conta.id).first()
+        assert pronta.primeira(conta.id).cpf == conta.cpf
+        nome = re.match(r"EXECUTE (\w+)", pronta._prontas[next(iter(pronta._prontas))][1])[1]
+        preparadas = [r[0] for r in db.execute_sql("SELECT name FROM pg_prepared_statements")]
+        assert preparadas.count(nome) == 1
+        # A rolled-back transaction keeps it; calling again does not prepare twice.
+        with pytest.raises(RuntimeError), db.atomic():
+            assert pronta.primeira(conta.id).cpf == conta.cpf
+            raise RuntimeError
+        assert pronta.primeira(conta.id).cpf == conta.cpf
+    # Connections closed (the pool renews idle ones): the next one never saw the statement.
+    db.close_all()
+    with db.connection_context():
+        assert pronta.primeira(conta.id).cpf == conta.cpf
+        preparadas = [r[0] for r in db.execute_sql("SELECT name FROM pg_prepared_statements")]
+        assert preparadas.count(nome) == 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's (DATABASE_URL)")
+def test_preparing_is_not_one_of_the_pages_statements(app, demo):
+    # Once per connection, so query-count budgets see the same statements on every call.
+    class Contador(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.DEBUG)
+            self.sql = []
+
+        def emit(self, record):
+            if isinstance(record.msg, tuple):
+                self.sql.append(record.msg[0])
+
+    pronta = ConsultaPronta(consulta_da_conta)
+    contador, logger = Contador(), logging.getLogger("peewee")
+    nivel = logger.level
+    logger.addHandler(contador)
+    logger.setLevel(logging.DEBUG)
+    try:
+        with db.connection_context():
+            pronta.primeira(1)
+            pronta.primeira(2)
+    finally:
+        logger.removeHandler(contador)
+        logger.setLevel(nivel)
+    assert len(contador.sql) == 2 and all(s.startswith("EXECUTE ") for s in contador.sql)
+
+
+def test_an_id_past_the_columns_range_finds_nothing_rather_than_failing(demo, dbconn):
+    # A cursor or id from an address may be any positive 63-bit number.
+    pronta = ConsultaPronta(lambda conta_id: Conta.select().where(Conta.id == conta_id))
+    assert [pronta(2 ** n) for n in (31, 40, 62)] == [[], [], []]

@@ -12,6 +12,9 @@ import time
 
 import pytest
 
+import relogio
+
+from banco import consulta_pronta
 from bench import gerador
 import migrations
 from models import (ALL_MODELS, Boleto, Certificado, Conta, Contratante, Evento, ProcessoCompra,
@@ -116,20 +119,87 @@ def test_every_list_query_reads_an_index_even_without_statistics(app, client, co
         # Each page's statements again, in order and in one transaction, so the settings a
         # page makes for its reads (set_config(…, true), SET LOCAL) hold for the plans
         # explained.
+        # A prepared statement (banco.consulta_pronta) is explained with the plan it keeps
+        # for any values (the generic plan), the one the server uses after a few calls.
+        db.execute_sql("SET plan_cache_mode = force_generic_plan")
+        preparadas = 0
         for url, lista in vistas:
             db.execute_sql("BEGIN")
             for sql, params in lista:
                 if sql.startswith("SET LOCAL") or sql.startswith("SELECT set_config("):
                     db.execute_sql(sql, params)
-                elif sql.startswith("SELECT"):
+                elif sql.startswith(("SELECT", "EXECUTE")):
                     explicadas += 1
+                    texto = sql
+                    if sql.startswith("EXECUTE"):
+                        nome = re.match(r"EXECUTE (\w+)", sql).group(1)
+                        consulta_pronta.preparar(nome)
+                        texto, preparadas = consulta_pronta.texto(nome), preparadas + 1
                     plano = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params))
                     if os.environ.get("MOSTRAR_PLANOS"):
-                        print(f"{url}\n{sql % tuple(params or ())}\n{plano}\n")
-                    varreduras += _varreduras(url, sql, plano)
+                        print(f"{url}\n{texto} {params}\n{plano}\n")
+                    varreduras += _varreduras(url, texto, plano)
             db.execute_sql("ROLLBACK")
-    print(f"{explicadas} queries of {len(vistas)} pages explained; "
-          f"{len(varreduras)} scan a big table or sort what a list read")
+        db.execute_sql("RESET plan_cache_mode")
+    print(f"{explicadas} queries of {len(vistas)} pages explained ({preparadas} prepared, "
+          f"generic plans); {len(varreduras)} scan a big table or sort what a list read")
+    assert preparadas, "the list pages run prepared statements on PostgreSQL"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's (DATABASE_URL)")
+def test_no_prepared_statement_reads_more_with_the_plan_kept_for_any_values(app, client,
+                                                                              consultas):
+    """After a few calls PostgreSQL may keep one plan for any values; with statistics, that
+    plan must read about what the plan made for the values at hand does. The Agenda's day
+    and the search by ID prefix read 100 times more with it, so they are not prepared."""
+    carregar(app, compradores=3, certificados=15_000, por_comprador=1_000, maior_compra=10)
+    vistas = []
+    for cpf, senha, urls in (("123.456.789-09", "demo12345", paginas_da_compradora()),
+                             ("987.654.321-00", "agente12345", PAGINAS_DO_AGENTE + [
+                                 "/agenda/?ponto=video", f"/agenda/?dia={relogio.hoje()}"])):
+        assert login(client, cpf, senha).status_code == 303
+        for url in urls:
+            consultas.sql.clear()
+            assert client.get(url).status_code == 200, url
+            vistas.append((url, list(consultas.sql)))
+        client.post("/sair")
+    comparadas, piores = 0, []
+    with db.connection_context():
+        for url, lista in vistas:
+            db.execute_sql("BEGIN")
+            for sql, params in lista:
+                if sql.startswith("SET LOCAL") or sql.startswith("SELECT set_config("):
+                    db.execute_sql(sql, params)
+                elif sql.startswith("EXECUTE"):
+                    nome = re.match(r"EXECUTE (\w+)", sql).group(1)
+                    consulta_pronta.preparar(nome)
+                    comparadas += 1
+                    piores += _pior_que_o_proprio(url, consulta_pronta.texto(nome), sql, params)
+            db.execute_sql("ROLLBACK")
+    print(f"\n{comparadas} statements of {len(vistas)} pages run with both plans; "
+          f"{len(piores)} read far more with the plan for any values")
+    assert not piores, "\n\n".join(piores)
+
+
+def _paginas_lidas(sql, params):
+    """Pages of table and index the statement read when run (EXPLAIN ANALYZE, BUFFERS)."""
+    plano = [r[0] for r in db.execute_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)]
+    buffers = next(linha for linha in plano if "Buffers:" in linha)
+    return sum(int(n) for n in re.findall(r"(?:hit|read)=(\d+)", buffers))
+
+
+def _pior_que_o_proprio(url, texto, sql, params):
+    """A prepared statement whose plan for any values reads far more than the plan made for
+    its own values (a range whose width only the values tell): it must not be prepared."""
+    db.execute_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    proprio = _paginas_lidas(sql, params)
+    db.execute_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+    qualquer = _paginas_lidas(sql, params)
+    if qualquer > 2 * proprio + 20:
+        return [f"{url}: {qualquer} pages read with the generic plan, {proprio} with its own\n"
+                f"{texto}"]
+    return []
     assert not varreduras, "\n\n".join(varreduras)
 
 
