@@ -48,8 +48,8 @@ def index():
     hoje = relogio.hoje()
     resultado = boletos.boletos_do_comprador(current_account(),
                                              current_app.config["PAGE_SIZE"], *cursores())
-    linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje), boletos.pagador_do(b))
-              for b in resultado.itens]
+    linhas = [(b, *_situacao(b, hoje), boletos.pode_gerar_novo(b, hoje), pagador)
+              for b, pagador in zip(resultado.itens, boletos.pagadores(resultado.itens))]
     notas = notas_fiscais.vigentes([b.processo_id for b in resultado.itens])
     return render("financeiro/index.html", "financeiro/_boletos.html",
                   resultado=resultado, linhas=linhas, notas=notas)

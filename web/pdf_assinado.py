@@ -2,6 +2,8 @@
 from flask import current_app, request, url_for
 from itsdangerous import BadSignature, TimestampSigner
 
+from web.estaticos import url_por_linha
+
 
 # A signed PDF address opens without the session this long (see url_pdf).
 PDF_MINUTOS = 15
@@ -22,7 +24,11 @@ def url_pdf(endpoint, objeto_id, **values):
 
     What is signed is "<path>|<id>" with the time; only "<id>.<time>.<signature>" travels,
     since the path is the address itself (a plain signer: a list of 20 boletos signs 20)."""
-    caminho = url_for(endpoint, **values)
+    if len(values) == 1:  # a list's rows: the address built once (web.estaticos)
+        [(nome, valor)] = values.items()
+        caminho = url_por_linha(endpoint, nome)(valor)
+    else:
+        caminho = url_for(endpoint, **values)
     objeto_id = int(objeto_id)
     assinado = _assinador_pdf().sign(f"{caminho}|{objeto_id}").decode()
     _, momento, assinatura = assinado.rsplit(".", 2)

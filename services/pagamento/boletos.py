@@ -160,6 +160,20 @@ def pagador_do(boleto):
     return pagador.da_compra(boleto.contratante, boleto.processo)
 
 
+def pagadores(boletos):
+    """The Pagador of each boleto of a list: an organisation's is written once for all of its
+    boletos, a person's purchase's for each (the buyer may differ)."""
+    das_organizacoes = {}
+
+    def de(boleto):
+        if not boleto.contratante.e_organizacao:
+            return pagador_do(boleto)
+        if boleto.contratante_id not in das_organizacoes:
+            das_organizacoes[boleto.contratante_id] = pagador_do(boleto)
+        return das_organizacoes[boleto.contratante_id]
+    return [de(b) for b in boletos]
+
+
 def pdf_do_boleto(boleto, beneficiario):
     processo = (ProcessoCompra.select(ProcessoCompra, Conta, Contratante)
                 .join(Conta, on=(ProcessoCompra.comprador == Conta.id), attr="comprador")

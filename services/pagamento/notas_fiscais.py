@@ -4,6 +4,7 @@ e-mail, and Financeiro lists and serves it. Attaching again replaces the current
 old one stays, marked replaced, as history. Lists never read the files themselves."""
 from peewee import IntegrityError
 
+from banco.consulta_pronta import ConsultaPronta
 from models import Boleto, Conta, Contratante, NotaFiscal, ProcessoCompra, Responsavel, db
 from relogio import utcnow
 from services.contratantes import papeis
@@ -105,12 +106,16 @@ def vigente(processo_id):
             .where(NotaFiscal.vigente_processo == processo_id).first())
 
 
+# Read on every page of Financeiro: its SQL is written once (banco.consulta_pronta).
+_VIGENTES = ConsultaPronta(lambda *processo_ids: NotaFiscal.select(*_SEM_ARQUIVOS).where(
+    NotaFiscal.vigente_processo.in_(processo_ids)))
+
+
 def vigentes(processo_ids):
     """{purchase id: current nota (without its files)} for a page of purchases (one query)."""
     if not processo_ids:
         return {}
-    return {n.processo_id: n for n in NotaFiscal.select(*_SEM_ARQUIVOS)
-            .where(NotaFiscal.vigente_processo.in_(list(set(processo_ids))))}
+    return {n.processo_id: n for n in _VIGENTES(*sorted(set(processo_ids)))}
 
 
 def historico(processo_id):
