@@ -3,6 +3,7 @@
 Every value comes from the environment (README, "Configuração"); bench/RESULTS.md says what
 each one bought on the 2-core reference machine.
 """
+import gc
 import multiprocessing
 import os
 
@@ -28,6 +29,18 @@ max_requests_jitter = max_requests // 10
 # tail of bench/RESULTS.md). Nothing connects at import: each worker opens its own database
 # pool, Redis connections and job consumer on its first request.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before the first fork: every template is
+    compiled here, so a worker, at start or recycled, does not compile them on its first
+    pages (~0.7 s for all; the tail of a recycle in bench/RESULTS.md). Then the loaded objects
+    are frozen out of the garbage collector: the workers' collections neither walk them nor
+    write to the memory pages they share with the master."""
+    if preload_app:
+        from web import aquecer
+        aquecer(server.app.wsgi())
+        gc.freeze()
 
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 errorlog = "-"

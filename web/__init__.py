@@ -79,3 +79,9 @@ def init_app(app):
     app.register_error_handler(TransicaoInvalida, transicao_invalida)
     app.register_error_handler(NaoEncontrado, nao_encontrado)
     app.register_error_handler(SemPapel, sem_papel)
+
+
+def aquecer(app):
+    """Compile every template now (gunicorn's master calls this before forking workers)."""
+    for nome in app.jinja_env.list_templates():
+        app.jinja_env.get_template(nome)
