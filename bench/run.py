@@ -177,7 +177,11 @@ def medir_memoria(env, alvos):
     try:
         base = f"http://127.0.0.1:{porta}"
         esperar(base + "/saude", processo)
-        workers = pids_dos_workers(processo.pid)
+        # The first worker may answer before the master forked the others.
+        fim = time.monotonic() + 30
+        while (len(workers := pids_dos_workers(processo.pid)) < int(env["WEB_CONCURRENCY"])
+               and time.monotonic() < fim):
+            time.sleep(0.1)
         leituras, feitas, rodada = [], 0, 0
         for alvo in MEMORIA_LEITURAS:
             while feitas < alvo * len(workers):
