@@ -13,6 +13,7 @@ from peewee import OperationalError
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase
 
+from banco import consulta_pronta
 from models import db
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ def responde():
 
 def init_app(app):
     db.initialize(open_database(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"]))
+    consulta_pronta.PREPARAR = app.config["DB_COMANDOS_PREPARADOS"]
 
     @app.before_request
     def _connect():

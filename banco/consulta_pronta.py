@@ -44,6 +44,8 @@ def _marcadores(exemplos):
     return marcadores
 
 
+# Whether to prepare on PostgreSQL at all (DB_COMANDOS_PREPARADOS, set by banco.conexao).
+PREPARAR = True
 # The statements each PostgreSQL connection has prepared, and the text of each name.
 _PREPARADAS = weakref.WeakKeyDictionary()
 _TEXTOS = {}
@@ -113,7 +115,8 @@ class ConsultaPronta:
             raise ValueError(f"{self._montar}: um valor não chegou aos parâmetros da consulta")
         nome = None
         tipos = _tipos(parametros)
-        if self._preparada and tipos is not None and isinstance(db.obj, PostgresqlDatabase):
+        if (PREPARAR and self._preparada and tipos is not None
+                and isinstance(db.obj, PostgresqlDatabase)):
             nome = f"consulta_pronta_{next(_NOMES)}"
             declarados = f"({', '.join(tipos)}) " if tipos else ""
             _TEXTOS[nome] = f"{declarados}AS {_texto_numerado(sql)}"
@@ -122,7 +125,7 @@ class ConsultaPronta:
         return consulta, sql, tuple(parametros), posicoes, nome
 
     def __call__(self, *valores):
-        chave = (type(db.obj), tuple(type(v) for v in valores))
+        chave = (type(db.obj), PREPARAR, tuple(type(v) for v in valores))
         pronta = self._prontas.get(chave)
         if pronta is None:
             pronta = self._prontas[chave] = self._preparar(valores)

@@ -51,6 +51,10 @@ def from_environment(instance_path, debug=False):
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # PostgreSQL connections kept open per process (at least gunicorn's threads).
         "DB_POOL_MAX": _int("DB_POOL_MAX", 10),
+        # Prepared statements on PostgreSQL (banco.consulta_pronta); off behind a pooler that
+        # moves a session's statements between server connections (PgBouncer's transaction
+        # mode before 1.21).
+        "DB_COMANDOS_PREPARADOS": _bool("DB_COMANDOS_PREPARADOS", default=True),
         # Sites allowed to show the portal inside an <iframe> (CSP frame-ancestors).
         "EMBED_ORIGINS": embed_origins,
         # Login tries per client IP + CPF pair (one attacker cannot lock a shared office IP

@@ -131,3 +131,16 @@ def test_an_id_past_the_columns_range_finds_nothing_rather_than_failing(demo, db
     # A cursor or id from an address may be any positive 63-bit number.
     pronta = ConsultaPronta(lambda conta_id: Conta.select().where(Conta.id == conta_id))
     assert [pronta(2 ** n) for n in (31, 40, 62)] == [[], [], []]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's (DATABASE_URL)")
+@pytest.mark.parametrize("config_overrides", [{"DB_COMANDOS_PREPARADOS": False}])
+def test_behind_a_pooler_the_same_reads_go_as_plain_sql(app, demo, config_overrides):
+    pronta = ConsultaPronta(consulta_da_conta)
+    try:
+        with db.connection_context():
+            conta = Conta.select().order_by(Conta.id).first()
+            assert pronta.primeira(conta.id).cpf == conta.cpf
+            assert not any(sql.startswith("EXECUTE") for _, sql, *_ in pronta._prontas.values())
+    finally:
+        consulta_pronta.PREPARAR = True  # the next tests' apps set it again anyway
